@@ -1,0 +1,95 @@
+# cesutg: see README.md. Every directory under cmd/ is one binary; every
+# .c file under lib/ goes into the shared library.
+
+VERSION	 = 0.1.0
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DESTDIR	?=
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	 = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wno-missing-field-initializers
+XCPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
+	   -DCESUTG_VERSION=\"$(VERSION)\"
+LDLIBS	+= -lcsv
+
+B	?= build
+CMDS	 = $(notdir $(wildcard cmd/*))
+BINS	 = $(addprefix $(B)/bin/,$(CMDS))
+LIBSRC	 = $(wildcard lib/*.c)
+LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o)
+UNITSRC	 = $(wildcard tests/unit/test_*.c)
+UNITS	 = $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
+TOOLSRC	 = $(wildcard tests/tools/*.c)
+TOOLS	 = $(TOOLSRC:tests/tools/%.c=$(B)/tools/%)
+MAN1	 = $(wildcard man/*.1)
+MAN5	 = $(wildcard man/*.5)
+MAN7	 = $(wildcard man/*.7)
+
+# A command may list pkg-config modules it needs in cmd/NAME/pkgs.
+pkgs	 = $(shell test -f cmd/$(1)/pkgs && pkg-config --cflags --libs $$(cat cmd/$(1)/pkgs))
+
+all: $(BINS) $(TOOLS)
+
+$(B)/%.o: %.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(XCPPFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(B)/libcesutg.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+.SECONDEXPANSION:
+$(B)/bin/%: $$(wildcard cmd/%/*.c cmd/%/*.h cmd/%/*.sql) $(B)/libcesutg.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(XCPPFLAGS) $(CPPFLAGS) -Icmd/$* -o $@ \
+	    $(filter %.c,$^) $(B)/libcesutg.a $(LDFLAGS) $(call pkgs,$*) $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libcesutg.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(XCPPFLAGS) $(CPPFLAGS) $$(pkg-config --cflags check) \
+	    -o $@ $< $(B)/libcesutg.a $(LDFLAGS) $$(pkg-config --libs check) $(LDLIBS)
+
+$(B)/tools/%: tests/tools/%.c $(B)/libcesutg.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(XCPPFLAGS) $(CPPFLAGS) -o $@ $< \
+	    $(B)/libcesutg.a $(LDFLAGS) $(LDLIBS)
+
+deps:
+	@sh scripts/deps
+
+check: deps
+	$(MAKE) all $(UNITS)
+	@sh tests/run-unit $(B) $(UNITS)
+	@sh tests/golden $(B)
+	@sh tests/manlint
+	@for t in tests/integration/*.sh; do [ -f "$$t" ] || continue; \
+	    sh "$$t" $(B) || exit 1; done
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) B=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" check
+
+demo: deps
+	$(MAKE) all
+	@sh scripts/demo $(B)
+
+bench: deps
+	$(MAKE) all
+	@sh scripts/bench $(B)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+
+clean:
+	rm -rf build var
+
+.PHONY: all deps check asan demo bench install clean

@@ -1,0 +1,179 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvio.h"
+#include "err.h"
+
+void
+row_reset(struct row *r)
+{
+	r->n = 0;
+	buf_reset(&r->arena);
+}
+
+/* row_begin()/row_end() bracket a value built directly in r->arena. */
+void
+row_begin(struct row *r)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 32;
+		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+		r->len = xrealloc(r->len, r->cap * sizeof *r->len);
+		r->off = xrealloc(r->off, r->cap * sizeof *r->off);
+	}
+	r->off[r->n] = r->arena.len;
+}
+
+void
+row_end(struct row *r)
+{
+	r->len[r->n] = r->arena.len - r->off[r->n];
+	buf_addc(&r->arena, '\0');
+	r->n++;
+}
+
+void
+row_push(struct row *r, const char *s, size_t n)
+{
+	row_begin(r);
+	buf_add(&r->arena, s, n);
+	row_end(r);
+}
+
+/* Resolves value pointers once the arena no longer moves. */
+void
+row_seal(struct row *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		r->v[i] = r->arena.p + r->off[i];
+}
+
+void
+row_free(struct row *r)
+{
+	free(r->v);
+	free(r->len);
+	free(r->off);
+	buf_free(&r->arena);
+	memset(r, 0, sizeof *r);
+}
+
+static void
+cb_field(void *s, size_t n, void *data)
+{
+	struct csvin *c = data;
+
+	row_push(&c->row, s ? s : "", s ? n : 0);
+}
+
+static void
+cb_row(int term, void *data)
+{
+	struct csvin *c = data;
+
+	(void)term;
+	c->done = 1;
+}
+
+static int
+nospace(unsigned char ch)
+{
+	(void)ch;
+	return 0;
+}
+
+void
+csvin_open(struct csvin *c, int fd, const char *name)
+{
+	memset(c, 0, sizeof *c);
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		die(EX_OSERR, "initialisation de libcsv impossible");
+	/* Values are literal: libcsv must not trim spaces or tabs. */
+	csv_set_space_func(&c->p, nospace);
+	lines_init(&c->l, fd, name);
+}
+
+static void
+parse_error(struct csvin *c)
+{
+	die(EX_DATAERR, "%s:%lu: CSV invalide (%s)", c->l.name, c->l.lineno,
+	    csv_strerror(csv_error(&c->p)));
+}
+
+/* Returns 1 with the next record, 0 at end of input. */
+int
+csvin_next(struct csvin *c, struct row **r)
+{
+	const char *line;
+	size_t len;
+	enum eol eol;
+
+	row_reset(&c->row);
+	c->done = 0;
+	c->line = 0;
+	while (!c->done) {
+		if (!lines_next(&c->l, &line, &len, &eol)) {
+			if (csv_fini(&c->p, cb_field, cb_row, c) != 0)
+				parse_error(c);
+			if (!c->done)
+				return 0;
+			break;
+		}
+		if (c->line == 0)
+			c->line = c->l.lineno;
+		if (csv_parse(&c->p, line, len, cb_field, cb_row, c) != len ||
+		    csv_parse(&c->p, "\n", 1, cb_field, cb_row, c) != 1)
+			parse_error(c);
+	}
+	row_seal(&c->row);
+	*r = &c->row;
+	return 1;
+}
+
+void
+csvin_close(struct csvin *c)
+{
+	csv_free(&c->p);
+	lines_free(&c->l);
+	row_free(&c->row);
+}
+
+static const unsigned char needquote[256] = {
+	['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1,
+};
+
+void
+csvout_field(struct out *o, const char *s, size_t n, int first)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	if (!first)
+		out_putc(o, ',');
+	for (i = 0; i < n; i++)
+		if (needquote[p[i]])
+			break;
+	if (i == n) {
+		out_write(o, s, n);
+		return;
+	}
+	out_putc(o, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			out_putc(o, '"');
+		out_putc(o, s[i]);
+	}
+	out_putc(o, '"');
+}
+
+void
+csvout_row(struct out *o, const struct row *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		csvout_field(o, r->v[i], r->len[i], i == 0);
+	csvout_end(o);
+}

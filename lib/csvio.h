@@ -1,0 +1,53 @@
+/*
+ * Canonical CSV (DESIGN §4): RFC 4180, comma, UTF-8, LF, one header row.
+ * Reading goes through libcsv; writing quotes only the fields that need it.
+ */
+#ifndef CESUTG_CSVIO_H
+#define CESUTG_CSVIO_H
+
+#include <csv.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "lines.h"
+#include "out.h"
+
+/* One record's values, NUL-terminated, in one arena. */
+struct row {
+	size_t		 n;
+	size_t		 cap;
+	char		**v;
+	size_t		*len;
+	size_t		*off;
+	struct buf	 arena;
+};
+
+void	row_reset(struct row *r);
+void	row_push(struct row *r, const char *s, size_t n);
+void	row_begin(struct row *r);
+void	row_end(struct row *r);
+void	row_seal(struct row *r);
+void	row_free(struct row *r);
+
+struct csvin {
+	struct csv_parser p;
+	struct lines	 l;
+	struct row	 row;
+	int		 done;
+	unsigned long	 line;	/* line where the current row starts */
+};
+
+void	csvin_open(struct csvin *c, int fd, const char *name);
+int	csvin_next(struct csvin *c, struct row **r);
+void	csvin_close(struct csvin *c);
+
+void	csvout_field(struct out *o, const char *s, size_t n, int first);
+void	csvout_row(struct out *o, const struct row *r);
+
+static inline void
+csvout_end(struct out *o)
+{
+	out_putc(o, '\n');
+}
+
+#endif

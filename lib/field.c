@@ -1,0 +1,631 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+#include "err.h"
+#include "field.h"
+
+#define CANON_DATE	"AAAA-MM-JJ"
+#define CANON_MONTH	"AAAA-MM"
+
+int
+field_is_column(const struct field *f)
+{
+	return f->name != NULL && f->type != FT_CONST &&
+	    f->type != FT_FILLER && !(f->flags & FF_DERIVED);
+}
+
+int
+field_width(const struct field *f)
+{
+	return f->end >= f->start && f->start > 0 ? f->end - f->start + 1 :
+	    f->len;
+}
+
+int
+field_scale(const struct field *f)
+{
+	return f->type == FT_DEC ? f->scale :
+	    (f->type == FT_MONEY || f->type == FT_HOURS) ? 2 : 0;
+}
+
+const char *
+field_typename(const struct field *f)
+{
+	static const char *names[] = {
+		[FT_TEXT] = "texte", [FT_CODE] = "code",
+		[FT_DIGITS] = "chiffres", [FT_INT] = "entier",
+		[FT_DEC] = "decimal", [FT_MONEY] = "montant",
+		[FT_HOURS] = "heures", [FT_DATE] = "date", [FT_MONTH] = "mois",
+		[FT_BOOL] = "booleen", [FT_INSTANT] = "instant",
+		[FT_CONST] = "constante", [FT_FILLER] = "filler",
+	};
+
+	return names[f->type];
+}
+
+static int
+isdig(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+alldigits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdig(s[i]))
+			return 0;
+	return n > 0;
+}
+
+int
+days_in_month(int y, int m)
+{
+	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+int
+date_valid(int y, int m, int d)
+{
+	return y >= 1 && m >= 1 && m <= 12 && d >= 1 &&
+	    d <= days_in_month(y, m);
+}
+
+/*
+ * Matches a date against a pattern where A, M and J stand for digits of
+ * the year, month and day and anything else for itself. Returns 0 on a
+ * match; -1 on a shape mismatch.
+ */
+static int
+pat_scan(const char *pat, const char *s, size_t n, int *y, int *m, int *d)
+{
+	size_t i;
+
+	*y = *m = 0;
+	*d = 1;
+	if (strlen(pat) != n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		switch (pat[i]) {
+		case 'A': case 'M': case 'J':
+			if (!isdig(s[i]))
+				return -1;
+			break;
+		default:
+			if (s[i] != pat[i])
+				return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (pat[i] == 'J' && i > 0 && pat[i - 1] == 'J')
+			continue;
+		if (pat[i] == 'M' && i > 0 && pat[i - 1] == 'M')
+			continue;
+		if (pat[i] == 'A' && i > 0 && pat[i - 1] == 'A')
+			continue;
+		if (pat[i] == 'J')
+			*d = (s[i] - '0') * 10 + (s[i + 1] - '0');
+		else if (pat[i] == 'M')
+			*m = (s[i] - '0') * 10 + (s[i + 1] - '0');
+		else if (pat[i] == 'A')
+			*y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 +
+			    (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+	}
+	return 0;
+}
+
+static void
+pat_print(struct buf *b, const char *pat, int y, int m, int d)
+{
+	char tmp[16];
+	const char *p;
+
+	for (p = pat; *p; p++) {
+		if (*p == 'A' && p[1] == 'A' && p[2] == 'A' && p[3] == 'A') {
+			snprintf(tmp, sizeof tmp, "%04d", y);
+			buf_adds(b, tmp);
+			p += 3;
+		} else if ((*p == 'M' || *p == 'J') && p[1] == *p) {
+			snprintf(tmp, sizeof tmp, "%02d", *p == 'M' ? m : d);
+			buf_adds(b, tmp);
+			p++;
+		} else
+			buf_addc(b, *p);
+	}
+}
+
+static int
+codelisted(const char *list, const char *s, size_t n)
+{
+	const char *p = list, *bar;
+	size_t k;
+
+	for (;;) {
+		bar = strchr(p, '|');
+		k = bar ? (size_t)(bar - p) : strlen(p);
+		if (k == n && memcmp(p, s, n) == 0)
+			return 1;
+		if (bar == NULL)
+			return 0;
+		p = bar + 1;
+	}
+}
+
+/* "A, B ou C" for messages. */
+static void
+codes_human(struct buf *b, const char *list)
+{
+	const char *p, *last = strrchr(list, '|');
+
+	for (p = list; *p; p++) {
+		if (*p != '|')
+			buf_addc(b, *p);
+		else
+			buf_adds(b, p == last ? " ou " : ", ");
+	}
+}
+
+/*
+ * Parses a decimal "[-]digits[(.|,)digits]" into units of 10^-scale.
+ * Returns 0, -1 when malformed, -2 when it has more decimals than scale.
+ */
+int
+dec_parse(const char *s, size_t n, int scale, int64_t *v)
+{
+	size_t i = 0;
+	int neg = 0, frac = 0, digits = 0;
+	int64_t x = 0;
+
+	if (n > 0 && s[0] == '-') {
+		neg = 1;
+		i++;
+	}
+	for (; i < n && isdig(s[i]); i++, digits++) {
+		if (x > (INT64_MAX - 9) / 10)
+			return -1;
+		x = x * 10 + (s[i] - '0');
+	}
+	if (digits == 0)
+		return -1;
+	if (i < n && (s[i] == '.' || s[i] == ',')) {
+		if (++i == n)
+			return -1;
+		for (; i < n && isdig(s[i]); i++, frac++) {
+			if (frac == scale)
+				return -2;
+			x = x * 10 + (s[i] - '0');
+		}
+	}
+	if (i != n)
+		return -1;
+	for (; frac < scale; frac++) {
+		if (x > INT64_MAX / 10)
+			return -1;
+		x *= 10;
+	}
+	*v = neg ? -x : x;
+	return 0;
+}
+
+void
+dec_format(struct buf *b, int64_t v, int scale, char sep)
+{
+	char tmp[48], *p = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	int i;
+
+	for (i = 0; i < scale; i++) {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	}
+	if (scale > 0)
+		*--p = sep;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* Significant integer digits of a canonical or wire decimal. */
+static int
+intdigits(const char *s, size_t n)
+{
+	size_t i = (n > 0 && s[0] == '-') ? 1 : 0;
+	int k = 0;
+
+	while (i < n && s[i] == '0' && i + 1 < n && isdig(s[i + 1]))
+		i++;
+	for (; i < n && isdig(s[i]); i++)
+		k++;
+	return k;
+}
+
+static int
+instant_valid(const char *s, size_t n)
+{
+	int y, m, d, hh, mi, ss, oh, om;
+	char t, sign;
+
+	if (n == 20 && s[19] == 'Z') {
+		if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &m, &d, &t, &hh,
+		    &mi, &ss) != 7)
+			return 0;
+		oh = om = 0;
+	} else if (n == 25) {
+		if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%c%2d:%2d", &y, &m, &d,
+		    &t, &hh, &mi, &ss, &sign, &oh, &om) != 10 ||
+		    (sign != '+' && sign != '-'))
+			return 0;
+	} else
+		return 0;
+	return t == 'T' && s[4] == '-' && s[7] == '-' && s[13] == ':' &&
+	    s[16] == ':' && date_valid(y, m, d) && hh < 24 && mi < 60 &&
+	    ss < 60 && oh <= 14 && om < 60 && alldigits(s, 4) &&
+	    isdig(s[5]) && isdig(s[6]) && isdig(s[8]) && isdig(s[9]) &&
+	    isdig(s[11]) && isdig(s[12]) && isdig(s[14]) && isdig(s[15]) &&
+	    isdig(s[17]) && isdig(s[18]);
+}
+
+static int
+blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ')
+			return 0;
+	return 1;
+}
+
+static const char *
+datefmt(const struct field *f)
+{
+	return f->arg ? f->arg : f->type == FT_MONTH ? "AAAAMM" : "AAAAMMJJ";
+}
+
+/*
+ * Wire value s[0..n) of field f to canonical UTF-8, appended to out.
+ * col is the value's 1-based column in its line, for messages.
+ * Returns 0, or -1 after reporting the problem.
+ */
+int
+field_decode(const struct codec *c, const struct field *f, const char *s,
+    size_t n, struct buf *out, size_t col)
+{
+	int fixed = c->sep == 0, y, m, d, w;
+	size_t i, bad, start = out->len;
+	int64_t v;
+	struct buf h = {0};
+
+	if (fixed ? blank(s, n) : n == 0) {
+		if (f->type == FT_CONST) {
+			diag_field(DC_CONST, f, s, n, "absent, attendu «%s»",
+			    f->arg);
+			return -1;
+		}
+		if (f->req && f->type != FT_FILLER) {
+			diag_field(DC_OBLIG, f, NULL, 0,
+			    "champ obligatoire absent");
+			return -1;
+		}
+		return 0;
+	}
+	switch (f->type) {
+	case FT_TEXT:
+	case FT_CODE:
+		if (fixed)
+			while (n > 0 && s[n - 1] == ' ')
+				n--;
+		for (i = 0; i < n; i++)
+			if ((unsigned char)s[i] < 0x20) {
+				diag_field(DC_CHARSET, f, s, n,
+				    "caractère de contrôle 0x%02X à la colonne %zu",
+				    (unsigned char)s[i], col + i);
+				return -1;
+			}
+		if (charset_decode((struct charset *)&c->cs, s, n, out,
+		    &bad) == -1) {
+			out->len = start;
+			diag_field(DC_CHARSET, f, s, n,
+			    "octet 0x%02X invalide en %s à la colonne %zu",
+			    (unsigned char)s[bad], c->cs.name, col + bad);
+			return -1;
+		}
+		if (!fixed && f->len > 0 &&
+		    charset_nchars(&c->cs, s, n) > (size_t)f->len) {
+			diag_field(DC_LONG, f, out->p + start, out->len - start,
+			    "valeur trop longue: %zu caractères pour %d au plus",
+			    charset_nchars(&c->cs, s, n), f->len);
+			out->len = start;
+			return -1;
+		}
+		if (f->type == FT_CODE && !codelisted(f->arg, out->p + start,
+		    out->len - start)) {
+			codes_human(&h, f->arg);
+			diag_field(DC_CODE, f, out->p + start, out->len - start,
+			    "code inconnu, attendu %s", h.p);
+			buf_free(&h);
+			out->len = start;
+			return -1;
+		}
+		return 0;
+	case FT_DIGITS:
+		if (!alldigits(s, n) || (!fixed && f->len > 0 &&
+		    n > (size_t)f->len)) {
+			diag_field(DC_NOMBRE, f, s, n,
+			    "attendu au plus %d chiffres", field_width(f));
+			return -1;
+		}
+		buf_add(out, s, n);
+		return 0;
+	case FT_INT:
+		i = (!fixed && s[0] == '-') ? 1 : 0;
+		if (!alldigits(s + i, n - i) ||
+		    (!fixed && f->len > 0 && intdigits(s, n) > f->len)) {
+			diag_field(DC_NOMBRE, f, s, n,
+			    "entier invalide, attendu au plus %d chiffres",
+			    field_width(f));
+			return -1;
+		}
+		if (i)
+			buf_addc(out, '-');
+		while (i + 1 < n && s[i] == '0')
+			i++;
+		buf_add(out, s + i, n - i);
+		return 0;
+	case FT_DEC:
+	case FT_MONEY:
+	case FT_HOURS:
+		if (fixed) {
+			if (!alldigits(s, n) || dec_parse(s, n, 0, &v) != 0) {
+				diag_field(DC_NOMBRE, f, s, n,
+				    "nombre invalide, attendu %d chiffres dont %d décimales implicites",
+				    field_width(f), field_scale(f));
+				return -1;
+			}
+		} else {
+			w = dec_parse(s, n, field_scale(f), &v);
+			if (w != 0 || (f->len > 0 && intdigits(s, n) > f->len)) {
+				diag_field(DC_NOMBRE, f, s, n,
+				    "nombre décimal invalide, attendu au plus %d chiffres avant la virgule et %d après (séparateur point ou virgule)",
+				    f->len, field_scale(f));
+				return -1;
+			}
+		}
+		dec_format(out, v, field_scale(f), '.');
+		return 0;
+	case FT_DATE:
+	case FT_MONTH:
+		if (pat_scan(datefmt(f), s, n, &y, &m, &d) != 0) {
+			diag_field(DC_FMTDATE, f, s, n,
+			    "date mal formée, attendu %s", datefmt(f));
+			return -1;
+		}
+		if (!date_valid(y, m, d)) {
+			diag_field(DC_DATE, f, s, n, "date impossible");
+			return -1;
+		}
+		pat_print(out, f->type == FT_DATE ? CANON_DATE : CANON_MONTH,
+		    y, m, d);
+		return 0;
+	case FT_BOOL:
+		if (n != 1 || (s[0] != '0' && s[0] != '1')) {
+			diag_field(DC_CODE, f, s, n, "booléen invalide, attendu 1 ou 0");
+			return -1;
+		}
+		buf_addc(out, s[0]);
+		return 0;
+	case FT_INSTANT:
+		if (!instant_valid(s, n)) {
+			diag_field(DC_FMTDATE, f, s, n,
+			    "instant invalide, attendu AAAA-MM-JJTHH:MM:SS+HH:MM");
+			return -1;
+		}
+		buf_add(out, s, n);
+		return 0;
+	case FT_CONST:
+		if (!((fixed && n >= strlen(f->arg) && blank(s + strlen(f->arg),
+		    n - strlen(f->arg)) && memcmp(s, f->arg,
+		    strlen(f->arg)) == 0) || (n == strlen(f->arg) &&
+		    memcmp(s, f->arg, n) == 0))) {
+			diag_field(DC_CONST, f, s, n, "attendu «%s»", f->arg);
+			return -1;
+		}
+		buf_adds(out, f->arg);
+		return 0;
+	case FT_FILLER:
+		diag_field(DC_CONST, f, s, n,
+		    "zone de remplissage non vide, attendu des espaces");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+pad(struct buf *out, char ch, int k)
+{
+	while (k-- > 0)
+		buf_addc(out, ch);
+}
+
+/* Appends s to out right-aligned in w characters, zero-padded. */
+static int
+putnum(const struct field *f, struct buf *out, const char *s, size_t n,
+    int fixed)
+{
+	int w = field_width(f);
+
+	if (fixed) {
+		if (n > (size_t)w) {
+			diag_field(DC_LONG, f, s, n,
+			    "valeur trop longue: %zu chiffres pour %d positions",
+			    n, w);
+			return -1;
+		}
+		pad(out, '0', w - (int)n);
+	}
+	buf_add(out, s, n);
+	return 0;
+}
+
+/*
+ * Canonical value s[0..n) of field f to its wire form, appended to out.
+ * Returns 0, or -1 after reporting the problem.
+ */
+int
+field_encode(const struct codec *c, const struct field *f, const char *s,
+    size_t n, struct buf *out)
+{
+	int fixed = c->sep == 0, w = field_width(f), y, m, d, r;
+	size_t i, bad, start = out->len, nch;
+	int64_t v;
+	struct buf tmp = {0}, h = {0};
+	char num[32];
+
+	if (f->type == FT_CONST) {
+		buf_adds(out, f->arg);
+		if (fixed)
+			pad(out, ' ', w - (int)strlen(f->arg));
+		return 0;
+	}
+	if (n == 0 || f->type == FT_FILLER) {
+		if (n == 0 && f->req && f->type != FT_FILLER) {
+			diag_field(DC_OBLIG, f, NULL, 0,
+			    "champ obligatoire absent");
+			return -1;
+		}
+		if (fixed)
+			pad(out, ' ', w);
+		return 0;
+	}
+	switch (f->type) {
+	case FT_TEXT:
+	case FT_CODE:
+		if (f->type == FT_CODE && !codelisted(f->arg, s, n)) {
+			codes_human(&h, f->arg);
+			diag_field(DC_CODE, f, s, n, "code inconnu, attendu %s",
+			    h.p);
+			buf_free(&h);
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			if ((unsigned char)s[i] < 0x20 || s[i] == c->sep) {
+				diag_field(DC_CHARSET, f, s, n,
+				    "contient un caractère interdit sur le fil (séparateur, fin de ligne ou contrôle)");
+				return -1;
+			}
+		if (charset_encode((struct charset *)&c->cs, s, n, out,
+		    &bad) == -1) {
+			out->len = start;
+			diag_field(DC_CHARSET, f, s, n,
+			    "caractère impossible à écrire en %s (octet %zu de la valeur)",
+			    c->cs.name, bad + 1);
+			return -1;
+		}
+		nch = charset_nchars(&c->cs, out->p + start, out->len - start);
+		if ((fixed || f->len > 0) && nch > (size_t)w) {
+			out->len = start;
+			diag_field(DC_LONG, f, s, n,
+			    "valeur trop longue: %zu caractères pour %d au plus",
+			    nch, w);
+			return -1;
+		}
+		if (fixed)
+			pad(out, ' ', w - (int)nch);
+		return 0;
+	case FT_DIGITS:
+		if (!alldigits(s, n)) {
+			diag_field(DC_NOMBRE, f, s, n, "attendu des chiffres");
+			return -1;
+		}
+		if (!fixed && f->len > 0 && n > (size_t)f->len) {
+			diag_field(DC_LONG, f, s, n,
+			    "valeur trop longue: %zu chiffres pour %d au plus",
+			    n, f->len);
+			return -1;
+		}
+		return putnum(f, out, s, n, fixed);
+	case FT_INT:
+		i = s[0] == '-' ? 1 : 0;
+		if (!alldigits(s + i, n - i) || (fixed && i)) {
+			diag_field(DC_NOMBRE, f, s, n, "entier invalide");
+			return -1;
+		}
+		if (!fixed && f->len > 0 && intdigits(s, n) > f->len) {
+			diag_field(DC_LONG, f, s, n,
+			    "valeur trop longue: %d chiffres au plus", f->len);
+			return -1;
+		}
+		return putnum(f, out, s, n, fixed);
+	case FT_DEC:
+	case FT_MONEY:
+	case FT_HOURS:
+		r = dec_parse(s, n, field_scale(f), &v);
+		if (r != 0 || (fixed && v < 0)) {
+			diag_field(DC_NOMBRE, f, s, n,
+			    "nombre décimal invalide, attendu au plus %d décimales%s",
+			    field_scale(f), fixed ? ", positif" : "");
+			return -1;
+		}
+		if (fixed) {
+			snprintf(num, sizeof num, "%lld", (long long)v);
+			return putnum(f, out, num, strlen(num), 1);
+		}
+		if (f->len > 0 && intdigits(s, n) > f->len) {
+			diag_field(DC_LONG, f, s, n,
+			    "nombre trop grand: %d chiffres avant la virgule au plus",
+			    f->len);
+			return -1;
+		}
+		dec_format(out, v, field_scale(f), c->decsep);
+		return 0;
+	case FT_DATE:
+	case FT_MONTH:
+		if (pat_scan(f->type == FT_DATE ? CANON_DATE : CANON_MONTH, s, n,
+		    &y, &m, &d) != 0) {
+			diag_field(DC_FMTDATE, f, s, n, "date mal formée, attendu %s",
+			    f->type == FT_DATE ? CANON_DATE : CANON_MONTH);
+			return -1;
+		}
+		if (!date_valid(y, m, d)) {
+			diag_field(DC_DATE, f, s, n, "date impossible");
+			return -1;
+		}
+		pat_print(out, datefmt(f), y, m, d);
+		return 0;
+	case FT_BOOL:
+		if (n != 1 || (s[0] != '0' && s[0] != '1')) {
+			diag_field(DC_CODE, f, s, n, "booléen invalide, attendu 1 ou 0");
+			return -1;
+		}
+		buf_addc(out, s[0]);
+		if (fixed)
+			pad(out, ' ', w - 1);
+		return 0;
+	case FT_INSTANT:
+		if (!instant_valid(s, n)) {
+			diag_field(DC_FMTDATE, f, s, n,
+			    "instant invalide, attendu AAAA-MM-JJTHH:MM:SS+HH:MM");
+			return -1;
+		}
+		buf_add(out, s, n);
+		if (fixed)
+			pad(out, ' ', w - (int)n);
+		return 0;
+	case FT_CONST:
+	case FT_FILLER:
+		break;
+	}
+	buf_free(&tmp);
+	return 0;
+}

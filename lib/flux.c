@@ -1,0 +1,335 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "flux.h"
+
+#ifndef CESUTG_VERSION
+#define CESUTG_VERSION "dev"
+#endif
+
+enum { OPT_SCHEMA = 256, OPT_REJECTS, OPT_REPORT, OPT_CHARSET, OPT_CRLF,
+	OPT_DECCOMMA, OPT_VERSION, OPT_DIR };
+
+static const struct option common[] = {
+	{ "schema", no_argument, NULL, OPT_SCHEMA },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "charset", required_argument, NULL, OPT_CHARSET },
+	{ "crlf", no_argument, NULL, OPT_CRLF },
+	{ "decimal-comma", no_argument, NULL, OPT_DECCOMMA },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+};
+
+static void
+usage(const struct flux *fx, FILE *fp)
+{
+	fprintf(fp,
+	    "usage: %s parse [--charset NOM] [--rejects FICHIER] [--report FICHIER] [FICHIER]\n"
+	    "       %s emit [--charset NOM] [--crlf] [--decimal-comma] [--rejects FICHIER]\n"
+	    "            [--report FICHIER] [FICHIER]\n"
+	    "       %s --schema\n", fx->name, fx->name, fx->name);
+}
+
+static void
+help(const struct flux *fx)
+{
+	usage(fx, stdout);
+	printf("\n%s\n\n"
+	    "  parse              fichier au format d'échange -> CSV canonique\n"
+	    "  emit               CSV canonique -> fichier au format d'échange\n"
+	    "  --schema           liste les champs du format en CSV\n"
+	    "  --charset NOM      jeu de caractères du fichier d'échange (défaut %s)\n"
+	    "  --crlf             emit : fins de ligne CRLF (parse les accepte toujours)\n"
+	    "  --decimal-comma    emit : virgule décimale (parse accepte les deux)\n"
+	    "  --rejects FICHIER  écrit les enregistrements rejetés, dans leur format\n"
+	    "  --report FICHIER   écrit le bilan d'intégration en CSV\n"
+	    "%s"
+	    "  -h, --help         cette aide\n"
+	    "  --version          version\n\n"
+	    "Sans FICHIER, lit l'entrée standard ; écrit sur la sortie standard.\n"
+	    "Sorties : 0 succès, 64 usage, 65 données rejetées, 66 entrée\n"
+	    "illisible, 73 sortie impossible à créer, 74 erreur d'entrée-sortie.\n"
+	    "Voir %s(1) et %s(5).\n",
+	    fx->summary, fx->charset, fx->xusage ? fx->xusage : "", fx->name,
+	    fx->name);
+}
+
+static void
+rejopen(struct fluxrun *r)
+{
+	if (r->rejpath && !r->rejopen) {
+		afile_open(&r->rej, r->rejpath, AFILE_PRIVATE);
+		r->rejopen = 1;
+	}
+}
+
+/* parse: a rejected record goes out in its original wire form. */
+void
+flux_reject_line(struct fluxrun *r, const char *line, size_t len,
+    enum eol eol)
+{
+	if (!r->rejpath)
+		return;
+	rejopen(r);
+	out_write(&r->rej.o, line, len);
+	if (eol == EOL_CRLF)
+		out_putc(&r->rej.o, '\r');
+	out_putc(&r->rej.o, '\n');
+}
+
+/* emit: a rejected row goes out as canonical CSV, under its header. */
+void
+flux_reject_row(struct fluxrun *r, const struct row *hdr, const struct row *row)
+{
+	if (!r->rejpath)
+		return;
+	rejopen(r);
+	if (!r->rejhdr) {
+		csvout_row(&r->rej.o, hdr);
+		r->rejhdr = 1;
+	}
+	csvout_row(&r->rej.o, row);
+}
+
+/* A file-level error: nothing of the file goes to stdout. */
+void
+flux_reject_file(struct fluxrun *r)
+{
+	r->file_rejected = 1;
+}
+
+int
+flux_emit_eol(struct fluxrun *r)
+{
+	out_puts(&r->out, r->c.eol);
+	return 0;
+}
+
+static int
+generic_parse(struct fluxrun *r)
+{
+	const struct recfmt *rf = r->fx->recs[0];
+	struct row vals = {0};
+	const char *line;
+	size_t len;
+	enum eol eol;
+	int first = 1;
+
+	rec_csv_header(&r->out, rf, &first);
+	csvout_end(&r->out);
+	while (lines_next(&r->in, &line, &len, &eol)) {
+		diag_line(r->in.lineno);
+		if (eol == EOL_NONE) {
+			diag_fatal(DC_TRONQUE,
+			    "fichier tronqué: la dernière ligne n'a pas de fin de ligne");
+			flux_reject_file(r);
+			break;
+		}
+		r->n.lues++;
+		if (rec_decode(&r->c, rf, line, len, &vals) != 0 ||
+		    (r->fx->check && r->fx->check(r, &vals) != 0)) {
+			r->n.rejetees++;
+			flux_reject_line(r, line, len, eol);
+			continue;
+		}
+		r->n.acceptees++;
+		first = 1;
+		rec_csv_values(&r->out, rf, &vals, &first);
+		csvout_end(&r->out);
+	}
+	if (r->n.lues == 0 && !r->file_rejected) {
+		diag_line(0);
+		diag_fatal(DC_VIDE, "fichier vide: aucun enregistrement");
+		flux_reject_file(r);
+	}
+	row_free(&vals);
+	return 0;
+}
+
+/* Reads the CSV header of an emit input; copies it into hdr. */
+int
+flux_read_header(struct fluxrun *r, struct row *hdr)
+{
+	struct row *row;
+	size_t i;
+
+	if (!csvin_next(&r->csv, &row)) {
+		diag_line(0);
+		diag_fatal(DC_VIDE, "entrée CSV vide: en-tête attendu");
+		flux_reject_file(r);
+		return -1;
+	}
+	row_reset(hdr);
+	for (i = 0; i < row->n; i++)
+		row_push(hdr, row->v[i], row->len[i]);
+	row_seal(hdr);
+	return 0;
+}
+
+static int
+generic_emit(struct fluxrun *r)
+{
+	const struct recfmt *rf = r->fx->recs[0];
+	struct row hdr = {0}, *row;
+	struct buf line = {0};
+	const char **v = xcalloc(rf->nf, sizeof *v);
+	size_t *vlen = xcalloc(rf->nf, sizeof *vlen), i;
+	int *map = xcalloc(rf->nf, sizeof *map);
+
+	if (flux_read_header(r, &hdr) != 0)
+		goto done;
+	diag_line(1);
+	if (rec_bind(rf, &hdr, map) != 0 || hdr.n != rec_ncolumns(rf)) {
+		diag_fatal(DC_CSV,
+		    "en-tête CSV inattendu: %zu colonnes, attendu les %zu de «%s --schema»",
+		    hdr.n, rec_ncolumns(rf), r->fx->name);
+		flux_reject_file(r);
+		goto done;
+	}
+	while (csvin_next(&r->csv, &row)) {
+		diag_line(r->csv.line);
+		r->n.lues++;
+		if (row->n != hdr.n) {
+			diag_record(DC_NCHAMPS, "%zu colonnes, attendu %zu",
+			    row->n, hdr.n);
+			goto reject;
+		}
+		for (i = 0; i < rf->nf; i++) {
+			v[i] = map[i] >= 0 ? row->v[map[i]] : NULL;
+			vlen[i] = map[i] >= 0 ? row->len[map[i]] : 0;
+		}
+		buf_reset(&line);
+		if (rec_encode(&r->c, rf, v, vlen, &line) != 0)
+			goto reject;
+		out_write(&r->out, line.p, line.len);
+		flux_emit_eol(r);
+		r->n.acceptees++;
+		continue;
+reject:
+		r->n.rejetees++;
+		flux_reject_row(r, &hdr, row);
+	}
+done:
+	row_free(&hdr);
+	buf_free(&line);
+	free(v);
+	free(vlen);
+	free(map);
+	return 0;
+}
+
+static struct option *
+options(const struct flux *fx)
+{
+	size_t nc = sizeof common / sizeof common[0], nx = 0;
+	struct option *o;
+
+	while (fx->xopts && fx->xopts[nx].name)
+		nx++;
+	o = xcalloc(nc + nx + 1, sizeof *o);
+	memcpy(o, common, sizeof common);
+	if (nx)
+		memcpy(o + nc, fx->xopts, nx * sizeof *o);
+	return o;
+}
+
+int
+flux_main(const struct flux *fx, int argc, char **argv)
+{
+	struct fluxrun r;
+	struct option *opts = options(fx);
+	const char *charset = fx->charset;
+	int ch, schema = 0, crlf = 0, comma = 0;
+
+	err_setprog(argv[0]);
+	prog_name = fx->name;
+	memset(&r, 0, sizeof r);
+	r.fx = fx;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_SCHEMA: schema = 1; break;
+		case OPT_REJECTS: r.rejpath = optarg; break;
+		case OPT_REPORT: r.reportpath = optarg; break;
+		case OPT_CHARSET: charset = optarg; break;
+		case OPT_CRLF: crlf = 1; break;
+		case OPT_DECCOMMA: comma = 1; break;
+		case OPT_DIR: r.dir = optarg; break;
+		case 'h': help(fx); return 0;
+		case OPT_VERSION:
+			printf("%s (cesutg) %s\n", fx->name, CESUTG_VERSION);
+			return 0;
+		default:
+			if (fx->xopt && fx->xopt(&r, ch, optarg) == 0)
+				break;
+			usage(fx, stderr);
+			return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	free(opts);
+	if (schema) {
+		if (argc != 0) {
+			usage(fx, stderr);
+			return EX_USAGE;
+		}
+		out_init(&r.out, 1, "la sortie standard");
+		rec_schema(&r.out, fx->recs, fx->nrecs);
+		out_flush(&r.out);
+		out_free(&r.out);
+		return 0;
+	}
+	if (argc < 1 || argc > 2 || (strcmp(argv[0], "parse") != 0 &&
+	    strcmp(argv[0], "emit") != 0)) {
+		usage(fx, stderr);
+		return EX_USAGE;
+	}
+	r.emit = strcmp(argv[0], "emit") == 0;
+	if (charset_open(&r.c.cs, charset) != 0)
+		die(EX_USAGE, "jeu de caractères inconnu: %s", charset);
+	r.c.sep = fx->sep;
+	r.c.decsep = comma ? ',' : '.';
+	r.c.eol = crlf ? "\r\n" : "\n";
+	r.infd = 0;
+	r.inname = "stdin";
+	if (argc == 2 && strcmp(argv[1], "-") != 0) {
+		r.inname = argv[1];
+		if ((r.infd = open(argv[1], O_RDONLY)) == -1)
+			die(EX_NOINPUT, "%s: %s", argv[1], strerror(errno));
+	}
+	diag_file(r.inname);
+	out_spool(&r.out, 1, "la sortie standard");
+	if (r.emit) {
+		csvin_open(&r.csv, r.infd, r.inname);
+		(fx->emit ? fx->emit : generic_emit)(&r);
+		csvin_close(&r.csv);
+	} else {
+		lines_init(&r.in, r.infd, r.inname);
+		(fx->parse ? fx->parse : generic_parse)(&r);
+		lines_free(&r.in);
+	}
+	if (r.file_rejected) {
+		out_discard(&r.out);
+		warnx_("%s: fichier rejeté en entier, rien n'est écrit",
+		    r.inname);
+	} else
+		out_commit(&r.out);
+	out_free(&r.out);
+	if (r.rejpath) {
+		rejopen(&r);
+		afile_commit(&r.rej);
+	}
+	if (r.reportpath)
+		diag_report(r.reportpath, &r.n, r.file_rejected);
+	charset_close(&r.c.cs);
+	if (r.file_rejected || r.n.rejetees > 0)
+		return EX_DATAERR;
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * Records: a table of fields, delimited or fixed width, decoded to and
+ * encoded from canonical values.
+ */
+#ifndef CESUTG_REC_H
+#define CESUTG_REC_H
+
+#include <stddef.h>
+
+#include "csvio.h"
+#include "field.h"
+#include "out.h"
+
+struct recfmt {
+	const char		*tag;	/* record type on the wire; NULL if one */
+	const char		*label;	/* French name of the record */
+	const struct field	*f;
+	size_t			 nf;
+	size_t			 width;	/* fixed-width length; 0 if delimited */
+};
+
+int	rec_decode(const struct codec *c, const struct recfmt *r,
+	    const char *line, size_t len, struct row *out);
+int	rec_encode(const struct codec *c, const struct recfmt *r,
+	    const char *const *v, const size_t *vlen, struct buf *out);
+const struct recfmt *rec_pick(const struct codec *c,
+	    const struct recfmt *const *recs, size_t n, const char *line,
+	    size_t len);
+size_t	rec_ncolumns(const struct recfmt *r);
+void	rec_csv_header(struct out *o, const struct recfmt *r, int *first);
+void	rec_csv_values(struct out *o, const struct recfmt *r,
+	    const struct row *vals, int *first);
+int	rec_bind(const struct recfmt *r, const struct row *hdr, int *map);
+int	rec_field(const struct recfmt *r, const char *name);
+void	rec_schema(struct out *o, const struct recfmt *const *recs,
+	    size_t n);
+
+#endif
