@@ -11,25 +11,13 @@ row_reset(struct row *r)
 	buf_reset(&r->arena);
 }
 
-/* row_begin()/row_end() bracket a value built directly in r->arena. */
 void
-row_begin(struct row *r)
+row_grow(struct row *r)
 {
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 32;
-		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
-		r->len = xrealloc(r->len, r->cap * sizeof *r->len);
-		r->off = xrealloc(r->off, r->cap * sizeof *r->off);
-	}
-	r->off[r->n] = r->arena.len;
-}
-
-void
-row_end(struct row *r)
-{
-	r->len[r->n] = r->arena.len - r->off[r->n];
-	buf_addc(&r->arena, '\0');
-	r->n++;
+	r->cap = r->cap ? r->cap * 2 : 32;
+	r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+	r->len = xrealloc(r->len, r->cap * sizeof *r->len);
+	r->off = xrealloc(r->off, r->cap * sizeof *r->off);
 }
 
 void
@@ -152,6 +140,8 @@ csvout_field(struct out *o, const char *s, size_t n, int first)
 
 	if (!first)
 		out_putc(o, ',');
+	if (n == 0)
+		return;
 	for (i = 0; i < n; i++)
 		if (needquote[p[i]])
 			break;

@@ -9,13 +9,6 @@
 #define CANON_MONTH	"AAAA-MM"
 
 int
-field_is_column(const struct field *f)
-{
-	return f->name != NULL && f->type != FT_CONST &&
-	    f->type != FT_FILLER && !(f->flags & FF_DERIVED);
-}
-
-int
 field_width(const struct field *f)
 {
 	return f->end >= f->start && f->start > 0 ? f->end - f->start + 1 :
@@ -124,21 +117,26 @@ pat_scan(const char *pat, const char *s, size_t n, int *y, int *m, int *d)
 static void
 pat_print(struct buf *b, const char *pat, int y, int m, int d)
 {
-	char tmp[16];
+	char tmp[16], *t = tmp;
 	const char *p;
 
-	for (p = pat; *p; p++) {
+	for (p = pat; *p && t < tmp + sizeof tmp - 4; p++) {
 		if (*p == 'A' && p[1] == 'A' && p[2] == 'A' && p[3] == 'A') {
-			snprintf(tmp, sizeof tmp, "%04d", y);
-			buf_adds(b, tmp);
+			*t++ = (char)('0' + y / 1000 % 10);
+			*t++ = (char)('0' + y / 100 % 10);
+			*t++ = (char)('0' + y / 10 % 10);
+			*t++ = (char)('0' + y % 10);
 			p += 3;
 		} else if ((*p == 'M' || *p == 'J') && p[1] == *p) {
-			snprintf(tmp, sizeof tmp, "%02d", *p == 'M' ? m : d);
-			buf_adds(b, tmp);
+			int v = *p == 'M' ? m : d;
+
+			*t++ = (char)('0' + v / 10);
+			*t++ = (char)('0' + v % 10);
 			p++;
 		} else
-			buf_addc(b, *p);
+			*t++ = *p;
 	}
+	buf_add(b, tmp, (size_t)(t - tmp));
 }
 
 static int
@@ -303,6 +301,7 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out, size_t col)
 {
 	int fixed = c->sep == 0, y, m, d, w;
+	unsigned hi;
 	size_t i, bad, start = out->len;
 	int64_t v;
 	struct buf h = {0};
@@ -326,14 +325,21 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 		if (fixed)
 			while (n > 0 && s[n - 1] == ' ')
 				n--;
-		for (i = 0; i < n; i++)
-			if ((unsigned char)s[i] < 0x20) {
+		hi = 0;
+		for (i = 0; i < n; i++) {
+			unsigned char u = (unsigned char)s[i];
+
+			if (u < 0x20) {
 				diag_field(DC_CHARSET, f, s, n,
 				    "caractère de contrôle 0x%02X à la colonne %zu",
-				    (unsigned char)s[i], col + i);
+				    u, col + i);
 				return -1;
 			}
-		if (charset_decode((struct charset *)&c->cs, s, n, out,
+			hi |= u;
+		}
+		if (!(hi & 0x80))
+			buf_add(out, s, n);
+		else if (charset_decode((struct charset *)&c->cs, s, n, out,
 		    &bad) == -1) {
 			out->len = start;
 			diag_field(DC_CHARSET, f, s, n,
@@ -341,7 +347,7 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 			    (unsigned char)s[bad], c->cs.name, col + bad);
 			return -1;
 		}
-		if (!fixed && f->len > 0 &&
+		if (!fixed && f->len > 0 && n > (size_t)f->len &&
 		    charset_nchars(&c->cs, s, n) > (size_t)f->len) {
 			diag_field(DC_LONG, f, out->p + start, out->len - start,
 			    "valeur trop longue: %zu caractères pour %d au plus",

@@ -14,8 +14,7 @@ int
 rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
     size_t len, struct row *out)
 {
-	const char *p = line, *end = line + len, *q;
-	size_t i, nsep = 0;
+	size_t i, nsep = 0, cuts[256];
 	int errs = 0;
 
 	row_reset(out);
@@ -38,23 +37,31 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 		row_seal(out);
 		return errs;
 	}
-	for (q = line; (q = memchr(q, c->sep, (size_t)(end - q))); q++)
-		nsep++;
+	/* One pass finds every separator; fields are then sliced. */
+	if (r->nf + 1 > sizeof cuts / sizeof cuts[0])
+		die(EX_SOFTWARE, "enregistrement %s: trop de champs", r->label);
+	cuts[0] = 0;
+	for (i = 0; i < len; i++)
+		if (line[i] == c->sep) {
+			if (++nsep < r->nf)
+				cuts[nsep] = i + 1;
+		}
 	if (nsep + 1 != r->nf) {
 		diag_record(DC_NCHAMPS, "%zu champs, attendu %zu%s%s", nsep + 1,
 		    r->nf, r->tag ? " pour un enregistrement " : "",
 		    r->tag ? r->label : "");
 		return 1;
 	}
+	cuts[r->nf] = len + 1;
+	buf_grow(&out->arena, len + r->nf + 64);
 	for (i = 0; i < r->nf; i++) {
-		q = memchr(p, c->sep, (size_t)(end - p));
-		if (q == NULL)
-			q = end;
+		size_t n = cuts[i + 1] - 1 - cuts[i];
+
 		row_begin(out);
-		errs += field_decode(c, &r->f[i], p, (size_t)(q - p),
-		    &out->arena, (size_t)(p - line) + 1) != 0;
+		if (n > 0 || r->f[i].req || r->f[i].type == FT_CONST)
+			errs += field_decode(c, &r->f[i], line + cuts[i], n,
+			    &out->arena, cuts[i] + 1) != 0;
 		row_end(out);
-		p = q + 1;
 	}
 	row_seal(out);
 	return errs;
@@ -131,7 +138,11 @@ rec_csv_values(struct out *o, const struct recfmt *r, const struct row *vals,
 
 	for (i = 0; i < r->nf; i++)
 		if (field_is_column(&r->f[i])) {
-			csvout_field(o, vals->v[i], vals->len[i], *first);
+			if (vals->len[i] == 0 && !*first)
+				out_putc(o, ',');
+			else
+				csvout_field(o, vals->v[i], vals->len[i],
+				    *first);
 			*first = 0;
 		}
 }
