@@ -1,0 +1,219 @@
+/*
+ * fluxgen: a coherent, entirely fictitious département for tests, the
+ * demo, the benchmarks and the dry-run exchange cycle (CCTP annex 1 §2 d,
+ * annex 4 U2). See fluxgen(1).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cols.h"
+#include "err.h"
+#include "field.h"
+#include "fluxgen.h"
+
+#define STR(n)	#n,
+static const char *const plans_cols[] = { PLANS_COLS(STR) };
+static const char *const commandes_cols[] = { COMMANDES_COLS(STR) };
+static const char *const clients_cols[] = { CLIENTS_COLS(STR) };
+static const char *const intervenants_cols[] = { INTERVENANTS_COLS(STR) };
+static const char *const horodatages_cols[] = { HORODATAGES_COLS(STR) };
+static const char *const evenements_cols[] = { EVENEMENTS_COLS(STR) };
+static const char *const remboursements_cols[] = { REMBOURSEMENTS_COLS(STR) };
+static const char *const charges_cols[] = { CHARGES_COLS(STR) };
+static const char *const log_cols[] = { LOG_COLS(STR) };
+
+#define K(name, conv, c, g, d) \
+	{ name, conv, c, sizeof c / sizeof c[0], g, d }
+const struct kind kinds[] = {
+	K("plans", "flux1", plans_cols, gen_plans, dir_plans),
+	K("commandes", "flux4", commandes_cols, gen_commandes, dir_commandes),
+	K("clients", "flux15", clients_cols, gen_clients, dir_clients),
+	K("intervenants", "flux15", intervenants_cols, gen_intervenants,
+	    dir_intervenants),
+	K("horodatages", "flux15", horodatages_cols, gen_horodatages,
+	    dir_horodatages),
+	K("evenements", "flux15", evenements_cols, gen_evenements,
+	    dir_evenements),
+	K("remboursements", "crcesu", remboursements_cols, gen_remboursements,
+	    dir_remboursements),
+	K("charges", "flux6", charges_cols, gen_charges, dir_charges),
+	K("log-factures", "sadlog", log_cols, gen_log, dir_log),
+};
+const size_t nkinds = sizeof kinds / sizeof kinds[0];
+
+const struct kind *
+kind_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nkinds; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+static void
+usage(void)
+{
+	size_t i;
+
+	fprintf(stderr,
+	    "usage: fluxgen [--seed N] [--scale X] [--month AAAA-MM] [--taux NOM=POURCENTAGE]...\n"
+	    "               [--sad-excessifs N] NATURE\n"
+	    "       fluxgen [options] --dir RÉPERTOIRE [NATURE...]\n"
+	    "Génère un département fictif cohérent : le CSV canonique d'une nature sur la\n"
+	    "sortie standard, ou avec --dir les fichiers d'un cycle, passés par «CONVERTISSEUR emit».\n"
+	    "Natures :");
+	for (i = 0; i < nkinds; i++)
+		fprintf(stderr, " %s", kinds[i].name);
+	fprintf(stderr, "\nTaux (en %%, défaut entre parenthèses) :\n");
+	for (i = 0; i < R_N; i++)
+		fprintf(stderr, "  %-24s %s (%d.%03d)\n", rates[i].name,
+		    rates[i].what, rates[i].def / 1000, rates[i].def % 1000);
+}
+
+static int64_t
+decimal_opt(const char *opt, const char *s, int scale, int64_t max)
+{
+	int64_t v;
+
+	if (dec_parse(s, strlen(s), scale, &v) != 0 || v < 0 || v > max)
+		die(EX_USAGE, "%s %s: attendu un nombre décimal positif d'au plus %d décimales, au plus %lld",
+		    opt, s, scale, (long long)(max / (scale == 4 ? 10000 : 1000)));
+	return v;
+}
+
+static void
+rate_opt(struct world *w, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t i;
+
+	for (i = 0; eq && i < R_N; i++)
+		if (strlen(rates[i].name) == (size_t)(eq - arg) &&
+		    strncmp(rates[i].name, arg, (size_t)(eq - arg)) == 0) {
+			w->rate[i] = (int32_t)decimal_opt("--taux", eq + 1, 3,
+			    RATE_ONE);
+			return;
+		}
+	die(EX_USAGE, "--taux %s: attendu NOM=POURCENTAGE, NOM parmi ceux de «fluxgen --help»",
+	    arg);
+}
+
+static void
+month_opt(struct world *w, const char *s)
+{
+	if (strlen(s) != 7 || sscanf(s, "%4d-%2d", &w->year, &w->month) != 2 ||
+	    w->month < 1 || w->month > 12 || w->year < 2000 || w->year > 2099)
+		die(EX_USAGE, "--month %s: attendu AAAA-MM, entre 2000 et 2099", s);
+}
+
+static void
+run_dir(const struct world *w, const char *dir, char **names, int n)
+{
+	const struct kind *k;
+	int i;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		die(EX_CANTCREAT, "%s: %s", dir, strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	if (n == 0)
+		for (i = 0; i < (int)nkinds; i++)
+			kinds[i].dir(w, dir);
+	for (i = 0; i < n; i++) {
+		if ((k = kind_named(names[i])) == NULL)
+			die(EX_USAGE, "%s: nature inconnue (voir fluxgen --help)",
+			    names[i]);
+		k->dir(w, dir);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "seed", required_argument, NULL, 's' },
+		{ "scale", required_argument, NULL, 'x' },
+		{ "month", required_argument, NULL, 'm' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "taux", required_argument, NULL, 't' },
+		{ "sad-excessifs", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct world w = { .seed = 1, .scale = 10000, .year = 2016, .month = 5,
+		.nexcessif = 1 };
+	const struct kind *k;
+	const char *dir = NULL;
+	struct out o;
+	char *end;
+	int ch;
+	size_t i;
+
+	err_setprog(argv[0]);
+	for (i = 0; i < R_N; i++)
+		w.rate[i] = rates[i].def;
+	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			errno = 0;
+			w.seed = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || *optarg == '-')
+				die(EX_USAGE, "--seed %s: attendu un entier positif", optarg);
+			break;
+		case 'x':
+			w.scale = decimal_opt("--scale", optarg, 4, 400000);
+			break;
+		case 'm':
+			month_opt(&w, optarg);
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 't':
+			rate_opt(&w, optarg);
+			break;
+		case 'e':
+			w.nexcessif = (int)decimal_opt("--sad-excessifs", optarg, 0, 1000);
+			break;
+		case 'h':
+			usage();
+			return 0;
+		case 'V':
+			printf("fluxgen %s\n", CESUTG_VERSION);
+			return 0;
+		default:
+			usage();
+			return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (dir == NULL && argc != 1) {
+		usage();
+		return EX_USAGE;
+	}
+	if (dir == NULL && (k = kind_named(argv[0])) == NULL)
+		die(EX_USAGE, "%s: nature inconnue (voir fluxgen --help)", argv[0]);
+	world_build(&w);
+	if (dir != NULL)
+		run_dir(&w, dir, argv, argc);
+	else {
+		out_init(&o, 1, "la sortie standard");
+		k->gen(&w, &o);
+		out_flush(&o);
+		out_free(&o);
+	}
+	world_free(&w);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(EX_IOERR, "la sortie standard: %s", strerror(errno));
+	return 0;
+}

@@ -1,0 +1,540 @@
+/*
+ * The world of fluxgen: random streams, calendar, rates, beneficiaries,
+ * SADs and their clients. Integer arithmetic only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "fluxgen.h"
+
+static uint64_t
+mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void
+rng_init(struct rng *r, uint64_t seed, uint64_t tag, uint64_t id)
+{
+	r->s = mix(mix(seed + 0x9e3779b97f4a7c15ULL) ^ mix(tag << 40 ^ id));
+}
+
+uint64_t
+rng_next(struct rng *r)
+{
+	r->s += 0x9e3779b97f4a7c15ULL;
+	return mix(r->s);
+}
+
+uint32_t
+rng_below(struct rng *r, uint32_t n)
+{
+	return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
+}
+
+int
+rng_range(struct rng *r, int lo, int hi)
+{
+	return hi <= lo ? lo : lo + (int)rng_below(r, (uint32_t)(hi - lo + 1));
+}
+
+int
+rng_chance(struct rng *r, int32_t rate)
+{
+	return (int32_t)rng_below(r, RATE_ONE) < rate;
+}
+
+/* H. Hinnant's days_from_civil and civil_from_days. */
+int32_t
+day_of(int y, int m, int d)
+{
+	int yy = y - (m <= 2);
+	int era = (yy >= 0 ? yy : yy - 399) / 400;
+	int yoe = yy - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+void
+civil(int32_t z, int *y, int *m, int *d)
+{
+	int era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+int
+month_days(int y, int m)
+{
+	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return n[m - 1];
+}
+
+void
+month_add(int *y, int *m, int k)
+{
+	int t = *y * 12 + (*m - 1) + k;
+
+	*y = t / 12;
+	*m = t % 12 + 1;
+}
+
+/* The last Sunday of a month, as a day number (1970-01-01 was a Thursday). */
+static int32_t
+last_sunday(int y, int m)
+{
+	int32_t d = day_of(y, m, month_days(y, m));
+
+	return d - (int32_t)((d % 7 + 11) % 7);
+}
+
+/* European summer time: last Sunday of March to that of October, 01:00 UTC. */
+int
+paris_offset(int64_t t)
+{
+	int y, m, d;
+	int64_t a, b;
+
+	civil((int32_t)(t / 86400), &y, &m, &d);
+	a = (int64_t)last_sunday(y, 3) * 86400 + 3600;
+	b = (int64_t)last_sunday(y, 10) * 86400 + 3600;
+	return t >= a && t < b ? 7200 : 3600;
+}
+
+int64_t
+paris_local(int32_t day, int minute)
+{
+	int64_t t = (int64_t)day * 86400 + (int64_t)minute * 60;
+
+	/* The offset at noon: visits never start between 02:00 and 03:00. */
+	return t - paris_offset((int64_t)day * 86400 + 43200);
+}
+
+const struct rate rates[R_N] = {
+	[R_HOR] = { "hor", 1000, "visites avec le code de correction HOR" },
+	[R_MDT] = { "mdt", 500, "visites avec le code de correction MDT" },
+	[R_MHO] = { "mho", 2500, "visites aux horaires modifiés (MHO)" },
+	[R_COA] = { "coa", 1000, "arrivées oubliées, corrigées (COA)" },
+	[R_COD] = { "cod", 2000, "départs oubliés, corrigés (COD)" },
+	[R_CO2] = { "co2", 500, "arrivée et départ oubliés (CO2)" },
+	[R_CRE] = { "cre", 1000, "visites créées sans horodatage (CRE)" },
+	[R_SUP] = { "sup", 500, "visites supprimées (SUP)" },
+	[R_SAD_EXCESSIF] = { "sad-excessif", 35000, "visites corrigées chez un SAD au-dessus du seuil" },
+	[R_DOUBLON] = { "doublon", 500, "visites envoyées deux fois" },
+	[R_CHEVAUCHEMENT] = { "chevauchement", 500, "visites chevauchant une autre visite du client" },
+	[R_VISITE_HOSP] = { "visite-hospitalisation", 20000, "bénéficiaires hospitalisés visités pendant le séjour" },
+	[R_HORS_DROITS] = { "hors-droits", 20000, "bénéficiaires aux droits partiels visités hors droits" },
+	[R_NOM_DIFFERENT] = { "nom-different", 5000, "clients au nom écrit autrement que dans SALSA" },
+	[R_TEL_ETRANGER] = { "telephone-etranger", 2000, "appels d'un autre téléphone que celui du client" },
+	[R_TARDIF] = { "encaissement-tardif", 1000, "titres CESU encaissés après leur validité" },
+	[R_SOUS_CONSO] = { "sous-consommation", 8000, "bénéficiaires CESU consommant moins de 50 %" },
+	[R_CESU_ET_TG] = { "cesu-et-tg", 1000, "bénéficiaires CESU aussi clients d'un SAD en TG" },
+	[R_HOSP] = { "hospitalisation", 4000, "bénéficiaires hospitalisés dans le mois" },
+	[R_FIN_DROITS] = { "fin-droits", 3000, "bénéficiaires dont la prise en charge finit dans le mois" },
+	[R_DEBUT_DROITS] = { "debut-droits", 3000, "bénéficiaires dont la prise en charge commence dans le mois" },
+	[R_SANS_ID] = { "sans-identifiant", 10000, "clients financés sans identifiant SALSA chez le SAD" },
+	[R_PRIVES] = { "clients-prives", 25000, "clients non financés, en proportion des financés" },
+	[R_TUTEUR] = { "tuteur", 8000, "bénéficiaires sous tutelle" },
+	[R_FACTURE_KO] = { "facture-ko", 10000, "factures rejetées par SALSA" },
+	[R_REGUL] = { "regularisation", 1000, "régularisations CNCESU (natures 2 et 3)" },
+};
+
+/* Paris 2015 (CCTP §2.2): beneficiaries by aid and payment. */
+static const struct {
+	int	aide, cesu, n;
+} paris[] = {
+	{ A_APA, 1, 8542 }, { A_APA, 0, 6691 }, { A_PCH, 1, 691 },
+	{ A_PCH, 0, 428 }, { A_AM, 0, 1692 },
+};
+
+/* Population by arrondissement, thousands (INSEE 2015, rounded). */
+static const int arrpop[20] = { 17, 21, 35, 27, 59, 41, 52, 37, 60, 91,
+	147, 142, 182, 137, 235, 166, 167, 196, 187, 195 };
+
+static int64_t
+scaled(const struct world *w, int64_t n)
+{
+	return (n * w->scale + 5000) / 10000;
+}
+
+static int
+pick_arr(struct rng *r)
+{
+	int k, x = (int)rng_below(r, 2295);
+
+	for (k = 0; k < 19 && x >= arrpop[k]; k++)
+		x -= arrpop[k];
+	return k + 1;
+}
+
+/* Hours per month (centi-hours, quarter hours) by aid and GIR. */
+static int32_t
+hours_of(struct rng *r, const struct person *p)
+{
+	static const int gir[5][2] = { {0, 0}, {50, 70}, {40, 60}, {25, 45},
+		{10, 30} };
+	int lo, hi;
+
+	if (p->aide == A_APA) {
+		lo = gir[p->gir][0];
+		hi = gir[p->gir][1];
+	} else if (p->aide == A_PCH) {
+		lo = 30;
+		hi = rng_chance(r, 10000) ? 300 : 150;
+	} else if (p->aide == A_AM) {
+		lo = 8;
+		hi = 30;
+	} else {
+		lo = 6;
+		hi = 40;
+	}
+	return rng_range(r, lo * 4, hi * 4) * 25;
+}
+
+static int
+apa_gir(struct rng *r)
+{
+	int x = (int)rng_below(r, 100);
+
+	return x < 3 ? 1 : x < 20 ? 2 : x < 40 ? 3 : 4;
+}
+
+/* Cents per hour. */
+static int32_t
+tarif_of(const struct person *p)
+{
+	if (p->aide == A_APA)
+		return p->mode == 'P' ? 2200 : p->mode == 'M' ? 1460 : 1270;
+	if (p->aide == A_PCH)
+		return p->mode == 'P' ? 1777 : p->mode == 'M' ? 1497 : 1361;
+	return 2050;
+}
+
+static void
+dates_of(struct world *w, struct rng *r, struct person *p)
+{
+	int days = w->last - w->first + 1;
+
+	p->debut = w->first - rng_range(r, 30, 900);
+	p->fin = p->debut + rng_range(r, 365, 1460);
+	if (p->fin < w->last + 30)
+		p->fin = w->last + rng_range(r, 30, 700);
+	if (rng_chance(r, w->rate[R_FIN_DROITS]))
+		p->fin = w->first + rng_range(r, 0, days - 2);
+	else if (rng_chance(r, w->rate[R_DEBUT_DROITS]))
+		p->debut = w->first + rng_range(r, 1, days - 1);
+	p->droit_debut = p->debut - (rng_chance(r, 20000) ? rng_range(r, 1, 60) : 0);
+	p->droit_fin = p->fin;
+	if (rng_chance(r, w->rate[R_HOSP])) {
+		p->flags |= B_HOSP;
+		p->hosp_debut = w->first - 5 + rng_range(r, 0, days);
+		p->hosp_fin = p->hosp_debut + rng_range(r, 3, 21);
+	}
+}
+
+static void
+person_of(struct world *w, size_t i, int aide, int cesu)
+{
+	struct person *p = &w->p[i];
+	struct rng r;
+	int age;
+
+	rng_init(&r, w->seed, T_WORLD, i);
+	memset(p, 0, sizeof *p);
+	p->sid = 100000 + (uint32_t)i;
+	p->aide = (uint8_t)aide;
+	p->cesu = (uint8_t)cesu;
+	p->sad = -1;
+	p->arr = (uint8_t)pick_arr(&r);
+	if (aide == A_PCH) {
+		age = rng_chance(&r, 10000) ? rng_range(&r, 3, 19) :
+		    rng_range(&r, 20, 59);
+		if (age < 20)
+			p->flags |= B_ENFANT;
+	} else if (aide == A_AM && rng_chance(&r, 20000))
+		age = rng_range(&r, 20, 59);
+	else
+		age = 65 + (rng_range(&r, 0, 35) + rng_range(&r, 0, 35)) / 2;
+	if (rng_chance(&r, aide == A_PCH ? 50000 : 70000))
+		p->flags |= B_FEMME;
+	if ((p->flags & B_FEMME) && age >= 25 && rng_chance(&r, 60000))
+		p->flags |= B_NAISS;
+	p->birth = day_of(w->year - age, 1, 1) + rng_range(&r, 0, 364);
+	if (aide == A_APA)
+		p->gir = (uint8_t)apa_gir(&r);
+	else if (aide == A_AM && age >= 60)
+		p->gir = (uint8_t)rng_range(&r, 5, 6);
+	p->mode = cesu ? (rng_chance(&r, 75000) ? 'E' : 'M') : 'P';
+	p->hours = hours_of(&r, p);
+	p->tarif = tarif_of(p);
+	if (aide == A_APA)
+		p->pct = rng_chance(&r, 45000) ? 0 : rng_range(&r, 50, 9000);
+	else
+		p->pct = rng_chance(&r, 80000) ? 0 : 1000;
+	dates_of(w, &r, p);
+	if (rng_chance(&r, 85000))
+		p->phone = 40000000u + rng_below(&r, 59999999u);
+	if (p->phone == 0 || rng_chance(&r, 40000))
+		p->mobile = 10000000u + rng_below(&r, 89999999u);
+	if (rng_chance(&r, w->rate[R_TUTEUR]))
+		p->flags |= B_TUTEUR;
+	if (cesu && rng_chance(&r, 30000))
+		p->flags |= B_DEMAT;
+	rng_init(&r, w->seed, T_FAULT, i);
+	if (!cesu && (p->flags & B_HOSP) && rng_chance(&r, w->rate[R_VISITE_HOSP]))
+		p->flags |= B_VISHOSP;
+	if (!cesu && (p->debut > w->first || p->fin < w->last) &&
+	    rng_chance(&r, w->rate[R_HORS_DROITS]))
+		p->flags |= B_HORSDROIT;
+	if (cesu && rng_chance(&r, w->rate[R_CESU_ET_TG]))
+		p->flags |= B_CESUTG;
+	if (cesu && rng_chance(&r, w->rate[R_SOUS_CONSO]))
+		p->flags |= B_SOUS;
+	if (rng_chance(&r, w->rate[R_NOM_DIFFERENT]))
+		p->flags |= B_NOMVAR;
+	if (rng_chance(&r, w->rate[R_SANS_ID]))
+		p->flags |= B_SANSID;
+}
+
+static const char *const sadpre[] = { "Aide à domicile", "Services",
+	"Les Jardins d'", "Âge d'Or", "Présence", "Domicile Services",
+	"Famille et Maison", "Entraide", "Côté Séniors", "Le Relais" };
+static const char *const sadlieu[] = { "Étoile", "Saint-Éloi", "Alésia",
+	"Belleville", "Ménilmontant", "Montsouris", "Bercy", "Batignolles",
+	"Plaisance", "Buttes-Chaumont", "Maubert", "Gobelins", "Ternes",
+	"Auteuil", "Épinettes", "Mouffetard", "Faubourg", "Charonne" };
+
+static void
+sads_build(struct world *w, struct rng *r)
+{
+	int k, ncasvp, j;
+
+	w->nsad = (int)scaled(w, 36);
+	if (w->nsad < 2)
+		w->nsad = 2;
+	ncasvp = (int)scaled(w, 6);
+	if (ncasvp < 1)
+		ncasvp = 1;
+	w->sad = xcalloc((size_t)w->nsad, sizeof *w->sad);
+	for (k = 0; k < w->nsad; k++) {
+		struct sad *s = &w->sad[k];
+
+		snprintf(s->code, sizeof s->code, "%06d", (10000 + k * 7) % 1000000);
+		if (k < ncasvp) {
+			s->casvp = 1;
+			snprintf(s->name, sizeof s->name,
+			    "CASVP section %d%s", 1 + k % 20, k % 20 ? "e" : "er");
+		} else {
+			const char *a = sadpre[k % 10];
+
+			snprintf(s->name, sizeof s->name, "%s%s%s", a,
+			    a[strlen(a) - 1] == '\'' ? "" : " ",
+			    sadlieu[(k / 10 * 7 + k) % 18]);
+		}
+	}
+	/* The SADs correcting too much: ordinary ones, drawn from the seed. */
+	for (j = 0; j < w->nexcessif && j < w->nsad - ncasvp; j++) {
+		do
+			k = ncasvp + (int)rng_below(r, (uint32_t)(w->nsad - ncasvp));
+		while (w->sad[k].excessif);
+		w->sad[k].excessif = 1;
+	}
+}
+
+/* A SAD by weight: CASVP entities large, the others decreasing. */
+static int
+pick_sad(const struct world *w, struct rng *r)
+{
+	uint32_t tot = 0, x;
+	int k;
+
+	for (k = 0; k < w->nsad; k++)
+		tot += w->sad[k].casvp ? 400 : 4000 / (uint32_t)(k % 36 + 4);
+	x = rng_below(r, tot);
+	for (k = 0; k < w->nsad - 1; k++) {
+		uint32_t wk = w->sad[k].casvp ? 400 : 4000 / (uint32_t)(k % 36 + 4);
+
+		if (x < wk)
+			break;
+		x -= wk;
+	}
+	return k;
+}
+
+static void
+clients_build(struct world *w)
+{
+	size_t i, nprive = 0, cap;
+	int k;
+	struct rng r;
+
+	for (i = 0; i < w->nbenef; i++) {
+		struct person *p = &w->p[i];
+
+		if (p->cesu && !(p->flags & B_CESUTG))
+			continue;
+		rng_init(&r, w->seed, T_SAD, i);
+		p->sad = pick_sad(w, &r);
+		w->sad[p->sad].nclients++;
+	}
+	for (k = 0; k < w->nsad; k++)
+		nprive += ((size_t)w->sad[k].nclients * (size_t)w->rate[R_PRIVES] +
+		    RATE_ONE / 2) / RATE_ONE;
+	cap = w->nbenef + nprive;
+	w->p = xrealloc(w->p, cap * sizeof *w->p);
+	w->np = w->nbenef;
+	for (k = 0; k < w->nsad; k++) {
+		size_t n = ((size_t)w->sad[k].nclients *
+		    (size_t)w->rate[R_PRIVES] + RATE_ONE / 2) / RATE_ONE;
+
+		while (n-- > 0) {
+			struct person *p = &w->p[w->np];
+
+			rng_init(&r, w->seed, T_PRIVE, w->np);
+			memset(p, 0, sizeof *p);
+			p->aide = A_PRIVE;
+			p->mode = 'P';
+			p->sad = k;
+			p->arr = (uint8_t)pick_arr(&r);
+			if (rng_chance(&r, 65000))
+				p->flags |= B_FEMME;
+			p->birth = day_of(w->year - rng_range(&r, 55, 98), 1, 1) +
+			    rng_range(&r, 0, 364);
+			p->hours = hours_of(&r, p);
+			p->tarif = 2400;
+			p->debut = w->first - 400;
+			p->fin = w->last + 400;
+			if (rng_chance(&r, 80000))
+				p->phone = 40000000u + rng_below(&r, 59999999u);
+			else
+				p->mobile = 10000000u + rng_below(&r, 89999999u);
+			w->sad[k].nclients++;
+			w->np++;
+		}
+	}
+	for (k = 0; k < w->nsad; k++) {
+		w->sad[k].clients = xcalloc((size_t)w->sad[k].nclients + 1,
+		    sizeof (int32_t));
+		w->sad[k].nitv = w->sad[k].nclients / 4 + 2;
+		w->sad[k].nclients = 0;
+	}
+	for (i = 0; i < w->np; i++) {
+		struct person *p = &w->p[i];
+		struct sad *s;
+
+		if (p->sad < 0)
+			continue;
+		s = &w->sad[p->sad];
+		p->pos = s->nclients;
+		s->clients[s->nclients++] = (int32_t)i;
+	}
+}
+
+void
+world_build(struct world *w)
+{
+	size_t n = 0, i, k;
+	struct rng r;
+
+	w->first = day_of(w->year, w->month, 1);
+	w->last = w->first + month_days(w->year, w->month) - 1;
+	for (k = 0; k < sizeof paris / sizeof paris[0]; k++)
+		n += (size_t)scaled(w, paris[k].n);
+	w->p = xcalloc(n + 1, sizeof *w->p);
+	w->nbenef = 0;
+	for (k = 0; k < sizeof paris / sizeof paris[0]; k++)
+		for (i = (size_t)scaled(w, paris[k].n); i > 0; i--) {
+			person_of(w, w->nbenef, paris[k].aide, paris[k].cesu);
+			w->nbenef++;
+		}
+	rng_init(&r, w->seed, T_SAD, ~0ULL);
+	sads_build(w, &r);
+	clients_build(w);
+}
+
+void
+world_free(struct world *w)
+{
+	int k;
+
+	for (k = 0; k < w->nsad; k++)
+		free(w->sad[k].clients);
+	free(w->sad);
+	free(w->p);
+}
+
+int
+active_in(const struct person *p, int y, int m)
+{
+	int32_t a = day_of(y, m, 1), b = a + month_days(y, m) - 1;
+
+	return p->debut <= b && p->fin >= a;
+}
+
+int32_t
+cesu_titres(const struct person *p)
+{
+	return p->hours / 100;
+}
+
+const char *
+code_prestation(const struct person *p)
+{
+	static const char *const c[4][3] = {
+		{ "AD1", "CM1", "CE1" }, { "PH1", "PM1", "PE1" },
+		{ "AM1", "AM1", "AM1" }, { "PRV", "PRV", "PRV" },
+	};
+
+	if ((p->flags & B_CESUTG) && p->aide != A_PRIVE)
+		return p->aide == A_PCH ? "PH1" : "AD1";
+	return c[p->aide][p->mode == 'P' ? 0 : p->mode == 'M' ? 1 : 2];
+}
+
+const char *
+code_financier(const struct person *p)
+{
+	return p->aide == A_APA ? "APA75" : p->aide == A_PCH ?
+	    (p->flags & B_ENFANT ? "PCHE75" : "PCH75") : "AM75";
+}
+
+void
+phone_str(uint32_t n, int mobile, char *out)
+{
+	snprintf(out, 11, "0%d%08u", mobile ? 6 + (int)(n % 2) : 1,
+	    n % 100000000u);
+}
+
+/* Index prestation SALSA: P and five base-36 digits, unique per plan. */
+const char *
+plan_index(size_t i)
+{
+	static const char d[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	static char s[8];
+	uint32_t v = (uint32_t)i;
+	int k;
+
+	s[0] = 'P';
+	for (k = 5; k >= 1; k--) {
+		s[k] = d[v % 36];
+		v /= 36;
+	}
+	s[6] = '\0';
+	return s;
+}
