@@ -54,8 +54,10 @@ usage(const struct world *w, size_t i, int y, int m, int32_t *day, int32_t max)
 	if (n == 0)
 		return 0;
 	rng_init(&r, w->seed, T_TITRE, (uint64_t)i << 20 | mindex(y, m));
-	used = (int32_t)((int64_t)n * (p->flags & B_SOUS ? rng_range(&r, 10, 40) :
-	    rng_range(&r, 85, 100)) / 100);
+	if (p->flags & B_SOUS)
+		used = (int32_t)((int64_t)n * rng_range(&r, 10, 40) / 100);
+	else
+		used = (int32_t)(((int64_t)n * rng_range(&r, 85, 100) + 99) / 100);
 	month_add(&vy, &vm, 1);
 	valid = day_of(vy, vm, month_days(vy, vm));
 	for (k = 0; k < used && k < max; k++) {

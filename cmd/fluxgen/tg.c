@@ -250,7 +250,7 @@ static void
 plan_of(const struct world *w, const struct person *p, struct rng *r,
     struct plan *pl)
 {
-	int mdays = w->last - w->first + 1, avail = 0, mins;
+	int mdays = w->last - w->first + 1, avail = 0, mins, x;
 	int32_t d;
 
 	pl->from = w->first;
@@ -263,8 +263,9 @@ plan_of(const struct world *w, const struct person *p, struct rng *r,
 	}
 	pl->abs = rng_chance(r, 3000) ? pl->from + rng_range(r, 0,
 	    pl->to - pl->from) : 0;
-	pl->dur = p->aide == A_PCH ? 180 : p->aide == A_APA ?
-	    60 + 30 * rng_range(r, 0, 2) : 120;
+	x = (int)rng_below(r, 100);
+	pl->dur = p->aide == A_PCH ? 120 : p->aide == A_APA ?
+	    (x < 30 ? 45 : x < 80 ? 60 : 90) : p->aide == A_AM ? 60 : 90;
 	for (d = pl->from; d <= pl->to; d++)
 		avail += !excluded(p, pl, d);
 	mins = (int)((int64_t)p->hours * 60 / 100 * (pl->to - pl->from + 1) / mdays);

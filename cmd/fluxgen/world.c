@@ -236,16 +236,17 @@ dates_of(struct world *w, struct rng *r, struct person *p)
 	p->fin = p->debut + rng_range(r, 365, 1460);
 	if (p->fin < w->last + 30)
 		p->fin = w->last + rng_range(r, 30, 700);
+	/* A week at least outside the coverage, so visits there show. */
 	if (rng_chance(r, w->rate[R_FIN_DROITS]))
-		p->fin = w->first + rng_range(r, 0, days - 2);
+		p->fin = w->first + rng_range(r, 0, days - 8);
 	else if (rng_chance(r, w->rate[R_DEBUT_DROITS]))
-		p->debut = w->first + rng_range(r, 1, days - 1);
+		p->debut = w->first + rng_range(r, 7, days - 1);
 	p->droit_debut = p->debut - (rng_chance(r, 20000) ? rng_range(r, 1, 60) : 0);
 	p->droit_fin = p->fin;
 	if (rng_chance(r, w->rate[R_HOSP])) {
 		p->flags |= B_HOSP;
 		p->hosp_debut = w->first - 5 + rng_range(r, 0, days);
-		p->hosp_fin = p->hosp_debut + rng_range(r, 3, 21);
+		p->hosp_fin = p->hosp_debut + rng_range(r, 7, 21);
 	}
 }
 
@@ -309,7 +310,7 @@ person_of(struct world *w, size_t i, int aide, int cesu)
 		p->flags |= B_SOUS;
 	if (rng_chance(&r, w->rate[R_NOM_DIFFERENT]))
 		p->flags |= B_NOMVAR;
-	if (rng_chance(&r, w->rate[R_SANS_ID]))
+	if (rng_chance(&r, w->rate[R_SANS_ID]) && !(p->flags & B_CESUTG))
 		p->flags |= B_SANSID;
 }
 

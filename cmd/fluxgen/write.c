@@ -77,10 +77,13 @@ tab_fmt(struct tab *t, int col, const char *fmt, ...)
 static char *
 digits(char *end, uint64_t v, int min)
 {
+	int n = 0;
+
 	do {
 		*--end = (char)('0' + v % 10);
 		v /= 10;
-	} while (v > 0 || --min > 0);
+		n++;
+	} while (v > 0 || n < min);
 	return end;
 }
 
