@@ -293,7 +293,7 @@ client_visits(const struct world *w, int sad, int k, uint32_t *seq,
 	struct rng r;
 	struct visit v;
 	int32_t d, days[31];
-	int nd = 0, j, used[31] = {0}, c;
+	int nd = 0, j, used[31] = {0}, c, sup;
 	uint32_t itvphone;
 	struct itv it;
 
@@ -330,13 +330,12 @@ client_visits(const struct world *w, int sad, int k, uint32_t *seq,
 			correct(w, &r, &v, c, ps, pe);
 		(*seq)++;
 		fn(ctx, &v);
-		if (v.code && (strcmp(v.code, "SUP") == 0 || strcmp(v.code, "CRE") == 0))
-			continue;
-		if (rng_chance(&r, w->rate[R_DOUBLON])) {
+		sup = v.code && strcmp(v.code, "SUP") == 0;
+		if (rng_chance(&r, w->rate[R_DOUBLON]) && !sup) {
 			(*seq)++;
 			fn(ctx, &v);
 		}
-		if (rng_chance(&r, w->rate[R_CHEVAUCHEMENT])) {
+		if (rng_chance(&r, w->rate[R_CHEVAUCHEMENT]) && !sup) {
 			struct visit o = v;
 
 			o.itv = (k * 7 + 3) % s->nitv == v.itv ? (v.itv + 1) %
