@@ -85,8 +85,8 @@ decimal_opt(const char *opt, const char *s, int scale, int64_t max)
 	int64_t v;
 
 	if (dec_parse(s, strlen(s), scale, &v) != 0 || v < 0 || v > max)
-		die(EX_USAGE, "%s %s: attendu un nombre décimal positif d'au plus %d décimales, au plus %lld",
-		    opt, s, scale, (long long)(max / (scale == 4 ? 10000 : 1000)));
+		die(EX_USAGE, "%s %s: attendu un nombre positif d'au plus %d décimales, dans les limites de fluxgen(1)",
+		    opt, s, scale);
 	return v;
 }
 
@@ -124,15 +124,18 @@ run_dir(const struct world *w, const char *dir, char **names, int n)
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		die(EX_CANTCREAT, "%s: %s", dir, strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
-	if (n == 0)
-		for (i = 0; i < (int)nkinds; i++)
-			kinds[i].dir(w, dir);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if ((k = kind_named(names[i])) == NULL)
 			die(EX_USAGE, "%s: nature inconnue (voir fluxgen --help)",
 			    names[i]);
-		k->dir(w, dir);
-	}
+		else
+			emit_check(k->conv);
+	for (i = 0; n == 0 && i < (int)nkinds; i++)
+		emit_check(kinds[i].conv);
+	for (i = 0; n == 0 && i < (int)nkinds; i++)
+		kinds[i].dir(w, dir);
+	for (i = 0; i < n; i++)
+		kind_named(names[i])->dir(w, dir);
 }
 
 int
@@ -171,6 +174,8 @@ main(int argc, char **argv)
 			break;
 		case 'x':
 			w.scale = decimal_opt("--scale", optarg, 4, 400000);
+			if (w.scale == 0)
+				die(EX_USAGE, "--scale 0: un département a au moins un bénéficiaire, attendu au moins 0.0001");
 			break;
 		case 'm':
 			month_opt(&w, optarg);

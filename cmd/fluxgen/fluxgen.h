@@ -177,17 +177,19 @@ void	tab_row(struct tab *t);
 
 /* --dir: a CSV piped through "CONV emit ARGS", written atomically as PATH. */
 struct emit {
-	struct out	 o;
+	struct out	 o;		/* first: fd -1 until the first row */
 	int		 pid;
 	int		 fd;
 	char		*tmp;
 	char		*path;
 	const char	*conv;
+	const char	*arg;
 };
 
 void	emit_open(struct emit *e, const char *dir, const char *name,
 	    const char *conv, const char *arg);
 void	emit_close(struct emit *e);
+void	emit_check(const char *conv);
 
 /* The kinds. */
 void	gen_plans(const struct world *, struct out *);

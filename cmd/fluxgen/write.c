@@ -18,6 +18,8 @@
 #include "field.h"
 #include "fluxgen.h"
 
+static void emit_start(struct emit *);
+
 void
 tab_open(struct tab *t, const struct kind *k, struct out *o)
 {
@@ -167,6 +169,10 @@ tab_row(struct tab *t)
 {
 	size_t i;
 
+	/* An output not started yet is an emit's (its struct out is first). */
+	if (t->o->fd == -1)
+		emit_start((struct emit *)t->o);
+
 	for (i = 0; i < t->k->ncols; i++) {
 		if (t->off[i] < 0)
 			csvout_field(t->o, "", 0, i == 0);
@@ -178,22 +184,53 @@ tab_row(struct tab *t)
 	buf_reset(&t->b);
 }
 
+/* The converter on PATH, or exit 69 before anything is written. */
+void
+emit_check(const char *conv)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char buf[4096];
+
+	for (p = path ? path : "/usr/bin:/bin"; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ':');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (snprintf(buf, sizeof buf, "%.*s/%s", (int)(e - p), p, conv) <
+		    (int)sizeof buf && access(buf, X_OK) == 0)
+			return;
+	}
+	die(EX_UNAVAILABLE, "%s: convertisseur introuvable dans le PATH", conv);
+}
+
+/*
+ * The converter starts with the first row: a unit with no row (a SAD
+ * without events) gives no file, since no converter can write one.
+ */
 void
 emit_open(struct emit *e, const char *dir, const char *name, const char *conv,
     const char *arg)
 {
-	int p[2], fd;
 	size_t n = strlen(dir) + strlen(name) + 16;
 
 	e->path = xmalloc(n);
 	e->tmp = xmalloc(n + 8);
 	snprintf(e->path, n, "%s/%s", dir, name);
 	snprintf(e->tmp, n + 8, "%s/.%s.XXXXXX", dir, name);
+	e->conv = conv;
+	e->arg = arg;
+	e->pid = 0;
+	out_init(&e->o, -1, e->path);
+}
+
+static void
+emit_start(struct emit *e)
+{
+	int p[2], fd;
+
 	if ((fd = mkstemp(e->tmp)) < 0)
 		die(EX_CANTCREAT, "%s: %s", e->tmp, strerror(errno));
 	if (fchmod(fd, 0600) != 0 || pipe(p) != 0)
 		die(EX_OSERR, "%s: %s", e->tmp, strerror(errno));
-	e->conv = conv;
 	if ((e->pid = fork()) < 0)
 		die(EX_OSERR, "fork: %s", strerror(errno));
 	if (e->pid == 0) {
@@ -202,13 +239,14 @@ emit_open(struct emit *e, const char *dir, const char *name, const char *conv,
 		close(p[0]);
 		close(p[1]);
 		close(fd);
-		execlp(conv, conv, "emit", arg, (char *)NULL);
-		fprintf(stderr, "%s: %s: %s\n", prog_name, conv, strerror(errno));
+		execlp(e->conv, e->conv, "emit", e->arg, (char *)NULL);
+		fprintf(stderr, "%s: %s: %s\n", prog_name, e->conv,
+		    strerror(errno));
 		_exit(EX_UNAVAILABLE);
 	}
 	close(p[0]);
 	e->fd = fd;
-	out_init(&e->o, p[1], e->path);
+	e->o.fd = p[1];
 }
 
 void
@@ -216,6 +254,12 @@ emit_close(struct emit *e)
 {
 	int st;
 
+	if (e->pid == 0) {
+		out_free(&e->o);
+		free(e->tmp);
+		free(e->path);
+		return;
+	}
 	out_flush(&e->o);
 	close(e->o.fd);
 	out_free(&e->o);
