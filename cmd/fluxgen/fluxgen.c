@@ -60,14 +60,19 @@ kind_named(const char *name)
 }
 
 static void
-usage(void)
+usage(int full)
 {
 	size_t i;
 
 	fprintf(stderr,
 	    "usage: fluxgen [--seed N] [--scale X] [--month AAAA-MM] [--taux NOM=POURCENTAGE]...\n"
 	    "               [--sad-excessifs N] NATURE\n"
-	    "       fluxgen [options] --dir RÉPERTOIRE [NATURE...]\n"
+	    "       fluxgen [options] --dir RÉPERTOIRE [NATURE...]\n");
+	if (!full) {
+		fprintf(stderr, "«fluxgen --help» pour les natures et les taux.\n");
+		return;
+	}
+	fprintf(stderr,
 	    "Génère un département fictif cohérent : le CSV canonique d'une nature sur la\n"
 	    "sortie standard, ou avec --dir les fichiers d'un cycle, passés par «CONVERTISSEUR emit».\n"
 	    "Natures :");
@@ -94,13 +99,17 @@ static void
 rate_opt(struct world *w, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
+	int64_t v;
 	size_t i;
 
 	for (i = 0; eq && i < R_N; i++)
 		if (strlen(rates[i].name) == (size_t)(eq - arg) &&
 		    strncmp(rates[i].name, arg, (size_t)(eq - arg)) == 0) {
-			w->rate[i] = (int32_t)decimal_opt("--taux", eq + 1, 3,
-			    RATE_ONE);
+			if (dec_parse(eq + 1, strlen(eq + 1), 3, &v) != 0 ||
+			    v < 0 || v > RATE_ONE)
+				die(EX_USAGE, "--taux %s: attendu un pourcentage de 0 à 100, 3 décimales au plus",
+				    arg);
+			w->rate[i] = (int32_t)v;
 			return;
 		}
 	die(EX_USAGE, "--taux %s: attendu NOM=POURCENTAGE, NOM parmi ceux de «fluxgen --help»",
@@ -190,20 +199,20 @@ main(int argc, char **argv)
 			w.nexcessif = (int)decimal_opt("--sad-excessifs", optarg, 0, 1000);
 			break;
 		case 'h':
-			usage();
+			usage(1);
 			return 0;
 		case 'V':
 			printf("fluxgen %s\n", CESUTG_VERSION);
 			return 0;
 		default:
-			usage();
+			usage(0);
 			return EX_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (dir == NULL && argc != 1) {
-		usage();
+		usage(0);
 		return EX_USAGE;
 	}
 	if (dir == NULL && (k = kind_named(argv[0])) == NULL)
