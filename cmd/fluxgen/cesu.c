@@ -8,6 +8,7 @@
 
 #include "cols.h"
 #include "err.h"
+#include "field.h"
 #include "fluxgen.h"
 
 #define CHARGE_RATE	32262	/* ten-thousandths of € per hour (Flux 6) */
@@ -22,13 +23,13 @@ pct_of(int64_t cents, int32_t pct)
 static int32_t
 ordered(const struct person *p, int y, int m)
 {
-	int32_t a = day_of(y, m, 1), b = a + month_days(y, m) - 1;
+	int32_t a = day_of(y, m, 1), b = a + days_in_month(y, m) - 1;
 	int32_t from = p->debut > a ? p->debut : a, to = p->fin < b ? p->fin : b;
 
 	if (!p->cesu || to < from)
 		return 0;
 	return (int32_t)((int64_t)p->hours * (to - from + 1) /
-	    month_days(y, m) / 100);
+	    days_in_month(y, m) / 100);
 }
 
 /* Month index of y-m, for streams and title numbers. */
@@ -48,7 +49,7 @@ usage(const struct world *w, size_t i, int y, int m, int32_t *day, int32_t max)
 {
 	const struct person *p = &w->p[i];
 	int32_t n = ordered(p, y, m), used, k, valid, first = day_of(y, m, 1);
-	int vy = y, vm = m, md = month_days(y, m);
+	int vy = y, vm = m, md = days_in_month(y, m);
 	struct rng r;
 
 	if (n == 0)
@@ -59,7 +60,7 @@ usage(const struct world *w, size_t i, int y, int m, int32_t *day, int32_t max)
 	else
 		used = (int32_t)(((int64_t)n * rng_range(&r, 85, 100) + 99) / 100);
 	month_add(&vy, &vm, 1);
-	valid = day_of(vy, vm, month_days(vy, vm));
+	valid = day_of(vy, vm, days_in_month(vy, vm));
 	for (k = 0; k < used && k < max; k++) {
 		day[k] = first + k * md / n + rng_range(&r, 2, 25);
 		if (day[k] > valid)
@@ -153,7 +154,7 @@ commande_rows(const struct world *w, struct tab *t, int aide)
 				tab_dec(t, C_part_financier_unitaire,
 				    p->tarif - pct_of(p->tarif, p->pct));
 				tab_date(t, C_date_validite,
-				    day_of(vy, vm, month_days(vy, vm)));
+				    day_of(vy, vm, days_in_month(vy, vm)));
 				tab_str(t, C_mention_libre, p->aide == A_PCH ?
 				    "CESU PCH Paris" : "CESU APA Paris");
 				tab_month(t, C_mois_reference, y, m);

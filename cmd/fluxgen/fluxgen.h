@@ -36,7 +36,6 @@ enum {
 /* Calendar, integer only: days since 1970-01-01, seconds since the epoch. */
 int32_t	day_of(int y, int m, int d);
 void	civil(int32_t day, int *y, int *m, int *d);
-int	month_days(int y, int m);
 int	paris_offset(int64_t t);	/* seconds east of UTC at instant t */
 int64_t	paris_local(int32_t day, int minute);	/* local wall time -> epoch */
 
@@ -170,6 +169,7 @@ void	tab_fmt(struct tab *t, int col, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	tab_int(struct tab *t, int col, int64_t v);
 void	tab_dec(struct tab *t, int col, int64_t v);	/* two decimals */
+void	tab_phone(struct tab *t, int col, uint32_t n, int mobile);
 void	tab_date(struct tab *t, int col, int32_t day);
 void	tab_month(struct tab *t, int col, int y, int m);
 void	tab_instant(struct tab *t, int col, int64_t epoch);

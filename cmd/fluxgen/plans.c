@@ -47,7 +47,6 @@ plan_line(const struct world *w, struct tab *t, size_t i, unsigned long line)
 	const struct person *p = &w->p[i];
 	static const char *const module[] = { "APA", "PCH", "AM" };
 	struct ident id;
-	char ph[12];
 	int64_t cout = ((int64_t)p->hours * p->tarif + 50) / 100;
 	int64_t fin = cout - pct_of(cout, p->pct);
 
@@ -86,14 +85,8 @@ plan_line(const struct world *w, struct tab *t, size_t i, unsigned long line)
 	tab_fmt(t, P_code_postal, "750%02d", p->arr);
 	tab_str(t, P_ville, "PARIS");
 	tab_fmt(t, P_numero_dossier, "%06u", (p->sid * 7u) % 1000000u);
-	if (p->phone) {
-		phone_str(p->phone, 0, ph);
-		tab_str(t, P_telephone, ph);
-	}
-	if (p->mobile) {
-		phone_str(p->mobile, 1, ph);
-		tab_str(t, P_telephone_portable, ph);
-	}
+	tab_phone(t, P_telephone, p->phone, 0);
+	tab_phone(t, P_telephone_portable, p->mobile, 1);
 	tab_str(t, P_type_attributaire_paiement, !p->cesu ? "P" :
 	    p->flags & B_TUTEUR ? "T" : "B");
 	if (p->flags & B_HOSP) {

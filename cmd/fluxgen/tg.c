@@ -65,7 +65,6 @@ client_rows(const struct world *w, struct tab *t, int sad)
 {
 	const struct sad *s = &w->sad[sad];
 	struct ident id, v;
-	char ph[12];
 	int k;
 
 	for (k = 0; k < s->nclients; k++) {
@@ -89,14 +88,8 @@ client_rows(const struct world *w, struct tab *t, int sad)
 		tab_str(t, K_adresse_1, v.rue);
 		tab_fmt(t, K_code_postal, "750%02d", p->arr);
 		tab_str(t, K_ville, "Paris");
-		if (p->phone) {
-			phone_str(p->phone, 0, ph);
-			tab_str(t, K_telephone_fixe, ph);
-		}
-		if (p->mobile) {
-			phone_str(p->mobile, 1, ph);
-			tab_str(t, K_telephone_portable, ph);
-		}
+		tab_phone(t, K_telephone_fixe, p->phone, 0);
+		tab_phone(t, K_telephone_portable, p->mobile, 1);
 		tab_str(t, K_beneficiaire_departement, p->sid ? "1" : "0");
 		tab_row(t);
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "field.h"
 #include "fluxgen.h"
 
 static uint64_t
@@ -77,16 +78,6 @@ civil(int32_t z, int *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-int
-month_days(int y, int m)
-{
-	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return n[m - 1];
-}
-
 void
 month_add(int *y, int *m, int k)
 {
@@ -100,7 +91,7 @@ month_add(int *y, int *m, int k)
 static int32_t
 last_sunday(int y, int m)
 {
-	int32_t d = day_of(y, m, month_days(y, m));
+	int32_t d = day_of(y, m, days_in_month(y, m));
 
 	return d - (int32_t)((d % 7 + 11) % 7);
 }
@@ -455,7 +446,7 @@ world_build(struct world *w)
 	struct rng r;
 
 	w->first = day_of(w->year, w->month, 1);
-	w->last = w->first + month_days(w->year, w->month) - 1;
+	w->last = w->first + days_in_month(w->year, w->month) - 1;
 	for (k = 0; k < sizeof paris / sizeof paris[0]; k++)
 		n += (size_t)scaled(w, paris[k].n);
 	w->p = xcalloc(n + 1, sizeof *w->p);
@@ -484,7 +475,7 @@ world_free(struct world *w)
 int
 active_in(const struct person *p, int y, int m)
 {
-	int32_t a = day_of(y, m, 1), b = a + month_days(y, m) - 1;
+	int32_t a = day_of(y, m, 1), b = a + days_in_month(y, m) - 1;
 
 	return p->debut <= b && p->fin >= a;
 }

@@ -101,6 +101,18 @@ tab_int(struct tab *t, int col, int64_t v)
 	mark(t, col, start);
 }
 
+/* A phone number, when there is one. */
+void
+tab_phone(struct tab *t, int col, uint32_t n, int mobile)
+{
+	char ph[12];
+
+	if (n == 0)
+		return;
+	phone_str(n, mobile, ph);
+	tab_str(t, col, ph);
+}
+
 void
 tab_dec(struct tab *t, int col, int64_t v)
 {
