@@ -80,38 +80,29 @@ static int
 pat_scan(const char *pat, const char *s, size_t n, int *y, int *m, int *d)
 {
 	size_t i;
+	int v;
 
 	*y = *m = 0;
 	*d = 1;
-	if (strlen(pat) != n)
-		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && pat[i]; i++) {
 		switch (pat[i]) {
 		case 'A': case 'M': case 'J':
 			if (!isdig(s[i]))
 				return -1;
+			v = s[i] - '0';
+			if (pat[i] == 'A')
+				*y = *y * 10 + v;
+			else if (pat[i] == 'M')
+				*m = *m * 10 + v;
+			else
+				*d = (i > 0 && pat[i - 1] == 'J' ? *d * 10 : 0) + v;
 			break;
 		default:
 			if (s[i] != pat[i])
 				return -1;
 		}
 	}
-	for (i = 0; i < n; i++) {
-		if (pat[i] == 'J' && i > 0 && pat[i - 1] == 'J')
-			continue;
-		if (pat[i] == 'M' && i > 0 && pat[i - 1] == 'M')
-			continue;
-		if (pat[i] == 'A' && i > 0 && pat[i - 1] == 'A')
-			continue;
-		if (pat[i] == 'J')
-			*d = (s[i] - '0') * 10 + (s[i + 1] - '0');
-		else if (pat[i] == 'M')
-			*m = (s[i] - '0') * 10 + (s[i + 1] - '0');
-		else if (pat[i] == 'A')
-			*y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 +
-			    (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
-	}
-	return 0;
+	return i == n && pat[i] == '\0' ? 0 : -1;
 }
 
 static void
@@ -246,6 +237,25 @@ intdigits(const char *s, size_t n)
 	for (; i < n && isdig(s[i]); i++)
 		k++;
 	return k;
+}
+
+/*
+ * Whether a wire decimal is already in canonical form: no sign, no
+ * leading zero, a dot and exactly scale decimals, at most len integer
+ * digits. Such a value is copied as is.
+ */
+static int
+dec_canonical(const char *s, size_t n, int scale, int len)
+{
+	size_t i, ip = n - (size_t)scale - 1;
+
+	if (scale == 0 || n < (size_t)scale + 2 || s[ip] != '.' ||
+	    (len > 0 && ip > (size_t)len) || (s[0] == '0' && ip > 1))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (i != ip && !isdig(s[i]))
+			return 0;
+	return 1;
 }
 
 static int
@@ -399,6 +409,9 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 				    field_width(f), field_scale(f));
 				return -1;
 			}
+		} else if (dec_canonical(s, n, field_scale(f), f->len)) {
+			buf_add(out, s, n);
+			return 0;
 		} else {
 			w = dec_parse(s, n, field_scale(f), &v);
 			if (w != 0 || (f->len > 0 && intdigits(s, n) > f->len)) {
