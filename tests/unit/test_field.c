@@ -10,6 +10,8 @@ static void
 setup(void)
 {
 	diag_quiet(1);
+	diag_file("stdin");
+	diag_line(0);
 	ck_assert_int_eq(charset_open(&delim.cs, "WINDOWS-1252"), 0);
 	delim.sep = '|';
 	delim.decsep = '.';
