@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <poll.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "afile.h"
 #include "out.h"
@@ -220,28 +219,22 @@ START_TEST(plain_output)
 END_TEST
 
 /* A write error is fatal: EX_IOERR, not a silent loss. */
-START_TEST(write_error)
+static void
+write_readonly(void *unused)
 {
 	struct out o;
 	int fd = open(path, O_RDONLY | O_CREAT, 0600);
-	pid_t pid;
-	int st;
-	char *e;
 
-	unit_err_begin();
-	if ((pid = fork()) == 0) {
-		out_init(&o, fd, "la sortie");
-		out_puts(&o, "x");
-		out_flush(&o);
-		_exit(0);
-	}
-	waitpid(pid, &st, 0);
-	e = unit_err_end();
-	close(fd);
-	ck_assert(WIFEXITED(st));
-	ck_assert_int_eq(WEXITSTATUS(st), 74);
-	ck_assert_str_eq(e, "cesutg: écriture impossible sur la sortie: Bad file descriptor\n");
-	free(e);
+	(void)unused;
+	out_init(&o, fd, "la sortie");
+	out_puts(&o, "x");
+	out_flush(&o);
+}
+
+START_TEST(write_error)
+{
+	unit_dies(write_readonly, NULL, 74,
+	    "cesutg: écriture impossible sur la sortie: Bad file descriptor\n");
 }
 END_TEST
 
@@ -328,26 +321,22 @@ START_TEST(afile_aborted)
 }
 END_TEST
 
-START_TEST(afile_nodir)
+static void
+open_in_absent_dir(void *p)
 {
 	struct afile a;
-	char p[4300], *e;
-	pid_t pid;
-	int st;
+
+	afile_open(&a, p, AFILE_PRIVATE);
+}
+
+START_TEST(afile_nodir)
+{
+	char p[4300], msg[4500];
 
 	snprintf(p, sizeof p, "%s/absent/f", dir);
-	unit_err_begin();
-	if ((pid = fork()) == 0) {
-		afile_open(&a, p, AFILE_PRIVATE);
-		_exit(0);
-	}
-	waitpid(pid, &st, 0);
-	e = unit_err_end();
-	ck_assert(WIFEXITED(st));
-	ck_assert_int_eq(WEXITSTATUS(st), 73);
-	ck_assert(strstr(e, "création de ") != NULL);
-	ck_assert(strstr(e, "/absent/f impossible: No such file or directory\n") != NULL);
-	free(e);
+	snprintf(msg, sizeof msg, "cesutg: création de %s impossible: "
+	    "No such file or directory\n", p);
+	unit_dies(open_in_absent_dir, p, 73, msg);
 }
 END_TEST
 

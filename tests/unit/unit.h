@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -89,6 +90,31 @@ unit_err_end(void)
 	s = unit_slurp(unit_errpath, NULL);
 	unlink(unit_errpath);
 	return s;
+}
+
+/*
+ * Runs fn(arg) in a child process (die() exits) and checks that it exits
+ * with code and writes exactly msg to stderr.
+ */
+static inline void
+unit_dies(void (*fn)(void *), void *arg, int code, const char *msg)
+{
+	pid_t pid;
+	int st;
+	char *e;
+
+	unit_err_begin();
+	if ((pid = fork()) == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	ck_assert_int_ne(pid, -1);
+	waitpid(pid, &st, 0);
+	e = unit_err_end();
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), code);
+	ck_assert_str_eq(e, msg);
+	free(e);
 }
 
 /* How many diagnostics of class cls were counted so far. */
