@@ -261,13 +261,18 @@ flux_main(const struct flux *fx, int argc, char **argv)
 		case OPT_CRLF: crlf = 1; break;
 		case OPT_DECCOMMA: comma = 1; break;
 		case OPT_DIR: r.dir = optarg; break;
-		case 'h': help(fx); return 0;
+		case 'h':
+			free(opts);
+			help(fx);
+			return 0;
 		case OPT_VERSION:
+			free(opts);
 			printf("%s (cesutg) %s\n", fx->name, CESUTG_VERSION);
 			return 0;
 		default:
 			if (fx->xopt && fx->xopt(&r, ch, optarg) == 0)
 				break;
+			free(opts);
 			usage(fx, stderr);
 			return EX_USAGE;
 		}
