@@ -43,6 +43,23 @@ fscale(const struct field *f)
 	return field_scale(f);
 }
 
+/* A fixed-width table must cover its record exactly, field after field. */
+static void
+tiled(const struct recfmt *rf)
+{
+	size_t i;
+	int at = 1;
+
+	for (i = 0; i < rf->nf; i++) {
+		if (rf->f[i].start != at || rf->f[i].end < at)
+			die(EX_SOFTWARE, "hier: %s, champ %s mal placé",
+			    rf->label, rf->f[i].pos);
+		at = rf->f[i].end + 1;
+	}
+	if ((size_t)at != rf->width + 1)
+		die(EX_SOFTWARE, "hier: %s, largeur %zu", rf->label, rf->width);
+}
+
 static void
 compile(struct hs *s, const struct hier *h, struct fluxrun *r)
 {
@@ -61,6 +78,10 @@ compile(struct hs *s, const struct hier *h, struct fluxrun *r)
 	d = h->lv[s->det].head;
 	for (L = 0; L < h->nlv; L++) {
 		const struct recfmt *rf = h->lv[L].head, *ft = h->lv[L].foot;
+
+		tiled(rf);
+		if (ft)
+			tiled(ft);
 
 		s->cpl[L] = xcalloc(rf->nf, sizeof(int));
 		s->cpi[L] = xcalloc(rf->nf, sizeof(int));
@@ -414,8 +435,8 @@ parse_line(struct hs *s, const char *line, size_t len, enum eol eol,
 		    v->v[h->lv[L].key], v->len[h->lv[L].key])) {
 			diag_field(DC_ORDRE, &rf->f[h->lv[L].key],
 			    v->v[h->lv[L].key], v->len[h->lv[L].key],
-			    "même valeur que l'%s précédent: deux %ss voisins doivent différer",
-			    rf->label, rf->label);
+			    "même valeur que dans l'%s précédent: deux unités voisines doivent différer",
+			    rf->label);
 			return -1;
 		}
 		if (errs)
@@ -674,7 +695,7 @@ emit_row(struct em *m, const struct row *row)
 	    memcmp(s->key[L].p, m->cand[L].v[key], s->key[L].len) == 0) {
 		diag_field(DC_ORDRE, &h->lv[L].head->f[key],
 		    m->cand[L].v[key], m->cand[L].len[key],
-		    "les lignes d'un même %s doivent se suivre et porter les mêmes valeurs",
+		    "les lignes d'une même unité (%s) doivent se suivre et porter les mêmes valeurs",
 		    h->lv[L].head->label);
 		return -1;
 	}
