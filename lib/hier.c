@@ -35,6 +35,13 @@ struct hs {
 	int			 haskey[HIER_MAXLV];
 	struct acc		 acc[HIER_MAXLV];
 	int			 state, slv;	/* last record seen */
+	/*
+	 * parse: the headers' CSV columns, written once per unit rather than
+	 * once per detail. Headers are a few kilobytes at most, so this
+	 * never reaches the block size and never flushes to its fd.
+	 */
+	struct out		 pre;
+	int			 stale;
 };
 
 static int
@@ -404,6 +411,7 @@ parse_line(struct hs *s, const char *line, size_t len, enum eol eol,
 	struct fluxrun *r = s->r;
 	const struct hier *h = s->h;
 	const struct recfmt *rf;
+	struct row tmp;
 	int L, foot, errs, derr, first, l;
 
 	if ((rf = rec_pick(&r->c, r->fx->recs, r->fx->nrecs, line, len)) ==
@@ -442,7 +450,10 @@ parse_line(struct hs *s, const char *line, size_t len, enum eol eol,
 		if (errs)
 			flux_reject_line(r, line, len, eol);
 		s->bad[L] = errs > 0;
-		copyrow(&s->hv[L], v);
+		tmp = s->hv[L];
+		s->hv[L] = *v;
+		*v = tmp;
+		s->stale = 1;
 		if (L + 1 < s->det)
 			s->haskey[L + 1] = 0;
 		open_unit(s, L);
@@ -463,9 +474,16 @@ parse_line(struct hs *s, const char *line, size_t len, enum eol eol,
 		return 0;
 	}
 	r->n.acceptees++;
-	first = 1;
-	for (l = 0; l < s->det; l++)
-		rec_csv_values(&r->out, h->lv[l].head, &s->hv[l], &first);
+	if (s->stale) {
+		s->pre.len = 0;
+		first = 1;
+		for (l = 0; l < s->det; l++)
+			rec_csv_values(&s->pre, h->lv[l].head, &s->hv[l],
+			    &first);
+		s->stale = 0;
+	}
+	out_write(&r->out, s->pre.buf, s->pre.len);
+	first = s->pre.len == 0;
 	rec_csv_values(&r->out, rf, v, &first);
 	csvout_end(&r->out);
 	return 0;
@@ -482,6 +500,7 @@ hier_parse(struct fluxrun *r, const struct hier *h)
 	int nl = 0;
 
 	compile(&s, h, r);
+	out_init(&s.pre, -1, "les colonnes des en-têtes");
 	csv_header(&s);
 	while (lines_next(&r->in, &line, &len, &eol)) {
 		diag_line(r->in.lineno);
@@ -515,6 +534,7 @@ hier_parse(struct fluxrun *r, const struct hier *h)
 		flux_reject_file(r);
 	}
 	row_free(&v);
+	out_free(&s.pre);
 	release(&s);
 	return 0;
 }

@@ -156,6 +156,16 @@ check_carnet(const struct row *v)
 	return 1;
 }
 
+static int
+dig(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
 /* Date de validité = last day of the month after the payment month. */
 static int
 check_titre(const struct row *v)
@@ -163,17 +173,20 @@ check_titre(const struct row *v)
 	char want[16];
 	int y, m;
 
-	if (v->len[F5_VALIDITE] == 0 || v->len[F5_MOIS] == 0 ||
-	    sscanf(v->v[F5_MOIS], "%4d-%2d", &y, &m) != 2)
+	if (v->len[F5_VALIDITE] != 10 || v->len[F5_MOIS] != 7)
 		return 0;
+	y = dig(v->v[F5_MOIS], 4);
+	m = dig(v->v[F5_MOIS] + 5, 2);
 	if (++m == 13) {
 		m = 1;
 		y++;
 	}
+	if (dig(v->v[F5_VALIDITE], 4) == y &&
+	    dig(v->v[F5_VALIDITE] + 5, 2) == m &&
+	    dig(v->v[F5_VALIDITE] + 8, 2) == days_in_month(y, m))
+		return 0;
 	snprintf(want, sizeof want, "%04d-%02d-%02d", y, m,
 	    days_in_month(y, m));
-	if (strcmp(want, v->v[F5_VALIDITE]) == 0)
-		return 0;
 	diag_field(DC_REGLE, &f5[F5_VALIDITE], v->v[F5_VALIDITE],
 	    v->len[F5_VALIDITE],
 	    "attendu le %s, dernier jour du mois qui suit le mois de paiement %s",
