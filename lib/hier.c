@@ -321,7 +321,7 @@ copies_ok(struct hs *s, int L, const struct row *v)
 		if (v->len[i] != src->len[k] ||
 		    memcmp(v->v[i], src->v[k], v->len[i]) != 0) {
 			diag_field(DC_ORDRE, &rf->f[i], v->v[i], v->len[i],
-			    "différent de celui de l'%s «%s»",
+			    "ne correspond pas à l'%s, qui porte %s",
 			    s->h->lv[l].head->label, src->v[k]);
 			return 0;
 		}
@@ -373,7 +373,7 @@ check_foot(struct hs *s, int L, const struct row *v)
 			continue;
 		totalstr(&want, &ft->f[i], s->acc[L].v[i]);
 		diag_field(DC_TOTAL, &ft->f[i], v->v[i], v->len[i],
-		    "total faux: %s recalculé %s, trouvé", ft->f[i].label,
+		    "total faux (%s): attendu %s, trouvé", ft->f[i].label,
 		    want.p);
 		errs++;
 	}
