@@ -26,11 +26,11 @@ rnd(uint32_t n)
 
 static const char *noms[] = { "Lef\xe8vre", "M\xfcller", "Dupont", "Martin",
 	"N'Diaye", "B\xe9nard-L\xe9ger", "Gar\xe7on", "\xc9luard", "Rousseau",
-	"C\x9c" "ur", "Lambert", "Fournier", "Girard", "Morel", "Mercier" };
+	"C\x9cur", "Lambert", "Fournier", "Girard", "Morel", "Mercier" };
 static const char *prenoms[] = { "Jos\xe9phine", "Andr\xe9", "Ma\xeft\xe9",
 	"Fran\xe7oise", "Jean", "H\xe9l\xe8ne", "Lucien", "No\xebl", "Ad\xe8le" };
 static const char *voies[] = { "RUE DE LA ROQUETTE", "AVENUE PARMENTIER",
-	"BOULEVARD VOLTAIRE", "RUE DES PYR\xc9N\xc9" "ES", "PLACE D'ITALIE" };
+	"BOULEVARD VOLTAIRE", "RUE DES PYR\xc9N\xc9\x45S", "PLACE D'ITALIE" };
 
 static struct out o;
 static unsigned long lines;

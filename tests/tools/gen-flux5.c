@@ -24,7 +24,7 @@ rnd(uint32_t n)
 	return (uint32_t)(rs % n);
 }
 
-static const char *affilies[] = { "AIDE \xc0 DOMICILE 11", "SAP LES C\xc8" "DRES",
+static const char *affilies[] = { "AIDE \xc0 DOMICILE 11", "SAP LES C\xc8\x44RES",
 	"", "ASSOCIATION FAMILLE", "M. L\xc9ON DURAND", "" };
 
 int
