@@ -784,3 +784,28 @@ done:
 	release(&m.s);
 	return 0;
 }
+
+static const struct hier *main_hier;
+
+static int
+main_parse(struct fluxrun *r)
+{
+	return hier_parse(r, main_hier);
+}
+
+static int
+main_emit(struct fluxrun *r)
+{
+	return hier_emit(r, main_hier);
+}
+
+int
+hier_main(const struct flux *fx, const struct hier *h, int argc, char **argv)
+{
+	struct flux f = *fx;
+
+	f.parse = main_parse;
+	f.emit = main_emit;
+	main_hier = h;
+	return flux_main(&f, argc, argv);
+}

@@ -35,5 +35,8 @@ struct hier {
 
 int	hier_parse(struct fluxrun *r, const struct hier *h);
 int	hier_emit(struct fluxrun *r, const struct hier *h);
+/* flux_main with hier_parse and hier_emit on h as parse and emit. */
+int	hier_main(const struct flux *fx, const struct hier *h, int argc,
+	    char **argv);
 
 #endif

@@ -206,18 +206,6 @@ check(const struct recfmt *rf, const struct row *v)
 
 static const struct hier hier = { levels, N(levels), 3, check };
 
-static int
-parse(struct fluxrun *r)
-{
-	return hier_parse(r, &hier);
-}
-
-static int
-emit(struct fluxrun *r)
-{
-	return hier_emit(r, &hier);
-}
-
 static const struct flux flux4 = {
 	.name = "flux4",
 	.summary = "Flux 4, commandes CESU (SALSA -> opérateur), largeur fixe.",
@@ -225,12 +213,10 @@ static const struct flux flux4 = {
 	.sep = 0,
 	.recs = recs,
 	.nrecs = N(recs),
-	.parse = parse,
-	.emit = emit,
 };
 
 int
 main(int argc, char **argv)
 {
-	return flux_main(&flux4, argc, argv);
+	return hier_main(&flux4, &hier, argc, argv);
 }

@@ -71,18 +71,6 @@ check(const struct recfmt *rf, const struct row *v)
 
 static const struct hier hier = { levels, N(levels), 1, check };
 
-static int
-parse(struct fluxrun *r)
-{
-	return hier_parse(r, &hier);
-}
-
-static int
-emit(struct fluxrun *r)
-{
-	return hier_emit(r, &hier);
-}
-
 static const struct flux flux5 = {
 	.name = "flux5",
 	.summary = "Flux 5, retour des CESU consommés (opérateur -> SALSA), largeur fixe.",
@@ -90,12 +78,10 @@ static const struct flux flux5 = {
 	.sep = 0,
 	.recs = recs,
 	.nrecs = N(recs),
-	.parse = parse,
-	.emit = emit,
 };
 
 int
 main(int argc, char **argv)
 {
-	return flux_main(&flux5, argc, argv);
+	return hier_main(&flux5, &hier, argc, argv);
 }
