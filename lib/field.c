@@ -404,8 +404,9 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 	case FT_HOURS:
 		if (fixed && (f->flags & FF_DECSEP)) {
 			w = field_scale(f);
-			if ((size_t)w + 2 > n || s[0] == '-' || (s[n - w - 1] != '.' &&
-			    s[n - w - 1] != ',') || dec_parse(s, n, w, &v) != 0) {
+			if ((size_t)w + 2 > n || s[0] == '-' ||
+			    (s[n - w - 1] != '.' && s[n - w - 1] != ',') ||
+			    dec_parse(s, n, w, &v) != 0) {
 				diag_field(DC_NOMBRE, f, s, n,
 				    "nombre invalide, attendu %d chiffres dont %d après un séparateur décimal (point ou virgule)",
 				    field_width(f) - 1, w);

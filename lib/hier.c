@@ -44,12 +44,6 @@ struct hs {
 	int			 stale;
 };
 
-static int
-fscale(const struct field *f)
-{
-	return field_scale(f);
-}
-
 /* A fixed-width table must cover its record exactly, field after field. */
 static void
 tiled(const struct recfmt *rf)
@@ -131,9 +125,9 @@ compile(struct hs *s, const struct hier *h, struct fluxrun *r)
 				e->a = rec_field(d, name);
 				e->b = star ? rec_field(d, star + 1) : -1;
 				if (e->a < 0 || (star && e->b < 0) ||
-				    fscale(&d->f[e->a]) + (e->b >= 0 ?
-				    fscale(&d->f[e->b]) : 0) !=
-				    fscale(&ft->f[i]))
+				    field_scale(&d->f[e->a]) + (e->b >= 0 ?
+				    field_scale(&d->f[e->b]) : 0) !=
+				    field_scale(&ft->f[i]))
 					die(EX_SOFTWARE, "hier: %s", ft->f[i].arg);
 			} else
 				die(EX_SOFTWARE, "hier: %s", a);
@@ -159,7 +153,7 @@ num(const struct field *f, const char *v, size_t n)
 {
 	int64_t x = 0;
 
-	if (n > 0 && dec_parse(v, n, fscale(f), &x) != 0)
+	if (n > 0 && dec_parse(v, n, field_scale(f), &x) != 0)
 		x = 0;
 	return x;
 }
@@ -229,7 +223,7 @@ static void
 totalstr(struct buf *b, const struct field *f, int64_t v)
 {
 	buf_reset(b);
-	dec_format(b, v, fscale(f), '.');
+	dec_format(b, v, field_scale(f), '.');
 }
 
 /* Level of a record type; *foot tells a footer. -1 if not in h. */
