@@ -410,8 +410,15 @@ parse_line(struct hs *s, const char *line, size_t len, enum eol eol,
 
 	if ((rf = rec_pick(&r->c, r->fx->recs, r->fx->nrecs, line, len)) ==
 	    NULL || (L = levelof(h, rf, &foot)) < 0) {
-		diag_fatal(DC_RECTYPE,
-		    "type d'enregistrement inconnu «%.1s»", len ? line : "");
+		if (len == 0)
+			diag_fatal(DC_RECTYPE, "ligne vide");
+		else if (line[0] > ' ' && line[0] < 0x7F)
+			diag_fatal(DC_RECTYPE,
+			    "type d'enregistrement inconnu «%c»", line[0]);
+		else
+			diag_fatal(DC_RECTYPE,
+			    "type d'enregistrement inconnu (octet 0x%02X)",
+			    (unsigned char)line[0]);
 		return -1;
 	}
 	if (!order_ok(s, L, foot))
