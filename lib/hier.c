@@ -191,15 +191,16 @@ count_line(struct hs *s, int depth)
 	}
 }
 
+/* Each distinct sum term is read once per detail, whatever the levels. */
 static void
 add_detail(struct hs *s, const struct row *v, int ok)
 {
 	const struct field *df = s->h->lv[s->det].head->f;
 	const struct recfmt *ft;
 	const struct expr *e;
-	int l;
+	int l, t, nt = 0, ta[HIER_MAXLV * HIER_MAXF], tb[HIER_MAXLV * HIER_MAXF];
 	size_t i;
-	int64_t x;
+	int64_t tx[HIER_MAXLV * HIER_MAXF];
 
 	for (l = 0; l < s->det; l++) {
 		if (!ok) {
@@ -211,10 +212,19 @@ add_detail(struct hs *s, const struct row *v, int ok)
 			e = &s->ex[l][i];
 			if (e->kind != X_SOMME)
 				continue;
-			x = num(&df[e->a], v->v[e->a], v->len[e->a]);
-			if (e->b >= 0)
-				x *= num(&df[e->b], v->v[e->b], v->len[e->b]);
-			s->acc[l].v[i] += x;
+			for (t = 0; t < nt; t++)
+				if (ta[t] == e->a && tb[t] == e->b)
+					break;
+			if (t == nt) {
+				ta[t] = e->a;
+				tb[t] = e->b;
+				tx[t] = num(&df[e->a], v->v[e->a], v->len[e->a]);
+				if (e->b >= 0)
+					tx[t] *= num(&df[e->b], v->v[e->b],
+					    v->len[e->b]);
+				nt++;
+			}
+			s->acc[l].v[i] += tx[t];
 		}
 	}
 }
