@@ -198,7 +198,8 @@ add_detail(struct hs *s, const struct row *v, int ok)
 	const struct field *df = s->h->lv[s->det].head->f;
 	const struct recfmt *ft;
 	const struct expr *e;
-	int l, t, nt = 0, ta[HIER_MAXLV * HIER_MAXF], tb[HIER_MAXLV * HIER_MAXF];
+	int l, t, nt = 0;
+	int ta[HIER_MAXLV * HIER_MAXF], tb[HIER_MAXLV * HIER_MAXF];
 	size_t i;
 	int64_t tx[HIER_MAXLV * HIER_MAXF];
 
