@@ -436,7 +436,17 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 	case FT_DEC:
 	case FT_MONEY:
 	case FT_HOURS:
-		if (fixed) {
+		if (fixed && (f->flags & FF_DECSEP)) {
+			w = field_scale(f);
+			if ((size_t)w + 2 > n || s[0] == '-' ||
+			    (s[n - w - 1] != '.' && s[n - w - 1] != ',') ||
+			    dec_parse(s, n, w, &v) != 0) {
+				diag_field(DC_NOMBRE, f, s, n,
+				    "nombre invalide, attendu %d chiffres dont %d après un séparateur décimal (point ou virgule)",
+				    field_width(f) - 1, w);
+				return -1;
+			}
+		} else if (fixed) {
 			if (!alldigits(s, n) || dec_parse(s, n, 0, &v) != 0) {
 				diag_field(DC_NOMBRE, f, s, n,
 				    "nombre invalide, attendu %d chiffres dont %d décimales implicites",
@@ -629,6 +639,12 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
 			    "nombre décimal invalide, attendu au plus %d décimales%s",
 			    field_scale(f), fixed ? ", positif" : "");
 			return -1;
+		}
+		if (fixed && (f->flags & FF_DECSEP)) {
+			dec_format(&tmp, v, field_scale(f), c->decsep);
+			r = putnum(f, out, tmp.p, tmp.len, 1);
+			buf_free(&tmp);
+			return r;
 		}
 		if (fixed) {
 			snprintf(num, sizeof num, "%lld", (long long)v);

@@ -28,6 +28,7 @@ enum ftype {
 };
 
 #define FF_DERIVED	0x01	/* count or total: recomputed by emit */
+#define FF_DECSEP	0x02	/* fixed width: decimals after a written separator */
 
 struct field {
 	const char	*pos;	/* spec position: "12", "DET.6", "4.12" */
