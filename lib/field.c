@@ -37,6 +37,24 @@ field_typename(const struct field *f)
 	return names[f->type];
 }
 
+/* Byte classes of wire text, tested in one pass. */
+#define TC_CTRL		1	/* control character: refused */
+#define TC_QUOTE	2	/* comma or quote: the CSV value needs quotes */
+#define TC_HIGH		4	/* non-ASCII: goes through the charset */
+
+static unsigned char textclass[256];
+
+static void
+textclass_init(void)
+{
+	int u;
+
+	for (u = 0; u < 256; u++)
+		textclass[u] = (u < 0x20 ? TC_CTRL : 0) |
+		    (u == ',' || u == '"' ? TC_QUOTE : 0) |
+		    (u >= 0x80 ? TC_HIGH : 0);
+}
+
 static int
 isdig(char c)
 {
@@ -80,38 +98,29 @@ static int
 pat_scan(const char *pat, const char *s, size_t n, int *y, int *m, int *d)
 {
 	size_t i;
+	int v;
 
 	*y = *m = 0;
 	*d = 1;
-	if (strlen(pat) != n)
-		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && pat[i]; i++) {
 		switch (pat[i]) {
 		case 'A': case 'M': case 'J':
 			if (!isdig(s[i]))
 				return -1;
+			v = s[i] - '0';
+			if (pat[i] == 'A')
+				*y = *y * 10 + v;
+			else if (pat[i] == 'M')
+				*m = *m * 10 + v;
+			else
+				*d = (i > 0 && pat[i - 1] == 'J' ? *d * 10 : 0) + v;
 			break;
 		default:
 			if (s[i] != pat[i])
 				return -1;
 		}
 	}
-	for (i = 0; i < n; i++) {
-		if (pat[i] == 'J' && i > 0 && pat[i - 1] == 'J')
-			continue;
-		if (pat[i] == 'M' && i > 0 && pat[i - 1] == 'M')
-			continue;
-		if (pat[i] == 'A' && i > 0 && pat[i - 1] == 'A')
-			continue;
-		if (pat[i] == 'J')
-			*d = (s[i] - '0') * 10 + (s[i + 1] - '0');
-		else if (pat[i] == 'M')
-			*m = (s[i] - '0') * 10 + (s[i + 1] - '0');
-		else if (pat[i] == 'A')
-			*y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 +
-			    (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
-	}
-	return 0;
+	return i == n && pat[i] == '\0' ? 0 : -1;
 }
 
 static void
@@ -179,16 +188,18 @@ dec_parse(const char *s, size_t n, int scale, int64_t *v)
 {
 	size_t i = 0;
 	int neg = 0, frac = 0, digits = 0;
-	int64_t x = 0;
+	uint64_t x = 0, max;
 
 	if (n > 0 && s[0] == '-') {
 		neg = 1;
 		i++;
 	}
+	/* Accumulated unsigned, so that INT64_MIN is reachable. */
+	max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	for (; i < n && isdig(s[i]); i++, digits++) {
-		if (x > (INT64_MAX - 9) / 10)
+		if (x > (max - (uint64_t)(s[i] - '0')) / 10)
 			return -1;
-		x = x * 10 + (s[i] - '0');
+		x = x * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (digits == 0)
 		return -1;
@@ -198,17 +209,19 @@ dec_parse(const char *s, size_t n, int scale, int64_t *v)
 		for (; i < n && isdig(s[i]); i++, frac++) {
 			if (frac == scale)
 				return -2;
-			x = x * 10 + (s[i] - '0');
+			if (x > (max - (uint64_t)(s[i] - '0')) / 10)
+				return -1;
+			x = x * 10 + (uint64_t)(s[i] - '0');
 		}
 	}
 	if (i != n)
 		return -1;
 	for (; frac < scale; frac++) {
-		if (x > INT64_MAX / 10)
+		if (x > max / 10)
 			return -1;
 		x *= 10;
 	}
-	*v = neg ? -x : x;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
 	return 0;
 }
 
@@ -248,6 +261,25 @@ intdigits(const char *s, size_t n)
 	return k;
 }
 
+/*
+ * Whether a wire decimal is already in canonical form: no sign, no
+ * leading zero, a dot and exactly scale decimals, at most len integer
+ * digits. Such a value is copied as is.
+ */
+static int
+dec_canonical(const char *s, size_t n, int scale, int len)
+{
+	size_t i, ip = n - (size_t)scale - 1;
+
+	if (scale == 0 || n < (size_t)scale + 2 || s[ip] != '.' ||
+	    (len > 0 && ip > (size_t)len) || (s[0] == '0' && ip > 1))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (i != ip && !isdig(s[i]))
+			return 0;
+	return 1;
+}
+
 static int
 instant_valid(const char *s, size_t n)
 {
@@ -271,7 +303,8 @@ instant_valid(const char *s, size_t n)
 	    ss < 60 && oh <= 14 && om < 60 && alldigits(s, 4) &&
 	    isdig(s[5]) && isdig(s[6]) && isdig(s[8]) && isdig(s[9]) &&
 	    isdig(s[11]) && isdig(s[12]) && isdig(s[14]) && isdig(s[15]) &&
-	    isdig(s[17]) && isdig(s[18]);
+	    isdig(s[17]) && isdig(s[18]) && (n == 20 || (isdig(s[20]) &&
+	    isdig(s[21]) && isdig(s[23]) && isdig(s[24])));
 }
 
 static int
@@ -300,6 +333,14 @@ int
 field_decode(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out, size_t col)
 {
+	return field_decode_q(c, f, s, n, out, col, NULL);
+}
+
+/* As field_decode(); *quote tells whether a text value needs CSV quotes. */
+int
+field_decode_q(const struct codec *c, const struct field *f, const char *s,
+    size_t n, struct buf *out, size_t col, unsigned char *quote)
+{
 	int fixed = c->sep == 0, y, m, d, w;
 	unsigned hi;
 	size_t i, bad, start = out->len;
@@ -325,19 +366,22 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 		if (fixed)
 			while (n > 0 && s[n - 1] == ' ')
 				n--;
+		if (textclass[','] == 0)
+			textclass_init();
 		hi = 0;
-		for (i = 0; i < n; i++) {
-			unsigned char u = (unsigned char)s[i];
-
-			if (u < 0x20) {
-				diag_field(DC_CHARSET, f, s, n,
-				    "caractère de contrôle 0x%02X à la colonne %zu",
-				    u, col + i);
-				return -1;
-			}
-			hi |= u;
+		for (i = 0; i < n; i++)
+			hi |= textclass[(unsigned char)s[i]];
+		if (hi & TC_CTRL) {
+			for (i = 0; (unsigned char)s[i] >= 0x20; i++)
+				;
+			diag_field(DC_CHARSET, f, s, n,
+			    "caractère de contrôle 0x%02X à la colonne %zu",
+			    (unsigned char)s[i], col + i);
+			return -1;
 		}
-		if (!(hi & 0x80))
+		if (quote)
+			*quote = (hi & TC_QUOTE) != 0;
+		if (!(hi & TC_HIGH))
 			buf_add(out, s, n);
 		else if (charset_decode((struct charset *)&c->cs, s, n, out,
 		    &bad) == -1) {
@@ -392,13 +436,26 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 	case FT_DEC:
 	case FT_MONEY:
 	case FT_HOURS:
-		if (fixed) {
+		if (fixed && (f->flags & FF_DECSEP)) {
+			w = field_scale(f);
+			if ((size_t)w + 2 > n || s[0] == '-' ||
+			    (s[n - w - 1] != '.' && s[n - w - 1] != ',') ||
+			    dec_parse(s, n, w, &v) != 0) {
+				diag_field(DC_NOMBRE, f, s, n,
+				    "nombre invalide, attendu %d chiffres dont %d après un séparateur décimal (point ou virgule)",
+				    field_width(f) - 1, w);
+				return -1;
+			}
+		} else if (fixed) {
 			if (!alldigits(s, n) || dec_parse(s, n, 0, &v) != 0) {
 				diag_field(DC_NOMBRE, f, s, n,
 				    "nombre invalide, attendu %d chiffres dont %d décimales implicites",
 				    field_width(f), field_scale(f));
 				return -1;
 			}
+		} else if (dec_canonical(s, n, field_scale(f), f->len)) {
+			buf_add(out, s, n);
+			return 0;
 		} else {
 			w = dec_parse(s, n, field_scale(f), &v);
 			if (w != 0 || (f->len > 0 && intdigits(s, n) > f->len)) {
@@ -582,6 +639,12 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
 			    "nombre décimal invalide, attendu au plus %d décimales%s",
 			    field_scale(f), fixed ? ", positif" : "");
 			return -1;
+		}
+		if (fixed && (f->flags & FF_DECSEP)) {
+			dec_format(&tmp, v, field_scale(f), c->decsep);
+			r = putnum(f, out, tmp.p, tmp.len, 1);
+			buf_free(&tmp);
+			return r;
 		}
 		if (fixed) {
 			snprintf(num, sizeof num, "%lld", (long long)v);

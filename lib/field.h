@@ -28,6 +28,7 @@ enum ftype {
 };
 
 #define FF_DERIVED	0x01	/* count or total: recomputed by emit */
+#define FF_DECSEP	0x02	/* fixed width: decimals after a written separator */
 
 struct field {
 	const char	*pos;	/* spec position: "12", "DET.6", "4.12" */
@@ -56,6 +57,9 @@ int	field_scale(const struct field *f);
 const char *field_typename(const struct field *f);
 int	field_decode(const struct codec *c, const struct field *f,
 	    const char *s, size_t n, struct buf *out, size_t col);
+int	field_decode_q(const struct codec *c, const struct field *f,
+	    const char *s, size_t n, struct buf *out, size_t col,
+	    unsigned char *quote);
 int	field_encode(const struct codec *c, const struct field *f,
 	    const char *s, size_t n, struct buf *out);
 
