@@ -192,8 +192,7 @@ draw_corr(const struct world *w, struct rng *r, int excessif)
 }
 
 static void
-correct(const struct world *w, struct rng *r, struct visit *v, int k,
-    int64_t ps, int64_t pe)
+correct(struct rng *r, struct visit *v, int k, int64_t ps, int64_t pe)
 {
 	const char *c = corr[k].code;
 
@@ -220,7 +219,6 @@ correct(const struct world *w, struct rng *r, struct visit *v, int k,
 		v->appelant[0] = '\0';
 	} else if (strcmp(c, "SUP") == 0)
 		v->arr_r = v->dep_r = 0;
-	(void)w;
 }
 
 struct plan {
@@ -320,7 +318,7 @@ client_visits(const struct world *w, int sad, int k, uint32_t *seq,
 		} else
 			v.mode = "NFC";
 		if ((c = draw_corr(w, &r, s->excessif)) >= 0)
-			correct(w, &r, &v, c, ps, pe);
+			correct(&r, &v, c, ps, pe);
 		(*seq)++;
 		fn(ctx, &v);
 		sup = v.code && strcmp(v.code, "SUP") == 0;
