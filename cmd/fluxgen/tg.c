@@ -334,8 +334,9 @@ client_visits(const struct world *w, int sad, int k, uint32_t *seq,
 			o.code = NULL;
 			o.minutes = 0;
 			o.quand = 0;
+			/* Ends by pe + 15 min: never into the next slot. */
 			o.arr_b = o.arr_r = pe - 1800 + rng_range(&r, 0, 300);
-			o.dep_b = o.dep_r = o.arr_b + 3600 + rng_range(&r, 0, 600);
+			o.dep_b = o.dep_r = pe + rng_range(&r, 0, 900);
 			if (strcmp(o.mode, "MAN") == 0)
 				o.mode = "NFC";
 			if (strcmp(o.mode, "NFC") == 0)

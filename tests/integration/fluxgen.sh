@@ -90,10 +90,11 @@ fi
 # 3. Fault rates, measured at half Paris with some rates raised so that
 # every measure rests on a few hundred cases.
 S="--seed 11 --scale 0.5 --month 2016-05 --sad-excessifs 2"
-R="--taux hors-droits=50 --taux fin-droits=10 --taux debut-droits=10
---taux hospitalisation=30 --taux visite-hospitalisation=50
---taux nom-different=10 --taux cesu-et-tg=10 --taux encaissement-tardif=1.5
---taux doublon=2 --taux chevauchement=2 --taux mdt=1 --taux co2=1 --taux sup=1"
+R="--taux hors-droits=80 --taux fin-droits=15 --taux debut-droits=15
+--taux hospitalisation=40 --taux visite-hospitalisation=80
+--taux nom-different=40 --taux cesu-et-tg=40 --taux sous-consommation=40
+--taux encaissement-tardif=1.5 --taux doublon=2 --taux chevauchement=2
+--taux mdt=1 --taux co2=1 --taux sup=1"
 for k in plans clients horodatages remboursements charges; do
 	# shellcheck disable=SC2086
 	fluxgen $S $R "$k" >"$T/$k.csv" || ko "$k: code de sortie $?"
@@ -113,6 +114,10 @@ gawk -v first=2016-05-01 -v last=2016-05-31 -f - "$T/plans.csv" \
 BEGIN { FPAT = "([^,]*)|(\"([^\"]|\"\")*\")"; nf = 0 }
 FNR == 1 { nf++; for (i = 1; i <= NF; i++) c[nf, $i] = i; next }
 function v(name) { return $c[nf, name] }
+function day(d) { return int(mktime(substr(d, 1, 4) " " substr(d, 6, 2) " " substr(d, 9, 2) " 12 0 0") / 86400 + 0.5) }
+function ndays(a, b) { return day(b) - day(a) + 1 }
+function max3(a, b, c) { if (b > a) a = b; return c > a ? c : a }
+function min3(a, b, c) { if (b < a) a = b; return c < a ? c : a }
 function lastday(y, m) {
 	if (m == 2) return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28
 	return (m == 4 || m == 6 || m == 9 || m == 11) ? 30 : 31
@@ -170,29 +175,34 @@ END {
 	for (sad in n) if (ncorr[sad] > 0.2 * n[sad]) { nexc++; ce += ncorr[sad]; ne += n[sad] }
 	else { nord += n[sad]; for (k in cnt) { split(k, a, SUBSEP); if (a[1] == sad) byc[a[2]] += cnt[k] } }
 	printf "sad-excessifs-nombre %d\n", nexc
-	printf "sad-excessif %.3f\n", 100 * ce / ne
+	printf "sad-excessif %.3f %d\n", 100 * ce / ne, ne
 	split("HOR MDT MHO COA COD CO2 CRE SUP", codes, " ")
-	for (i = 1; i <= 8; i++) printf "%s %.3f\n", tolower(codes[i]), 100 * byc[codes[i]] / nord
-	printf "doublon %.3f\nchevauchement %.3f\n", 100 * dup / rows, 100 * over / rows
-	printf "telephone-etranger %.3f\n", 100 * etr / ntel
-	printf "nom-different %.3f\n", 100 * nvar / nid
-	printf "cesu-et-tg %.3f\n", 100 * length(cesutg) / ncesu
+	for (i = 1; i <= 8; i++) printf "%s %.3f %d\n", tolower(codes[i]), 100 * byc[codes[i]] / nord, nord
+	orig = rows - dup - over
+	printf "doublon %.3f %d\nchevauchement %.3f %d\n", 100 * dup / orig, orig, 100 * over / orig, orig
+	printf "telephone-etranger %.3f %d\n", 100 * etr / ntel, ntel
+	printf "nom-different %.3f %d\n", 100 * nvar / nid, nid
+	printf "cesu-et-tg %.3f %d\n", 100 * length(cesutg) / ncesu, ncesu
 	for (s in known) {
-		if (deb[s] > first || fin[s] < last) { np++; if (s in out) nout++ }
-		if ((s in hd) && hd[s] >= first && hf[s] <= last && hd[s] >= deb[s] && hf[s] <= fin[s]) { nh++; if (s in inh) nin++ }
+		# uncovered days hidden by a stay do not count
+		hid = (s in hd) && ((hd[s] < deb[s] && hf[s] >= first) || (hf[s] > fin[s] && hd[s] <= last))
+		if (!hid && (deb[s] > first || fin[s] < last)) { np++; if (s in out) nout++ }
+		# a week of the stay at least within the coverage and the month
+		if ((s in hd) && ndays(max3(hd[s], deb[s], first), min3(hf[s], fin[s], last)) >= 7) { nh++; if (s in inh) nin++ }
 	}
-	printf "hors-droits %.3f\nvisite-hospitalisation %.3f\n", 100 * nout / np, 100 * nin / nh
-	printf "encaissement-tardif %.3f\nsous-consommation %.3f\n", 100 * late / titres, 100 * sous / nch
+	printf "hors-droits %.3f %d\nvisite-hospitalisation %.3f %d\n", 100 * nout / np, np, 100 * nin / nh, nh
+	printf "encaissement-tardif %.3f %d\nsous-consommation %.3f %d\n", 100 * late / titres, titres, 100 * sous / nch, nch
 }
 EOF
 [ -s "$T/rates" ] || ko "taux: mesure impossible"
-while read -r name got; do
+while read -r name got cases; do
 	if [ "$name" = sad-excessifs-nombre ]; then
 		[ "$got" = 2 ] || ko "$got SAD au-dessus du seuil de 20 %, attendu 2"
 		continue
 	fi
 	w=$(want "$name")
-	printf 'fluxgen.sh: %-24s mesuré %8s %%  demandé %s %%\n' "$name" "$got" "$w"
+	printf 'fluxgen.sh: %-24s mesuré %8s %% sur %7s cas, demandé %s %%\n' \
+	    "$name" "$got" "$cases" "$w"
 	if awk -v g="$got" -v w="$w" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= w / 10) }'; then
 		:
 	else
