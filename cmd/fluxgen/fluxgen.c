@@ -60,28 +60,39 @@ kind_named(const char *name)
 }
 
 static void
-usage(int full)
+usage(FILE *fp, int full)
 {
 	size_t i;
 
-	fprintf(stderr,
+	fprintf(fp,
 	    "usage: fluxgen [--seed N] [--scale X] [--month AAAA-MM] [--taux NOM=POURCENTAGE]...\n"
 	    "               [--sad-excessifs N] NATURE\n"
 	    "       fluxgen [options] --dir RÉPERTOIRE [NATURE...]\n");
 	if (!full) {
-		fprintf(stderr, "«fluxgen --help» pour les natures et les taux.\n");
+		fprintf(fp, "«fluxgen --help» pour les natures et les taux.\n");
 		return;
 	}
-	fprintf(stderr,
-	    "Génère un département fictif cohérent : le CSV canonique d'une nature sur la\n"
-	    "sortie standard, ou avec --dir les fichiers d'un cycle, passés par «CONVERTISSEUR emit».\n"
+	fprintf(fp, "\nGénère un département fictif cohérent : le CSV canonique d'une nature sur\n"
+	    "la sortie standard, ou avec --dir les fichiers d'un cycle, passés par\n"
+	    "«CONVERTISSEUR emit» (trouvé dans le PATH).\n\n"
+	    "  --seed N            graine (défaut 1)\n"
+	    "  --scale X           taille, 1 = Paris en 2015 (défaut 1, au plus 40)\n"
+	    "  --month AAAA-MM     mois du cycle (défaut 2016-05)\n"
+	    "  --taux NOM=P        taux NOM en %% (voir plus bas), répétable\n"
+	    "  --sad-excessifs N   SAD au-dessus du seuil de correction (défaut 1)\n"
+	    "  --dir RÉPERTOIRE    écrit les fichiers d'un cycle\n"
+	    "  -h, --help          cette aide\n"
+	    "  --version           version\n\n"
 	    "Natures :");
 	for (i = 0; i < nkinds; i++)
-		fprintf(stderr, " %s", kinds[i].name);
-	fprintf(stderr, "\nTaux (en %%, défaut entre parenthèses) :\n");
+		fprintf(fp, " %s", kinds[i].name);
+	fprintf(fp, "\n\nTaux (en %%, défaut entre parenthèses) :\n");
 	for (i = 0; i < R_N; i++)
-		fprintf(stderr, "  %-24s %s (%d.%03d)\n", rates[i].name,
+		fprintf(fp, "  %-24s %s (%d.%03d)\n", rates[i].name,
 		    rates[i].what, rates[i].def / 1000, rates[i].def % 1000);
+	fprintf(fp, "\nSorties : 0 succès, 64 usage, 69 convertisseur introuvable,\n"
+	    "70 CSV refusé par un convertisseur, 73 sortie impossible à créer,\n"
+	    "74 erreur d'entrée-sortie. Voir fluxgen(1).\n");
 }
 
 static int64_t
@@ -171,6 +182,7 @@ main(int argc, char **argv)
 	size_t i;
 
 	err_setprog(argv[0]);
+	opterr = 0;	/* our own message, in French */
 	for (i = 0; i < R_N; i++)
 		w.rate[i] = rates[i].def;
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -199,20 +211,22 @@ main(int argc, char **argv)
 			w.nexcessif = (int)decimal_opt("--sad-excessifs", optarg, 0, 1000);
 			break;
 		case 'h':
-			usage(1);
+			usage(stdout, 1);
 			return 0;
 		case 'V':
-			printf("fluxgen %s\n", CESUTG_VERSION);
+			printf("fluxgen (cesutg) %s\n", CESUTG_VERSION);
 			return 0;
 		default:
-			usage(0);
+			warnx_("option inconnue, ou sans sa valeur: «%s»",
+			    argv[optind - 1]);
+			usage(stderr, 0);
 			return EX_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (dir == NULL && argc != 1) {
-		usage(0);
+		usage(stderr, 0);
 		return EX_USAGE;
 	}
 	if (dir == NULL && (k = kind_named(argv[0])) == NULL)
