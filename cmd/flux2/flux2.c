@@ -19,6 +19,7 @@
 #define DC_EXISTE	"fichier_existant"
 #define DC_PERIODE	"periode_hors_facture"
 #define DC_FACTURE	"facture_rejetee"
+#define DC_ENTETE	"entete_facture"
 
 static const struct field hfields[] = {
 	{"1.1", "type_enregistrement", "Type enregistrement", FT_CONST, 1, 0, 0, 0, 1, "1", 0},
@@ -138,7 +139,7 @@ parse_header(struct fluxrun *r, struct pstate *s, const struct recfmt *rf,
 	}
 	if (rec_decode(&r->c, rf, line, len, &s->h) != 0 ||
 	    hperiode(s->h.v[H_DEBUT], s->h.v[H_FIN], s->h.len[H_FIN]) != 0) {
-		diag_fatal(DC_ORDRE,
+		diag_fatal(DC_ENTETE,
 		    "en-tête de facture invalide: aucune ligne de la facture n'est lue");
 		return -1;
 	}
