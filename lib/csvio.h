@@ -24,10 +24,28 @@ struct row {
 
 void	row_reset(struct row *r);
 void	row_push(struct row *r, const char *s, size_t n);
-void	row_begin(struct row *r);
-void	row_end(struct row *r);
+void	row_grow(struct row *r);
 void	row_seal(struct row *r);
 void	row_free(struct row *r);
+
+/* row_begin()/row_end() bracket a value built directly in r->arena. */
+static inline void
+row_begin(struct row *r)
+{
+	if (r->n == r->cap)
+		row_grow(r);
+	r->off[r->n] = r->arena.len;
+}
+
+static inline void
+row_end(struct row *r)
+{
+	r->len[r->n] = r->arena.len - r->off[r->n];
+	if (r->arena.len + 1 >= r->arena.cap)
+		buf_grow(&r->arena, 1);
+	r->arena.p[r->arena.len++] = '\0';
+	r->n++;
+}
 
 struct csvin {
 	struct csv_parser p;
