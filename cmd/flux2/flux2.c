@@ -106,6 +106,7 @@ hperiode(const char *deb, const char *fin, size_t finlen)
 
 struct pstate {
 	struct row	 h, d;
+	struct buf	 hcsv;		/* the header's CSV values, once */
 	struct buf	 hline;		/* the header as read, for --rejects */
 	enum eol	 heol;
 	int		 hrejected;	/* hline already in --rejects */
@@ -121,6 +122,24 @@ reject(struct fluxrun *r, struct pstate *s, const char *line, size_t len,
 		s->hrejected = 1;
 	}
 	flux_reject_line(r, line, len, eol);
+}
+
+/*
+ * Every row repeats the header's values: they are rendered to CSV once, in
+ * memory (a header is far shorter than an output block, so the private
+ * output is never flushed).
+ */
+static void
+csvcopy(struct buf *b, const struct row *h)
+{
+	struct out o;
+	int first = 1;
+
+	out_init(&o, -1, "l'en-tête");
+	rec_csv_values(&o, &entete, h, &first);
+	buf_reset(b);
+	buf_add(b, o.buf, o.len);
+	out_free(&o);
 }
 
 /* Line 1: the invoice header; any problem with it rejects the file. */
@@ -146,6 +165,7 @@ parse_header(struct fluxrun *r, struct pstate *s, const struct recfmt *rf,
 	buf_reset(&s->hline);
 	buf_add(&s->hline, line, len);
 	s->heol = eol;
+	csvcopy(&s->hcsv, &s->h);
 	return 0;
 }
 
@@ -201,8 +221,8 @@ parse(struct fluxrun *r)
 			continue;
 		}
 		r->n.acceptees++;
-		first = 1;
-		rec_csv_values(&r->out, &entete, &s.h, &first);
+		first = 0;
+		out_write(&r->out, s.hcsv.p, s.hcsv.len);
 		rec_csv_values(&r->out, &detail, &s.d, &first);
 		csvout_end(&r->out);
 	}
@@ -216,6 +236,7 @@ parse(struct fluxrun *r)
 	}
 	row_free(&s.h);
 	row_free(&s.d);
+	buf_free(&s.hcsv);
 	buf_free(&s.hline);
 	return 0;
 }
