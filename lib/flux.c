@@ -261,14 +261,16 @@ flux_main(const struct flux *fx, int argc, char **argv)
 		case OPT_CRLF: crlf = 1; break;
 		case OPT_DECCOMMA: comma = 1; break;
 		case OPT_DIR: r.dir = optarg; break;
-		case 'h': help(fx); return 0;
+		case 'h': help(fx); free(opts); return 0;
 		case OPT_VERSION:
 			printf("%s (cesutg) %s\n", fx->name, CESUTG_VERSION);
+			free(opts);
 			return 0;
 		default:
 			if (fx->xopt && fx->xopt(&r, ch, optarg) == 0)
 				break;
 			usage(fx, stderr);
+			free(opts);
 			return EX_USAGE;
 		}
 	}
