@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "err.h"
-#include "flux.h"
+#include "fluxstep.h"
 
 #define D "AAAAMMJJ"
 
@@ -182,14 +182,7 @@ parse(struct fluxrun *r)
 	rec_csv_header(&r->out, &entete, &first);
 	rec_csv_header(&r->out, &detail, &first);
 	csvout_end(&r->out);
-	while (lines_next(&r->in, &line, &len, &eol)) {
-		diag_line(r->in.lineno);
-		if (eol == EOL_NONE) {
-			diag_fatal(DC_TRONQUE,
-			    "fichier tronqué: la dernière ligne n'a pas de fin de ligne");
-			flux_reject_file(r);
-			break;
-		}
+	while (fluxstep_line(r, &line, &len, &eol)) {
 		rf = rec_pick(&r->c, recs, 2, line, len);
 		if (!header) {
 			if (parse_header(r, &s, rf, line, len, eol) != 0) {
@@ -420,30 +413,16 @@ emit(struct fluxrun *r)
 	struct estate e;
 	struct row hdr = {0}, *row;
 	struct out *o;
+	int *maps[2];
 
 	memset(&e, 0, sizeof e);
-	if (flux_read_header(r, &hdr) != 0)
+	maps[0] = e.hmap;
+	maps[1] = e.dmap;
+	if (fluxstep_bind(r, &hdr, recs, 2, maps) != 0)
 		goto done;
-	diag_line(1);
-	if (rec_bind(&entete, &hdr, e.hmap) != 0 ||
-	    rec_bind(&detail, &hdr, e.dmap) != 0 ||
-	    hdr.n != rec_ncolumns(&entete) + rec_ncolumns(&detail)) {
-		diag_fatal(DC_CSV,
-		    "en-tête CSV inattendu: %zu colonnes, attendu les %zu de «flux2 --schema»",
-		    hdr.n, rec_ncolumns(&entete) + rec_ncolumns(&detail));
-		flux_reject_file(r);
-		goto done;
-	}
 	if (r->dir)
 		mkdest(r->dir);
-	while (csvin_next(&r->csv, &row)) {
-		diag_line(r->csv.line);
-		r->n.lues++;
-		if (row->n != hdr.n) {
-			diag_record(DC_NCHAMPS, "%zu colonnes, attendu %zu",
-			    row->n, hdr.n);
-			goto reject;
-		}
+	while (fluxstep_row(r, &hdr, &row)) {
 		bindrow(e.hmap, NH, row, e.hv, e.hl);
 		bindrow(e.dmap, ND, row, e.dv, e.dl);
 		if (!samekey(&e) && begin(r, &e) != 0)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "flux.h"
+#include "fluxstep.h"
 
 #define DMY	"JJ/MM/AAAA"
 #define YMD	"AAAAMMJJ"
@@ -404,14 +404,7 @@ parse(struct fluxrun *r)
 	memset(&w, 0, sizeof w);
 	rec_csv_header(&r->out, &logfmt, &first);
 	csvout_end(&r->out);
-	while (lines_next(&r->in, &line, &len, &eol)) {
-		diag_line(r->in.lineno);
-		if (eol == EOL_NONE) {
-			diag_fatal(DC_TRONQUE,
-			    "fichier tronqué: la dernière ligne n'a pas de fin de ligne");
-			flux_reject_file(r);
-			break;
-		}
+	while (fluxstep_line(r, &line, &len, &eol)) {
 		if (r->in.lineno == 1)
 			r->c.sep = detectsep(line, len);
 		r->n.lues++;
@@ -510,26 +503,11 @@ emit(struct fluxrun *r)
 	struct ftab ft = {0};
 	const char *v[NF];
 	size_t l[NF], i;
-	int map[NF];
+	int map[NF], *maps[1] = { map };
 
-	if (flux_read_header(r, &hdr) != 0)
+	if (fluxstep_bind(r, &hdr, recs, 1, maps) != 0)
 		goto done;
-	diag_line(1);
-	if (rec_bind(&logfmt, &hdr, map) != 0 || hdr.n != NF) {
-		diag_fatal(DC_CSV,
-		    "en-tête CSV inattendu: %zu colonnes, attendu les %d de «sadlog --schema»",
-		    hdr.n, NF);
-		flux_reject_file(r);
-		goto done;
-	}
-	while (csvin_next(&r->csv, &row)) {
-		diag_line(r->csv.line);
-		r->n.lues++;
-		if (row->n != hdr.n) {
-			diag_record(DC_NCHAMPS, "%zu colonnes, attendu %zu",
-			    row->n, hdr.n);
-			goto reject;
-		}
+	while (fluxstep_row(r, &hdr, &row)) {
 		for (i = 0; i < NF; i++) {
 			v[i] = row->v[map[i]];
 			l[i] = row->len[map[i]];
