@@ -359,10 +359,24 @@ detectsep(const char *s, size_t n)
 	return sc >= co ? ';' : ',';
 }
 
+/* Decodes a date in either style. */
+static int
+decode_date(const struct codec *c, const struct field *f, const char *s,
+    size_t n, struct buf *out, size_t col)
+{
+	struct field g = *f;
+
+	if ((g.arg = datestyle(s, n)) == NULL) {
+		diag_field(DC_FMTDATE, f, s, n,
+		    "date mal formée, attendu " DMY " ou " YMD);
+		return -1;
+	}
+	return field_decode(c, &g, s, n, out, col);
+}
+
 static int
 decode(const struct codec *c, struct wsplit *w, struct row *out)
 {
-	struct field f;
 	int skip[NF], errs, type;
 	size_t i;
 
@@ -371,19 +385,14 @@ decode(const struct codec *c, struct wsplit *w, struct row *out)
 	row_reset(out);
 	for (i = 0; i < NF; i++) {
 		row_begin(out);
-		if (!skip[i]) {
-			f = fields[i];
-			if (f.type == FT_DATE && w->l[i] > 0)
-				f.arg = datestyle(w->v[i], w->l[i]);
-			if (f.type == FT_DATE && f.arg == NULL) {
-				diag_field(DC_FMTDATE, &fields[i], w->v[i],
-				    w->l[i],
-				    "date mal formée, attendu " DMY " ou " YMD);
-				errs++;
-			} else
-				errs += field_decode(c, &f, w->v[i], w->l[i],
-				    &out->arena, w->col[i]) != 0;
-		}
+		if (skip[i])
+			;
+		else if (fields[i].type == FT_DATE && w->l[i] > 0)
+			errs += decode_date(c, &fields[i], w->v[i], w->l[i],
+			    &out->arena, w->col[i]) != 0;
+		else
+			errs += field_decode(c, &fields[i], w->v[i], w->l[i],
+			    &out->arena, w->col[i]) != 0;
 		row_end(out);
 	}
 	row_seal(out);
@@ -514,7 +523,8 @@ emit(struct fluxrun *r)
 		}
 		buf_reset(&line);
 		if (encode(&r->c, v, l, &line, &tmp) != 0 ||
-		    periode(v, l) != 0 || lien(&ft, rectype(v[F_TYPE], l[F_TYPE]), v[F_FACTURE],
+		    periode(v, l) != 0 ||
+		    lien(&ft, rectype(v[F_TYPE], l[F_TYPE]), v[F_FACTURE],
 		    l[F_FACTURE], v[F_STATUT], r->csv.line) != 0)
 			goto reject;
 		out_write(&r->out, line.p, line.len);
