@@ -19,6 +19,7 @@ row_grow(struct row *r)
 	r->v = xrealloc(r->v, r->cap * sizeof *r->v);
 	r->len = xrealloc(r->len, r->cap * sizeof *r->len);
 	r->off = xrealloc(r->off, r->cap * sizeof *r->off);
+	r->q = xrealloc(r->q, r->cap);
 }
 
 void
@@ -45,6 +46,7 @@ row_free(struct row *r)
 	free(r->v);
 	free(r->len);
 	free(r->off);
+	free(r->q);
 	buf_free(&r->arena);
 	memset(r, 0, sizeof *r);
 }
@@ -146,8 +148,8 @@ eqbytes(uint64_t w, uint64_t c)
 }
 
 /* Whether a value needs quotes: it holds a comma, a quote or a line end. */
-static int
-quoted(const char *s, size_t n)
+int
+csv_needs_quotes(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
@@ -174,7 +176,7 @@ csvout_field(struct out *o, const char *s, size_t n, int first)
 		out_putc(o, ',');
 	if (n == 0)
 		return;
-	if (!quoted(s, n)) {
+	if (!csv_needs_quotes(s, n)) {
 		out_write(o, s, n);
 		return;
 	}

@@ -19,6 +19,7 @@ struct row {
 	char		**v;
 	size_t		*len;
 	size_t		*off;
+	unsigned char	*q;	/* per value: 0 plain, 1 needs CSV quotes, 2 unknown */
 	struct buf	 arena;
 };
 
@@ -35,6 +36,7 @@ row_begin(struct row *r)
 	if (r->n == r->cap)
 		row_grow(r);
 	r->off[r->n] = r->arena.len;
+	r->q[r->n] = 2;
 }
 
 static inline void
@@ -59,6 +61,7 @@ void	csvin_open(struct csvin *c, int fd, const char *name);
 int	csvin_next(struct csvin *c, struct row **r);
 void	csvin_close(struct csvin *c);
 
+int	csv_needs_quotes(const char *s, size_t n);
 void	csvout_field(struct out *o, const char *s, size_t n, int first);
 void	csvout_row(struct out *o, const struct row *r);
 

@@ -37,6 +37,24 @@ field_typename(const struct field *f)
 	return names[f->type];
 }
 
+/* Byte classes of wire text, tested in one pass. */
+#define TC_CTRL		1	/* control character: refused */
+#define TC_QUOTE	2	/* comma or quote: the CSV value needs quotes */
+#define TC_HIGH		4	/* non-ASCII: goes through the charset */
+
+static unsigned char textclass[256];
+
+static void
+textclass_init(void)
+{
+	int u;
+
+	for (u = 0; u < 256; u++)
+		textclass[u] = (u < 0x20 ? TC_CTRL : 0) |
+		    (u == ',' || u == '"' ? TC_QUOTE : 0) |
+		    (u >= 0x80 ? TC_HIGH : 0);
+}
+
 static int
 isdig(char c)
 {
@@ -310,6 +328,14 @@ int
 field_decode(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out, size_t col)
 {
+	return field_decode_q(c, f, s, n, out, col, NULL);
+}
+
+/* As field_decode(); *quote tells whether a text value needs CSV quotes. */
+int
+field_decode_q(const struct codec *c, const struct field *f, const char *s,
+    size_t n, struct buf *out, size_t col, unsigned char *quote)
+{
 	int fixed = c->sep == 0, y, m, d, w;
 	unsigned hi;
 	size_t i, bad, start = out->len;
@@ -335,19 +361,22 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 		if (fixed)
 			while (n > 0 && s[n - 1] == ' ')
 				n--;
+		if (textclass[','] == 0)
+			textclass_init();
 		hi = 0;
-		for (i = 0; i < n; i++) {
-			unsigned char u = (unsigned char)s[i];
-
-			if (u < 0x20) {
-				diag_field(DC_CHARSET, f, s, n,
-				    "caractère de contrôle 0x%02X à la colonne %zu",
-				    u, col + i);
-				return -1;
-			}
-			hi |= u;
+		for (i = 0; i < n; i++)
+			hi |= textclass[(unsigned char)s[i]];
+		if (hi & TC_CTRL) {
+			for (i = 0; (unsigned char)s[i] >= 0x20; i++)
+				;
+			diag_field(DC_CHARSET, f, s, n,
+			    "caractère de contrôle 0x%02X à la colonne %zu",
+			    (unsigned char)s[i], col + i);
+			return -1;
 		}
-		if (!(hi & 0x80))
+		if (quote)
+			*quote = (hi & TC_QUOTE) != 0;
+		if (!(hi & TC_HIGH))
 			buf_add(out, s, n);
 		else if (charset_decode((struct charset *)&c->cs, s, n, out,
 		    &bad) == -1) {

@@ -56,6 +56,9 @@ int	field_scale(const struct field *f);
 const char *field_typename(const struct field *f);
 int	field_decode(const struct codec *c, const struct field *f,
 	    const char *s, size_t n, struct buf *out, size_t col);
+int	field_decode_q(const struct codec *c, const struct field *f,
+	    const char *s, size_t n, struct buf *out, size_t col,
+	    unsigned char *quote);
 int	field_encode(const struct codec *c, const struct field *f,
 	    const char *s, size_t n, struct buf *out);
 

@@ -90,9 +90,10 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 		size_t n = cuts[i + 1] - 1 - cuts[i];
 
 		row_begin(out);
+		out->q[out->n] = 0;
 		if (n > 0 || r->f[i].req || r->f[i].type == FT_CONST)
-			errs += field_decode(c, &r->f[i], line + cuts[i], n,
-			    &out->arena, cuts[i] + 1) != 0;
+			errs += field_decode_q(c, &r->f[i], line + cuts[i], n,
+			    &out->arena, cuts[i] + 1, &out->q[out->n]) != 0;
 		row_end(out);
 	}
 	row_seal(out);
@@ -162,12 +163,73 @@ rec_csv_header(struct out *o, const struct recfmt *r, int *first)
 		}
 }
 
+static int
+allcolumns(const struct recfmt *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nf; i++)
+		if (!field_is_column(&r->f[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * When every field is a column, the row's arena already holds the CSV line
+ * but for its separators (NULs) and the rare values needing quotes: it is
+ * copied in spans between such values.
+ */
+static void
+csv_spans(struct out *o, const struct recfmt *r, const struct row *vals)
+{
+	const char *a = vals->arena.p;
+	size_t i, j, span = 0, base, k;
+	char *d;
+
+	for (i = 0; i <= r->nf; i++) {
+		if (i < r->nf && ((r->f[i].type != FT_TEXT &&
+		    r->f[i].type != FT_CODE) || vals->q[i] == 0 ||
+		    (vals->q[i] == 2 &&
+		    !csv_needs_quotes(vals->v[i], vals->len[i]))))
+			continue;
+		/* Fields span..i-1 as one block, NULs turned into commas. */
+		base = vals->off[span];
+		k = (i < r->nf ? vals->off[i] : vals->arena.len) - base;
+		if (k > 0 && o->len + k > o->cap)
+			out_flush(o);
+		if (k > 0 && k <= o->cap) {
+			d = o->buf + o->len;
+			memcpy(d, a + base, k);
+			for (j = span; j < i; j++)
+				d[vals->off[j] + vals->len[j] - base] = ',';
+			o->len += k;
+		} else
+			for (j = span; j < i; j++) {
+				out_write(o, vals->v[j], vals->len[j]);
+				out_putc(o, ',');
+			}
+		if (i < r->nf) {
+			csvout_field(o, vals->v[i], vals->len[i], 1);
+			out_putc(o, ',');
+			span = i + 1;
+		}
+	}
+	o->len--;	/* the last comma, always the last byte written */
+}
+
 void
 rec_csv_values(struct out *o, const struct recfmt *r, const struct row *vals,
     int *first)
 {
 	size_t i;
 
+	if (r->nf > 0 && allcolumns(r)) {
+		if (!*first)
+			out_putc(o, ',');
+		csv_spans(o, r, vals);
+		*first = 0;
+		return;
+	}
 	for (i = 0; i < r->nf; i++) {
 		const struct field *f = &r->f[i];
 
