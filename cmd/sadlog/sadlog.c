@@ -57,16 +57,21 @@ static const struct recfmt logfmt = {
 };
 static const struct recfmt *const recs[] = { &logfmt };
 
-/* Invoice numbers met in type 1 records: open addressing, grows. */
+/*
+ * Invoice numbers met in type 1 records: an open-addressing table of
+ * 16-byte slots over one arena of numbers, so that a log of many invoices
+ * stays small (see sadlog(5)).
+ */
 struct facture {
-	char		*num;
-	unsigned long	 line;
-	int		 ok;
+	uint64_t	 ref;	/* (offset in keys << 8 | length) + 1; 0: free */
+	uint32_t	 line;	/* of the type 1 record, for messages */
+	uint32_t	 ok;
 };
 
 struct ftab {
 	struct facture	*t;
 	size_t		 cap, n;
+	struct buf	 keys;
 };
 
 static uint64_t
@@ -82,13 +87,15 @@ hash(const char *s, size_t n)
 static struct facture *
 ftab_slot(struct ftab *f, const char *s, size_t n)
 {
+	struct facture *e;
 	size_t i;
 
-	for (i = hash(s, n) & (f->cap - 1); f->t[i].num; i = (i + 1) &
-	    (f->cap - 1))
-		if (strlen(f->t[i].num) == n && memcmp(f->t[i].num, s, n) == 0)
-			break;
-	return &f->t[i];
+	for (i = hash(s, n) & (f->cap - 1);; i = (i + 1) & (f->cap - 1)) {
+		e = &f->t[i];
+		if (e->ref == 0 || (((e->ref - 1) & 0xFF) == n &&
+		    memcmp(f->keys.p + ((e->ref - 1) >> 8), s, n) == 0))
+			return e;
+	}
 }
 
 static struct facture *
@@ -99,43 +106,40 @@ ftab_find(struct ftab *f, const char *s, size_t n)
 	if (f->cap == 0)
 		return NULL;
 	e = ftab_slot(f, s, n);
-	return e->num ? e : NULL;
+	return e->ref ? e : NULL;
 }
 
+/* Numbers are at most 15 characters, 60 bytes of UTF-8. */
 static void
 ftab_put(struct ftab *f, const char *s, size_t n, unsigned long line, int ok)
 {
 	struct facture *e, *old = f->t;
 	size_t i, ocap = f->cap;
 
-	if (2 * (f->n + 1) > f->cap) {
+	if (4 * (f->n + 1) > 3 * f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 64;
 		f->t = xcalloc(f->cap, sizeof *f->t);
 		for (i = 0; i < ocap; i++)
-			if (old[i].num)
-				*ftab_slot(f, old[i].num,
-				    strlen(old[i].num)) = old[i];
+			if (old[i].ref)
+				*ftab_slot(f, f->keys.p + ((old[i].ref - 1) >> 8),
+				    (old[i].ref - 1) & 0xFF) = old[i];
 		free(old);
 	}
 	e = ftab_slot(f, s, n);
-	if (e->num == NULL) {
-		e->num = xmalloc(n + 1);
-		memcpy(e->num, s, n);
-		e->num[n] = '\0';
+	if (e->ref == 0) {
+		e->ref = ((uint64_t)f->keys.len << 8 | n) + 1;
+		buf_add(&f->keys, s, n);
 		f->n++;
 	}
-	e->line = line;
+	e->line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
 	e->ok = ok;
 }
 
 static void
 ftab_free(struct ftab *f)
 {
-	size_t i;
-
-	for (i = 0; i < f->cap; i++)
-		free(f->t[i].num);
 	free(f->t);
+	buf_free(&f->keys);
 }
 
 struct opts {
@@ -234,7 +238,7 @@ lien(struct ftab *ft, int type, const char *num, size_t nl,
 	if (e->ok) {
 		diag_field(DC_REGLE, &fields[F_FACTURE], num, nl,
 		    "bénéficiaire rejeté d'une facture intégrée (OK ligne %lu): un enregistrement de type 2 n'est attendu que pour une facture KO",
-		    e->line);
+		    (unsigned long)e->line);
 		return 1;
 	}
 	return 0;
