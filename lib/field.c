@@ -303,6 +303,7 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out, size_t col)
 {
 	int fixed = c->sep == 0, y, m, d, w;
+	int padded = fixed || (f->flags & FF_PADDED);
 	size_t i, bad, start = out->len;
 	int64_t v;
 	struct buf h = {0};
@@ -361,20 +362,20 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 		return 0;
 	case FT_DIGITS:
 		if (!alldigits(s, n) || (!fixed && f->len > 0 &&
-		    n > (size_t)f->len)) {
-			diag_field(DC_NOMBRE, f, s, n,
-			    "attendu au plus %d chiffres", field_width(f));
+		    (padded ? n != (size_t)f->len : n > (size_t)f->len))) {
+			diag_field(DC_NOMBRE, f, s, n, "attendu %s%d chiffres",
+			    padded ? "" : "au plus ", field_width(f));
 			return -1;
 		}
 		buf_add(out, s, n);
 		return 0;
 	case FT_INT:
-		i = (!fixed && s[0] == '-') ? 1 : 0;
-		if (!alldigits(s + i, n - i) ||
-		    (!fixed && f->len > 0 && intdigits(s, n) > f->len)) {
+		i = (!padded && s[0] == '-') ? 1 : 0;
+		if (!alldigits(s + i, n - i) || (!fixed && f->len > 0 &&
+		    (padded ? n != (size_t)f->len : intdigits(s, n) > f->len))) {
 			diag_field(DC_NOMBRE, f, s, n,
-			    "entier invalide, attendu au plus %d chiffres",
-			    field_width(f));
+			    "entier invalide, attendu %s%d chiffres",
+			    padded ? "" : "au plus ", field_width(f));
 			return -1;
 		}
 		if (i)
@@ -386,8 +387,9 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 	case FT_DEC:
 	case FT_MONEY:
 	case FT_HOURS:
-		if (fixed) {
-			if (!alldigits(s, n) || dec_parse(s, n, 0, &v) != 0) {
+		if (padded) {
+			if (!alldigits(s, n) || (!fixed && n != (size_t)f->len) ||
+			    dec_parse(s, n, 0, &v) != 0) {
 				diag_field(DC_NOMBRE, f, s, n,
 				    "nombre invalide, attendu %d chiffres dont %d décimales implicites",
 				    field_width(f), field_scale(f));
@@ -487,6 +489,7 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out)
 {
 	int fixed = c->sep == 0, w = field_width(f), y, m, d, r;
+	int padded = fixed || (f->flags & FF_PADDED);
 	size_t i, bad, start = out->len, nch;
 	int64_t v;
 	struct buf tmp = {0}, h = {0};
@@ -548,36 +551,36 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
 			diag_field(DC_NOMBRE, f, s, n, "attendu des chiffres");
 			return -1;
 		}
-		if (!fixed && f->len > 0 && n > (size_t)f->len) {
+		if (!padded && f->len > 0 && n > (size_t)f->len) {
 			diag_field(DC_LONG, f, s, n,
 			    "valeur trop longue: %zu chiffres pour %d au plus",
 			    n, f->len);
 			return -1;
 		}
-		return putnum(f, out, s, n, fixed);
+		return putnum(f, out, s, n, padded);
 	case FT_INT:
 		i = s[0] == '-' ? 1 : 0;
-		if (!alldigits(s + i, n - i) || (fixed && i)) {
+		if (!alldigits(s + i, n - i) || (padded && i)) {
 			diag_field(DC_NOMBRE, f, s, n, "entier invalide");
 			return -1;
 		}
-		if (!fixed && f->len > 0 && intdigits(s, n) > f->len) {
+		if (!padded && f->len > 0 && intdigits(s, n) > f->len) {
 			diag_field(DC_LONG, f, s, n,
 			    "valeur trop longue: %d chiffres au plus", f->len);
 			return -1;
 		}
-		return putnum(f, out, s, n, fixed);
+		return putnum(f, out, s, n, padded);
 	case FT_DEC:
 	case FT_MONEY:
 	case FT_HOURS:
 		r = dec_parse(s, n, field_scale(f), &v);
-		if (r != 0 || (fixed && v < 0)) {
+		if (r != 0 || (padded && v < 0)) {
 			diag_field(DC_NOMBRE, f, s, n,
 			    "nombre décimal invalide, attendu au plus %d décimales%s",
-			    field_scale(f), fixed ? ", positif" : "");
+			    field_scale(f), padded ? ", positif" : "");
 			return -1;
 		}
-		if (fixed) {
+		if (padded) {
 			snprintf(num, sizeof num, "%lld", (long long)v);
 			return putnum(f, out, num, strlen(num), 1);
 		}
