@@ -229,13 +229,19 @@ static void
 count_check(const struct cnf *cf, struct fluxrun *r, const struct row *v)
 {
 	const struct field *f = &cf->fin->f[cf->count];
+	struct buf b = {0};
 	int64_t n;
+	size_t i;
 
 	if (cnf_value(v->v[cf->count], v->len[cf->count], 0, &n) != 0 ||
 	    n != (int64_t)st.nrec) {
+		buf_adds(&b, cf->deb->tag);
+		for (i = 0; i < cf->nrecap; i++)
+			buf_addf(&b, ", %s", cf->recap[i]->tag);
 		diag_field(DC_TOTAL, f, v->v[cf->count], v->len[cf->count],
 		    "attendu %lu enregistrements (%s et %s compris), trouvé",
-		    st.nrec, cf->deb->tag, cf->fin->tag);
+		    st.nrec, b.p, cf->fin->tag);
+		buf_free(&b);
 		flux_reject_file(r);
 	}
 }
