@@ -27,6 +27,7 @@ void	out_flush(struct out *o);
 void	out_commit(struct out *o);
 void	out_discard(struct out *o);
 void	out_free(struct out *o);
+int	out_tmpfd(void);
 
 static inline void
 out_putc(struct out *o, char c)
