@@ -135,18 +135,16 @@ csv_values(struct out *o, const struct cnf *cf, const struct row *v)
  * temporary file, so memory stays bounded whatever the file size.
  */
 struct hold {
-	FILE		*fp;
+	int		 fd;	/* 0: not open yet */
 	struct out	 o;
 };
 
 static void
 hold_row(struct hold *h, const struct cnf *cf, const struct row *v)
 {
-	if (h->fp == NULL) {
-		if ((h->fp = tmpfile()) == NULL)
-			die(EX_CANTCREAT, "fichier temporaire: %s",
-			    strerror(errno));
-		out_init(&h->o, fileno(h->fp), "un fichier temporaire");
+	if (h->fd == 0) {
+		h->fd = out_tmpfd();
+		out_init(&h->o, h->fd, "un fichier temporaire");
 	}
 	out_write(&h->o, v->v[cf->tailkey], v->len[cf->tailkey]);
 	out_putc(&h->o, '\t');
@@ -162,13 +160,13 @@ hold_release(struct fluxrun *r, struct hold *h, const struct cnf *cf)
 	size_t len;
 	enum eol eol;
 
-	if (h->fp == NULL)
+	if (h->fd == 0)
 		return;
 	out_flush(&h->o);
 	if (!r->file_rejected) {
-		if (lseek(fileno(h->fp), 0, SEEK_SET) == -1)
+		if (lseek(h->fd, 0, SEEK_SET) == -1)
 			die(EX_IOERR, "fichier temporaire: %s", strerror(errno));
-		lines_init(&l, fileno(h->fp), "un fichier temporaire");
+		lines_init(&l, h->fd, "un fichier temporaire");
 		while (lines_next(&l, &line, &len, &eol)) {
 			tab = memchr(line, '\t', len);
 			t = cf->tail(r, line, (size_t)(tab - line));
@@ -180,7 +178,7 @@ hold_release(struct fluxrun *r, struct hold *h, const struct cnf *cf)
 		lines_free(&l);
 	}
 	out_free(&h->o);
-	fclose(h->fp);
+	close(h->fd);
 }
 
 /* parse: a DEB first, DETs, recaps, a FIN last. */
