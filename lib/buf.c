@@ -21,7 +21,7 @@ buf_grow(struct buf *b, size_t extra)
 }
 
 void
-buf_add(struct buf *b, const char *s, size_t n)
+buf_add_slow(struct buf *b, const char *s, size_t n)
 {
 	buf_grow(b, n);
 	memcpy(b->p + b->len, s, n);

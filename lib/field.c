@@ -9,13 +9,6 @@
 #define CANON_MONTH	"AAAA-MM"
 
 int
-field_is_column(const struct field *f)
-{
-	return f->name != NULL && f->type != FT_CONST &&
-	    f->type != FT_FILLER && !(f->flags & FF_DERIVED);
-}
-
-int
 field_width(const struct field *f)
 {
 	return f->end >= f->start && f->start > 0 ? f->end - f->start + 1 :
@@ -42,6 +35,24 @@ field_typename(const struct field *f)
 	};
 
 	return names[f->type];
+}
+
+/* Byte classes of wire text, tested in one pass. */
+#define TC_CTRL		1	/* control character: refused */
+#define TC_QUOTE	2	/* comma or quote: the CSV value needs quotes */
+#define TC_HIGH		4	/* non-ASCII: goes through the charset */
+
+static unsigned char textclass[256];
+
+static void
+textclass_init(void)
+{
+	int u;
+
+	for (u = 0; u < 256; u++)
+		textclass[u] = (u < 0x20 ? TC_CTRL : 0) |
+		    (u == ',' || u == '"' ? TC_QUOTE : 0) |
+		    (u >= 0x80 ? TC_HIGH : 0);
 }
 
 static int
@@ -87,58 +98,54 @@ static int
 pat_scan(const char *pat, const char *s, size_t n, int *y, int *m, int *d)
 {
 	size_t i;
+	int v;
 
 	*y = *m = 0;
 	*d = 1;
-	if (strlen(pat) != n)
-		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && pat[i]; i++) {
 		switch (pat[i]) {
 		case 'A': case 'M': case 'J':
 			if (!isdig(s[i]))
 				return -1;
+			v = s[i] - '0';
+			if (pat[i] == 'A')
+				*y = *y * 10 + v;
+			else if (pat[i] == 'M')
+				*m = *m * 10 + v;
+			else
+				*d = (i > 0 && pat[i - 1] == 'J' ? *d * 10 : 0) + v;
 			break;
 		default:
 			if (s[i] != pat[i])
 				return -1;
 		}
 	}
-	for (i = 0; i < n; i++) {
-		if (pat[i] == 'J' && i > 0 && pat[i - 1] == 'J')
-			continue;
-		if (pat[i] == 'M' && i > 0 && pat[i - 1] == 'M')
-			continue;
-		if (pat[i] == 'A' && i > 0 && pat[i - 1] == 'A')
-			continue;
-		if (pat[i] == 'J')
-			*d = (s[i] - '0') * 10 + (s[i + 1] - '0');
-		else if (pat[i] == 'M')
-			*m = (s[i] - '0') * 10 + (s[i + 1] - '0');
-		else if (pat[i] == 'A')
-			*y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 +
-			    (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
-	}
-	return 0;
+	return i == n && pat[i] == '\0' ? 0 : -1;
 }
 
 static void
 pat_print(struct buf *b, const char *pat, int y, int m, int d)
 {
-	char tmp[16];
+	char tmp[16], *t = tmp;
 	const char *p;
 
-	for (p = pat; *p; p++) {
+	for (p = pat; *p && t < tmp + sizeof tmp - 4; p++) {
 		if (*p == 'A' && p[1] == 'A' && p[2] == 'A' && p[3] == 'A') {
-			snprintf(tmp, sizeof tmp, "%04d", y);
-			buf_adds(b, tmp);
+			*t++ = (char)('0' + y / 1000 % 10);
+			*t++ = (char)('0' + y / 100 % 10);
+			*t++ = (char)('0' + y / 10 % 10);
+			*t++ = (char)('0' + y % 10);
 			p += 3;
 		} else if ((*p == 'M' || *p == 'J') && p[1] == *p) {
-			snprintf(tmp, sizeof tmp, "%02d", *p == 'M' ? m : d);
-			buf_adds(b, tmp);
+			int v = *p == 'M' ? m : d;
+
+			*t++ = (char)('0' + v / 10);
+			*t++ = (char)('0' + v % 10);
 			p++;
 		} else
-			buf_addc(b, *p);
+			*t++ = *p;
 	}
+	buf_add(b, tmp, (size_t)(t - tmp));
 }
 
 static int
@@ -250,6 +257,25 @@ intdigits(const char *s, size_t n)
 	return k;
 }
 
+/*
+ * Whether a wire decimal is already in canonical form: no sign, no
+ * leading zero, a dot and exactly scale decimals, at most len integer
+ * digits. Such a value is copied as is.
+ */
+static int
+dec_canonical(const char *s, size_t n, int scale, int len)
+{
+	size_t i, ip = n - (size_t)scale - 1;
+
+	if (scale == 0 || n < (size_t)scale + 2 || s[ip] != '.' ||
+	    (len > 0 && ip > (size_t)len) || (s[0] == '0' && ip > 1))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (i != ip && !isdig(s[i]))
+			return 0;
+	return 1;
+}
+
 static int
 instant_valid(const char *s, size_t n)
 {
@@ -302,8 +328,17 @@ int
 field_decode(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out, size_t col)
 {
+	return field_decode_q(c, f, s, n, out, col, NULL);
+}
+
+/* As field_decode(); *quote tells whether a text value needs CSV quotes. */
+int
+field_decode_q(const struct codec *c, const struct field *f, const char *s,
+    size_t n, struct buf *out, size_t col, unsigned char *quote)
+{
 	int fixed = c->sep == 0, y, m, d, w;
 	int padded = fixed || (f->flags & FF_PADDED);
+	unsigned hi;
 	size_t i, bad, start = out->len;
 	int64_t v;
 	struct buf h = {0};
@@ -327,14 +362,24 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 		if (fixed)
 			while (n > 0 && s[n - 1] == ' ')
 				n--;
+		if (textclass[','] == 0)
+			textclass_init();
+		hi = 0;
 		for (i = 0; i < n; i++)
-			if ((unsigned char)s[i] < 0x20) {
-				diag_field(DC_CHARSET, f, s, n,
-				    "caractère de contrôle 0x%02X à la colonne %zu",
-				    (unsigned char)s[i], col + i);
-				return -1;
-			}
-		if (charset_decode((struct charset *)&c->cs, s, n, out,
+			hi |= textclass[(unsigned char)s[i]];
+		if (hi & TC_CTRL) {
+			for (i = 0; (unsigned char)s[i] >= 0x20; i++)
+				;
+			diag_field(DC_CHARSET, f, s, n,
+			    "caractère de contrôle 0x%02X à la colonne %zu",
+			    (unsigned char)s[i], col + i);
+			return -1;
+		}
+		if (quote)
+			*quote = (hi & TC_QUOTE) != 0;
+		if (!(hi & TC_HIGH))
+			buf_add(out, s, n);
+		else if (charset_decode((struct charset *)&c->cs, s, n, out,
 		    &bad) == -1) {
 			out->len = start;
 			diag_field(DC_CHARSET, f, s, n,
@@ -342,7 +387,7 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 			    (unsigned char)s[bad], c->cs.name, col + bad);
 			return -1;
 		}
-		if (!fixed && f->len > 0 &&
+		if (!fixed && f->len > 0 && n > (size_t)f->len &&
 		    charset_nchars(&c->cs, s, n) > (size_t)f->len) {
 			diag_field(DC_LONG, f, out->p + start, out->len - start,
 			    "valeur trop longue: %zu caractères pour %d au plus",
@@ -395,6 +440,9 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 				    field_width(f), field_scale(f));
 				return -1;
 			}
+		} else if (dec_canonical(s, n, field_scale(f), f->len)) {
+			buf_add(out, s, n);
+			return 0;
 		} else {
 			w = dec_parse(s, n, field_scale(f), &v);
 			if (w != 0 || (f->len > 0 && intdigits(s, n) > f->len)) {

@@ -54,12 +54,14 @@ struct codec {
 	const char	*eol;		/* line end written by emit */
 };
 
-int	field_is_column(const struct field *f);
 int	field_width(const struct field *f);
 int	field_scale(const struct field *f);
 const char *field_typename(const struct field *f);
 int	field_decode(const struct codec *c, const struct field *f,
 	    const char *s, size_t n, struct buf *out, size_t col);
+int	field_decode_q(const struct codec *c, const struct field *f,
+	    const char *s, size_t n, struct buf *out, size_t col,
+	    unsigned char *quote);
 int	field_encode(const struct codec *c, const struct field *f,
 	    const char *s, size_t n, struct buf *out);
 
@@ -67,5 +69,13 @@ int	date_valid(int y, int m, int d);
 int	days_in_month(int y, int m);
 int	dec_parse(const char *s, size_t n, int scale, int64_t *v);
 void	dec_format(struct buf *b, int64_t v, int scale, char sep);
+
+/* A field that is a column of the canonical CSV. */
+static inline int
+field_is_column(const struct field *f)
+{
+	return f->name != NULL && f->type != FT_CONST &&
+	    f->type != FT_FILLER && !(f->flags & FF_DERIVED);
+}
 
 #endif

@@ -81,7 +81,7 @@ writeall(int fd, const char *p, size_t n, const char *what)
 }
 
 void
-out_write(struct out *o, const void *p, size_t n)
+out_write_slow(struct out *o, const void *p, size_t n)
 {
 	if (o->len + n > o->cap) {
 		out_flush(o);
