@@ -593,3 +593,29 @@ done:
 	free(e.vlen);
 	return 0;
 }
+
+static const struct cnf *maincf;
+
+static int
+parse_main(struct fluxrun *r)
+{
+	return cnf_parse(r, maincf);
+}
+
+static int
+emit_main(struct fluxrun *r)
+{
+	return cnf_emit(r, maincf);
+}
+
+/* flux_main() for a CNCESU file: fx's parse and emit are cf's. */
+int
+cnf_main(const struct flux *fx, const struct cnf *cf, int argc, char **argv)
+{
+	struct flux f = *fx;
+
+	maincf = cf;
+	f.parse = parse_main;
+	f.emit = emit_main;
+	return flux_main(&f, argc, argv);
+}

@@ -38,6 +38,8 @@ struct cnf {
 	int	(*end_hook)(struct fluxrun *);
 };
 
+int	cnf_main(const struct flux *fx, const struct cnf *cf, int argc,
+	    char **argv);
 int	cnf_parse(struct fluxrun *r, const struct cnf *cf);
 int	cnf_emit(struct fluxrun *r, const struct cnf *cf);
 int	cnf_write(struct fluxrun *r, const struct recfmt *rf,

@@ -256,18 +256,6 @@ static const struct cnf cnf = {
 	.det_hook = tally, .recap_hook = verify, .end_hook = end,
 };
 
-static int
-parse(struct fluxrun *r)
-{
-	return cnf_parse(r, &cnf);
-}
-
-static int
-emit(struct fluxrun *r)
-{
-	return cnf_emit(r, &cnf);
-}
-
 static const struct flux flux6 = {
 	.name = "flux6",
 	.summary = "Flux 6, charges à payer au CNCESU (CNCESU -> opérateur -> SALSA), séparateur ;.",
@@ -275,12 +263,10 @@ static const struct flux flux6 = {
 	.sep = ';',
 	.recs = recs,
 	.nrecs = N(recs),
-	.parse = parse,
-	.emit = emit,
 };
 
 int
 main(int argc, char **argv)
 {
-	return flux_main(&flux6, argc, argv);
+	return cnf_main(&flux6, &cnf, argc, argv);
 }

@@ -50,18 +50,6 @@ static const struct cnf cnf = {
 	.ncommon = 5, .count = 5, .upper = 1, .tailkey = -1,
 };
 
-static int
-parse(struct fluxrun *r)
-{
-	return cnf_parse(r, &cnf);
-}
-
-static int
-emit(struct fluxrun *r)
-{
-	return cnf_emit(r, &cnf);
-}
-
 static const struct flux flux81 = {
 	.name = "flux81",
 	.summary = "Flux 8.1, CESU consommés (opérateur -> CNCESU), largeur fixe 129.",
@@ -69,12 +57,10 @@ static const struct flux flux81 = {
 	.sep = 0,
 	.recs = recs,
 	.nrecs = N(recs),
-	.parse = parse,
-	.emit = emit,
 };
 
 int
 main(int argc, char **argv)
 {
-	return flux_main(&flux81, argc, argv);
+	return cnf_main(&flux81, &cnf, argc, argv);
 }

@@ -76,18 +76,6 @@ static const struct cnf cnf = {
 	.ncommon = 5, .count = 5, .upper = 1, .tailkey = -1,
 };
 
-static int
-parse(struct fluxrun *r)
-{
-	return cnf_parse(r, &cnf);
-}
-
-static int
-emit(struct fluxrun *r)
-{
-	return cnf_emit(r, &cnf);
-}
-
 static const struct flux flux82 = {
 	.name = "flux82",
 	.summary = "Flux 8.2, bénéficiaires ayant fait l'objet d'une commande CESU (opérateur -> CNCESU), largeur fixe 658.",
@@ -95,12 +83,10 @@ static const struct flux flux82 = {
 	.sep = 0,
 	.recs = recs,
 	.nrecs = N(recs),
-	.parse = parse,
-	.emit = emit,
 };
 
 int
 main(int argc, char **argv)
 {
-	return flux_main(&flux82, argc, argv);
+	return cnf_main(&flux82, &cnf, argc, argv);
 }
