@@ -11,6 +11,7 @@
 static struct {
 	const struct cnf	*cf;
 	struct row		 deb;
+	struct buf		 prefix;	/* the DEB's CSV columns */
 	unsigned long		 debline;
 	unsigned long		 nrec;
 } st;
@@ -122,12 +123,27 @@ csv_values(struct out *o, const struct cnf *cf, const struct row *v)
 	size_t i;
 	int first = 1;
 
-	rec_csv_values(o, cf->deb, &st.deb, &first);
+	out_write(o, st.prefix.p, st.prefix.len);
+	first = st.prefix.len == 0;
 	for (i = cf->ncommon; i < cf->det->nf; i++)
 		if (field_is_column(&cf->det->f[i])) {
 			csvout_field(o, v->v[i], v->len[i], first);
 			first = 0;
 		}
+}
+
+/* The DEB's columns open every row: quoted once, copied after. */
+static void
+deb_prefix(const struct cnf *cf)
+{
+	struct out o;
+	int first = 1;
+
+	out_init(&o, -1, "");
+	rec_csv_values(&o, cf->deb, &st.deb, &first);
+	buf_reset(&st.prefix);
+	buf_add(&st.prefix, o.buf, o.len);
+	out_free(&o);
 }
 
 /*
@@ -288,6 +304,7 @@ cnf_parse(struct fluxrun *r, const struct cnf *cf)
 		}
 		if (rf == cf->deb) {
 			copyrow(&st.deb, &v);
+			deb_prefix(cf);
 			st.debline = r->in.lineno;
 			continue;
 		}
@@ -338,6 +355,7 @@ cnf_parse(struct fluxrun *r, const struct cnf *cf)
 	hold_release(r, &h, cf);
 	row_free(&v);
 	row_free(&st.deb);
+	buf_free(&st.prefix);
 	return 0;
 }
 
@@ -559,7 +577,7 @@ reject:
 		flux_reject_row(r, &hdr, row);
 	}
 	diag_line(0);
-	if (!started) {
+	if (!started || r->n.acceptees == 0) {
 		if (!r->file_rejected) {
 			diag_fatal(DC_VIDE,
 			    "aucune ligne valide: impossible d'écrire un fichier sans %s",
