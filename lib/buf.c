@@ -36,14 +36,6 @@ buf_adds(struct buf *b, const char *s)
 }
 
 void
-buf_addc(struct buf *b, char c)
-{
-	buf_grow(b, 1);
-	b->p[b->len++] = c;
-	b->p[b->len] = '\0';
-}
-
-void
 buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -188,16 +188,18 @@ dec_parse(const char *s, size_t n, int scale, int64_t *v)
 {
 	size_t i = 0;
 	int neg = 0, frac = 0, digits = 0;
-	int64_t x = 0;
+	uint64_t x = 0, max;
 
 	if (n > 0 && s[0] == '-') {
 		neg = 1;
 		i++;
 	}
+	/* Accumulated unsigned, so that INT64_MIN is reachable. */
+	max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	for (; i < n && isdig(s[i]); i++, digits++) {
-		if (x > (INT64_MAX - 9) / 10)
+		if (x > (max - (uint64_t)(s[i] - '0')) / 10)
 			return -1;
-		x = x * 10 + (s[i] - '0');
+		x = x * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (digits == 0)
 		return -1;
@@ -207,17 +209,19 @@ dec_parse(const char *s, size_t n, int scale, int64_t *v)
 		for (; i < n && isdig(s[i]); i++, frac++) {
 			if (frac == scale)
 				return -2;
-			x = x * 10 + (s[i] - '0');
+			if (x > (max - (uint64_t)(s[i] - '0')) / 10)
+				return -1;
+			x = x * 10 + (uint64_t)(s[i] - '0');
 		}
 	}
 	if (i != n)
 		return -1;
 	for (; frac < scale; frac++) {
-		if (x > INT64_MAX / 10)
+		if (x > max / 10)
 			return -1;
 		x *= 10;
 	}
-	*v = neg ? -x : x;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
 	return 0;
 }
 
@@ -299,7 +303,8 @@ instant_valid(const char *s, size_t n)
 	    ss < 60 && oh <= 14 && om < 60 && alldigits(s, 4) &&
 	    isdig(s[5]) && isdig(s[6]) && isdig(s[8]) && isdig(s[9]) &&
 	    isdig(s[11]) && isdig(s[12]) && isdig(s[14]) && isdig(s[15]) &&
-	    isdig(s[17]) && isdig(s[18]);
+	    isdig(s[17]) && isdig(s[18]) && (n == 20 || (isdig(s[20]) &&
+	    isdig(s[21]) && isdig(s[23]) && isdig(s[24])));
 }
 
 static int
@@ -432,7 +437,17 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 	case FT_DEC:
 	case FT_MONEY:
 	case FT_HOURS:
-		if (padded) {
+		if (fixed && (f->flags & FF_DECSEP)) {
+			w = field_scale(f);
+			if ((size_t)w + 2 > n || s[0] == '-' ||
+			    (s[n - w - 1] != '.' && s[n - w - 1] != ',') ||
+			    dec_parse(s, n, w, &v) != 0) {
+				diag_field(DC_NOMBRE, f, s, n,
+				    "nombre invalide, attendu %d chiffres dont %d après un séparateur décimal (point ou virgule)",
+				    field_width(f) - 1, w);
+				return -1;
+			}
+		} else if (padded) {
 			if (!alldigits(s, n) || (!fixed && n != (size_t)f->len) ||
 			    dec_parse(s, n, 0, &v) != 0) {
 				diag_field(DC_NOMBRE, f, s, n,
@@ -627,6 +642,12 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
 			    "nombre décimal invalide, attendu au plus %d décimales%s",
 			    field_scale(f), padded ? ", positif" : "");
 			return -1;
+		}
+		if (fixed && (f->flags & FF_DECSEP)) {
+			dec_format(&tmp, v, field_scale(f), c->decsep);
+			r = putnum(f, out, tmp.p, tmp.len, 1);
+			buf_free(&tmp);
+			return r;
 		}
 		if (padded) {
 			snprintf(num, sizeof num, "%lld", (long long)v);

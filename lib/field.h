@@ -28,7 +28,8 @@ enum ftype {
 };
 
 #define FF_DERIVED	0x01	/* count or total: recomputed by emit */
-#define FF_PADDED	0x02	/* delimited number written as in fixed width:
+#define FF_DECSEP	0x02	/* fixed width: decimals after a written separator */
+#define FF_PADDED	0x04	/* delimited number written as in fixed width:
 				   exactly len digits, zero-padded, decimals
 				   implied (len counts them) */
 

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/sendfile.h>
+#endif
 #include <unistd.h>
 
 #include "err.h"
@@ -118,6 +121,20 @@ out_commit(struct out *o)
 	if (lseek(o->fd, 0, SEEK_SET) == -1)
 		die(EX_IOERR, "relecture du fichier temporaire: %s",
 		    strerror(errno));
+#ifdef __linux__
+	/* The kernel copies the spool without a pass through user space. */
+	while ((r = sendfile(o->dest, o->fd, NULL, 1 << 30)) > 0)
+		;
+	if (r == 0) {
+		close(o->fd);
+		o->fd = o->dest;
+		o->dest = -1;
+		return;
+	}
+	if (errno != EINVAL && errno != ENOSYS)
+		die(EX_IOERR, "écriture impossible sur %s: %s", o->what,
+		    strerror(errno));
+#endif
 	while ((r = read(o->fd, o->buf, o->cap)) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)

@@ -86,16 +86,20 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 	}
 	cuts[r->nf] = len + 1;
 	buf_grow(&out->arena, len + r->nf + 64);
+	while (out->cap < r->nf)
+		row_grow(out);
 	for (i = 0; i < r->nf; i++) {
-		size_t n = cuts[i + 1] - 1 - cuts[i];
+		size_t n = cuts[i + 1] - 1 - cuts[i], start = out->arena.len;
 
-		row_begin(out);
-		out->q[out->n] = 0;
+		out->off[i] = start;
+		out->q[i] = 0;
 		if (n > 0 || r->f[i].req || r->f[i].type == FT_CONST)
 			errs += field_decode_q(c, &r->f[i], line + cuts[i], n,
-			    &out->arena, cuts[i] + 1, &out->q[out->n]) != 0;
-		row_end(out);
+			    &out->arena, cuts[i] + 1, &out->q[i]) != 0;
+		out->len[i] = out->arena.len - start;
+		buf_addc(&out->arena, '\0');
 	}
+	out->n = r->nf;
 	row_seal(out);
 	return errs;
 }
