@@ -1,9 +1,6 @@
 /* cnf_value and FF_PADDED numbers in a delimited codec (Flux 6). */
-#include <check.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "cnf.h"
+#include "unit.h"
 
 static const struct field money = { "DET.14", "montant", "Montant",
 	FT_MONEY, 7, 2, 0, 0, 1, NULL, FF_PADDED };
@@ -48,6 +45,7 @@ START_TEST(padded_decode)
 	ck_assert_int_eq(dec(&money, "-154500", &b), -1);
 	ck_assert_int_eq(dec(&money, "00098A0", &b), -1);
 	ck_assert_int_eq(dec(&count, "0000009", &b), -1);
+	ck_assert_int_eq(unit_classcount(DC_NOMBRE), 6);
 	/* without the flag, a delimited amount keeps its decimal point */
 	ck_assert_int_eq(dec(&plain, "1545.00", &b), 0);
 	ck_assert_str_eq(b.p, "1545.00");
@@ -96,16 +94,10 @@ main(void)
 {
 	Suite *s = suite_create("cnf");
 	TCase *tc = tcase_create("cnf");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, padded_decode);
 	tcase_add_test(tc, padded_encode);
 	tcase_add_test(tc, value);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }
