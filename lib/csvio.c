@@ -117,6 +117,9 @@ csvin_next(struct csvin *c, struct row **r)
 		if (csv_parse(&c->p, line, len, cb_field, cb_row, c) != len ||
 		    csv_parse(&c->p, "\n", 1, cb_field, cb_row, c) != 1)
 			parse_error(c);
+		/* libcsv skips a blank line: the record starts further on. */
+		if (!c->done && len == 0 && c->line == c->l.lineno)
+			c->line = 0;
 	}
 	row_seal(&c->row);
 	*r = &c->row;

@@ -188,16 +188,18 @@ dec_parse(const char *s, size_t n, int scale, int64_t *v)
 {
 	size_t i = 0;
 	int neg = 0, frac = 0, digits = 0;
-	int64_t x = 0;
+	uint64_t x = 0, max;
 
 	if (n > 0 && s[0] == '-') {
 		neg = 1;
 		i++;
 	}
+	/* Accumulated unsigned, so that INT64_MIN is reachable. */
+	max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	for (; i < n && isdig(s[i]); i++, digits++) {
-		if (x > (INT64_MAX - 9) / 10)
+		if (x > (max - (uint64_t)(s[i] - '0')) / 10)
 			return -1;
-		x = x * 10 + (s[i] - '0');
+		x = x * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (digits == 0)
 		return -1;
@@ -207,17 +209,19 @@ dec_parse(const char *s, size_t n, int scale, int64_t *v)
 		for (; i < n && isdig(s[i]); i++, frac++) {
 			if (frac == scale)
 				return -2;
-			x = x * 10 + (s[i] - '0');
+			if (x > (max - (uint64_t)(s[i] - '0')) / 10)
+				return -1;
+			x = x * 10 + (uint64_t)(s[i] - '0');
 		}
 	}
 	if (i != n)
 		return -1;
 	for (; frac < scale; frac++) {
-		if (x > INT64_MAX / 10)
+		if (x > max / 10)
 			return -1;
 		x *= 10;
 	}
-	*v = neg ? -x : x;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
 	return 0;
 }
 
@@ -299,7 +303,8 @@ instant_valid(const char *s, size_t n)
 	    ss < 60 && oh <= 14 && om < 60 && alldigits(s, 4) &&
 	    isdig(s[5]) && isdig(s[6]) && isdig(s[8]) && isdig(s[9]) &&
 	    isdig(s[11]) && isdig(s[12]) && isdig(s[14]) && isdig(s[15]) &&
-	    isdig(s[17]) && isdig(s[18]);
+	    isdig(s[17]) && isdig(s[18]) && (n == 20 || (isdig(s[20]) &&
+	    isdig(s[21]) && isdig(s[23]) && isdig(s[24])));
 }
 
 static int
@@ -337,6 +342,7 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out, size_t col, unsigned char *quote)
 {
 	int fixed = c->sep == 0, y, m, d, w;
+	int padded = fixed || (f->flags & FF_PADDED);
 	unsigned hi;
 	size_t i, bad, start = out->len;
 	int64_t v;
@@ -406,20 +412,20 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 		return 0;
 	case FT_DIGITS:
 		if (!alldigits(s, n) || (!fixed && f->len > 0 &&
-		    n > (size_t)f->len)) {
-			diag_field(DC_NOMBRE, f, s, n,
-			    "attendu au plus %d chiffres", field_width(f));
+		    (padded ? n != (size_t)f->len : n > (size_t)f->len))) {
+			diag_field(DC_NOMBRE, f, s, n, "attendu %s%d chiffres",
+			    padded ? "" : "au plus ", field_width(f));
 			return -1;
 		}
 		buf_add(out, s, n);
 		return 0;
 	case FT_INT:
-		i = (!fixed && s[0] == '-') ? 1 : 0;
-		if (!alldigits(s + i, n - i) ||
-		    (!fixed && f->len > 0 && intdigits(s, n) > f->len)) {
+		i = (!padded && s[0] == '-') ? 1 : 0;
+		if (!alldigits(s + i, n - i) || (!fixed && f->len > 0 &&
+		    (padded ? n != (size_t)f->len : intdigits(s, n) > f->len))) {
 			diag_field(DC_NOMBRE, f, s, n,
-			    "entier invalide, attendu au plus %d chiffres",
-			    field_width(f));
+			    "entier invalide, attendu %s%d chiffres",
+			    padded ? "" : "au plus ", field_width(f));
 			return -1;
 		}
 		if (i)
@@ -431,8 +437,19 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 	case FT_DEC:
 	case FT_MONEY:
 	case FT_HOURS:
-		if (fixed) {
-			if (!alldigits(s, n) || dec_parse(s, n, 0, &v) != 0) {
+		if (fixed && (f->flags & FF_DECSEP)) {
+			w = field_scale(f);
+			if ((size_t)w + 2 > n || s[0] == '-' ||
+			    (s[n - w - 1] != '.' && s[n - w - 1] != ',') ||
+			    dec_parse(s, n, w, &v) != 0) {
+				diag_field(DC_NOMBRE, f, s, n,
+				    "nombre invalide, attendu %d chiffres dont %d après un séparateur décimal (point ou virgule)",
+				    field_width(f) - 1, w);
+				return -1;
+			}
+		} else if (padded) {
+			if (!alldigits(s, n) || (!fixed && n != (size_t)f->len) ||
+			    dec_parse(s, n, 0, &v) != 0) {
 				diag_field(DC_NOMBRE, f, s, n,
 				    "nombre invalide, attendu %d chiffres dont %d décimales implicites",
 				    field_width(f), field_scale(f));
@@ -535,6 +552,7 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out)
 {
 	int fixed = c->sep == 0, w = field_width(f), y, m, d, r;
+	int padded = fixed || (f->flags & FF_PADDED);
 	size_t i, bad, start = out->len, nch;
 	int64_t v;
 	struct buf tmp = {0}, h = {0};
@@ -596,36 +614,42 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
 			diag_field(DC_NOMBRE, f, s, n, "attendu des chiffres");
 			return -1;
 		}
-		if (!fixed && f->len > 0 && n > (size_t)f->len) {
+		if (!padded && f->len > 0 && n > (size_t)f->len) {
 			diag_field(DC_LONG, f, s, n,
 			    "valeur trop longue: %zu chiffres pour %d au plus",
 			    n, f->len);
 			return -1;
 		}
-		return putnum(f, out, s, n, fixed);
+		return putnum(f, out, s, n, padded);
 	case FT_INT:
 		i = s[0] == '-' ? 1 : 0;
-		if (!alldigits(s + i, n - i) || (fixed && i)) {
+		if (!alldigits(s + i, n - i) || (padded && i)) {
 			diag_field(DC_NOMBRE, f, s, n, "entier invalide");
 			return -1;
 		}
-		if (!fixed && f->len > 0 && intdigits(s, n) > f->len) {
+		if (!padded && f->len > 0 && intdigits(s, n) > f->len) {
 			diag_field(DC_LONG, f, s, n,
 			    "valeur trop longue: %d chiffres au plus", f->len);
 			return -1;
 		}
-		return putnum(f, out, s, n, fixed);
+		return putnum(f, out, s, n, padded);
 	case FT_DEC:
 	case FT_MONEY:
 	case FT_HOURS:
 		r = dec_parse(s, n, field_scale(f), &v);
-		if (r != 0 || (fixed && v < 0)) {
+		if (r != 0 || (padded && v < 0)) {
 			diag_field(DC_NOMBRE, f, s, n,
 			    "nombre décimal invalide, attendu au plus %d décimales%s",
-			    field_scale(f), fixed ? ", positif" : "");
+			    field_scale(f), padded ? ", positif" : "");
 			return -1;
 		}
-		if (fixed) {
+		if (fixed && (f->flags & FF_DECSEP)) {
+			dec_format(&tmp, v, field_scale(f), c->decsep);
+			r = putnum(f, out, tmp.p, tmp.len, 1);
+			buf_free(&tmp);
+			return r;
+		}
+		if (padded) {
 			snprintf(num, sizeof num, "%lld", (long long)v);
 			return putnum(f, out, num, strlen(num), 1);
 		}

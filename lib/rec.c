@@ -302,7 +302,8 @@ rec_schema(struct out *o, const struct recfmt *const *recs, size_t n)
 			const char *name = field_is_column(f) ? f->name : "";
 
 			if ((f->type == FT_DEC || f->type == FT_MONEY ||
-			    f->type == FT_HOURS) && !f->start)
+			    f->type == FT_HOURS) && !f->start &&
+			    !(f->flags & FF_PADDED))
 				snprintf(len, sizeof len, "%d.%d", f->len,
 				    field_scale(f));
 			else if (field_width(f) > 0)
