@@ -60,11 +60,11 @@ check_fin(struct envrun *er, const struct row *got)
 		errs++;
 		if (f->name && rec_field(er->e->deb, f->name) >= 0)
 			diag_field(ENV_DC_ENTETE, f, got->v[i], got->len[i],
-			    "diffère de l'enregistrement DEB, attendu «%s»",
+			    "diffère de l'enregistrement DEB (attendu: %s)",
 			    want.v[i]);
 		else
 			diag_field(DC_TOTAL, f, got->v[i], got->len[i],
-			    "ne correspond pas au fichier, recalculé «%s»",
+			    "ne correspond pas au contenu du fichier (recalculé: %s)",
 			    want.v[i]);
 	}
 	row_free(&want);
@@ -208,41 +208,37 @@ env_parse(struct fluxrun *r, const struct env *e, const struct recfmt *want,
 	return 0;
 }
 
-/* Are det's columns, and only they with the DEB's, in hdr? */
-static int
-matches(const struct env *e, const struct recfmt *det, const struct row *hdr)
+/* How many of det's columns hdr has. */
+static size_t
+matches(const struct recfmt *det, const struct row *hdr)
 {
-	size_t i, k, n = rec_ncolumns(e->deb) + rec_ncolumns(det) +
-	    (e->xcols ? e->xcols(det) : 0);
+	size_t i, k, n = 0;
 
-	if (hdr->n != n)
-		return 0;
 	for (i = 0; i < det->nf; i++) {
 		if (!field_is_column(&det->f[i]))
 			continue;
 		for (k = 0; k < hdr->n; k++)
-			if (strcmp(hdr->v[k], det->f[i].name) == 0)
+			if (strcmp(hdr->v[k], det->f[i].name) == 0) {
+				n++;
 				break;
-		if (k == hdr->n)
-			return 0;
+			}
 	}
-	return 1;
+	return n;
 }
 
-/* The DET kind of an emit input, from --type or from its columns. */
-static int
+/* The DET kind of an emit input: --type, else the best fit of its columns. */
+static void
 emit_kind(struct envrun *er, const struct row *hdr, const struct recfmt *want)
 {
 	const struct env *e = er->e;
-	size_t i;
+	size_t i, n, best = 0;
 
-	er->det = want;
-	for (i = 0; er->det == NULL && i < e->ndets; i++)
-		if (matches(e, e->dets[i], hdr))
+	er->det = want ? want : e->dets[0];
+	for (i = 0; want == NULL && i < e->ndets; i++)
+		if ((n = matches(e->dets[i], hdr)) > best) {
+			best = n;
 			er->det = e->dets[i];
-	if (er->det == NULL)
-		er->det = e->dets[0];
-	return 0;
+		}
 }
 
 /* Canonical values of rf's fields from a CSV row; derived ones empty. */
@@ -292,7 +288,7 @@ same_deb(struct envrun *er, const struct row *v)
 		if (field_is_column(&deb->f[i]) &&
 		    strcmp(v->v[i], er->deb.v[i]) != 0) {
 			diag_field(ENV_DC_ENTETE, &deb->f[i], v->v[i], v->len[i],
-			    "diffère de la première ligne «%s»: un fichier n'a qu'un en-tête DEB",
+			    "diffère de la première ligne (%s): un fichier n'a qu'un en-tête DEB",
 			    er->deb.v[i]);
 			return -1;
 		}
