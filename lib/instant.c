@@ -1,18 +1,29 @@
-#include "field.h"
 #include "instant.h"
 
 static int
 num(const char *s, int n, int *v)
 {
 	int i;
+	unsigned d;
 
 	*v = 0;
 	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		if ((d = (unsigned)(s[i] - '0')) > 9)
 			return -1;
-		*v = *v * 10 + (s[i] - '0');
+		*v = *v * 10 + (int)d;
 	}
 	return 0;
+}
+
+static int
+mday(int y, int m)
+{
+	static const signed char dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+		31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
@@ -53,7 +64,7 @@ instant_parse(const char *s, size_t n, int64_t *t)
 	} else if ((s[19] != '+' && s[19] != '-') || s[22] != ':' ||
 	    num(s + 20, 2, &oh) || num(s + 23, 2, &om))
 		return -1;
-	if (!date_valid(y, mo, d) || h > 23 || mi > 59 || se > 59 ||
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mday(y, mo) || h > 23 || mi > 59 || se > 59 ||
 	    oh > 14 || om > 59)
 		return -1;
 	off = (oh * 60 + om) * 60;

@@ -4,7 +4,6 @@
  * agreed; this one is ours, published in flux15(5): a DEB header naming
  * the kind of the file, DET records of that kind, a FIN trailer.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "env.h"
@@ -109,6 +108,10 @@ static const struct recfmt *const recs[] = { &deb, &cli, &itv, &hor, &evt,
 
 static const struct recfmt *want;
 
+/* The record's four times in epoch seconds, parsed once by check_hor. */
+static int64_t when[H_DEP_R + 1];
+static int64_t duree = -1;	/* retained elapsed seconds, -1 if none */
+
 /* 0 then nine digits, or + then 8 to 15 digits; no spaces or dots. */
 static int
 phone(const struct row *v, const struct field *f, int i)
@@ -154,6 +157,7 @@ retained(const struct row *v, int sup)
 	const struct field *fd = &hor_f[H_DEP_R];
 	int64_t s;
 
+	duree = -1;
 	if (!has(v, H_ARR_R) || !has(v, H_DEP_R)) {
 		if (sup && !has(v, H_ARR_R) && !has(v, H_DEP_R))
 			return 0;
@@ -163,8 +167,7 @@ retained(const struct row *v, int sup)
 		    "horaire retenu obligatoire, sauf intervention supprimée (SUP)");
 		return 1;
 	}
-	instant_elapsed(v->v[H_ARR_R], v->len[H_ARR_R], v->v[H_DEP_R],
-	    v->len[H_DEP_R], &s);
+	duree = s = when[H_DEP_R] - when[H_ARR_R];
 	if (s <= 0) {
 		diag_field(DC_REGLE, fd, v->v[H_DEP_R], v->len[H_DEP_R],
 		    "départ retenu pas après l'arrivée retenue %s",
@@ -184,10 +187,7 @@ retained(const struct row *v, int sup)
 static int
 sametime(const struct row *v, int a, int b)
 {
-	int64_t s;
-
-	return has(v, a) && has(v, b) && instant_elapsed(v->v[a], v->len[a],
-	    v->v[b], v->len[b], &s) == 0 && s == 0;
+	return has(v, a) && has(v, b) && when[a] == when[b];
 }
 
 /* Which raw times each code requires: 1 present, 0 absent, -1 either. */
@@ -244,7 +244,11 @@ correction(const struct row *v)
 static int
 check_hor(const struct row *v)
 {
-	int errs = 0;
+	int errs = 0, i;
+
+	for (i = H_ARR_B; i <= H_DEP_R; i++)
+		if (has(v, i))
+			instant_parse(v->v[i], v->len[i], &when[i]);
 
 	if (strcmp(v->v[H_MODE], "TEL") == 0 && !has(v, H_APPELANT)) {
 		diag_field(DC_TEL, &hor_f[H_APPELANT], NULL, 0,
@@ -293,23 +297,27 @@ xcols(const struct recfmt *det)
 	return det == &hor;
 }
 
-/* The real elapsed time of the retained times, across any UTC offsets. */
+/*
+ * The real elapsed time of the retained times, across any UTC offsets,
+ * as check_hor() found it for this very record.
+ */
 static void
 xcsv(struct envrun *er, const struct row *v, struct out *o)
 {
-	char n[32];
-	int64_t s;
+	char n[24], *p = n + sizeof n;
+	int64_t s = duree;
 
 	(void)er;
 	if (v == NULL) {
 		csvout_field(o, "duree_retenue_secondes", 22, 0);
 		return;
 	}
-	n[0] = '\0';
-	if (has(v, H_ARR_R) && has(v, H_DEP_R) && instant_elapsed(v->v[H_ARR_R],
-	    v->len[H_ARR_R], v->v[H_DEP_R], v->len[H_DEP_R], &s) == 0)
-		snprintf(n, sizeof n, "%lld", (long long)s);
-	csvout_field(o, n, strlen(n), 0);
+	if (s >= 0)
+		do {
+			*--p = (char)('0' + s % 10);
+			s /= 10;
+		} while (s > 0);
+	csvout_field(o, p, (size_t)(n + sizeof n - p), 0);
 }
 
 static const struct env env = {
