@@ -369,7 +369,7 @@ static const struct flux flux15 = {
 	.emit = emit,
 	.xopts = xopts,
 	.xopt = xopt,
-	.xusage = "  --type NATURE     clients, intervenants, horodatages ou evenements :\n"
+	.xusage = "  --type NATURE      clients, intervenants, horodatages ou evenements :\n"
 	    "                     emit : nature du fichier (défaut : déduite des colonnes) ;\n"
 	    "                     parse : rejette un fichier d'une autre nature\n",
 };
