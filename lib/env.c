@@ -71,15 +71,27 @@ check_fin(struct envrun *er, const struct row *got)
 	return errs;
 }
 
+static size_t
+xcols(const struct env *e, const struct recfmt *det)
+{
+	size_t n = 0;
+
+	while (e->xname && e->xname(det, n))
+		n++;
+	return n;
+}
+
 static void
 parse_header(struct envrun *er)
 {
+	const char *x;
+	size_t i;
 	int first = 1;
 
 	rec_csv_header(&er->r->out, er->e->deb, &first);
 	rec_csv_header(&er->r->out, er->det, &first);
-	if (er->e->xcsv && er->e->xcols(er->det))
-		er->e->xcsv(er, NULL, &er->r->out);
+	for (i = 0; er->e->xname && (x = er->e->xname(er->det, i)); i++)
+		csvout_field(&er->r->out, x, strlen(x), 0);
 	csvout_end(&er->r->out);
 }
 
@@ -138,7 +150,7 @@ parse_det(struct envrun *er, const char *line, size_t len, enum eol eol,
 	r->n.acceptees++;
 	rec_csv_values(&r->out, er->e->deb, &er->deb, &first);
 	rec_csv_values(&r->out, er->det, vals, &first);
-	if (er->e->xcsv && er->e->xcols(er->det))
+	if (xcols(er->e, er->det))
 		er->e->xcsv(er, vals, &r->out);
 	csvout_end(&r->out);
 }
@@ -343,6 +355,37 @@ reject:
 	return bad ? -1 : 0;
 }
 
+static int
+known(const struct recfmt *rf, const char *name)
+{
+	int k = rec_field(rf, name);
+
+	return k >= 0 && field_is_column(&rf->f[k]);
+}
+
+/* Columns that are neither the DEB's, the DET's, nor computed ones. */
+static int
+unknown(const struct envrun *er, const struct row *hdr)
+{
+	const char *x = NULL;
+	size_t i, k;
+	int bad = 0;
+
+	for (i = 0; i < hdr->n; i++) {
+		if (known(er->e->deb, hdr->v[i]) || known(er->det, hdr->v[i]))
+			continue;
+		for (k = 0; er->e->xname && (x = er->e->xname(er->det, k)); k++)
+			if (strcmp(x, hdr->v[i]) == 0)
+				break;
+		if (x != NULL)
+			continue;
+		warnx_("colonne «%s» inconnue dans un fichier %s", hdr->v[i],
+		    er->det->label);
+		bad = -1;
+	}
+	return bad;
+}
+
 int
 env_emit(struct fluxrun *r, const struct env *e, const struct recfmt *want,
     void *ctx)
@@ -359,13 +402,13 @@ env_emit(struct fluxrun *r, const struct env *e, const struct recfmt *want,
 	emit_kind(&er, &hdr, want);
 	dmap = xcalloc(e->deb->nf, sizeof *dmap);
 	map = xcalloc(er.det->nf, sizeof *map);
-	n = rec_ncolumns(e->deb) + rec_ncolumns(er.det) +
-	    (e->xcols ? e->xcols(er.det) : 0);
+	n = rec_ncolumns(e->deb) + rec_ncolumns(er.det);
 	if (rec_bind(e->deb, &hdr, dmap) != 0 ||
-	    rec_bind(er.det, &hdr, map) != 0 || hdr.n != n) {
+	    rec_bind(er.det, &hdr, map) != 0 || unknown(&er, &hdr) != 0) {
 		diag_fatal(DC_CSV,
-		    "en-tête CSV inattendu: %zu colonnes, attendu les %zu d'un fichier %s (voir «%s --schema»)",
-		    hdr.n, n, er.det->label, r->fx->name);
+		    "en-tête CSV inattendu: %zu colonnes, attendu les %zu d'un fichier %s%s (voir «%s --schema»)",
+		    hdr.n, n, er.det->label, xcols(e, er.det) ?
+		    ", colonnes calculées admises en plus" : "", r->fx->name);
 		goto done;
 	}
 	if (emit_rows(&er, &hdr, dmap, map, &line) != 0)

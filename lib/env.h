@@ -26,8 +26,12 @@ struct env {
 	void	(*sum)(struct envrun *, const struct row *);
 	/* rules across fields of a DET; returns the number of errors */
 	int	(*check)(struct envrun *, const struct row *);
-	/* computed columns after a DET's own: parse writes, emit ignores */
-	size_t	(*xcols)(const struct recfmt *);
+	/*
+	 * Computed columns after a DET's own, named by xname (NULL past the
+	 * last): parse writes their values with xcsv; emit accepts and
+	 * ignores them.
+	 */
+	const char *(*xname)(const struct recfmt *, size_t);
 	void	(*xcsv)(struct envrun *, const struct row *, struct out *);
 };
 

@@ -291,10 +291,10 @@ total(struct envrun *er, const struct field *f, struct buf *b)
 	buf_addf(b, "%lu", er->nrec);
 }
 
-static size_t
-xcols(const struct recfmt *det)
+static const char *
+xname(const struct recfmt *det, size_t i)
 {
-	return det == &hor;
+	return det == &hor && i == 0 ? "duree_retenue_secondes" : NULL;
 }
 
 /*
@@ -308,10 +308,7 @@ xcsv(struct envrun *er, const struct row *v, struct out *o)
 	int64_t s = duree;
 
 	(void)er;
-	if (v == NULL) {
-		csvout_field(o, "duree_retenue_secondes", 22, 0);
-		return;
-	}
+	(void)v;
 	if (s >= 0)
 		do {
 			*--p = (char)('0' + s % 10);
@@ -322,7 +319,7 @@ xcsv(struct envrun *er, const struct row *v, struct out *o)
 
 static const struct env env = {
 	.deb = &deb, .fin = &fin, .dets = dets, .ndets = NF(dets),
-	.kindfield = 3, .total = total, .check = check, .xcols = xcols,
+	.kindfield = 3, .total = total, .check = check, .xname = xname,
 	.xcsv = xcsv,
 };
 
