@@ -406,8 +406,9 @@ env_emit(struct fluxrun *r, const struct env *e, const struct recfmt *want,
 	if (rec_bind(e->deb, &hdr, dmap) != 0 ||
 	    rec_bind(er.det, &hdr, map) != 0 || unknown(&er, &hdr) != 0) {
 		diag_fatal(DC_CSV,
-		    "en-tête CSV inattendu: %zu colonnes, attendu les %zu d'un fichier %s%s (voir «%s --schema»)",
-		    hdr.n, n, er.det->label, xcols(e, er.det) ?
+		    "en-tête CSV inattendu: %zu colonnes, attendu les %zu%s%s%s (voir «%s --schema»)",
+		    hdr.n, n, e->ndets > 1 ? " d'un fichier " : "",
+		    e->ndets > 1 ? er.det->label : "", xcols(e, er.det) ?
 		    ", colonnes calculées admises en plus" : "", r->fx->name);
 		goto done;
 	}
