@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "err.h"
 #include "field.h"
+#include "instant.h"
 
 #define CANON_DATE	"AAAA-MM-JJ"
 #define CANON_MONTH	"AAAA-MM"
@@ -280,31 +281,13 @@ dec_canonical(const char *s, size_t n, int scale, int len)
 	return 1;
 }
 
+/* sscanf() would run strlen() over the rest of the input buffer. */
 static int
 instant_valid(const char *s, size_t n)
 {
-	int y, m, d, hh, mi, ss, oh, om;
-	char t, sign;
+	int64_t t;
 
-	if (n == 20 && s[19] == 'Z') {
-		if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &m, &d, &t, &hh,
-		    &mi, &ss) != 7)
-			return 0;
-		oh = om = 0;
-	} else if (n == 25) {
-		if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%c%2d:%2d", &y, &m, &d,
-		    &t, &hh, &mi, &ss, &sign, &oh, &om) != 10 ||
-		    (sign != '+' && sign != '-'))
-			return 0;
-	} else
-		return 0;
-	return t == 'T' && s[4] == '-' && s[7] == '-' && s[13] == ':' &&
-	    s[16] == ':' && date_valid(y, m, d) && hh < 24 && mi < 60 &&
-	    ss < 60 && oh <= 14 && om < 60 && alldigits(s, 4) &&
-	    isdig(s[5]) && isdig(s[6]) && isdig(s[8]) && isdig(s[9]) &&
-	    isdig(s[11]) && isdig(s[12]) && isdig(s[14]) && isdig(s[15]) &&
-	    isdig(s[17]) && isdig(s[18]) && (n == 20 || (isdig(s[20]) &&
-	    isdig(s[21]) && isdig(s[23]) && isdig(s[24])));
+	return instant_parse(s, n, &t) == 0;
 }
 
 static int

@@ -1,0 +1,245 @@
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "env.h"
+
+static const struct field deb_f[] = {
+	{"DEB.1", "t", "Type", FT_CONST, 3, 0, 0, 0, 1, "DEB", 0},
+	{"DEB.2", "nature", "Nature", FT_CODE, 1, 0, 0, 0, 1, "a|b", FF_DERIVED},
+	{"DEB.3", "lot", "Lot", FT_INT, 3, 0, 0, 0, 1, NULL, 0},
+};
+static const struct field a_f[] = {
+	{"a.1", "t", "Type", FT_CONST, 3, 0, 0, 0, 1, "DET", 0},
+	{"a.2", "x", "X", FT_TEXT, 5, 0, 0, 0, 1, NULL, 0},
+	{"a.3", "montant", "Montant", FT_MONEY, 5, 0, 0, 0, 1, NULL, 0},
+};
+static const struct field b_f[] = {
+	{"b.1", "t", "Type", FT_CONST, 3, 0, 0, 0, 1, "DET", 0},
+	{"b.2", "y", "Y", FT_TEXT, 5, 0, 0, 0, 1, NULL, 0},
+};
+static const struct field fin_f[] = {
+	{"FIN.1", "t", "Type", FT_CONST, 3, 0, 0, 0, 1, "FIN", 0},
+	{"FIN.2", "lot", "Lot", FT_INT, 3, 0, 0, 0, 1, NULL, FF_DERIVED},
+	{"FIN.3", "n", "Nombre", FT_INT, 5, 0, 0, 0, 1, NULL, FF_DERIVED},
+	{"FIN.4", "somme", "Somme", FT_MONEY, 7, 0, 0, 0, 1, NULL, FF_DERIVED},
+};
+static const struct recfmt deb = { "DEB", "DEB", deb_f, 3, 0 };
+static const struct recfmt ra = { "DET", "a", a_f, 3, 0 };
+static const struct recfmt rb = { "DET", "b", b_f, 2, 0 };
+static const struct recfmt fin = { "FIN", "FIN", fin_f, 4, 0 };
+static const struct recfmt *const dets[] = { &ra, &rb };
+static const struct recfmt *const recs[] = { &deb, &ra, &rb, &fin };
+
+static int64_t cents;
+
+static void
+sum(struct envrun *er, const struct row *v)
+{
+	int64_t c;
+
+	if (er->det == &ra && dec_parse(v->v[2], v->len[2], 2, &c) == 0)
+		cents += c;
+}
+
+static void
+total(struct envrun *er, const struct field *f, struct buf *b)
+{
+	if (strcmp(f->name, "n") == 0)
+		buf_addf(b, "%lu", er->nrec);
+	else
+		dec_format(b, er->det == &ra ? cents : 0, 2, '.');
+}
+
+static int
+check(struct envrun *er, const struct row *v)
+{
+	(void)er;
+	return strcmp(v->v[1], "bad") == 0;
+}
+
+static const struct env env = {
+	.deb = &deb, .fin = &fin, .dets = dets, .ndets = 2, .kindfield = 1,
+	.total = total, .sum = sum, .check = check,
+};
+static const struct flux fx = { .name = "t", .recs = recs, .nrecs = 4 };
+
+struct res {
+	char	out[4096];
+	int	rejected;
+	unsigned long acc, rej;
+};
+
+static int
+tmpfd(const char *s)
+{
+	char path[] = "/tmp/test_env.XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	ck_assert_int_eq(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+static struct res
+run(int emit, const char *in, const struct recfmt *want)
+{
+	struct fluxrun r;
+	struct res res;
+	int infd = tmpfd(in), outfd = tmpfd("");
+	ssize_t n;
+
+	memset(&r, 0, sizeof r);
+	memset(&res, 0, sizeof res);
+	cents = 0;
+	r.fx = &fx;
+	r.c.sep = ';';
+	r.c.decsep = '.';
+	r.c.eol = "\n";
+	ck_assert_int_eq(charset_open(&r.c.cs, "UTF-8"), 0);
+	out_init(&r.out, outfd, "test");
+	diag_quiet(1);
+	if (emit) {
+		csvin_open(&r.csv, infd, "in");
+		env_emit(&r, &env, want, NULL);
+		csvin_close(&r.csv);
+	} else {
+		lines_init(&r.in, infd, "in");
+		env_parse(&r, &env, want, NULL);
+		lines_free(&r.in);
+	}
+	out_flush(&r.out);
+	out_free(&r.out);
+	lseek(outfd, 0, SEEK_SET);
+	n = read(outfd, res.out, sizeof res.out - 1);
+	ck_assert_int_ge(n, 0);
+	res.out[n] = '\0';
+	res.rejected = r.file_rejected;
+	res.acc = r.n.acceptees;
+	res.rej = r.n.rejetees;
+	charset_close(&r.c.cs);
+	close(infd);
+	close(outfd);
+	return res;
+}
+
+START_TEST(parse_ok)
+{
+	struct res r = run(0, "DEB;a;7\nDET;x1;1.50\nDET;bad;2.00\nDET;x3;0.25\n"
+	    "FIN;7;5;3.75\n", NULL);
+
+	ck_assert_int_eq(r.rejected, 0);
+	ck_assert_int_eq(r.acc, 2);
+	ck_assert_int_eq(r.rej, 1);
+	ck_assert_str_eq(r.out, "lot,x,montant\n7,x1,1.50\n7,x3,0.25\n");
+}
+END_TEST
+
+START_TEST(parse_kind_b)
+{
+	struct res r = run(0, "DEB;b;7\nDET;y1\nFIN;7;3;0.00\n", NULL);
+
+	ck_assert_int_eq(r.rejected, 0);
+	ck_assert_str_eq(r.out, "lot,y\n7,y1\n");
+	r = run(0, "DEB;b;7\nDET;y1\nFIN;7;3;0.00\n", &ra);
+	ck_assert_int_eq(r.rejected, 1);
+}
+END_TEST
+
+START_TEST(parse_fin_checked)
+{
+	ck_assert_int_eq(run(0, "DEB;a;7\nDET;x1;1.50\nFIN;7;3;1.51\n",
+	    NULL).rejected, 1);
+	ck_assert_int_eq(run(0, "DEB;a;7\nDET;x1;1.50\nFIN;7;4;1.50\n",
+	    NULL).rejected, 1);
+	ck_assert_int_eq(run(0, "DEB;a;7\nDET;x1;1.50\nFIN;8;3;1.50\n",
+	    NULL).rejected, 1);
+	ck_assert_int_eq(run(0, "DEB;a;7\nDET;x1;1.50\nFIN;7;3;1.50\n",
+	    NULL).rejected, 0);
+}
+END_TEST
+
+START_TEST(parse_structure)
+{
+	ck_assert_int_eq(run(0, "", NULL).rejected, 1);
+	ck_assert_int_eq(run(0, "DET;x1;1.50\nFIN;7;2;1.50\n", NULL).rejected, 1);
+	ck_assert_int_eq(run(0, "DEB;a;7\nDET;x1;1.50\n", NULL).rejected, 1);
+	ck_assert_int_eq(run(0, "DEB;a;7\nFIN;7;2;0.00\nDET;x1;1.50\n",
+	    NULL).rejected, 1);
+	ck_assert_int_eq(run(0, "DEB;a;7\nDEB;a;7\nFIN;7;3;0.00\n",
+	    NULL).rejected, 1);
+	ck_assert_int_eq(run(0, "DEB;a;7\nFIN;7;2;0.00", NULL).rejected, 1);
+	ck_assert_int_eq(run(0, "DEB;c;7\nFIN;7;2;0.00\n", NULL).rejected, 1);
+}
+END_TEST
+
+START_TEST(parse_unknown_type)
+{
+	struct res r = run(0, "DEB;a;7\nDXT;x\nFIN;7;3;0.00\n", NULL);
+
+	ck_assert_int_eq(r.rejected, 0);
+	ck_assert_int_eq(r.rej, 1);
+}
+END_TEST
+
+START_TEST(emit_ok)
+{
+	struct res r = run(1, "lot,x,montant\n7,x1,1.50\n7,bad,9.00\n7,x3,0.25\n",
+	    NULL);
+
+	ck_assert_int_eq(r.rejected, 0);
+	ck_assert_int_eq(r.rej, 1);
+	ck_assert_str_eq(r.out,
+	    "DEB;a;7\nDET;x1;1.50\nDET;x3;0.25\nFIN;7;4;1.75\n");
+}
+END_TEST
+
+START_TEST(emit_kind)
+{
+	struct res r = run(1, "y,lot\ny1,7\n", NULL);
+
+	ck_assert_int_eq(r.rejected, 0);
+	ck_assert_str_eq(r.out, "DEB;b;7\nDET;y1\nFIN;7;3;0.00\n");
+	ck_assert_int_eq(run(1, "y,lot\ny1,7\n", &ra).rejected, 1);
+	ck_assert_int_eq(run(1, "lot,x,montant,z\n7,x1,1.50,0\n",
+	    NULL).rejected, 1);
+}
+END_TEST
+
+START_TEST(emit_one_header)
+{
+	ck_assert_int_eq(run(1, "lot,x,montant\n7,x1,1.50\n8,x2,1.50\n",
+	    NULL).rejected, 1);
+	ck_assert_int_eq(run(1, "lot,x,montant\n", NULL).rejected, 1);
+	ck_assert_int_eq(run(1, "lot,x,montant\nabc,x1,1.50\n",
+	    NULL).rejected, 1);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("env");
+	TCase *tc = tcase_create("env");
+	SRunner *sr;
+	int nf;
+
+	tcase_add_test(tc, parse_ok);
+	tcase_add_test(tc, parse_kind_b);
+	tcase_add_test(tc, parse_fin_checked);
+	tcase_add_test(tc, parse_structure);
+	tcase_add_test(tc, parse_unknown_type);
+	tcase_add_test(tc, emit_ok);
+	tcase_add_test(tc, emit_kind);
+	tcase_add_test(tc, emit_one_header);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
