@@ -29,11 +29,4 @@ bench_cmd gawk "$WORK/flux2.txt" gawk -f "$WORK/flux2.awk"
 bench_cmd flux2-parse "$WORK/flux2.txt" flux2 parse
 bench_ratio flux2-parse gawk
 bench_ratio wc-l flux2-parse
-# One more run of each in CPU seconds (user + system): on a shared machine
-# the wall clock also counts the time other tenants hold the cores.
-/usr/bin/time -f '%U %S' -o "$WORK/cpu.gawk" gawk -f "$WORK/flux2.awk" <"$WORK/flux2.txt" >"$WORK/out"
-/usr/bin/time -f '%U %S' -o "$WORK/cpu.flux2" flux2 parse <"$WORK/flux2.txt" >"$WORK/out"
-awk 'FNR == 1 { c[++n] = $1 + $2 } END {
-	printf "  cpu gawk %.2f s, flux2-parse %.2f s, ratio %.2f\n", c[1], c[2], c[1] / c[2] }' \
-    "$WORK/cpu.gawk" "$WORK/cpu.flux2"
 rm -f "$WORK/flux2.txt"

@@ -23,11 +23,4 @@ bench_cmd gawk "$WORK/sadlog.csv" gawk -f "$WORK/sadlog.awk"
 bench_cmd sadlog-parse "$WORK/sadlog.csv" sadlog parse
 bench_ratio sadlog-parse gawk
 bench_ratio wc-l sadlog-parse
-# One more run of each in CPU seconds (user + system): on a shared machine
-# the wall clock also counts the time other tenants hold the cores.
-/usr/bin/time -f '%U %S' -o "$WORK/cpu.gawk" gawk -f "$WORK/sadlog.awk" <"$WORK/sadlog.csv" >"$WORK/out"
-/usr/bin/time -f '%U %S' -o "$WORK/cpu.sadlog" sadlog parse <"$WORK/sadlog.csv" >"$WORK/out"
-awk 'FNR == 1 { c[++n] = $1 + $2 } END {
-	printf "  cpu gawk %.2f s, sadlog-parse %.2f s, ratio %.2f\n", c[1], c[2], c[1] / c[2] }' \
-    "$WORK/cpu.gawk" "$WORK/cpu.sadlog"
 rm -f "$WORK/sadlog.csv"
