@@ -70,9 +70,7 @@ total(struct envrun *er, const struct field *f, struct buf *b)
 {
 	struct totals *t = er->ctx;
 
-	if (strcmp(f->name, "nombre_enregistrements") == 0)
-		buf_addf(b, "%lu", er->nrec);
-	else if (strcmp(f->name, "nombre_titres") == 0)
+	if (strcmp(f->name, "nombre_titres") == 0)
 		buf_addf(b, "%lu", er->ndet);
 	else
 		dec_format(b, t->cents, 2, '.');
@@ -100,7 +98,7 @@ check(struct envrun *er, const struct row *v)
 }
 
 static const struct env env = {
-	.deb = &deb, .fin = &fin, .dets = dets, .ndets = 1, .kindfield = -1,
+	.deb = &deb, .fin = &fin, .dets = dets, .ndets = 1, .count = 5,
 	.total = total, .sum = sum, .check = check,
 };
 

@@ -284,13 +284,6 @@ check(struct envrun *er, const struct row *v)
 	return period(&evt, v, E_DEBUT, E_FIN);
 }
 
-static void
-total(struct envrun *er, const struct field *f, struct buf *b)
-{
-	(void)f;
-	buf_addf(b, "%lu", er->nrec);
-}
-
 static const char *
 xname(const struct recfmt *det, size_t i)
 {
@@ -319,7 +312,7 @@ xcsv(struct envrun *er, const struct row *v, struct out *o)
 
 static const struct env env = {
 	.deb = &deb, .fin = &fin, .dets = dets, .ndets = NF(dets),
-	.kindfield = 3, .total = total, .check = check, .xname = xname,
+	.kindfield = 3, .count = 1, .check = check, .xname = xname,
 	.xcsv = xcsv,
 };
 

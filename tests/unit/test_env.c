@@ -4,7 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Enveloped files; FF_PADDED numbers in a delimited codec (Flux 6). */
 #include "env.h"
+#include "unit.h"
 
 static const struct field deb_f[] = {
 	{"DEB.1", "t", "Type", FT_CONST, 3, 0, 0, 0, 1, "DEB", 0},
@@ -47,10 +49,8 @@ sum(struct envrun *er, const struct row *v)
 static void
 total(struct envrun *er, const struct field *f, struct buf *b)
 {
-	if (strcmp(f->name, "n") == 0)
-		buf_addf(b, "%lu", er->nrec);
-	else
-		dec_format(b, er->det == &ra ? cents : 0, 2, '.');
+	(void)f;
+	dec_format(b, er->det == &ra ? cents : 0, 2, '.');
 }
 
 static int
@@ -62,7 +62,7 @@ check(struct envrun *er, const struct row *v)
 
 static const struct env env = {
 	.deb = &deb, .fin = &fin, .dets = dets, .ndets = 2, .kindfield = 1,
-	.total = total, .sum = sum, .check = check,
+	.count = 2, .total = total, .sum = sum, .check = check,
 };
 static const struct flux fx = { .name = "t", .recs = recs, .nrecs = 4 };
 
@@ -212,11 +212,102 @@ END_TEST
 
 START_TEST(emit_one_header)
 {
-	ck_assert_int_eq(run(1, "lot,x,montant\n7,x1,1.50\n8,x2,1.50\n",
-	    NULL).rejected, 1);
+	struct res r = run(1, "lot,x,montant\n7,x1,1.50\n8,x2,1.50\n", NULL);
+
+	/* a row from another file is rejected, the others go through */
+	ck_assert_int_eq(r.rejected, 0);
+	ck_assert_int_eq(r.rej, 1);
+	ck_assert_str_eq(r.out, "DEB;a;7\nDET;x1;1.50\nFIN;7;3;1.50\n");
 	ck_assert_int_eq(run(1, "lot,x,montant\n", NULL).rejected, 1);
 	ck_assert_int_eq(run(1, "lot,x,montant\nabc,x1,1.50\n",
 	    NULL).rejected, 1);
+}
+END_TEST
+
+static const struct field money = { "DET.14", "montant", "Montant",
+	FT_MONEY, 7, 2, 0, 0, 1, NULL, FF_PADDED };
+static const struct field hours = { "DET.13", "heures", "Heures",
+	FT_HOURS, 7, 2, 0, 0, 1, NULL, FF_PADDED };
+static const struct field nombre = { "FIN.6", "nombre", "Nombre",
+	FT_INT, 8, 0, 0, 0, 1, NULL, FF_PADDED };
+static const struct field plain = { "1", "montant", "Montant",
+	FT_MONEY, 7, 2, 0, 0, 1, NULL, 0 };
+
+static struct codec c = { .sep = ';', .decsep = '.', .eol = "\n" };
+
+static int
+dec(const struct field *f, const char *s, struct buf *b)
+{
+	buf_reset(b);
+	return field_decode(&c, f, s, strlen(s), b, 1);
+}
+
+static int
+enc(const struct field *f, const char *s, struct buf *b)
+{
+	buf_reset(b);
+	return field_encode(&c, f, s, strlen(s), b);
+}
+
+START_TEST(padded_decode)
+{
+	struct buf b = {0};
+
+	diag_quiet(1);
+	ck_assert_int_eq(dec(&money, "0154500", &b), 0);
+	ck_assert_str_eq(b.p, "1545.00");
+	ck_assert_int_eq(dec(&hours, "0001025", &b), 0);
+	ck_assert_str_eq(b.p, "10.25");
+	ck_assert_int_eq(dec(&nombre, "00000009", &b), 0);
+	ck_assert_str_eq(b.p, "9");
+	/* exactly len digits: shorter, longer, decimal point, sign */
+	ck_assert_int_eq(dec(&money, "154500", &b), -1);
+	ck_assert_int_eq(dec(&money, "00154500", &b), -1);
+	ck_assert_int_eq(dec(&money, "1545.00", &b), -1);
+	ck_assert_int_eq(dec(&money, "-154500", &b), -1);
+	ck_assert_int_eq(dec(&money, "00098A0", &b), -1);
+	ck_assert_int_eq(dec(&nombre, "0000009", &b), -1);
+	ck_assert_int_eq(unit_classcount(DC_NOMBRE), 6);
+	/* without the flag, a delimited amount keeps its decimal point */
+	ck_assert_int_eq(dec(&plain, "1545.00", &b), 0);
+	ck_assert_str_eq(b.p, "1545.00");
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(padded_encode)
+{
+	struct buf b = {0};
+
+	diag_quiet(1);
+	ck_assert_int_eq(enc(&money, "1545.00", &b), 0);
+	ck_assert_str_eq(b.p, "0154500");
+	ck_assert_int_eq(enc(&money, "0.1", &b), 0);
+	ck_assert_str_eq(b.p, "0000010");
+	ck_assert_int_eq(enc(&hours, "10.25", &b), 0);
+	ck_assert_str_eq(b.p, "0001025");
+	ck_assert_int_eq(enc(&nombre, "9", &b), 0);
+	ck_assert_str_eq(b.p, "00000009");
+	ck_assert_int_eq(enc(&money, "100000.00", &b), -1);
+	ck_assert_int_eq(enc(&money, "-1.00", &b), -1);
+	ck_assert_int_eq(enc(&nombre, "-9", &b), -1);
+	ck_assert_int_eq(enc(&plain, "1545.00", &b), 0);
+	ck_assert_str_eq(b.p, "1545.00");
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(value)
+{
+	int64_t v = 42;
+
+	ck_assert_int_eq(env_value("", 0, 2, &v), 0);
+	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(env_value("228.27", 6, 2, &v), 0);
+	ck_assert_int_eq(v, 22827);
+	ck_assert_int_eq(env_value("12", 2, 0, &v), 0);
+	ck_assert_int_eq(v, 12);
+	ck_assert_int_eq(env_value("1x", 2, 0, &v), -1);
 }
 END_TEST
 
@@ -225,8 +316,6 @@ main(void)
 {
 	Suite *s = suite_create("env");
 	TCase *tc = tcase_create("env");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, parse_ok);
 	tcase_add_test(tc, parse_kind_b);
@@ -236,10 +325,9 @@ main(void)
 	tcase_add_test(tc, emit_ok);
 	tcase_add_test(tc, emit_kind);
 	tcase_add_test(tc, emit_one_header);
+	tcase_add_test(tc, padded_decode);
+	tcase_add_test(tc, padded_encode);
+	tcase_add_test(tc, value);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }
