@@ -25,17 +25,6 @@ env_value(const char *s, size_t n, int scale, int64_t *v)
 	return n == 0 ? 0 : dec_parse(s, n, scale, v);
 }
 
-static void
-copyrow(struct row *dst, const struct row *src)
-{
-	size_t i;
-
-	row_reset(dst);
-	for (i = 0; i < src->n; i++)
-		row_push(dst, src->v[i], src->len[i]);
-	row_seal(dst);
-}
-
 /* The DEB field a FIN field copies, or -1. */
 static int
 debcopy(const struct env *e, size_t i)
@@ -396,10 +385,9 @@ parse_end(struct envrun *er, int stage)
 }
 
 int
-env_parse(struct fluxrun *r, const struct env *e, const struct recfmt *want,
-    void *ctx)
+env_parse(struct fluxrun *r, const struct env *e, const struct recfmt *want)
 {
-	struct envrun er = { .r = r, .e = e, .det = e->dets[0], .ctx = ctx };
+	struct envrun er = { .r = r, .e = e, .det = e->dets[0] };
 	const struct recfmt *rf;
 	struct row v = {0};
 	struct buf prefix = {0};
@@ -444,7 +432,7 @@ env_parse(struct fluxrun *r, const struct env *e, const struct recfmt *want,
 			break;
 		}
 		if (rf == e->deb) {
-			copyrow(&er.deb, &v);
+			row_copy(&er.deb, &v);
 			if (parse_deb(&er, want) != 0) {
 				flux_reject_file(r);
 				break;
@@ -774,10 +762,9 @@ emit_fin(struct envrun *er)
 }
 
 int
-env_emit(struct fluxrun *r, const struct env *e, const struct recfmt *want,
-    void *ctx)
+env_emit(struct fluxrun *r, const struct env *e, const struct recfmt *want)
 {
-	struct envrun er = { .r = r, .e = e, .ctx = ctx };
+	struct envrun er = { .r = r, .e = e };
 	struct emitter em = {0};
 	struct row hdr = {0}, *row;
 
@@ -821,4 +808,16 @@ done:
 	free(em.v);
 	free(em.vlen);
 	return 0;
+}
+
+int
+env_flux_parse(struct fluxrun *r)
+{
+	return env_parse(r, r->fx->arg, NULL);
+}
+
+int
+env_flux_emit(struct fluxrun *r)
+{
+	return env_emit(r, r->fx->arg, NULL);
 }

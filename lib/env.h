@@ -72,13 +72,16 @@ struct envrun {
 	unsigned long		 nrec;	/* every record, DEB and FIN too */
 	const char		*tail;	/* emit: the row's tail column */
 	size_t			 tlen;
-	void			*ctx;	/* the flux's own state */
 };
 
+/* want: the one DET kind accepted (parse) or written (emit); NULL: any */
 int	env_parse(struct fluxrun *r, const struct env *e,
-	    const struct recfmt *want, void *ctx);
+	    const struct recfmt *want);
 int	env_emit(struct fluxrun *r, const struct env *e,
-	    const struct recfmt *want, void *ctx);
+	    const struct recfmt *want);
+/* struct flux's parse and emit for the struct env in its arg, any kind */
+int	env_flux_parse(struct fluxrun *r);
+int	env_flux_emit(struct fluxrun *r);
 int	env_write(struct envrun *er, const struct recfmt *rf, const char **v,
 	    size_t *vlen);
 const struct recfmt *env_kind(const struct env *e, const char *name);

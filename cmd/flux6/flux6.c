@@ -260,17 +260,6 @@ static const struct env env = {
 	.check = tally, .recap = verify, .end = end,
 };
 
-static int
-parse(struct fluxrun *r)
-{
-	return env_parse(r, &env, NULL, NULL);
-}
-
-static int
-emit(struct fluxrun *r)
-{
-	return env_emit(r, &env, NULL, NULL);
-}
 
 static const struct flux flux6 = {
 	.name = "flux6",
@@ -279,8 +268,9 @@ static const struct flux flux6 = {
 	.sep = ';',
 	.recs = recs,
 	.nrecs = N(recs),
-	.parse = parse,
-	.emit = emit,
+	.parse = env_flux_parse,
+	.emit = env_flux_emit,
+	.arg = &env,
 };
 
 int

@@ -52,17 +52,6 @@ static const struct env env = {
 	.ncommon = 5, .count = 5, .upper = 1, .needdet = 1,
 };
 
-static int
-parse(struct fluxrun *r)
-{
-	return env_parse(r, &env, NULL, NULL);
-}
-
-static int
-emit(struct fluxrun *r)
-{
-	return env_emit(r, &env, NULL, NULL);
-}
 
 static const struct flux flux81 = {
 	.name = "flux81",
@@ -71,8 +60,9 @@ static const struct flux flux81 = {
 	.sep = 0,
 	.recs = recs,
 	.nrecs = N(recs),
-	.parse = parse,
-	.emit = emit,
+	.parse = env_flux_parse,
+	.emit = env_flux_emit,
+	.arg = &env,
 };
 
 int

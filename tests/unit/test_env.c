@@ -105,11 +105,11 @@ run(int emit, const char *in, const struct recfmt *want)
 	diag_quiet(1);
 	if (emit) {
 		csvin_open(&r.csv, infd, "in");
-		env_emit(&r, &env, want, NULL);
+		env_emit(&r, &env, want);
 		csvin_close(&r.csv);
 	} else {
 		lines_init(&r.in, infd, "in");
-		env_parse(&r, &env, want, NULL);
+		env_parse(&r, &env, want);
 		lines_free(&r.in);
 	}
 	out_flush(&r.out);
