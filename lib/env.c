@@ -5,6 +5,7 @@
 
 #include "env.h"
 #include "err.h"
+#include "fluxstep.h"
 
 const struct recfmt *
 env_kind(const struct env *e, const char *name)
@@ -397,14 +398,7 @@ env_parse(struct fluxrun *r, const struct env *e, const struct recfmt *want)
 	enum eol eol;
 	int stage = 0, o, errs, mixed = 0;
 
-	while (lines_next(&r->in, &line, &len, &eol)) {
-		diag_line(r->in.lineno);
-		if (eol == EOL_NONE) {
-			diag_fatal(DC_TRONQUE,
-			    "fichier tronqué: la dernière ligne n'a pas de fin de ligne");
-			flux_reject_file(r);
-			break;
-		}
+	while (fluxstep_line(r, &line, &len, &eol)) {
 		er.nrec++;
 		rf = pick(&er, &r->c, line, len);
 		if (rf == er.det || rf == NULL)
@@ -774,13 +768,8 @@ env_emit(struct fluxrun *r, const struct env *e, const struct recfmt *want)
 		flux_reject_file(r);
 		goto done;
 	}
-	while (csvin_next(&r->csv, &row)) {
-		diag_line(r->csv.line);
-		r->n.lues++;
-		if (row->n != hdr.n)
-			diag_record(DC_NCHAMPS, "%zu colonnes, attendu %zu",
-			    row->n, hdr.n);
-		else if (emit_row(&er, &em, row) == 0) {
+	while (fluxstep_row(r, &hdr, &row)) {
+		if (emit_row(&er, &em, row) == 0) {
 			r->n.acceptees++;
 			continue;
 		}

@@ -260,7 +260,6 @@ static const struct env env = {
 	.check = tally, .recap = verify, .end = end,
 };
 
-
 static const struct flux flux6 = {
 	.name = "flux6",
 	.summary = "Flux 6, charges à payer au CNCESU (CNCESU -> opérateur -> SALSA), séparateur ;.",

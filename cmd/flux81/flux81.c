@@ -52,7 +52,6 @@ static const struct env env = {
 	.ncommon = 5, .count = 5, .upper = 1, .needdet = 1,
 };
 
-
 static const struct flux flux81 = {
 	.name = "flux81",
 	.summary = "Flux 8.1, CESU consommés (opérateur -> CNCESU), largeur fixe 129.",

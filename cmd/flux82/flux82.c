@@ -78,7 +78,6 @@ static const struct env env = {
 	.ncommon = 5, .count = 5, .upper = 1, .needdet = 1,
 };
 
-
 static const struct flux flux82 = {
 	.name = "flux82",
 	.summary = "Flux 8.2, bénéficiaires ayant fait l'objet d'une commande CESU (opérateur -> CNCESU), largeur fixe 658.",
