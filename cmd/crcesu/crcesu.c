@@ -51,31 +51,25 @@ static const struct recfmt fin = { "FIN", "FIN", fin_f, NF(fin_f), 54 };
 static const struct recfmt *const dets[] = { &det };
 static const struct recfmt *const recs[] = { &deb, &det, &fin };
 
-struct totals {
-	int64_t	cents;
-};
+static int64_t cents;	/* one file per process */
 
 static void
 sum(struct envrun *er, const struct row *v)
 {
-	struct totals *t = er->ctx;
 	int64_t c;
 
+	(void)er;
 	if (dec_parse(v->v[T_VALEUR], v->len[T_VALEUR], 2, &c) == 0)
-		t->cents += c;
+		cents += c;
 }
 
 static void
 total(struct envrun *er, const struct field *f, struct buf *b)
 {
-	struct totals *t = er->ctx;
-
-	if (strcmp(f->name, "nombre_enregistrements") == 0)
-		buf_addf(b, "%lu", er->nrec);
-	else if (strcmp(f->name, "nombre_titres") == 0)
+	if (strcmp(f->name, "nombre_titres") == 0)
 		buf_addf(b, "%lu", er->ndet);
 	else
-		dec_format(b, t->cents, 2, '.');
+		dec_format(b, cents, 2, '.');
 }
 
 static int
@@ -100,25 +94,9 @@ check(struct envrun *er, const struct row *v)
 }
 
 static const struct env env = {
-	.deb = &deb, .fin = &fin, .dets = dets, .ndets = 1, .kindfield = -1,
+	.deb = &deb, .fin = &fin, .dets = dets, .ndets = 1, .count = 5,
 	.total = total, .sum = sum, .check = check,
 };
-
-static int
-parse(struct fluxrun *r)
-{
-	struct totals t = {0};
-
-	return env_parse(r, &env, NULL, &t);
-}
-
-static int
-emit(struct fluxrun *r)
-{
-	struct totals t = {0};
-
-	return env_emit(r, &env, NULL, &t);
-}
 
 static const struct flux crcesu = {
 	.name = "crcesu",
@@ -127,8 +105,9 @@ static const struct flux crcesu = {
 	.sep = 0,
 	.recs = recs,
 	.nrecs = NF(recs),
-	.parse = parse,
-	.emit = emit,
+	.parse = env_flux_parse,
+	.emit = env_flux_emit,
+	.arg = &env,
 };
 
 int

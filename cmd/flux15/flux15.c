@@ -132,18 +132,6 @@ phone(const struct row *v, const struct field *f, int i)
 	return 1;
 }
 
-/* An end date must not come before its start date. */
-static int
-period(const struct recfmt *rf, const struct row *v, int from, int to)
-{
-	if (v->len[from] == 0 || v->len[to] == 0 ||
-	    strcmp(v->v[from], v->v[to]) <= 0)
-		return 0;
-	diag_field(DC_REGLE, &rf->f[to], v->v[to], v->len[to],
-	    "fin avant le début (%s le %s)", rf->f[from].name, v->v[from]);
-	return 1;
-}
-
 static int
 has(const struct row *v, int i)
 {
@@ -272,7 +260,7 @@ check(struct envrun *er, const struct row *v)
 		return phone(v, &cli_f[C_TEL], C_TEL) +
 		    phone(v, &cli_f[C_PORT], C_PORT);
 	if (er->det == &itv)
-		return period(&itv, v, I_DEBUT, I_FIN) +
+		return rec_period(&itv, v, I_DEBUT, I_FIN) +
 		    phone(v, &itv_f[I_TEL], I_TEL);
 	if (er->det == &hor)
 		return check_hor(v);
@@ -281,14 +269,7 @@ check(struct envrun *er, const struct row *v)
 		    "obligatoire pour un refus d'intervenant (REF)");
 		return 1;
 	}
-	return period(&evt, v, E_DEBUT, E_FIN);
-}
-
-static void
-total(struct envrun *er, const struct field *f, struct buf *b)
-{
-	(void)f;
-	buf_addf(b, "%lu", er->nrec);
+	return rec_period(&evt, v, E_DEBUT, E_FIN);
 }
 
 static const char *
@@ -319,20 +300,20 @@ xcsv(struct envrun *er, const struct row *v, struct out *o)
 
 static const struct env env = {
 	.deb = &deb, .fin = &fin, .dets = dets, .ndets = NF(dets),
-	.kindfield = 3, .total = total, .check = check, .xname = xname,
+	.kindfield = 3, .count = 1, .check = check, .xname = xname,
 	.xcsv = xcsv,
 };
 
 static int
 parse(struct fluxrun *r)
 {
-	return env_parse(r, &env, want, NULL);
+	return env_parse(r, &env, want);
 }
 
 static int
 emit(struct fluxrun *r)
 {
-	return env_emit(r, &env, want, NULL);
+	return env_emit(r, &env, want);
 }
 
 enum { OPT_TYPE = 300 };

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cnf.h"
+#include "env.h"
 
 #define APP "FTCG"
 #define D "AAAAMMJJ"
@@ -88,16 +88,19 @@ type_of(const char *v)
 }
 
 static int
-tally(struct fluxrun *r, const char *const *v, const size_t *vlen,
-    const char *t, size_t tlen)
+tally(struct envrun *er, const struct row *row)
 {
+	char *const *v = row->v;
+	const size_t *vlen = row->len;
+	const char *t = er->tail;
+	size_t tlen = er->tlen;
 	struct sums *s = &sums[type_of(v[TYPE])];
 	struct buf b = {0};
 	int64_t h, m;
 	int bad = 0;
 
-	if (r->emit) {
-		if (tlen == 0 || field_encode(&r->c, &ffic[FDATE], t, tlen,
+	if (er->r->emit) {
+		if (tlen == 0 || field_encode(&er->r->c, &ffic[FDATE], t, tlen,
 		    &b) != 0) {
 			if (tlen == 0)
 				diag_field(DC_OBLIG, &ffic[FDATE], NULL, 0,
@@ -115,8 +118,8 @@ tally(struct fluxrun *r, const char *const *v, const size_t *vlen,
 		if (bad)
 			return -1;
 	}
-	cnf_value(v[HIMP], vlen[HIMP], 2, &h);
-	cnf_value(v[MIMP], vlen[MIMP], 2, &m);
+	env_value(v[HIMP], vlen[HIMP], 2, &h);
+	env_value(v[MIMP], vlen[MIMP], 2, &m);
 	s->z[FNDET]++;
 	switch (v[NATURE][0]) {
 	case '1':
@@ -138,7 +141,7 @@ tally(struct fluxrun *r, const char *const *v, const size_t *vlen,
 }
 
 static int
-verify(struct fluxrun *r, const struct recfmt *rf, const struct row *v)
+verify(struct envrun *er, const struct recfmt *rf, const struct row *v)
 {
 	int t = type_of(v->v[FTYPE]), i, bad = 0, sc;
 	struct sums *s = &sums[t];
@@ -160,11 +163,11 @@ verify(struct fluxrun *r, const struct recfmt *rf, const struct row *v)
 		    t + 1, prestation[t]);
 		return 1;
 	}
-	if (r->n.rejetees > 0)
+	if (er->r->n.rejetees > 0)
 		return 0;
 	for (i = FNDET; i <= FTOTAL; i++) {
 		sc = field_scale(&ffic[i]);
-		if (cnf_value(v->v[i], v->len[i], sc, &x) == 0 && x == s->z[i])
+		if (env_value(v->v[i], v->len[i], sc, &x) == 0 && x == s->z[i])
 			continue;
 		buf_reset(&want);
 		dec_format(&want, s->z[i], sc, '.');
@@ -179,19 +182,18 @@ verify(struct fluxrun *r, const struct recfmt *rf, const struct row *v)
 }
 
 static const char *
-limit(struct fluxrun *r, const char *key, size_t n)
+limit(struct envrun *er, const char *key, size_t n)
 {
-	(void)r;
+	(void)er;
 	(void)n;
 	return sums[type_of(key)].date;
 }
 
 static int
-parse_end(struct fluxrun *r)
+parse_end(void)
 {
 	int t, bad = 0;
 
-	(void)r;
 	for (t = 0; t < 3; t++)
 		if (sums[t].z[FNDET] > 0 && !sums[t].fic) {
 			diag_fatal(DC_TOTAL,
@@ -203,7 +205,7 @@ parse_end(struct fluxrun *r)
 }
 
 static int
-emit_end(struct fluxrun *r)
+emit_end(struct envrun *er)
 {
 	const char *v[N(ffic)];
 	size_t vlen[N(ffic)];
@@ -236,24 +238,26 @@ emit_end(struct fluxrun *r)
 		vlen[FTYPE] = 1;
 		v[FDATE] = sums[t].date;
 		vlen[FDATE] = strlen(sums[t].date);
-		bad = cnf_write(r, &fic, v, vlen) != 0;
+		bad = env_write(er, &fic, v, vlen) != 0;
 	}
 	buf_free(&b);
 	return bad;
 }
 
 static int
-end(struct fluxrun *r)
+end(struct envrun *er)
 {
-	return r->emit ? emit_end(r) : parse_end(r);
+	return er->r->emit ? emit_end(er) : parse_end();
 }
 
-static const struct cnf cnf = {
-	.deb = &deb, .det = &det, .fin = &fin,
-	.recap = recap, .nrecap = N(recap),
-	.ncommon = 5, .count = 5, .strict = 1,
+static const struct recfmt *const dets[] = { &det };
+
+static const struct env env = {
+	.deb = &deb, .fin = &fin, .dets = dets, .ndets = 1,
+	.recaps = recap, .nrecaps = N(recap),
+	.ncommon = 5, .count = 5, .strict = 1, .needdet = 1,
 	.tailkey = TYPE, .tailname = "date_limite_virement", .tail = limit,
-	.det_hook = tally, .recap_hook = verify, .end_hook = end,
+	.check = tally, .recap = verify, .end = end,
 };
 
 static const struct flux flux6 = {
@@ -263,10 +267,13 @@ static const struct flux flux6 = {
 	.sep = ';',
 	.recs = recs,
 	.nrecs = N(recs),
+	.parse = env_flux_parse,
+	.emit = env_flux_emit,
+	.arg = &env,
 };
 
 int
 main(int argc, char **argv)
 {
-	return cnf_main(&flux6, &cnf, argc, argv);
+	return flux_main(&flux6, argc, argv);
 }

@@ -4,7 +4,7 @@
  * Flux 8.2 and the spec's examples, as flux81(5) explains field by field.
  * Fixed-width records of 129 characters, DEB, DET..., FIN.
  */
-#include "cnf.h"
+#include "env.h"
 
 #define APP "ECPF"
 #define D "AAAAMMJJ"
@@ -45,9 +45,11 @@ static const struct recfmt det = { "DET", "détail titres CESU encaissés", fdet
 static const struct recfmt fin = { "FIN", "fin de fichier", ffin, N(ffin), W };
 static const struct recfmt *const recs[] = { &deb, &det, &fin };
 
-static const struct cnf cnf = {
-	.deb = &deb, .det = &det, .fin = &fin,
-	.ncommon = 5, .count = 5, .upper = 1, .tailkey = -1,
+static const struct recfmt *const dets[] = { &det };
+
+static const struct env env = {
+	.deb = &deb, .fin = &fin, .dets = dets, .ndets = 1,
+	.ncommon = 5, .count = 5, .upper = 1, .needdet = 1,
 };
 
 static const struct flux flux81 = {
@@ -57,10 +59,13 @@ static const struct flux flux81 = {
 	.sep = 0,
 	.recs = recs,
 	.nrecs = N(recs),
+	.parse = env_flux_parse,
+	.emit = env_flux_emit,
+	.arg = &env,
 };
 
 int
 main(int argc, char **argv)
 {
-	return cnf_main(&flux81, &cnf, argc, argv);
+	return flux_main(&flux81, argc, argv);
 }

@@ -3,7 +3,7 @@
  * (opérateur -> CNCESU), annex 1 of the CCTP. Fixed-width records of 658
  * characters, DEB, DET..., FIN, uppercase ASCII; see flux82(5).
  */
-#include "cnf.h"
+#include "env.h"
 
 #define APP "TPCG"
 #define D "AAAAMMJJ"
@@ -71,9 +71,11 @@ static const struct recfmt det = { "DET", "détail bénéficiaire et plan d'aide
 static const struct recfmt fin = { "FIN", "fin de fichier", ffin, N(ffin), 658 };
 static const struct recfmt *const recs[] = { &deb, &det, &fin };
 
-static const struct cnf cnf = {
-	.deb = &deb, .det = &det, .fin = &fin,
-	.ncommon = 5, .count = 5, .upper = 1, .tailkey = -1,
+static const struct recfmt *const dets[] = { &det };
+
+static const struct env env = {
+	.deb = &deb, .fin = &fin, .dets = dets, .ndets = 1,
+	.ncommon = 5, .count = 5, .upper = 1, .needdet = 1,
 };
 
 static const struct flux flux82 = {
@@ -83,10 +85,13 @@ static const struct flux flux82 = {
 	.sep = 0,
 	.recs = recs,
 	.nrecs = N(recs),
+	.parse = env_flux_parse,
+	.emit = env_flux_emit,
+	.arg = &env,
 };
 
 int
 main(int argc, char **argv)
 {
-	return cnf_main(&flux82, &cnf, argc, argv);
+	return flux_main(&flux82, argc, argv);
 }

@@ -10,17 +10,7 @@
 
 #include "err.h"
 #include "out.h"
-
-static uint64_t rs = 88172645463325252ULL;
-
-static uint32_t
-rnd(uint32_t n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (uint32_t)(rs % n);
-}
+#include "gen.h"
 
 static const char *noms[] = { "LEFEVRE", "MULLER", "DUPONT", "MARTIN",
 	"N'DIAYE", "BENARD-LEGER", "GARCON", "ELUARD", "ROUSSEAU", "COEUR" };

@@ -10,17 +10,7 @@
 #include "buf.h"
 #include "err.h"
 #include "out.h"
-
-static uint64_t rs = 88172645463325252ULL;
-
-static uint32_t
-rnd(uint32_t n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (uint32_t)(rs % n);
-}
+#include "gen.h"
 
 static const char *affilies[] = { "ASSOCIATION AIDE ET DOMICILE PARIS 12",
 	"DURAND MARIE", "DOMICILE SERVICES MANDATAIRE", "CCAS SECTION 18",
@@ -40,7 +30,7 @@ main(int argc, char **argv)
 	while ((ch = getopt(argc, argv, "s:")) != -1) {
 		if (ch != 's')
 			die(EX_USAGE, "usage: gen-crcesu [-s graine] titres");
-		rs ^= strtoull(optarg, NULL, 10) * 2654435761ULL;
+		gen_seed(optarg);
 	}
 	if (optind + 1 != argc)
 		die(EX_USAGE, "usage: gen-crcesu [-s graine] titres");

@@ -12,24 +12,8 @@
 #include "charset.h"
 #include "err.h"
 #include "out.h"
+#include "gen.h"
 
-static uint64_t rs = 88172645463325252ULL;
-
-static uint32_t
-rnd(uint32_t n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (uint32_t)(rs % n);
-}
-
-static const char *noms[] = { "Lefèvre", "Müller", "Dupont", "Martin",
-	"N'Diaye", "Bénard-Léger", "Garçon", "Éluard", "Rousseau", "Cœur",
-	"Lambert", "Fournier", "Girard", "Morel", "Mercier", "Chévremont" };
-static const char *prenoms[] = { "Hélène", "José", "Marie-Thérèse",
-	"François", "Zoé", "Noël", "Jérôme", "Agnès", "Renée", "Loïc",
-	"Anaïs", "Jean", "Geneviève", "André", "Cécile", "Raphaël" };
 static const char *prest[][2] = { { "AD1", "Aide à domicile" },
 	{ "AD2", "Aide à domicile renforcée" }, { "AM1", "Aide ménagère" },
 	{ "GAR", "Garde de nuit" }, { "ACC", "Accompagnement" } };
@@ -61,7 +45,7 @@ main(int argc, char **argv)
 		else
 			buf_addf(&line, "2|%06lu|%s|%s|19%02u%02u%02u|%s|%s|"
 			    "201603%02d|201603%02d|%d.%02d|%lld.%02lld|%c|%d.%02d",
-			    100000 + i % 900000, noms[rnd(16)], prenoms[rnd(16)],
+			    100000 + i % 900000, gen_noms[rnd(16)], gen_prenoms[rnd(16)],
 			    20 + rnd(40), 1 + rnd(12), 1 + rnd(28), prest[k][0],
 			    rnd(4) ? prest[k][1] : "", d, d + (int)rnd(4),
 			    q / 100, q % 100, (long long)q * tarif / 10000,

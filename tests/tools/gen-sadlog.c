@@ -14,24 +14,8 @@
 #include "charset.h"
 #include "err.h"
 #include "out.h"
+#include "gen.h"
 
-static uint64_t rs = 88172645463325252ULL;
-
-static uint32_t
-rnd(uint32_t n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (uint32_t)(rs % n);
-}
-
-static const char *noms[] = { "Lefèvre", "Müller", "Dupont", "Martin",
-	"N'Diaye", "Bénard-Léger", "Garçon", "Éluard", "Rousseau", "Cœur",
-	"Lambert", "Fournier", "Girard", "Morel", "Mercier", "Chévremont" };
-static const char *prenoms[] = { "Hélène", "José", "Marie-Thérèse",
-	"François", "Zoé", "Noël", "Jérôme", "Agnès", "Renée", "Loïc",
-	"Anaïs", "Jean", "Geneviève", "André", "Cécile", "Raphaël" };
 static const char *sad[] = { "Aide à domicile Étoile", "Services Saint-Éloi",
 	"Âge d'or Services", "Domicile & Présence", "Les Aînés de Bercy" };
 static const char *motifs[] = { "Bénéficiaire inconnu dans SALSA",
@@ -86,7 +70,7 @@ main(int argc, char **argv)
 			buf_reset(&line);
 			buf_addf(&line, "2;;;FA%09lu;%s;;;%s;;%06u;%s;%s;%s;%u,%02u;"
 			    "%u,%02u;", f, sad[s], aides[a], 100000 + rnd(900000),
-			    rnd(8) ? noms[rnd(16)] : "", prenoms[rnd(16)],
+			    rnd(8) ? gen_noms[rnd(16)] : "", gen_prenoms[rnd(16)],
 			    motifs[rnd(4)], q / 100, q % 100, m / 100, m % 100);
 			if (rnd(3))
 				buf_addf(&line, "%u,%02u", m * 9 / 1000, m * 9 / 10 % 100);
