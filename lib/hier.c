@@ -797,14 +797,3 @@ hier_flux_emit(struct fluxrun *r)
 {
 	return hier_emit(r, r->fx->arg);
 }
-
-int
-hier_main(const struct flux *fx, const struct hier *h, int argc, char **argv)
-{
-	struct flux f = *fx;
-
-	f.parse = hier_flux_parse;
-	f.emit = hier_flux_emit;
-	f.arg = h;
-	return flux_main(&f, argc, argv);
-}

@@ -38,8 +38,5 @@ int	hier_emit(struct fluxrun *r, const struct hier *h);
 /* struct flux's parse and emit for the struct hier in its arg */
 int	hier_flux_parse(struct fluxrun *r);
 int	hier_flux_emit(struct fluxrun *r);
-/* flux_main with hier_flux_parse and hier_flux_emit on h. */
-int	hier_main(const struct flux *fx, const struct hier *h, int argc,
-	    char **argv);
 
 #endif
