@@ -164,11 +164,25 @@ flux_read_header(struct fluxrun *r, struct row *hdr)
 	return 0;
 }
 
+/* emit applies the same record rules as parse, to one value per field. */
+static int
+emit_check(struct fluxrun *r, const struct recfmt *rf, const char **v,
+    const size_t *vlen, struct row *vals)
+{
+	size_t i;
+
+	row_reset(vals);
+	for (i = 0; i < rf->nf; i++)
+		row_push(vals, v[i] ? v[i] : "", v[i] ? vlen[i] : 0);
+	row_seal(vals);
+	return r->fx->check(r, vals);
+}
+
 static int
 generic_emit(struct fluxrun *r)
 {
 	const struct recfmt *rf = r->fx->recs[0];
-	struct row hdr = {0}, *row;
+	struct row hdr = {0}, vals = {0}, *row;
 	struct buf line = {0};
 	const char **v = xcalloc(rf->nf, sizeof *v);
 	size_t *vlen = xcalloc(rf->nf, sizeof *vlen), i;
@@ -182,7 +196,9 @@ generic_emit(struct fluxrun *r)
 			vlen[i] = map[i] >= 0 ? row->len[map[i]] : 0;
 		}
 		buf_reset(&line);
-		if (rec_encode(&r->c, rf, v, vlen, &line) == 0) {
+		if (rec_encode(&r->c, rf, v, vlen, &line) == 0 &&
+		    (r->fx->check == NULL || emit_check(r, rf, v, vlen,
+		    &vals) == 0)) {
 			out_write(&r->out, line.p, line.len);
 			flux_emit_eol(r);
 			r->n.acceptees++;
@@ -193,6 +209,7 @@ generic_emit(struct fluxrun *r)
 	}
 done:
 	row_free(&hdr);
+	row_free(&vals);
 	buf_free(&line);
 	free(v);
 	free(vlen);
