@@ -51,6 +51,17 @@ row_free(struct row *r)
 	memset(r, 0, sizeof *r);
 }
 
+void
+row_copy(struct row *dst, const struct row *src)
+{
+	size_t i;
+
+	row_reset(dst);
+	for (i = 0; i < src->n; i++)
+		row_push(dst, src->v[i], src->len[i]);
+	row_seal(dst);
+}
+
 static void
 cb_field(void *s, size_t n, void *data)
 {

@@ -28,6 +28,7 @@ void	row_push(struct row *r, const char *s, size_t n);
 void	row_grow(struct row *r);
 void	row_seal(struct row *r);
 void	row_free(struct row *r);
+void	row_copy(struct row *dst, const struct row *src);
 
 /* row_begin()/row_end() bracket a value built directly in r->arena. */
 static inline void

@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "err.h"
 #include "field.h"
+#include "instant.h"
 
 #define CANON_DATE	"AAAA-MM-JJ"
 #define CANON_MONTH	"AAAA-MM"
@@ -280,31 +281,13 @@ dec_canonical(const char *s, size_t n, int scale, int len)
 	return 1;
 }
 
+/* sscanf() would run strlen() over the rest of the input buffer. */
 static int
 instant_valid(const char *s, size_t n)
 {
-	int y, m, d, hh, mi, ss, oh, om;
-	char t, sign;
+	int64_t t;
 
-	if (n == 20 && s[19] == 'Z') {
-		if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &m, &d, &t, &hh,
-		    &mi, &ss) != 7)
-			return 0;
-		oh = om = 0;
-	} else if (n == 25) {
-		if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%c%2d:%2d", &y, &m, &d,
-		    &t, &hh, &mi, &ss, &sign, &oh, &om) != 10 ||
-		    (sign != '+' && sign != '-'))
-			return 0;
-	} else
-		return 0;
-	return t == 'T' && s[4] == '-' && s[7] == '-' && s[13] == ':' &&
-	    s[16] == ':' && date_valid(y, m, d) && hh < 24 && mi < 60 &&
-	    ss < 60 && oh <= 14 && om < 60 && alldigits(s, 4) &&
-	    isdig(s[5]) && isdig(s[6]) && isdig(s[8]) && isdig(s[9]) &&
-	    isdig(s[11]) && isdig(s[12]) && isdig(s[14]) && isdig(s[15]) &&
-	    isdig(s[17]) && isdig(s[18]) && (n == 20 || (isdig(s[20]) &&
-	    isdig(s[21]) && isdig(s[23]) && isdig(s[24])));
+	return instant_parse(s, n, &t) == 0;
 }
 
 static int
@@ -342,6 +325,7 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out, size_t col, unsigned char *quote)
 {
 	int fixed = c->sep == 0, y, m, d, w;
+	int padded = fixed || (f->flags & FF_PADDED);
 	unsigned hi;
 	size_t i, bad, start = out->len;
 	int64_t v;
@@ -411,20 +395,20 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 		return 0;
 	case FT_DIGITS:
 		if (!alldigits(s, n) || (!fixed && f->len > 0 &&
-		    n > (size_t)f->len)) {
-			diag_field(DC_NOMBRE, f, s, n,
-			    "attendu au plus %d chiffres", field_width(f));
+		    (padded ? n != (size_t)f->len : n > (size_t)f->len))) {
+			diag_field(DC_NOMBRE, f, s, n, "attendu %s%d chiffres",
+			    padded ? "" : "au plus ", field_width(f));
 			return -1;
 		}
 		buf_add(out, s, n);
 		return 0;
 	case FT_INT:
-		i = (!fixed && s[0] == '-') ? 1 : 0;
-		if (!alldigits(s + i, n - i) ||
-		    (!fixed && f->len > 0 && intdigits(s, n) > f->len)) {
+		i = (!padded && s[0] == '-') ? 1 : 0;
+		if (!alldigits(s + i, n - i) || (!fixed && f->len > 0 &&
+		    (padded ? n != (size_t)f->len : intdigits(s, n) > f->len))) {
 			diag_field(DC_NOMBRE, f, s, n,
-			    "entier invalide, attendu au plus %d chiffres",
-			    field_width(f));
+			    "entier invalide, attendu %s%d chiffres",
+			    padded ? "" : "au plus ", field_width(f));
 			return -1;
 		}
 		if (i)
@@ -446,8 +430,9 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 				    field_width(f) - 1, w);
 				return -1;
 			}
-		} else if (fixed) {
-			if (!alldigits(s, n) || dec_parse(s, n, 0, &v) != 0) {
+		} else if (padded) {
+			if (!alldigits(s, n) || (!fixed && n != (size_t)f->len) ||
+			    dec_parse(s, n, 0, &v) != 0) {
 				diag_field(DC_NOMBRE, f, s, n,
 				    "nombre invalide, attendu %d chiffres dont %d décimales implicites",
 				    field_width(f), field_scale(f));
@@ -550,6 +535,7 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out)
 {
 	int fixed = c->sep == 0, w = field_width(f), y, m, d, r;
+	int padded = fixed || (f->flags & FF_PADDED);
 	size_t i, bad, start = out->len, nch;
 	int64_t v;
 	struct buf tmp = {0}, h = {0};
@@ -611,33 +597,33 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
 			diag_field(DC_NOMBRE, f, s, n, "attendu des chiffres");
 			return -1;
 		}
-		if (!fixed && f->len > 0 && n > (size_t)f->len) {
+		if (!padded && f->len > 0 && n > (size_t)f->len) {
 			diag_field(DC_LONG, f, s, n,
 			    "valeur trop longue: %zu chiffres pour %d au plus",
 			    n, f->len);
 			return -1;
 		}
-		return putnum(f, out, s, n, fixed);
+		return putnum(f, out, s, n, padded);
 	case FT_INT:
 		i = s[0] == '-' ? 1 : 0;
-		if (!alldigits(s + i, n - i) || (fixed && i)) {
+		if (!alldigits(s + i, n - i) || (padded && i)) {
 			diag_field(DC_NOMBRE, f, s, n, "entier invalide");
 			return -1;
 		}
-		if (!fixed && f->len > 0 && intdigits(s, n) > f->len) {
+		if (!padded && f->len > 0 && intdigits(s, n) > f->len) {
 			diag_field(DC_LONG, f, s, n,
 			    "valeur trop longue: %d chiffres au plus", f->len);
 			return -1;
 		}
-		return putnum(f, out, s, n, fixed);
+		return putnum(f, out, s, n, padded);
 	case FT_DEC:
 	case FT_MONEY:
 	case FT_HOURS:
 		r = dec_parse(s, n, field_scale(f), &v);
-		if (r != 0 || (fixed && v < 0)) {
+		if (r != 0 || (padded && v < 0)) {
 			diag_field(DC_NOMBRE, f, s, n,
 			    "nombre décimal invalide, attendu au plus %d décimales%s",
-			    field_scale(f), fixed ? ", positif" : "");
+			    field_scale(f), padded ? ", positif" : "");
 			return -1;
 		}
 		if (fixed && (f->flags & FF_DECSEP)) {
@@ -646,7 +632,7 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
 			buf_free(&tmp);
 			return r;
 		}
-		if (fixed) {
+		if (padded) {
 			snprintf(num, sizeof num, "%lld", (long long)v);
 			return putnum(f, out, num, strlen(num), 1);
 		}

@@ -29,6 +29,9 @@ enum ftype {
 
 #define FF_DERIVED	0x01	/* count or total: recomputed by emit */
 #define FF_DECSEP	0x02	/* fixed width: decimals after a written separator */
+#define FF_PADDED	0x04	/* delimited number written as in fixed width:
+				   exactly len digits, zero-padded, decimals
+				   implied (len counts them) */
 
 struct field {
 	const char	*pos;	/* spec position: "12", "DET.6", "4.12" */

@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "flux.h"
+#include "fluxstep.h"
 
 #ifndef CESUTG_VERSION
 #define CESUTG_VERSION "dev"
@@ -125,14 +126,7 @@ generic_parse(struct fluxrun *r)
 
 	rec_csv_header(&r->out, rf, &first);
 	csvout_end(&r->out);
-	while (lines_next(&r->in, &line, &len, &eol)) {
-		diag_line(r->in.lineno);
-		if (eol == EOL_NONE) {
-			diag_fatal(DC_TRONQUE,
-			    "fichier tronqué: la dernière ligne n'a pas de fin de ligne");
-			flux_reject_file(r);
-			break;
-		}
+	while (fluxstep_line(r, &line, &len, &eol)) {
 		r->n.lues++;
 		if (rec_decode(&r->c, rf, line, len, &vals) != 0 ||
 		    (r->fx->check && r->fx->check(r, &vals) != 0)) {
@@ -159,7 +153,6 @@ int
 flux_read_header(struct fluxrun *r, struct row *hdr)
 {
 	struct row *row;
-	size_t i;
 
 	if (!csvin_next(&r->csv, &row)) {
 		diag_line(0);
@@ -167,58 +160,56 @@ flux_read_header(struct fluxrun *r, struct row *hdr)
 		flux_reject_file(r);
 		return -1;
 	}
-	row_reset(hdr);
-	for (i = 0; i < row->n; i++)
-		row_push(hdr, row->v[i], row->len[i]);
-	row_seal(hdr);
+	row_copy(hdr, row);
 	return 0;
+}
+
+/* emit applies the same record rules as parse, to one value per field. */
+static int
+emit_check(struct fluxrun *r, const struct recfmt *rf, const char **v,
+    const size_t *vlen, struct row *vals)
+{
+	size_t i;
+
+	row_reset(vals);
+	for (i = 0; i < rf->nf; i++)
+		row_push(vals, v[i] ? v[i] : "", v[i] ? vlen[i] : 0);
+	row_seal(vals);
+	return r->fx->check(r, vals);
 }
 
 static int
 generic_emit(struct fluxrun *r)
 {
 	const struct recfmt *rf = r->fx->recs[0];
-	struct row hdr = {0}, *row;
+	struct row hdr = {0}, vals = {0}, *row;
 	struct buf line = {0};
 	const char **v = xcalloc(rf->nf, sizeof *v);
 	size_t *vlen = xcalloc(rf->nf, sizeof *vlen), i;
 	int *map = xcalloc(rf->nf, sizeof *map);
 
-	if (flux_read_header(r, &hdr) != 0)
+	if (fluxstep_bind(r, &hdr, r->fx->recs, 1, &map) != 0)
 		goto done;
-	diag_line(1);
-	if (rec_bind(rf, &hdr, map) != 0 || hdr.n != rec_ncolumns(rf)) {
-		diag_fatal(DC_CSV,
-		    "en-tête CSV inattendu: %zu colonnes, attendu les %zu de «%s --schema»",
-		    hdr.n, rec_ncolumns(rf), r->fx->name);
-		flux_reject_file(r);
-		goto done;
-	}
-	while (csvin_next(&r->csv, &row)) {
-		diag_line(r->csv.line);
-		r->n.lues++;
-		if (row->n != hdr.n) {
-			diag_record(DC_NCHAMPS, "%zu colonnes, attendu %zu",
-			    row->n, hdr.n);
-			goto reject;
-		}
+	while (fluxstep_row(r, &hdr, &row)) {
 		for (i = 0; i < rf->nf; i++) {
 			v[i] = map[i] >= 0 ? row->v[map[i]] : NULL;
 			vlen[i] = map[i] >= 0 ? row->len[map[i]] : 0;
 		}
 		buf_reset(&line);
-		if (rec_encode(&r->c, rf, v, vlen, &line) != 0)
-			goto reject;
-		out_write(&r->out, line.p, line.len);
-		flux_emit_eol(r);
-		r->n.acceptees++;
-		continue;
-reject:
+		if (rec_encode(&r->c, rf, v, vlen, &line) == 0 &&
+		    (r->fx->check == NULL || emit_check(r, rf, v, vlen,
+		    &vals) == 0)) {
+			out_write(&r->out, line.p, line.len);
+			flux_emit_eol(r);
+			r->n.acceptees++;
+			continue;
+		}
 		r->n.rejetees++;
 		flux_reject_row(r, &hdr, row);
 	}
 done:
 	row_free(&hdr);
+	row_free(&vals);
 	buf_free(&line);
 	free(v);
 	free(vlen);

@@ -28,6 +28,8 @@ struct flux {
 	int	(*parse)(struct fluxrun *);	/* NULL: one line, one row */
 	int	(*emit)(struct fluxrun *);	/* NULL: one row, one line */
 	int	(*check)(struct fluxrun *, const struct row *);
+	const void		 *arg;		/* the file's structure, for
+						   parse/emit (struct env, hier) */
 	const struct option	 *xopts;	/* flux-specific options */
 	int	(*xopt)(struct fluxrun *, int, const char *);
 	const char		 *xusage;	/* their help lines */

@@ -334,17 +334,6 @@ copies_ok(struct hs *s, int L, const struct row *v)
 	return 1;
 }
 
-static void
-copyrow(struct row *dst, const struct row *src)
-{
-	size_t i;
-
-	row_reset(dst);
-	for (i = 0; i < src->n; i++)
-		row_push(dst, src->v[i], src->len[i]);
-	row_seal(dst);
-}
-
 /* Two sibling units must differ by their key, or emit would merge them. */
 static int
 key_repeated(struct hs *s, int L, const char *v, size_t n)
@@ -738,7 +727,7 @@ emit_row(struct em *m, const struct row *row)
 		if ((key = h->lv[l].key) >= 0)
 			key_repeated(s, l, m->cand[l].v[key],
 			    m->cand[l].len[key]);
-		copyrow(&s->hv[l], &m->cand[l]);
+		row_copy(&s->hv[l], &m->cand[l]);
 		open_unit(s, l);
 		put(m, &m->line[l], l);
 	}
@@ -797,27 +786,14 @@ done:
 	return 0;
 }
 
-static const struct hier *main_hier;
-
-static int
-main_parse(struct fluxrun *r)
+int
+hier_flux_parse(struct fluxrun *r)
 {
-	return hier_parse(r, main_hier);
-}
-
-static int
-main_emit(struct fluxrun *r)
-{
-	return hier_emit(r, main_hier);
+	return hier_parse(r, r->fx->arg);
 }
 
 int
-hier_main(const struct flux *fx, const struct hier *h, int argc, char **argv)
+hier_flux_emit(struct fluxrun *r)
 {
-	struct flux f = *fx;
-
-	f.parse = main_parse;
-	f.emit = main_emit;
-	main_hier = h;
-	return flux_main(&f, argc, argv);
+	return hier_emit(r, r->fx->arg);
 }

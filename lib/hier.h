@@ -35,8 +35,8 @@ struct hier {
 
 int	hier_parse(struct fluxrun *r, const struct hier *h);
 int	hier_emit(struct fluxrun *r, const struct hier *h);
-/* flux_main with hier_parse and hier_emit on h as parse and emit. */
-int	hier_main(const struct flux *fx, const struct hier *h, int argc,
-	    char **argv);
+/* struct flux's parse and emit for the struct hier in its arg */
+int	hier_flux_parse(struct fluxrun *r);
+int	hier_flux_emit(struct fluxrun *r);
 
 #endif

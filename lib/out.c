@@ -171,3 +171,10 @@ out_free(struct out *o)
 	free(o->buf);
 	o->buf = NULL;
 }
+
+/* An anonymous temporary file under $TMPDIR, for data held back a while. */
+int
+out_tmpfd(void)
+{
+	return spoolfd();
+}

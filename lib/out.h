@@ -28,6 +28,7 @@ void	out_flush(struct out *o);
 void	out_commit(struct out *o);
 void	out_discard(struct out *o);
 void	out_free(struct out *o);
+int	out_tmpfd(void);
 
 static inline void
 out_write(struct out *o, const void *p, size_t n)

@@ -262,6 +262,21 @@ rec_field(const struct recfmt *r, const char *name)
 }
 
 /*
+ * A period of a decoded record must not end before it starts (canonical
+ * dates and instants of one offset sort as text). Returns 1 if it does.
+ */
+int
+rec_period(const struct recfmt *r, const struct row *v, int from, int to)
+{
+	if (v->len[from] == 0 || v->len[to] == 0 ||
+	    strcmp(v->v[from], v->v[to]) <= 0)
+		return 0;
+	diag_field(DC_REGLE, &r->f[to], v->v[to], v->len[to],
+	    "fin avant le début (%s le %s)", r->f[from].name, v->v[from]);
+	return 1;
+}
+
+/*
  * Maps each field of r to its column in a CSV header (map[i] = column, or
  * -1 when the field is not a column). Returns -1 when a column is missing.
  */
@@ -302,7 +317,8 @@ rec_schema(struct out *o, const struct recfmt *const *recs, size_t n)
 			const char *name = field_is_column(f) ? f->name : "";
 
 			if ((f->type == FT_DEC || f->type == FT_MONEY ||
-			    f->type == FT_HOURS) && !f->start)
+			    f->type == FT_HOURS) && !f->start &&
+			    !(f->flags & FF_PADDED))
 				snprintf(len, sizeof len, "%d.%d", f->len,
 				    field_scale(f));
 			else if (field_width(f) > 0)

@@ -32,6 +32,8 @@ void	rec_csv_values(struct out *o, const struct recfmt *r,
 	    const struct row *vals, int *first);
 int	rec_bind(const struct recfmt *r, const struct row *hdr, int *map);
 int	rec_field(const struct recfmt *r, const char *name);
+int	rec_period(const struct recfmt *r, const struct row *v, int from,
+	    int to);
 void	rec_schema(struct out *o, const struct recfmt *const *recs,
 	    size_t n);
 

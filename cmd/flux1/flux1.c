@@ -2,7 +2,6 @@
  * flux1: Flux 1, plans d'aide (SALSA -> opérateur), annex 1 of the CCTP.
  * One record type of 74 '|'-separated fields; see flux1(5).
  */
-#include <string.h>
 
 #include "flux.h"
 
@@ -90,25 +89,12 @@ static const struct recfmt plan = {
 };
 static const struct recfmt *const recs[] = { &plan };
 
-/* A period must not end before it starts (canonical dates sort as text). */
-static int
-period(const struct row *v, int from, int to)
-{
-	const struct field *f = &fields[to];
-
-	if (v->len[from] == 0 || v->len[to] == 0 ||
-	    strcmp(v->v[from], v->v[to]) <= 0)
-		return 0;
-	diag_field(DC_REGLE, f, v->v[to], v->len[to],
-	    "fin avant le début (%s le %s)", fields[from].name, v->v[from]);
-	return 1;
-}
-
 static int
 check(struct fluxrun *r, const struct row *v)
 {
 	(void)r;
-	return period(v, 7, 8) + period(v, 9, 10) + period(v, 37, 38);
+	return rec_period(&plan, v, 7, 8) + rec_period(&plan, v, 9, 10) +
+	    rec_period(&plan, v, 37, 38);
 }
 
 static const struct flux flux1 = {

@@ -213,10 +213,13 @@ static const struct flux flux4 = {
 	.sep = 0,
 	.recs = recs,
 	.nrecs = N(recs),
+	.parse = hier_flux_parse,
+	.emit = hier_flux_emit,
+	.arg = &hier,
 };
 
 int
 main(int argc, char **argv)
 {
-	return hier_main(&flux4, &hier, argc, argv);
+	return flux_main(&flux4, argc, argv);
 }

@@ -78,10 +78,13 @@ static const struct flux flux5 = {
 	.sep = 0,
 	.recs = recs,
 	.nrecs = N(recs),
+	.parse = hier_flux_parse,
+	.emit = hier_flux_emit,
+	.arg = &hier,
 };
 
 int
 main(int argc, char **argv)
 {
-	return hier_main(&flux5, &hier, argc, argv);
+	return flux_main(&flux5, argc, argv);
 }

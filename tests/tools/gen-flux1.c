@@ -13,24 +13,8 @@
 #include "charset.h"
 #include "err.h"
 #include "out.h"
+#include "gen.h"
 
-static uint64_t rs = 88172645463325252ULL;
-
-static uint32_t
-rnd(uint32_t n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (uint32_t)(rs % n);
-}
-
-static const char *noms[] = { "Lefèvre", "Müller", "Dupont", "Martin",
-	"N'Diaye", "Bénard-Léger", "Garçon", "Éluard", "Rousseau", "Cœur",
-	"Lambert", "Fournier", "Girard", "Morel", "Mercier", "Chévremont" };
-static const char *prenoms[] = { "Hélène", "José", "Marie-Thérèse",
-	"François", "Zoé", "Noël", "Jérôme", "Agnès", "Renée", "Loïc",
-	"Anaïs", "Jean", "Geneviève", "André", "Cécile", "Raphaël" };
 static const char *rues[] = { "rue de l'Église", "boulevard Saint-Michel",
 	"rue des Écoles", "avenue de Clichy", "rue Beaubourg",
 	"place d'Italie", "rue du Faubourg Saint-Antoine", "quai de la Gare" };
@@ -56,7 +40,7 @@ main(int argc, char **argv)
 	err_setprog(argv[0]);
 	while ((ch = getopt(argc, argv, "s:c")) != -1) {
 		switch (ch) {
-		case 's': rs ^= strtoull(optarg, NULL, 10) * 2654435761ULL; break;
+		case 's': gen_seed(optarg); break;
 		case 'c': crlf = 1; break;
 		default: die(EX_USAGE, "usage: gen-flux1 [-s graine] [-c] lignes");
 		}
@@ -74,7 +58,7 @@ main(int argc, char **argv)
 		int q = 500 + (int)rnd(6000), pct = (int)rnd(9000);
 		/* A beneficiary's identity is the same on each of its lines. */
 		uint32_t h = (uint32_t)(benef * 2654435761u);
-		const char *nom = noms[h % 16], *prenom = prenoms[(h >> 8) % 16];
+		const char *nom = gen_noms[h % 16], *prenom = gen_prenoms[(h >> 8) % 16];
 		int by = 1920 + (int)((h >> 12) % 30), bm = 1 + (int)((h >> 17) % 12),
 		    bd = 1 + (int)((h >> 21) % 28);
 

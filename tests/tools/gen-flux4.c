@@ -12,17 +12,7 @@
 
 #include "err.h"
 #include "out.h"
-
-static uint64_t rs = 88172645463325252ULL;
-
-static uint32_t
-rnd(uint32_t n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (uint32_t)(rs % n);
-}
+#include "gen.h"
 
 static const char *noms[] = { "Lef\xe8vre", "M\xfcller", "Dupont", "Martin",
 	"N'Diaye", "B\xe9nard-L\xe9ger", "Gar\xe7on", "\xc9luard", "Rousseau",

@@ -12,17 +12,7 @@
 
 #include "err.h"
 #include "out.h"
-
-static uint64_t rs = 88172645463325252ULL;
-
-static uint32_t
-rnd(uint32_t n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (uint32_t)(rs % n);
-}
+#include "gen.h"
 
 static const char *affilies[] = { "AIDE \xc0 DOMICILE 11", "SAP LES C\xc8\x44RES",
 	"", "ASSOCIATION FAMILLE", "M. L\xc9ON DURAND", "" };
