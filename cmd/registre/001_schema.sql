@@ -306,7 +306,7 @@ CREATE TRIGGER audit_ajout_seul BEFORE UPDATE OR DELETE OR TRUNCATE ON audit
     FOR EACH STATEMENT EXECUTE FUNCTION audit_interdit();
 
 CREATE FUNCTION audit_verifier() RETURNS TABLE (id bigint, probleme text)
-LANGUAGE sql STABLE AS $f$
+LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 	WITH a AS (
 		SELECT x.*, audit_empreinte(x) AS calcul,
 		    lag(x.id) OVER w AS id_prec,
@@ -327,16 +327,6 @@ LANGUAGE sql STABLE AS $f$
 	    OR t.empreinte <> coalesce((SELECT x.empreinte FROM audit x
 	    ORDER BY x.id DESC LIMIT 1), repeat('0', 64))
 	ORDER BY 1
-$f$;
-
--- Access: who may see what is keyed on current_user only.
-CREATE FUNCTION mes_sads() RETURNS SETOF text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = cesutg AS $f$
-	SELECT code_sad FROM acces_sad WHERE role = current_user
-$f$;
-CREATE FUNCTION mes_aides() RETURNS SETOF text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = cesutg AS $f$
-	SELECT aide FROM acces_agent WHERE role = current_user
 $f$;
 
 INSERT INTO param (nom, valeur, motif, description) VALUES
@@ -405,19 +395,29 @@ GRANT SELECT ON sad, beneficiaire, plan TO cesutg_sad;
 GRANT SELECT ON ingestion, param, sad, beneficiaire, tuteur, evenement, plan
     TO cesutg_agent;
 GRANT SELECT ON version_schema TO cesutg_sad, cesutg_agent, cesutg_analyste;
-GRANT EXECUTE ON FUNCTION mes_sads(), mes_aides() TO cesutg_sad, cesutg_agent;
+GRANT SELECT ON acces_sad TO cesutg_sad;
+GRANT SELECT ON acces_agent TO cesutg_agent;
 REVOKE EXECUTE ON FUNCTION audit_ecrire(text, text, jsonb, jsonb) FROM PUBLIC;
 
+-- Access is keyed on current_user only, never on a settable variable.
+CREATE POLICY soi ON acces_sad FOR SELECT TO cesutg_sad
+    USING (role = current_user);
+CREATE POLICY soi ON acces_agent FOR SELECT TO cesutg_agent
+    USING (role = current_user);
 CREATE POLICY sad ON plan FOR SELECT TO cesutg_sad
-    USING (code_tiers_salsa IN (SELECT mes_sads()));
+    USING (code_tiers_salsa IN (SELECT code_sad FROM acces_sad
+	WHERE role = current_user));
 CREATE POLICY sad ON sad FOR SELECT TO cesutg_sad
-    USING (code IN (SELECT mes_sads()));
+    USING (code IN (SELECT code_sad FROM acces_sad
+	WHERE role = current_user));
 CREATE POLICY sad ON beneficiaire FOR SELECT TO cesutg_sad
     USING (EXISTS (SELECT 1 FROM plan p
 	WHERE p.identifiant_beneficiaire_salsa = beneficiaire.identifiant_salsa));
 
 CREATE POLICY agent ON plan FOR SELECT TO cesutg_agent
-    USING (module IN (SELECT mes_aides()) OR dispositif IN (SELECT mes_aides()));
+    USING (module IN (SELECT aide FROM acces_agent
+	WHERE role = current_user) OR dispositif IN (SELECT aide FROM acces_agent
+	WHERE role = current_user));
 CREATE POLICY agent ON beneficiaire FOR SELECT TO cesutg_agent
     USING (EXISTS (SELECT 1 FROM plan p
 	WHERE p.identifiant_beneficiaire_salsa = beneficiaire.identifiant_salsa));
@@ -428,9 +428,11 @@ CREATE POLICY agent ON tuteur FOR SELECT TO cesutg_agent
     USING (EXISTS (SELECT 1 FROM plan p
 	WHERE p.identifiant_tuteur = tuteur.identifiant));
 CREATE POLICY agent ON sad FOR SELECT TO cesutg_agent
-    USING (EXISTS (SELECT mes_aides()));
+    USING (EXISTS (SELECT aide FROM acces_agent
+	WHERE role = current_user));
 CREATE POLICY agent ON ingestion FOR SELECT TO cesutg_agent
-    USING (EXISTS (SELECT mes_aides()));
+    USING (EXISTS (SELECT aide FROM acces_agent
+	WHERE role = current_user));
 CREATE POLICY agent ON param FOR SELECT TO cesutg_agent USING (true);
 CREATE POLICY lecture ON param FOR SELECT TO cesutg_loader USING (true);
 CREATE POLICY lecture ON version_schema FOR SELECT
