@@ -104,8 +104,10 @@ db_connect(enum db_who who, int check_version)
 		    libpq_configured() ? "paramètres libpq" : reg_home(), msg);
 	}
 	PQsetClientEncoding(c, "UTF8");
+	/* A killed client's backend must notice soon and roll back. */
 	db_exec(c, "SET datestyle = 'ISO, YMD'; SET intervalstyle = 'iso_8601'; "
-	    "SET client_min_messages = warning");
+	    "SET client_min_messages = warning; "
+	    "SET client_connection_check_interval = '1s'");
 	if (check_version)
 		mig_check(c);
 	return c;
