@@ -145,8 +145,6 @@ cmd_role(int argc, char **argv)
 	int i;
 
 	if (argc == 3 && strcmp(argv[1], "add-sad") == 0) {
-		for (i = 0; argv[2][i]; i++)
-			name[i] = 0;
 		snprintf(name, sizeof name, "sad_%s", argv[2]);
 		for (i = 0; name[i]; i++)
 			if (name[i] >= 'A' && name[i] <= 'Z')
@@ -162,6 +160,8 @@ cmd_role(int argc, char **argv)
 		PQclear(db_query(c, "INSERT INTO cesutg.acces_sad (role, "
 		    "code_sad) VALUES ($1, $2) ON CONFLICT (role) DO UPDATE "
 		    "SET code_sad = EXCLUDED.code_sad", 2, p));
+		PQclear(db_query(c, "INSERT INTO cesutg.sad (code) VALUES ($1) "
+		    "ON CONFLICT (code) DO NOTHING", 1, p + 1));
 		db_exec(c, "COMMIT");
 		printf("%s\n", name);
 	} else if (argc == 5 && strcmp(argv[1], "add-agent") == 0 &&

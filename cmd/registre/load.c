@@ -173,6 +173,11 @@ value(const struct kcol *col, int pos, const char *s, size_t n,
 			if (!date_ok(s, n))
 				what = "date invalide, attendu AAAA-MM-JJ";
 			break;
+		case 'M':
+			if (n != 7 || s[4] != '-' || num(s, 4) < 0 ||
+			    num(s + 5, 2) < 1 || num(s + 5, 2) > 12)
+				what = "mois invalide, attendu AAAA-MM";
+			break;
 		case 'H':
 			if (!instant_ok(s, n))
 				what = "instant invalide, attendu "
@@ -424,14 +429,19 @@ sqltype(const struct kcol *col)
 	}
 }
 
+static int keyidx(const struct kind *, const char *);
+
+/* Optional key columns compare NULL-safe (the unique index says NULLS NOT
+ * DISTINCT); required ones with = so that hash joins stay possible. */
 static void
 keymatch(struct buf *b, const struct kind *k, const char *a, const char *z)
 {
 	int i;
 
 	for (i = 0; k->key[i] != NULL; i++)
-		buf_addf(b, "%s%s.%s = %s.%s", i ? " AND " : "", a, k->key[i], z,
-		    k->key[i]);
+		buf_addf(b, "%s%s.%s %s %s.%s", i ? " AND " : "", a, k->key[i],
+		    k->cols[keyidx(k, k->key[i])].req ? "=" :
+		    "IS NOT DISTINCT FROM", z, k->key[i]);
 }
 
 static void
@@ -533,6 +543,19 @@ validate(struct load *L)
 	buf_free(&b);
 }
 
+/* Statistics on the key only: the joins need them, the long texts do not. */
+static void
+analyze(struct load *L)
+{
+	struct buf b = { 0 };
+
+	buf_adds(&b, "ANALYZE stg (");
+	keylist(&b, L->k, "");
+	buf_adds(&b, ")");
+	db_exec(L->c, b.p);
+	buf_free(&b);
+}
+
 static void
 classify(struct load *L)
 {
@@ -573,8 +596,8 @@ absent(struct buf *b, const struct kind *k)
 	keymatch(b, k, "s", "t");
 	buf_adds(b, ") AND NOT EXISTS (SELECT 1 FROM rej r WHERE ");
 	for (i = 0; k->key[i] != NULL; i++)
-		buf_addf(b, "%sr.%s = t.%s::text", i ? " AND " : "", k->key[i],
-		    k->key[i]);
+		buf_addf(b, "%sr.%s IS NOT DISTINCT FROM t.%s::text",
+		    i ? " AND " : "", k->key[i], k->key[i]);
 	buf_adds(b, ")");
 }
 
@@ -841,7 +864,7 @@ cmd_load(int argc, char **argv)
 	copy_in(L.c, "COPY stg FROM STDIN");
 	stream(&L);
 	copy_rejects(&L);
-	db_exec(L.c, "ANALYZE stg");
+	analyze(&L);
 	validate(&L);
 	classify(&L);
 	count(&L, &n);

@@ -15,8 +15,9 @@
 	extern const char mig_##n[];
 
 MIG(1, "001_schema.sql")
+MIG(2, "002_kinds.sql")
 
-static const char *const migs[] = { mig_1 };
+static const char *const migs[] = { mig_1, mig_2 };
 
 int
 mig_count(void)

@@ -24,7 +24,8 @@ static const char usage_text[] =
     "                 add-analyst NOM\n"
     "        registre [--db CONNINFO] audit verify\n"
     "        registre [--db CONNINFO] export REPERTOIRE | import REPERTOIRE\n"
-    "KIND : plans\n";
+    "KIND : plans, clients, intervenants, horodatages, evenements, commandes,\n"
+    "       remboursements, charges, log-factures\n";
 
 static _Noreturn void
 usage(int code)
