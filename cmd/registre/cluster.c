@@ -67,12 +67,15 @@ static void
 home_paths(struct buf *data, struct buf *opts, struct buf *log)
 {
 	const char *h = reg_home();
+	const char *x = getenv("CESUTG_PGOPTIONS");
 
 	buf_reset(data);
 	buf_addf(data, "%s/data", h);
 	buf_reset(opts);
 	buf_addf(opts, "-k %s -c listen_addresses= -c unix_socket_permissions=0700",
 	    h);
+	if (x != NULL && *x != '\0')
+		buf_addf(opts, " %s", x);
 	buf_reset(log);
 	buf_addf(log, "%s/postgresql.log", h);
 }
