@@ -278,19 +278,18 @@ BEGIN
 END
 $f$;
 
--- Bulk inserts are audited once per statement: row count and digest of the
--- inserted rows (which stay in the table, tagged with their ingestion).
+-- Bulk inserts are audited once per statement: the number of rows and the
+-- range of their ids (the rows stay in their table, tagged with their
+-- ingestion; any later change of one is audited row by row).
 CREATE FUNCTION audit_insertion() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
 DECLARE
-	n bigint;
-	d text;
+	o jsonb;
 BEGIN
-	SELECT count(*), encode(sha256(convert_to(coalesce(string_agg(
-	    x::text, E'\n'), ''), 'UTF8')), 'hex') INTO n, d FROM nouvelles x;
-	IF n > 0 THEN
-		PERFORM audit_ecrire(TG_TABLE_NAME, 'INSERT', NULL,
-		    jsonb_build_object('lignes', n, 'sha256', d));
+	EXECUTE 'SELECT jsonb_build_object(''lignes'', count(*), ''premier_id'', '
+	    'min(id), ''dernier_id'', max(id)) FROM nouvelles' INTO o;
+	IF (o->>'lignes')::bigint > 0 THEN
+		PERFORM audit_ecrire(TG_TABLE_NAME, 'INSERT', NULL, o);
 	END IF;
 	RETURN NULL;
 END
@@ -360,13 +359,17 @@ CREATE TRIGGER acces_sad_audit AFTER INSERT OR UPDATE OR DELETE ON acces_sad
 CREATE TRIGGER acces_agent_audit AFTER INSERT OR UPDATE OR DELETE ON acces_agent
     FOR EACH ROW EXECUTE FUNCTION audit_ligne();
 
--- Wires a billing-relevant table: audit (one row per update or delete, one
--- per insert statement), row-level security forced on the owner too, and
--- the grants of the owner's and the loader's policies.
-CREATE FUNCTION brancher(t text, bulk boolean) RETURNS void
+-- Wires a table: audit ('ligne': one audit row per changed row; 'masse':
+-- the same for updates and deletes, one per insert statement), row-level
+-- security forced on the owner too, the owner's and the loader's policies.
+CREATE FUNCTION brancher(t text, audit text) RETURNS void
 LANGUAGE plpgsql AS $f$
 BEGIN
-	IF bulk THEN
+	IF audit = 'ligne' THEN
+		EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE '
+		    'ON %I FOR EACH ROW EXECUTE FUNCTION audit_ligne()',
+		    t || '_audit', t);
+	ELSIF audit = 'masse' THEN
 		EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OR DELETE ON %I '
 		    'FOR EACH ROW EXECUTE FUNCTION audit_ligne()', t || '_audit', t);
 		EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I '
@@ -382,7 +385,8 @@ BEGIN
 END
 $f$;
 
-SELECT brancher(t, t IN ('sad', 'beneficiaire', 'tuteur', 'evenement', 'plan'))
+SELECT brancher(t, CASE WHEN t = 'plan' THEN 'masse' WHEN t IN ('sad',
+    'beneficiaire', 'tuteur', 'evenement') THEN 'ligne' ELSE 'aucun' END)
 FROM unnest(ARRAY['ingestion', 'param', 'sad', 'beneficiaire', 'tuteur',
     'evenement', 'plan', 'acces_sad', 'acces_agent', 'version_schema',
     'audit', 'audit_tete', 'pseudo_sel']) t;

@@ -28,8 +28,8 @@ CREATE TABLE horodatage (
 	instant_correction timestamptz,
 	duree_retenue_secondes bigint,
 	ligne bigint NOT NULL,
-	ingestion_debut bigint NOT NULL REFERENCES ingestion,
-	ingestion_fin bigint REFERENCES ingestion,
+	ingestion_debut bigint NOT NULL,
+	ingestion_fin bigint,
 	valide_du date NOT NULL,
 	valide_au date,
 	motif_fin text CHECK (motif_fin IN ('modifie'))
@@ -57,8 +57,8 @@ CREATE TABLE client (
 	telephone_portable text,
 	beneficiaire_departement boolean NOT NULL,
 	ligne bigint NOT NULL,
-	ingestion_debut bigint NOT NULL REFERENCES ingestion,
-	ingestion_fin bigint REFERENCES ingestion,
+	ingestion_debut bigint NOT NULL,
+	ingestion_fin bigint,
 	valide_du date NOT NULL,
 	valide_au date,
 	motif_fin text CHECK (motif_fin IN ('modifie'))
@@ -79,8 +79,8 @@ CREATE TABLE intervenant (
 	date_fin date,
 	telephone_professionnel text,
 	ligne bigint NOT NULL,
-	ingestion_debut bigint NOT NULL REFERENCES ingestion,
-	ingestion_fin bigint REFERENCES ingestion,
+	ingestion_debut bigint NOT NULL,
+	ingestion_fin bigint,
 	valide_du date NOT NULL,
 	valide_au date,
 	motif_fin text CHECK (motif_fin IN ('modifie'))
@@ -102,8 +102,8 @@ CREATE TABLE evenement_sad (
 	commentaire text,
 	instant_declaration timestamptz NOT NULL,
 	ligne bigint NOT NULL,
-	ingestion_debut bigint NOT NULL REFERENCES ingestion,
-	ingestion_fin bigint REFERENCES ingestion,
+	ingestion_debut bigint NOT NULL,
+	ingestion_fin bigint,
 	valide_du date NOT NULL,
 	valide_au date,
 	motif_fin text CHECK (motif_fin IN ('modifie'))
@@ -128,8 +128,8 @@ CREATE TABLE remboursement (
 	type_affilie text NOT NULL,
 	code_produit text NOT NULL,
 	ligne bigint NOT NULL,
-	ingestion_debut bigint NOT NULL REFERENCES ingestion,
-	ingestion_fin bigint REFERENCES ingestion,
+	ingestion_debut bigint NOT NULL,
+	ingestion_fin bigint,
 	valide_du date NOT NULL,
 	valide_au date,
 	motif_fin text CHECK (motif_fin IN ('modifie'))
@@ -180,8 +180,8 @@ CREATE TABLE commande (
 	mention_libre text,
 	mois_reference text,
 	ligne bigint NOT NULL,
-	ingestion_debut bigint NOT NULL REFERENCES ingestion,
-	ingestion_fin bigint REFERENCES ingestion,
+	ingestion_debut bigint NOT NULL,
+	ingestion_fin bigint,
 	valide_du date NOT NULL,
 	valide_au date,
 	motif_fin text CHECK (motif_fin IN ('modifie'))
@@ -207,8 +207,8 @@ CREATE TABLE charge (
 	mois_facturation text NOT NULL,
 	date_limite_virement date NOT NULL,
 	ligne bigint NOT NULL,
-	ingestion_debut bigint NOT NULL REFERENCES ingestion,
-	ingestion_fin bigint REFERENCES ingestion,
+	ingestion_debut bigint NOT NULL,
+	ingestion_fin bigint,
 	valide_du date NOT NULL,
 	valide_au date,
 	motif_fin text CHECK (motif_fin IN ('modifie'))
@@ -235,8 +235,8 @@ CREATE TABLE log_facture (
 	montant_facture numeric(14,2),
 	montant_salsa_attendu numeric(14,2),
 	ligne bigint NOT NULL,
-	ingestion_debut bigint NOT NULL REFERENCES ingestion,
-	ingestion_fin bigint REFERENCES ingestion,
+	ingestion_debut bigint NOT NULL,
+	ingestion_fin bigint,
 	valide_du date NOT NULL,
 	valide_au date,
 	motif_fin text CHECK (motif_fin IN ('modifie'))
@@ -254,9 +254,9 @@ CREATE TABLE titre (
 	date_validite date
 );
 
-SELECT brancher(t, true) FROM unnest(ARRAY['horodatage', 'client',
-    'intervenant', 'evenement_sad', 'remboursement', 'commande', 'charge',
-    'log_facture', 'titre']) t;
+SELECT brancher(t, CASE WHEN t = 'titre' THEN 'ligne' ELSE 'masse' END)
+FROM unnest(ARRAY['horodatage', 'client', 'intervenant', 'evenement_sad',
+    'remboursement', 'commande', 'charge', 'log_facture', 'titre']) t;
 
 GRANT SELECT, INSERT, UPDATE ON horodatage, client, intervenant,
     evenement_sad, remboursement, commande, charge, log_facture, titre

@@ -513,9 +513,17 @@ validate(struct load *L)
 {
 	const struct kind *k = L->k;
 	struct buf b = { 0 };
+	PGresult *r;
 	char *lit;
-	int i;
+	int i, dup;
 
+	buf_adds(&b, "SELECT EXISTS (SELECT 1 FROM stg GROUP BY ");
+	keylist(&b, k, "");
+	buf_adds(&b, " HAVING count(*) > 1)");
+	r = db_query(L->c, b.p, 0, NULL);
+	dup = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	buf_reset(&b);
 	buf_adds(&b, "WITH d AS (DELETE FROM stg s USING (SELECT ligne, "
 	    "min(ligne) OVER (PARTITION BY ");
 	keylist(&b, k, "");
@@ -526,20 +534,30 @@ validate(struct load *L)
 	    "présente ligne ' || premiere");
 	keylist(&b, k, ",");
 	buf_adds(&b, " FROM d");
-	run(L, b.p, NULL);
-	for (i = 0; k->rules != NULL && k->rules[i] != NULL; i += 2) {
+	if (dup)
+		run(L, b.p, NULL);
+	if (k->rules == NULL || k->rules[0] == NULL) {
+		buf_free(&b);
+		return;
+	}
+	/* One pass over stg for every rule: the first one broken is the reason. */
+	buf_reset(&b);
+	buf_adds(&b, "WITH d AS (DELETE FROM stg s WHERE ");
+	for (i = 0; k->rules[i] != NULL; i += 2)
+		buf_addf(&b, "%s(%s)", i ? " OR " : "", k->rules[i]);
+	buf_adds(&b, " RETURNING s.ligne, CASE");
+	for (i = 0; k->rules[i] != NULL; i += 2) {
 		lit = PQescapeLiteral(L->c, k->rules[i + 1],
 		    strlen(k->rules[i + 1]));
-		buf_reset(&b);
-		buf_addf(&b, "WITH d AS (DELETE FROM stg s WHERE %s RETURNING "
-		    "s.ligne", k->rules[i]);
-		keylist(&b, k, ",s.");
-		buf_addf(&b, ") INSERT INTO rej SELECT ligne, %s", lit);
-		keylist(&b, k, ",");
-		buf_adds(&b, " FROM d");
-		run(L, b.p, NULL);
+		buf_addf(&b, " WHEN %s THEN %s", k->rules[i], lit);
 		PQfreemem(lit);
 	}
+	buf_adds(&b, " END AS motif");
+	keylist(&b, k, ",s.");
+	buf_adds(&b, ") INSERT INTO rej SELECT ligne, motif");
+	keylist(&b, k, ",");
+	buf_adds(&b, " FROM d");
+	run(L, b.p, NULL);
 	buf_free(&b);
 }
 
@@ -687,7 +705,7 @@ record(struct load *L, const struct counts *n)
 }
 
 static void
-merge(struct load *L, const char *ing)
+merge(struct load *L, const char *ing, int allnew)
 {
 	const struct kind *k = L->k;
 	struct buf b = { 0 }, cols = { 0 };
@@ -718,10 +736,15 @@ merge(struct load *L, const char *ing)
 	for (i = 0; i < L->ncols; i++)
 		buf_addf(&cols, ", %s", k->cols[i].name);
 	buf_reset(&b);
-	buf_addf(&b, "INSERT INTO %s (ligne, ingestion_debut, valide_du%s) "
-	    "SELECT s.ligne, $1, $2%s FROM stg s JOIN cls c USING (ligne) "
-	    "WHERE c.ancien IS NULL OR c.champs <> '' ORDER BY s.ligne",
-	    k->table, cols.p, cols.p);
+	if (allnew)	/* the usual case of a day of visits: no join */
+		buf_addf(&b, "INSERT INTO %s (ligne, ingestion_debut, valide_du%s) "
+		    "SELECT s.ligne, $1, $2%s FROM stg s", k->table, cols.p,
+		    cols.p);
+	else
+		buf_addf(&b, "INSERT INTO %s (ligne, ingestion_debut, "
+		    "valide_du%s) SELECT s.ligne, $1, $2%s FROM stg s JOIN cls c "
+		    "USING (ligne) WHERE c.ancien IS NULL OR c.champs <> '' "
+		    "ORDER BY s.ligne", k->table, cols.p, cols.p);
 	run(L, b.p, ing);
 	for (i = 0; k->after != NULL && k->after[i] != NULL; i++)
 		run(L, k->after[i], ing);
@@ -869,7 +892,7 @@ cmd_load(int argc, char **argv)
 	classify(&L);
 	count(&L, &n);
 	ing = record(&L, &n);
-	merge(&L, ing);
+	merge(&L, ing, strcmp(n.v[1], "0") == 0 && strcmp(n.v[2], "0") == 0);
 	if (L.report != NULL) {
 		afile_open(&a, L.report, AFILE_PRIVATE);
 		report(&L, &a);
