@@ -21,7 +21,7 @@ buf_grow(struct buf *b, size_t extra)
 }
 
 void
-buf_add(struct buf *b, const char *s, size_t n)
+buf_add_slow(struct buf *b, const char *s, size_t n)
 {
 	buf_grow(b, n);
 	memcpy(b->p + b->len, s, n);
@@ -33,14 +33,6 @@ void
 buf_adds(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
-}
-
-void
-buf_addc(struct buf *b, char c)
-{
-	buf_grow(b, 1);
-	b->p[b->len++] = c;
-	b->p[b->len] = '\0';
 }
 
 void

@@ -5,6 +5,40 @@
 
 #include "charset.h"
 
+/*
+ * For a single-byte charset that extends ASCII, iconv is asked once for
+ * each byte above 0x7F; decoding is then a table look-up per byte.
+ */
+static int
+singlebyte(struct charset *cs)
+{
+	char in[1], outb[8], *ip, *op;
+	size_t il, ol;
+	int b;
+
+	for (b = 0; b < 256; b++) {
+		in[0] = (char)b;
+		ip = in, il = 1, op = outb, ol = sizeof outb;
+		iconv(cs->in, NULL, NULL, NULL, NULL);
+		if (iconv(cs->in, &ip, &il, &op, &ol) == (size_t)-1) {
+			if (errno != EILSEQ || b < 0x80)
+				return 0;
+			cs->hi[b - 0x80][0] = '\0';
+			continue;
+		}
+		if (b < 0x80) {
+			if (op - outb != 1 || outb[0] != (char)b)
+				return 0;
+		} else {
+			if (op - outb > 3)
+				return 0;
+			memset(cs->hi[b - 0x80], 0, 4);
+			memcpy(cs->hi[b - 0x80], outb, (size_t)(op - outb));
+		}
+	}
+	return 1;
+}
+
 int
 charset_open(struct charset *cs, const char *name)
 {
@@ -20,6 +54,7 @@ charset_open(struct charset *cs, const char *name)
 		iconv_close(cs->in);
 		return -1;
 	}
+	cs->single = singlebyte(cs);
 	return 0;
 }
 
@@ -74,6 +109,41 @@ conv(iconv_t cd, const char *s, size_t n, struct buf *b, size_t *badpos)
 	return 0;
 }
 
+static int
+tabledecode(const struct charset *cs, const char *s, size_t n, struct buf *b,
+    size_t *badpos)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const char *u;
+	char *o;
+	size_t i;
+
+	buf_grow(b, n * 3);
+	o = b->p + b->len;
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x80) {
+			*o++ = (char)p[i];
+			continue;
+		}
+		u = cs->hi[p[i] - 0x80];
+		if (u[0] == '\0') {
+			b->len = (size_t)(o - b->p);
+			b->p[b->len] = '\0';
+			*badpos = i;
+			return -1;
+		}
+		*o++ = u[0];
+		if (u[1]) {
+			*o++ = u[1];
+			if (u[2])
+				*o++ = u[2];
+		}
+	}
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
+	return 0;
+}
+
 /* Appends the UTF-8 form of wire bytes s[0..n) to b. */
 int
 charset_decode(struct charset *cs, const char *s, size_t n, struct buf *b,
@@ -89,6 +159,8 @@ charset_decode(struct charset *cs, const char *s, size_t n, struct buf *b,
 		buf_add(b, s, n);
 		return 0;
 	}
+	if (cs->single)
+		return tabledecode(cs, s, n, b, badpos);
 	return conv(cs->in, s, n, b, badpos);
 }
 

@@ -15,6 +15,8 @@ struct charset {
 	int		 utf8;	/* the wire is UTF-8 itself */
 	iconv_t		 in;	/* wire -> UTF-8 */
 	iconv_t		 out;	/* UTF-8 -> wire */
+	int		 single;	/* single-byte: decoding uses hi[] */
+	char		 hi[128][4];	/* UTF-8 of bytes 0x80-0xFF, "" if invalid */
 };
 
 int	charset_open(struct charset *cs, const char *name);

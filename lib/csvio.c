@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,25 +12,14 @@ row_reset(struct row *r)
 	buf_reset(&r->arena);
 }
 
-/* row_begin()/row_end() bracket a value built directly in r->arena. */
 void
-row_begin(struct row *r)
+row_grow(struct row *r)
 {
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 32;
-		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
-		r->len = xrealloc(r->len, r->cap * sizeof *r->len);
-		r->off = xrealloc(r->off, r->cap * sizeof *r->off);
-	}
-	r->off[r->n] = r->arena.len;
-}
-
-void
-row_end(struct row *r)
-{
-	r->len[r->n] = r->arena.len - r->off[r->n];
-	buf_addc(&r->arena, '\0');
-	r->n++;
+	r->cap = r->cap ? r->cap * 2 : 32;
+	r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+	r->len = xrealloc(r->len, r->cap * sizeof *r->len);
+	r->off = xrealloc(r->off, r->cap * sizeof *r->off);
+	r->q = xrealloc(r->q, r->cap);
 }
 
 void
@@ -56,6 +46,7 @@ row_free(struct row *r)
 	free(r->v);
 	free(r->len);
 	free(r->off);
+	free(r->q);
 	buf_free(&r->arena);
 	memset(r, 0, sizeof *r);
 }
@@ -126,6 +117,9 @@ csvin_next(struct csvin *c, struct row **r)
 		if (csv_parse(&c->p, line, len, cb_field, cb_row, c) != len ||
 		    csv_parse(&c->p, "\n", 1, cb_field, cb_row, c) != 1)
 			parse_error(c);
+		/* libcsv skips a blank line: the record starts further on. */
+		if (!c->done && len == 0 && c->line == c->l.lineno)
+			c->line = 0;
 	}
 	row_seal(&c->row);
 	*r = &c->row;
@@ -144,18 +138,48 @@ static const unsigned char needquote[256] = {
 	['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1,
 };
 
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+static inline uint64_t
+eqbytes(uint64_t w, uint64_t c)
+{
+	uint64_t x = w ^ (c * ONES);
+
+	/* Exact per byte (no borrow between bytes), unlike (x - ONES) & ~x. */
+	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+/* Whether a value needs quotes: it holds a comma, a quote or a line end. */
+int
+csv_needs_quotes(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (eqbytes(w, ',') | eqbytes(w, '"') | eqbytes(w, '\n') |
+		    eqbytes(w, '\r'))
+			return 1;
+	}
+	for (; i < n; i++)
+		if (needquote[p[i]])
+			return 1;
+	return 0;
+}
+
 void
 csvout_field(struct out *o, const char *s, size_t n, int first)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t i;
 
 	if (!first)
 		out_putc(o, ',');
-	for (i = 0; i < n; i++)
-		if (needquote[p[i]])
-			break;
-	if (i == n) {
+	if (n == 0)
+		return;
+	if (!csv_needs_quotes(s, n)) {
 		out_write(o, s, n);
 		return;
 	}

@@ -19,15 +19,35 @@ struct row {
 	char		**v;
 	size_t		*len;
 	size_t		*off;
+	unsigned char	*q;	/* per value: 0 plain, 1 needs CSV quotes, 2 unknown */
 	struct buf	 arena;
 };
 
 void	row_reset(struct row *r);
 void	row_push(struct row *r, const char *s, size_t n);
-void	row_begin(struct row *r);
-void	row_end(struct row *r);
+void	row_grow(struct row *r);
 void	row_seal(struct row *r);
 void	row_free(struct row *r);
+
+/* row_begin()/row_end() bracket a value built directly in r->arena. */
+static inline void
+row_begin(struct row *r)
+{
+	if (r->n == r->cap)
+		row_grow(r);
+	r->off[r->n] = r->arena.len;
+	r->q[r->n] = 2;
+}
+
+static inline void
+row_end(struct row *r)
+{
+	r->len[r->n] = r->arena.len - r->off[r->n];
+	if (r->arena.len + 1 >= r->arena.cap)
+		buf_grow(&r->arena, 1);
+	r->arena.p[r->arena.len++] = '\0';
+	r->n++;
+}
 
 struct csvin {
 	struct csv_parser p;
@@ -41,6 +61,7 @@ void	csvin_open(struct csvin *c, int fd, const char *name);
 int	csvin_next(struct csvin *c, struct row **r);
 void	csvin_close(struct csvin *c);
 
+int	csv_needs_quotes(const char *s, size_t n);
 void	csvout_field(struct out *o, const char *s, size_t n, int first);
 void	csvout_row(struct out *o, const struct row *r);
 

@@ -9,13 +9,6 @@
 #define CANON_MONTH	"AAAA-MM"
 
 int
-field_is_column(const struct field *f)
-{
-	return f->name != NULL && f->type != FT_CONST &&
-	    f->type != FT_FILLER && !(f->flags & FF_DERIVED);
-}
-
-int
 field_width(const struct field *f)
 {
 	return f->end >= f->start && f->start > 0 ? f->end - f->start + 1 :
@@ -42,6 +35,24 @@ field_typename(const struct field *f)
 	};
 
 	return names[f->type];
+}
+
+/* Byte classes of wire text, tested in one pass. */
+#define TC_CTRL		1	/* control character: refused */
+#define TC_QUOTE	2	/* comma or quote: the CSV value needs quotes */
+#define TC_HIGH		4	/* non-ASCII: goes through the charset */
+
+static unsigned char textclass[256];
+
+static void
+textclass_init(void)
+{
+	int u;
+
+	for (u = 0; u < 256; u++)
+		textclass[u] = (u < 0x20 ? TC_CTRL : 0) |
+		    (u == ',' || u == '"' ? TC_QUOTE : 0) |
+		    (u >= 0x80 ? TC_HIGH : 0);
 }
 
 static int
@@ -87,58 +98,54 @@ static int
 pat_scan(const char *pat, const char *s, size_t n, int *y, int *m, int *d)
 {
 	size_t i;
+	int v;
 
 	*y = *m = 0;
 	*d = 1;
-	if (strlen(pat) != n)
-		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && pat[i]; i++) {
 		switch (pat[i]) {
 		case 'A': case 'M': case 'J':
 			if (!isdig(s[i]))
 				return -1;
+			v = s[i] - '0';
+			if (pat[i] == 'A')
+				*y = *y * 10 + v;
+			else if (pat[i] == 'M')
+				*m = *m * 10 + v;
+			else
+				*d = (i > 0 && pat[i - 1] == 'J' ? *d * 10 : 0) + v;
 			break;
 		default:
 			if (s[i] != pat[i])
 				return -1;
 		}
 	}
-	for (i = 0; i < n; i++) {
-		if (pat[i] == 'J' && i > 0 && pat[i - 1] == 'J')
-			continue;
-		if (pat[i] == 'M' && i > 0 && pat[i - 1] == 'M')
-			continue;
-		if (pat[i] == 'A' && i > 0 && pat[i - 1] == 'A')
-			continue;
-		if (pat[i] == 'J')
-			*d = (s[i] - '0') * 10 + (s[i + 1] - '0');
-		else if (pat[i] == 'M')
-			*m = (s[i] - '0') * 10 + (s[i + 1] - '0');
-		else if (pat[i] == 'A')
-			*y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 +
-			    (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
-	}
-	return 0;
+	return i == n && pat[i] == '\0' ? 0 : -1;
 }
 
 static void
 pat_print(struct buf *b, const char *pat, int y, int m, int d)
 {
-	char tmp[16];
+	char tmp[16], *t = tmp;
 	const char *p;
 
-	for (p = pat; *p; p++) {
+	for (p = pat; *p && t < tmp + sizeof tmp - 4; p++) {
 		if (*p == 'A' && p[1] == 'A' && p[2] == 'A' && p[3] == 'A') {
-			snprintf(tmp, sizeof tmp, "%04d", y);
-			buf_adds(b, tmp);
+			*t++ = (char)('0' + y / 1000 % 10);
+			*t++ = (char)('0' + y / 100 % 10);
+			*t++ = (char)('0' + y / 10 % 10);
+			*t++ = (char)('0' + y % 10);
 			p += 3;
 		} else if ((*p == 'M' || *p == 'J') && p[1] == *p) {
-			snprintf(tmp, sizeof tmp, "%02d", *p == 'M' ? m : d);
-			buf_adds(b, tmp);
+			int v = *p == 'M' ? m : d;
+
+			*t++ = (char)('0' + v / 10);
+			*t++ = (char)('0' + v % 10);
 			p++;
 		} else
-			buf_addc(b, *p);
+			*t++ = *p;
 	}
+	buf_add(b, tmp, (size_t)(t - tmp));
 }
 
 static int
@@ -181,16 +188,18 @@ dec_parse(const char *s, size_t n, int scale, int64_t *v)
 {
 	size_t i = 0;
 	int neg = 0, frac = 0, digits = 0;
-	int64_t x = 0;
+	uint64_t x = 0, max;
 
 	if (n > 0 && s[0] == '-') {
 		neg = 1;
 		i++;
 	}
+	/* Accumulated unsigned, so that INT64_MIN is reachable. */
+	max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	for (; i < n && isdig(s[i]); i++, digits++) {
-		if (x > (INT64_MAX - 9) / 10)
+		if (x > (max - (uint64_t)(s[i] - '0')) / 10)
 			return -1;
-		x = x * 10 + (s[i] - '0');
+		x = x * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (digits == 0)
 		return -1;
@@ -200,17 +209,19 @@ dec_parse(const char *s, size_t n, int scale, int64_t *v)
 		for (; i < n && isdig(s[i]); i++, frac++) {
 			if (frac == scale)
 				return -2;
-			x = x * 10 + (s[i] - '0');
+			if (x > (max - (uint64_t)(s[i] - '0')) / 10)
+				return -1;
+			x = x * 10 + (uint64_t)(s[i] - '0');
 		}
 	}
 	if (i != n)
 		return -1;
 	for (; frac < scale; frac++) {
-		if (x > INT64_MAX / 10)
+		if (x > max / 10)
 			return -1;
 		x *= 10;
 	}
-	*v = neg ? -x : x;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
 	return 0;
 }
 
@@ -250,6 +261,25 @@ intdigits(const char *s, size_t n)
 	return k;
 }
 
+/*
+ * Whether a wire decimal is already in canonical form: no sign, no
+ * leading zero, a dot and exactly scale decimals, at most len integer
+ * digits. Such a value is copied as is.
+ */
+static int
+dec_canonical(const char *s, size_t n, int scale, int len)
+{
+	size_t i, ip = n - (size_t)scale - 1;
+
+	if (scale == 0 || n < (size_t)scale + 2 || s[ip] != '.' ||
+	    (len > 0 && ip > (size_t)len) || (s[0] == '0' && ip > 1))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (i != ip && !isdig(s[i]))
+			return 0;
+	return 1;
+}
+
 static int
 instant_valid(const char *s, size_t n)
 {
@@ -273,7 +303,8 @@ instant_valid(const char *s, size_t n)
 	    ss < 60 && oh <= 14 && om < 60 && alldigits(s, 4) &&
 	    isdig(s[5]) && isdig(s[6]) && isdig(s[8]) && isdig(s[9]) &&
 	    isdig(s[11]) && isdig(s[12]) && isdig(s[14]) && isdig(s[15]) &&
-	    isdig(s[17]) && isdig(s[18]);
+	    isdig(s[17]) && isdig(s[18]) && (n == 20 || (isdig(s[20]) &&
+	    isdig(s[21]) && isdig(s[23]) && isdig(s[24])));
 }
 
 static int
@@ -302,7 +333,17 @@ int
 field_decode(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out, size_t col)
 {
+	return field_decode_q(c, f, s, n, out, col, NULL);
+}
+
+/* As field_decode(); *quote tells whether a text value needs CSV quotes. */
+int
+field_decode_q(const struct codec *c, const struct field *f, const char *s,
+    size_t n, struct buf *out, size_t col, unsigned char *quote)
+{
 	int fixed = c->sep == 0, y, m, d, w;
+	int padded = fixed || (f->flags & FF_PADDED);
+	unsigned hi;
 	size_t i, bad, start = out->len;
 	int64_t v;
 	struct buf h = {0};
@@ -326,14 +367,24 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 		if (fixed)
 			while (n > 0 && s[n - 1] == ' ')
 				n--;
+		if (textclass[','] == 0)
+			textclass_init();
+		hi = 0;
 		for (i = 0; i < n; i++)
-			if ((unsigned char)s[i] < 0x20) {
-				diag_field(DC_CHARSET, f, s, n,
-				    "caractère de contrôle 0x%02X à la colonne %zu",
-				    (unsigned char)s[i], col + i);
-				return -1;
-			}
-		if (charset_decode((struct charset *)&c->cs, s, n, out,
+			hi |= textclass[(unsigned char)s[i]];
+		if (hi & TC_CTRL) {
+			for (i = 0; (unsigned char)s[i] >= 0x20; i++)
+				;
+			diag_field(DC_CHARSET, f, s, n,
+			    "caractère de contrôle 0x%02X à la colonne %zu",
+			    (unsigned char)s[i], col + i);
+			return -1;
+		}
+		if (quote)
+			*quote = (hi & TC_QUOTE) != 0;
+		if (!(hi & TC_HIGH))
+			buf_add(out, s, n);
+		else if (charset_decode((struct charset *)&c->cs, s, n, out,
 		    &bad) == -1) {
 			out->len = start;
 			diag_field(DC_CHARSET, f, s, n,
@@ -341,7 +392,7 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 			    (unsigned char)s[bad], c->cs.name, col + bad);
 			return -1;
 		}
-		if (!fixed && f->len > 0 &&
+		if (!fixed && f->len > 0 && n > (size_t)f->len &&
 		    charset_nchars(&c->cs, s, n) > (size_t)f->len) {
 			diag_field(DC_LONG, f, out->p + start, out->len - start,
 			    "valeur trop longue: %zu caractères pour %d au plus",
@@ -361,20 +412,20 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 		return 0;
 	case FT_DIGITS:
 		if (!alldigits(s, n) || (!fixed && f->len > 0 &&
-		    n > (size_t)f->len)) {
-			diag_field(DC_NOMBRE, f, s, n,
-			    "attendu au plus %d chiffres", field_width(f));
+		    (padded ? n != (size_t)f->len : n > (size_t)f->len))) {
+			diag_field(DC_NOMBRE, f, s, n, "attendu %s%d chiffres",
+			    padded ? "" : "au plus ", field_width(f));
 			return -1;
 		}
 		buf_add(out, s, n);
 		return 0;
 	case FT_INT:
-		i = (!fixed && s[0] == '-') ? 1 : 0;
-		if (!alldigits(s + i, n - i) ||
-		    (!fixed && f->len > 0 && intdigits(s, n) > f->len)) {
+		i = (!padded && s[0] == '-') ? 1 : 0;
+		if (!alldigits(s + i, n - i) || (!fixed && f->len > 0 &&
+		    (padded ? n != (size_t)f->len : intdigits(s, n) > f->len))) {
 			diag_field(DC_NOMBRE, f, s, n,
-			    "entier invalide, attendu au plus %d chiffres",
-			    field_width(f));
+			    "entier invalide, attendu %s%d chiffres",
+			    padded ? "" : "au plus ", field_width(f));
 			return -1;
 		}
 		if (i)
@@ -386,13 +437,27 @@ field_decode(const struct codec *c, const struct field *f, const char *s,
 	case FT_DEC:
 	case FT_MONEY:
 	case FT_HOURS:
-		if (fixed) {
-			if (!alldigits(s, n) || dec_parse(s, n, 0, &v) != 0) {
+		if (fixed && (f->flags & FF_DECSEP)) {
+			w = field_scale(f);
+			if ((size_t)w + 2 > n || s[0] == '-' ||
+			    (s[n - w - 1] != '.' && s[n - w - 1] != ',') ||
+			    dec_parse(s, n, w, &v) != 0) {
+				diag_field(DC_NOMBRE, f, s, n,
+				    "nombre invalide, attendu %d chiffres dont %d après un séparateur décimal (point ou virgule)",
+				    field_width(f) - 1, w);
+				return -1;
+			}
+		} else if (padded) {
+			if (!alldigits(s, n) || (!fixed && n != (size_t)f->len) ||
+			    dec_parse(s, n, 0, &v) != 0) {
 				diag_field(DC_NOMBRE, f, s, n,
 				    "nombre invalide, attendu %d chiffres dont %d décimales implicites",
 				    field_width(f), field_scale(f));
 				return -1;
 			}
+		} else if (dec_canonical(s, n, field_scale(f), f->len)) {
+			buf_add(out, s, n);
+			return 0;
 		} else {
 			w = dec_parse(s, n, field_scale(f), &v);
 			if (w != 0 || (f->len > 0 && intdigits(s, n) > f->len)) {
@@ -487,6 +552,7 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
     size_t n, struct buf *out)
 {
 	int fixed = c->sep == 0, w = field_width(f), y, m, d, r;
+	int padded = fixed || (f->flags & FF_PADDED);
 	size_t i, bad, start = out->len, nch;
 	int64_t v;
 	struct buf tmp = {0}, h = {0};
@@ -548,36 +614,42 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
 			diag_field(DC_NOMBRE, f, s, n, "attendu des chiffres");
 			return -1;
 		}
-		if (!fixed && f->len > 0 && n > (size_t)f->len) {
+		if (!padded && f->len > 0 && n > (size_t)f->len) {
 			diag_field(DC_LONG, f, s, n,
 			    "valeur trop longue: %zu chiffres pour %d au plus",
 			    n, f->len);
 			return -1;
 		}
-		return putnum(f, out, s, n, fixed);
+		return putnum(f, out, s, n, padded);
 	case FT_INT:
 		i = s[0] == '-' ? 1 : 0;
-		if (!alldigits(s + i, n - i) || (fixed && i)) {
+		if (!alldigits(s + i, n - i) || (padded && i)) {
 			diag_field(DC_NOMBRE, f, s, n, "entier invalide");
 			return -1;
 		}
-		if (!fixed && f->len > 0 && intdigits(s, n) > f->len) {
+		if (!padded && f->len > 0 && intdigits(s, n) > f->len) {
 			diag_field(DC_LONG, f, s, n,
 			    "valeur trop longue: %d chiffres au plus", f->len);
 			return -1;
 		}
-		return putnum(f, out, s, n, fixed);
+		return putnum(f, out, s, n, padded);
 	case FT_DEC:
 	case FT_MONEY:
 	case FT_HOURS:
 		r = dec_parse(s, n, field_scale(f), &v);
-		if (r != 0 || (fixed && v < 0)) {
+		if (r != 0 || (padded && v < 0)) {
 			diag_field(DC_NOMBRE, f, s, n,
 			    "nombre décimal invalide, attendu au plus %d décimales%s",
-			    field_scale(f), fixed ? ", positif" : "");
+			    field_scale(f), padded ? ", positif" : "");
 			return -1;
 		}
-		if (fixed) {
+		if (fixed && (f->flags & FF_DECSEP)) {
+			dec_format(&tmp, v, field_scale(f), c->decsep);
+			r = putnum(f, out, tmp.p, tmp.len, 1);
+			buf_free(&tmp);
+			return r;
+		}
+		if (padded) {
 			snprintf(num, sizeof num, "%lld", (long long)v);
 			return putnum(f, out, num, strlen(num), 1);
 		}

@@ -28,6 +28,10 @@ enum ftype {
 };
 
 #define FF_DERIVED	0x01	/* count or total: recomputed by emit */
+#define FF_DECSEP	0x02	/* fixed width: decimals after a written separator */
+#define FF_PADDED	0x04	/* delimited number written as in fixed width:
+				   exactly len digits, zero-padded, decimals
+				   implied (len counts them) */
 
 struct field {
 	const char	*pos;	/* spec position: "12", "DET.6", "4.12" */
@@ -51,12 +55,14 @@ struct codec {
 	const char	*eol;		/* line end written by emit */
 };
 
-int	field_is_column(const struct field *f);
 int	field_width(const struct field *f);
 int	field_scale(const struct field *f);
 const char *field_typename(const struct field *f);
 int	field_decode(const struct codec *c, const struct field *f,
 	    const char *s, size_t n, struct buf *out, size_t col);
+int	field_decode_q(const struct codec *c, const struct field *f,
+	    const char *s, size_t n, struct buf *out, size_t col,
+	    unsigned char *quote);
 int	field_encode(const struct codec *c, const struct field *f,
 	    const char *s, size_t n, struct buf *out);
 
@@ -64,5 +70,13 @@ int	date_valid(int y, int m, int d);
 int	days_in_month(int y, int m);
 int	dec_parse(const char *s, size_t n, int scale, int64_t *v);
 void	dec_format(struct buf *b, int64_t v, int scale, char sep);
+
+/* A field that is a column of the canonical CSV. */
+static inline int
+field_is_column(const struct field *f)
+{
+	return f->name != NULL && f->type != FT_CONST &&
+	    f->type != FT_FILLER && !(f->flags & FF_DERIVED);
+}
 
 #endif

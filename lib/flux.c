@@ -31,7 +31,8 @@ static void
 usage(const struct flux *fx, FILE *fp)
 {
 	fprintf(fp,
-	    "usage: %s parse [--charset NOM] [--rejects FICHIER] [--report FICHIER] [FICHIER]\n"
+	    "usage: %s parse [--charset NOM] [--crlf] [--decimal-comma] [--rejects FICHIER]\n"
+	    "            [--report FICHIER] [FICHIER]\n"
 	    "       %s emit [--charset NOM] [--crlf] [--decimal-comma] [--rejects FICHIER]\n"
 	    "            [--report FICHIER] [FICHIER]\n"
 	    "       %s --schema\n", fx->name, fx->name, fx->name);
@@ -252,6 +253,7 @@ flux_main(const struct flux *fx, int argc, char **argv)
 	prog_name = fx->name;
 	memset(&r, 0, sizeof r);
 	r.fx = fx;
+	opterr = 0;	/* our own message, in French */
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_SCHEMA: schema = 1; break;
@@ -261,13 +263,24 @@ flux_main(const struct flux *fx, int argc, char **argv)
 		case OPT_CRLF: crlf = 1; break;
 		case OPT_DECCOMMA: comma = 1; break;
 		case OPT_DIR: r.dir = optarg; break;
-		case 'h': help(fx); return 0;
+		case 'h':
+			free(opts);
+			help(fx);
+			return 0;
 		case OPT_VERSION:
+			free(opts);
 			printf("%s (cesutg) %s\n", fx->name, CESUTG_VERSION);
 			return 0;
+		case '?':
+			warnx_("option inconnue, ou sans sa valeur: «%s»",
+			    argv[optind - 1]);
+			free(opts);
+			usage(fx, stderr);
+			return EX_USAGE;
 		default:
 			if (fx->xopt && fx->xopt(&r, ch, optarg) == 0)
 				break;
+			free(opts);
 			usage(fx, stderr);
 			return EX_USAGE;
 		}

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/sendfile.h>
+#endif
 #include <unistd.h>
 
 #include "err.h"
@@ -81,7 +84,7 @@ writeall(int fd, const char *p, size_t n, const char *what)
 }
 
 void
-out_write(struct out *o, const void *p, size_t n)
+out_write_slow(struct out *o, const void *p, size_t n)
 {
 	if (o->len + n > o->cap) {
 		out_flush(o);
@@ -118,6 +121,20 @@ out_commit(struct out *o)
 	if (lseek(o->fd, 0, SEEK_SET) == -1)
 		die(EX_IOERR, "relecture du fichier temporaire: %s",
 		    strerror(errno));
+#ifdef __linux__
+	/* The kernel copies the spool without a pass through user space. */
+	while ((r = sendfile(o->dest, o->fd, NULL, 1 << 30)) > 0)
+		;
+	if (r == 0) {
+		close(o->fd);
+		o->fd = o->dest;
+		o->dest = -1;
+		return;
+	}
+	if (errno != EINVAL && errno != ENOSYS)
+		die(EX_IOERR, "écriture impossible sur %s: %s", o->what,
+		    strerror(errno));
+#endif
 	while ((r = read(o->fd, o->buf, o->cap)) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)
@@ -153,4 +170,11 @@ out_free(struct out *o)
 {
 	free(o->buf);
 	o->buf = NULL;
+}
+
+/* An anonymous temporary file under $TMPDIR, for data held back a while. */
+int
+out_tmpfd(void)
+{
+	return spoolfd();
 }

@@ -7,6 +7,7 @@
 #define CESUTG_OUT_H
 
 #include <stddef.h>
+#include <string.h>
 #include <sys/types.h>
 
 struct out {
@@ -21,12 +22,23 @@ struct out {
 
 void	out_init(struct out *o, int fd, const char *what);
 void	out_spool(struct out *o, int dest, const char *what);
-void	out_write(struct out *o, const void *p, size_t n);
+void	out_write_slow(struct out *o, const void *p, size_t n);
 void	out_puts(struct out *o, const char *s);
 void	out_flush(struct out *o);
 void	out_commit(struct out *o);
 void	out_discard(struct out *o);
 void	out_free(struct out *o);
+int	out_tmpfd(void);
+
+static inline void
+out_write(struct out *o, const void *p, size_t n)
+{
+	if (o->len + n <= o->cap) {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+	} else
+		out_write_slow(o, p, n);
+}
 
 static inline void
 out_putc(struct out *o, char c)

@@ -1,9 +1,45 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "diag.h"
 #include "err.h"
 #include "rec.h"
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Bytes of w equal to c, as their high bits. */
+static inline uint64_t
+eqbytes(uint64_t w, uint64_t c)
+{
+	uint64_t x = w ^ (c * ONES);
+
+	/* Exact per byte (no borrow between bytes), unlike (x - ONES) & ~x. */
+	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+/*
+ * Counts the separators of a line, eight bytes at a time, recording in
+ * cuts[1..max-1] where the fields after the first ones start.
+ */
+static size_t
+splitsep(const char *line, size_t len, char sep, size_t *cuts, size_t max)
+{
+	size_t i = 0, n = 0;
+	uint64_t w, m;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, line + i, 8);
+		for (m = eqbytes(w, (unsigned char)sep); m; m &= m - 1)
+			if (++n < max)
+				cuts[n] = i + (size_t)__builtin_ctzll(m) / 8 + 1;
+	}
+	for (; i < len; i++)
+		if (line[i] == sep && ++n < max)
+			cuts[n] = i + 1;
+	return n;
+}
 
 /*
  * Decodes a wire record into out: one canonical value per field of r
@@ -14,8 +50,7 @@ int
 rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
     size_t len, struct row *out)
 {
-	const char *p = line, *end = line + len, *q;
-	size_t i, nsep = 0;
+	size_t i, nsep = 0, cuts[256];
 	int errs = 0;
 
 	row_reset(out);
@@ -38,24 +73,33 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 		row_seal(out);
 		return errs;
 	}
-	for (q = line; (q = memchr(q, c->sep, (size_t)(end - q))); q++)
-		nsep++;
+	/* One pass finds every separator; fields are then sliced. */
+	if (r->nf + 1 > sizeof cuts / sizeof cuts[0])
+		die(EX_SOFTWARE, "enregistrement %s: trop de champs", r->label);
+	cuts[0] = 0;
+	nsep = splitsep(line, len, c->sep, cuts, r->nf);
 	if (nsep + 1 != r->nf) {
 		diag_record(DC_NCHAMPS, "%zu champs, attendu %zu%s%s", nsep + 1,
 		    r->nf, r->tag ? " pour un enregistrement " : "",
 		    r->tag ? r->label : "");
 		return 1;
 	}
+	cuts[r->nf] = len + 1;
+	buf_grow(&out->arena, len + r->nf + 64);
+	while (out->cap < r->nf)
+		row_grow(out);
 	for (i = 0; i < r->nf; i++) {
-		q = memchr(p, c->sep, (size_t)(end - p));
-		if (q == NULL)
-			q = end;
-		row_begin(out);
-		errs += field_decode(c, &r->f[i], p, (size_t)(q - p),
-		    &out->arena, (size_t)(p - line) + 1) != 0;
-		row_end(out);
-		p = q + 1;
+		size_t n = cuts[i + 1] - 1 - cuts[i], start = out->arena.len;
+
+		out->off[i] = start;
+		out->q[i] = 0;
+		if (n > 0 || r->f[i].req || r->f[i].type == FT_CONST)
+			errs += field_decode_q(c, &r->f[i], line + cuts[i], n,
+			    &out->arena, cuts[i] + 1, &out->q[i]) != 0;
+		out->len[i] = out->arena.len - start;
+		buf_addc(&out->arena, '\0');
 	}
+	out->n = r->nf;
 	row_seal(out);
 	return errs;
 }
@@ -123,17 +167,87 @@ rec_csv_header(struct out *o, const struct recfmt *r, int *first)
 		}
 }
 
+static int
+allcolumns(const struct recfmt *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nf; i++)
+		if (!field_is_column(&r->f[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * When every field is a column, the row's arena already holds the CSV line
+ * but for its separators (NULs) and the rare values needing quotes: it is
+ * copied in spans between such values.
+ */
+static void
+csv_spans(struct out *o, const struct recfmt *r, const struct row *vals)
+{
+	const char *a = vals->arena.p;
+	size_t i, j, span = 0, base, k;
+	char *d;
+
+	for (i = 0; i <= r->nf; i++) {
+		if (i < r->nf && ((r->f[i].type != FT_TEXT &&
+		    r->f[i].type != FT_CODE) || vals->q[i] == 0 ||
+		    (vals->q[i] == 2 &&
+		    !csv_needs_quotes(vals->v[i], vals->len[i]))))
+			continue;
+		/* Fields span..i-1 as one block, NULs turned into commas. */
+		base = vals->off[span];
+		k = (i < r->nf ? vals->off[i] : vals->arena.len) - base;
+		if (k > 0 && o->len + k > o->cap)
+			out_flush(o);
+		if (k > 0 && k <= o->cap) {
+			d = o->buf + o->len;
+			memcpy(d, a + base, k);
+			for (j = span; j < i; j++)
+				d[vals->off[j] + vals->len[j] - base] = ',';
+			o->len += k;
+		} else
+			for (j = span; j < i; j++) {
+				out_write(o, vals->v[j], vals->len[j]);
+				out_putc(o, ',');
+			}
+		if (i < r->nf) {
+			csvout_field(o, vals->v[i], vals->len[i], 1);
+			out_putc(o, ',');
+			span = i + 1;
+		}
+	}
+	o->len--;	/* the last comma, always the last byte written */
+}
+
 void
 rec_csv_values(struct out *o, const struct recfmt *r, const struct row *vals,
     int *first)
 {
 	size_t i;
 
-	for (i = 0; i < r->nf; i++)
-		if (field_is_column(&r->f[i])) {
+	if (r->nf > 0 && allcolumns(r)) {
+		if (!*first)
+			out_putc(o, ',');
+		csv_spans(o, r, vals);
+		*first = 0;
+		return;
+	}
+	for (i = 0; i < r->nf; i++) {
+		const struct field *f = &r->f[i];
+
+		if (!field_is_column(f))
+			continue;
+		if (*first || f->type == FT_TEXT || f->type == FT_CODE)
 			csvout_field(o, vals->v[i], vals->len[i], *first);
-			*first = 0;
+		else {
+			/* Canonical numbers and dates never need quotes. */
+			out_putc(o, ',');
+			out_write(o, vals->v[i], vals->len[i]);
 		}
+		*first = 0;
+	}
 }
 
 int
@@ -188,7 +302,8 @@ rec_schema(struct out *o, const struct recfmt *const *recs, size_t n)
 			const char *name = field_is_column(f) ? f->name : "";
 
 			if ((f->type == FT_DEC || f->type == FT_MONEY ||
-			    f->type == FT_HOURS) && !f->start)
+			    f->type == FT_HOURS) && !f->start &&
+			    !(f->flags & FF_PADDED))
 				snprintf(len, sizeof len, "%d.%d", f->len,
 				    field_scale(f));
 			else if (field_width(f) > 0)

@@ -11,10 +11,12 @@ BEGIN { FS = "|"; OFS = "," }
 AWK
 bench_cmd cat "$WORK/flux1.txt" cat
 bench_cmd wc-l "$WORK/flux1.txt" wc -l
-bench_cmd gawk "$WORK/flux1.txt" gawk -f "$WORK/split.awk"
-bench_cmd mawk "$WORK/flux1.txt" mawk -f "$WORK/split.awk"
+bench_cmd gawk-utf8 "$WORK/flux1.txt" env LC_ALL=C.UTF-8 gawk -f "$WORK/split.awk"
+bench_cmd gawk-C "$WORK/flux1.txt" env LC_ALL=C gawk -f "$WORK/split.awk"
+bench_cmd mawk-C "$WORK/flux1.txt" env LC_ALL=C mawk -f "$WORK/split.awk"
 bench_cmd flux1-parse "$WORK/flux1.txt" flux1 parse
-bench_ratio flux1-parse gawk
-bench_ratio flux1-parse mawk
+bench_ratio flux1-parse gawk-utf8
+bench_ratio flux1-parse gawk-C
+bench_ratio flux1-parse mawk-C
 bench_ratio wc-l flux1-parse
 rm -f "$WORK/flux1.txt"

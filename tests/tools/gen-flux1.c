@@ -72,7 +72,11 @@ main(int argc, char **argv)
 		int y = 2015 + (int)rnd(2), m = 1 + (int)rnd(12), d = 1 + (int)rnd(28);
 		int tut = rnd(10) == 0, ev = rnd(12) == 0;
 		int q = 500 + (int)rnd(6000), pct = (int)rnd(9000);
-		const char *nom = noms[rnd(16)];
+		/* A beneficiary's identity is the same on each of its lines. */
+		uint32_t h = (uint32_t)(benef * 2654435761u);
+		const char *nom = noms[h % 16], *prenom = prenoms[(h >> 8) % 16];
+		int by = 1920 + (int)((h >> 12) % 30), bm = 1 + (int)((h >> 17) % 12),
+		    bd = 1 + (int)((h >> 21) % 28);
 
 		buf_reset(&line);
 		buf_addf(&line, "T%05lu|APA75|P%013lu|%06lu|APA|D%05lu|P%05lu|",
@@ -90,8 +94,8 @@ main(int argc, char **argv)
 		    pct / 100, pct % 100, rnd(20) == 0, q * 2 / 100, q % 100,
 		    q * 3 / 100, q % 100);
 		buf_addf(&line, "%s|%s|%c|%s|%s|%s|", prest[rnd(5)], period[rnd(4)],
-		    "PME"[rnd(3)], rnd(2) ? "MME" : "M", nom, prenoms[rnd(16)]);
-		date(&line, 1920 + (int)rnd(30), 1 + (int)rnd(12), 1 + (int)rnd(28));
+		    "PME"[rnd(3)], h & 1 ? "MME" : "M", nom, prenom);
+		date(&line, by, bm, bd);
 		buf_addf(&line, "|%d|%d %s||750%02d|PARIS|D%05lu|01%08u|06%08u|%c|",
 		    1 + (int)rnd(6), 1 + (int)rnd(150), rues[rnd(8)],
 		    1 + (int)rnd(20), benef % 100000, rnd(100000000),
