@@ -228,6 +228,57 @@ sql postgres -c "SELECT count(*) FROM pg_class WHERE relnamespace = 'cesutg'::re
     AND relkind = 'r' AND NOT (relrowsecurity AND relforcerowsecurity)" | grep -qx 0 && ok ||
     ko "table sans FORCE ROW LEVEL SECURITY"
 
+# --- télégestion: clients, intervenants, visits and their corrections ---
+step "télégestion: clients, intervenants, visits and their corrections"
+registre load clients --date 2026-11-02 --report "$W/rc" <"$TD/clients.csv" 2>"$W/err"
+expect_rc 65 $? "clients (deux rejetés)"
+cat >"$W/rc.exp" <<'EOF'
+statut,ligne,cle,champs,motif
+nouveau,2,T00001/C001,,
+nouveau,3,T00001/C002,,
+nouveau,4,T00002/C001,,
+rejete,5,T00002/C009,,identifiant bénéficiaire Salsa inconnu des plans d'aide
+rejete,6,SAD999/C001,,SAD inconnu : code_sad absent des plans d'aide et des SAD déclarés (registre role add-sad)
+EOF
+same "$W/rc.exp" "$W/rc" "bilan des clients"
+registre load intervenants --date 2026-11-02 <"$TD/intervenants.csv" 2>/dev/null
+expect_rc 0 $? "intervenants"
+registre load horodatages --date 2026-11-02 --report "$W/rh1" <"$TD/horodatages1.csv" 2>/dev/null
+expect_rc 65 $? "horodatages (trois rejetés)"
+cat >"$W/rh1.exp" <<'EOF'
+statut,ligne,cle,champs,motif
+nouveau,2,T00001/V1,,
+nouveau,3,T00001/V2,,
+nouveau,4,T00002/V1,,
+rejete,5,T00002/V2,,client inconnu de ce SAD : chargez d'abord son fichier clients
+rejete,6,SAD999/V1,,SAD inconnu : code_sad absent des plans d'aide et des SAD déclarés (registre role add-sad)
+rejete,7,T00001/V3,,départ brut antérieur à l'arrivée brute
+EOF
+same "$W/rh1.exp" "$W/rh1" "bilan des horodatages"
+registre load horodatages --date 2026-11-03 --report "$W/rh2" <"$TD/horodatages2.csv" 2>/dev/null
+expect_rc 0 $? "horodatages corrigés"
+cat >"$W/rh2.exp" <<'EOF'
+statut,ligne,cle,champs,motif
+modifie,2,T00001/V1,arrivee_retenue code_correction motif_correction auteur_correction instant_correction duree_retenue_secondes,
+nouveau,3,T00001/V4,,
+EOF
+same "$W/rh2.exp" "$W/rh2" "bilan des horodatages corrigés (numéro de séquence non comparé)"
+sql postgres -c "SET TimeZone = 'UTC'" -c "SELECT arrivee_brute, arrivee_retenue, code_correction, valide_du, valide_au
+    FROM cesutg.horodatage WHERE code_sad = 'T00001' AND identifiant_intervention = 'V1' ORDER BY id" >"$W/v1"
+printf '%s\n' '2026-10-30 08:00:00+00|2026-10-30 08:00:00+00||2026-11-02|2026-11-03' \
+    '2026-10-30 08:00:00+00|2026-10-30 08:15:00+00|ARR|2026-11-03|' >"$W/v1.exp"
+same "$W/v1.exp" "$W/v1" "heure brute et correction gardées en deux versions"
+for r in sad_t00001:4 sad_t00002:1 agent_apa:0 agent_tg:5; do
+	n=$(sql "${r%%:*}" -c "SELECT count(*) FROM cesutg.horodatage")
+	[ "$n" = "${r#*:}" ] && ok || ko "${r%%:*} voit $n horodatages au lieu de ${r#*:}"
+done
+sql sad_t00001 -c "SELECT count(*) FROM cesutg.client WHERE code_sad <> 'T00001'" |
+    grep -qx 0 && ok || ko "un SAD voit les clients d'un autre"
+sql sad_t00001 -c "INSERT INTO cesutg.horodatage (code_sad) VALUES ('T00001')" 2>/dev/null &&
+    ko "un SAD écrit un horodatage" || ok
+sql analyste -c "SELECT count(*) FROM pseudo.horodatage WHERE client LIKE 'C%'" |
+    grep -qx 0 && ok || ko "identifiant client en clair pour l'analyste"
+
 # --- a database ahead of the binary is refused ---
 step "a database ahead of the binary is refused"
 sql postgres -c "CREATE DATABASE avance"
