@@ -9,27 +9,17 @@
 #include "registre.h"
 
 static void
+to_stdout(void *arg, const char *p, size_t n)
+{
+	(void)arg;
+	if (fwrite(p, 1, n, stdout) != n)
+		die(EX_IOERR, "sortie standard : écriture impossible");
+}
+
+static void
 print_csv(PGconn *c, const char *sql)
 {
-	PGresult *r = PQexec(c, sql);
-	char *p;
-	int n;
-
-	if (PQresultStatus(r) != PGRES_COPY_OUT)
-		db_fail(c, r, "COPY");
-	PQclear(r);
-	while ((n = PQgetCopyData(c, &p, 0)) > 0) {
-		if (fwrite(p, 1, (size_t)n, stdout) != (size_t)n)
-			die(EX_IOERR, "sortie standard : écriture impossible");
-		PQfreemem(p);
-	}
-	if (n == -2)
-		db_fail(c, NULL, "COPY");
-	while ((r = PQgetResult(c)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			db_fail(c, r, "COPY");
-		PQclear(r);
-	}
+	db_copy_out(c, sql, to_stdout, NULL);
 }
 
 int

@@ -38,10 +38,16 @@ hopen(struct hfile *h, const char *dir, const char *name)
 }
 
 static void
-hwrite(struct hfile *h, const void *p, size_t n)
+hwrite(struct hfile *h, const char *p, size_t n)
 {
 	out_write(&h->a.o, p, n);
 	EVP_DigestUpdate(h->ctx, p, n);
+}
+
+static void
+hsink(void *arg, const char *p, size_t n)
+{
+	hwrite(arg, p, n);
 }
 
 static void
@@ -111,9 +117,9 @@ cmd_export(int argc, char **argv)
 	struct hfile h;
 	const char *dir;
 	PGconn *c;
-	PGresult *t, *r;
-	char *cols, *tid, *p;
-	int i, n;
+	PGresult *t;
+	char *cols, *tid;
+	int i;
 
 	if (argc != 2)
 		die(EX_USAGE, "usage : registre export REPERTOIRE");
@@ -133,19 +139,7 @@ cmd_export(int argc, char **argv)
 		buf_reset(&name);
 		buf_addf(&name, "%s.csv", PQgetvalue(t, i, 0));
 		hopen(&h, dir, name.p);
-		r = PQexec(c, sql.p);
-		if (PQresultStatus(r) != PGRES_COPY_OUT)
-			db_fail(c, r, "export");
-		PQclear(r);
-		while ((n = PQgetCopyData(c, &p, 0)) > 0) {
-			hwrite(&h, p, (size_t)n);
-			PQfreemem(p);
-		}
-		while ((r = PQgetResult(c)) != NULL) {
-			if (PQresultStatus(r) != PGRES_COMMAND_OK)
-				db_fail(c, r, "export");
-			PQclear(r);
-		}
+		db_copy_out(c, sql.p, hsink, &h);
 		hclose(&h, &man, name.p);
 		free(cols);
 		free(tid);
@@ -251,10 +245,8 @@ static void
 copy_file(PGconn *c, const char *dir, const char *table)
 {
 	struct buf p = { 0 }, sql = { 0 };
-	char blk[65536], *cols, *tid;
-	PGresult *r;
+	char *cols, *tid;
 	FILE *f;
-	size_t n;
 
 	buf_addf(&p, "%s/%s.csv", dir, table);
 	if ((f = fopen(p.p, "rb")) == NULL)
@@ -263,21 +255,8 @@ copy_file(PGconn *c, const char *dir, const char *table)
 	tid = db_ident(c, table);
 	buf_addf(&sql, "COPY cesutg.%s (%s) FROM STDIN WITH (FORMAT csv, "
 	    "HEADER)", tid, cols);
-	r = PQexec(c, sql.p);
-	if (PQresultStatus(r) != PGRES_COPY_IN)
-		db_fail(c, r, "import");
-	PQclear(r);
-	while ((n = fread(blk, 1, sizeof blk, f)) > 0)
-		if (PQputCopyData(c, blk, (int)n) != 1)
-			db_fail(c, NULL, "import");
+	db_copy_file(c, sql.p, f, p.p);
 	fclose(f);
-	if (PQputCopyEnd(c, NULL) != 1)
-		db_fail(c, NULL, "import");
-	while ((r = PQgetResult(c)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			die(EX_DATAERR, "%s : %s", p.p, PQresultErrorMessage(r));
-		PQclear(r);
-	}
 	free(cols);
 	free(tid);
 	buf_free(&p);

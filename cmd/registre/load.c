@@ -256,8 +256,7 @@ put(PGconn *c, struct buf *b, int force)
 {
 	if (b->len == 0 || (!force && b->len < 256 * 1024))
 		return;
-	if (PQputCopyData(c, b->p, (int)b->len) != 1)
-		db_fail(c, NULL, "COPY");
+	db_copy_put(c, b->p, b->len);
 	buf_reset(b);
 }
 
@@ -291,7 +290,6 @@ stream(struct load *L)
 	struct buf out = { 0 }, m = { 0 };
 	size_t mark;
 	int i, bad;
-	PGresult *res;
 
 	csvin_open(&in, L->fd, L->source);
 	if (!csvin_next(&in, &r))
@@ -326,47 +324,17 @@ stream(struct load *L)
 	csvin_close(&in);
 	if (PQputCopyEnd(L->c, NULL) != 1)
 		db_fail(L->c, NULL, "COPY");
-	while ((res = PQgetResult(L->c)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			db_fail(L->c, res, "COPY");
-		PQclear(res);
-	}
+	db_copy_done(L->c, "COPY");
 	buf_free(&out);
 	buf_free(&m);
 }
 
 static void
-copy_in(PGconn *c, const char *sql)
-{
-	PGresult *res = PQexec(c, sql);
-
-	if (PQresultStatus(res) != PGRES_COPY_IN)
-		db_fail(c, res, "COPY");
-	PQclear(res);
-}
-
-static void
 copy_rejects(struct load *L)
 {
-	char blk[65536];
-	size_t n;
-	PGresult *res;
-
 	if (fflush(L->rej) != 0 || fseek(L->rej, 0, SEEK_SET) != 0)
 		die(EX_IOERR, "fichier temporaire : %s", strerror(errno));
-	copy_in(L->c, "COPY rej FROM STDIN");
-	while ((n = fread(blk, 1, sizeof blk, L->rej)) > 0)
-		if (PQputCopyData(L->c, blk, (int)n) != 1)
-			db_fail(L->c, NULL, "COPY");
-	if (ferror(L->rej))
-		die(EX_IOERR, "fichier temporaire : %s", strerror(errno));
-	if (PQputCopyEnd(L->c, NULL) != 1)
-		db_fail(L->c, NULL, "COPY");
-	while ((res = PQgetResult(L->c)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			db_fail(L->c, res, "COPY");
-		PQclear(res);
-	}
+	db_copy_file(L->c, "COPY rej FROM STDIN", L->rej, "fichier temporaire");
 }
 
 /* Hashes stdin; a pipe is spooled to an unlinked temporary file first. */
@@ -753,26 +721,9 @@ merge(struct load *L, const char *ing, int allnew)
 }
 
 static void
-copy_out(PGconn *c, const char *sql, struct out *o)
+to_out(void *arg, const char *p, size_t n)
 {
-	PGresult *r = PQexec(c, sql);
-	char *p;
-	int n;
-
-	if (PQresultStatus(r) != PGRES_COPY_OUT)
-		db_fail(c, r, "COPY");
-	PQclear(r);
-	while ((n = PQgetCopyData(c, &p, 0)) > 0) {
-		out_write(o, p, (size_t)n);
-		PQfreemem(p);
-	}
-	if (n == -2)
-		db_fail(c, NULL, "COPY");
-	while ((r = PQgetResult(c)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			db_fail(c, r, "COPY");
-		PQclear(r);
-	}
+	out_write(arg, p, n);
 }
 
 static void
@@ -797,7 +748,7 @@ report(struct load *L, struct afile *a)
 	keyconcat(&b, k, "r");
 	buf_adds(&b, ", NULL, r.motif FROM rej r) x ORDER BY ligne NULLS "
 	    "LAST, cle) TO STDOUT WITH (FORMAT csv, HEADER)");
-	copy_out(L->c, b.p, &a->o);
+	db_copy_out(L->c, b.p, to_out, &a->o);
 	buf_free(&b);
 }
 
@@ -884,7 +835,7 @@ cmd_load(int argc, char **argv)
 	db_exec(L.c, lock);
 	already(&L);
 	create_temp(&L);
-	copy_in(L.c, "COPY stg FROM STDIN");
+	db_copy_in(L.c, "COPY stg FROM STDIN");
 	stream(&L);
 	copy_rejects(&L);
 	analyze(&L);

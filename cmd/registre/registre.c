@@ -151,6 +151,74 @@ db_query(PGconn *c, const char *sql, int nparams, const char *const *params)
 	return r;
 }
 
+/* Runs COPY ... TO STDOUT, handing each block of data to sink. */
+void
+db_copy_out(PGconn *c, const char *sql,
+    void (*sink)(void *, const char *, size_t), void *arg)
+{
+	PGresult *r = PQexec(c, sql);
+	char *p;
+	int n;
+
+	if (PQresultStatus(r) != PGRES_COPY_OUT)
+		db_fail(c, r, "COPY");
+	PQclear(r);
+	while ((n = PQgetCopyData(c, &p, 0)) > 0) {
+		sink(arg, p, (size_t)n);
+		PQfreemem(p);
+	}
+	if (n == -2)
+		db_fail(c, NULL, "COPY");
+	db_copy_done(c, "COPY");
+}
+
+void
+db_copy_in(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		db_fail(c, r, "COPY");
+	PQclear(r);
+}
+
+void
+db_copy_put(PGconn *c, const char *p, size_t n)
+{
+	if (n > 0 && PQputCopyData(c, p, (int)n) != 1)
+		db_fail(c, NULL, "COPY");
+}
+
+/* Ends a COPY; the first failure is reported with what. */
+void
+db_copy_done(PGconn *c, const char *what)
+{
+	PGresult *r;
+
+	while ((r = PQgetResult(c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			db_fail(c, r, what);
+		PQclear(r);
+	}
+}
+
+/* Streams a file into COPY ... FROM STDIN. */
+void
+db_copy_file(PGconn *c, const char *sql, FILE *f, const char *what)
+{
+	char blk[65536];
+	size_t n;
+
+	db_copy_in(c, sql);
+	while ((n = fread(blk, 1, sizeof blk, f)) > 0)
+		db_copy_put(c, blk, n);
+	if (ferror(f))
+		die(EX_IOERR, "%s : lecture impossible", what);
+	if (PQputCopyEnd(c, NULL) != 1)
+		db_fail(c, NULL, "COPY");
+	db_copy_done(c, what);
+}
+
 char *
 db_ident(PGconn *c, const char *s)
 {

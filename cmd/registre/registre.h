@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Who a command connects as when the embedded cluster is used. */
 enum db_who {
@@ -21,6 +22,12 @@ PGresult *db_query(PGconn *c, const char *sql, int nparams,
 _Noreturn void db_fail(PGconn *c, PGresult *r, const char *what);
 void	 db_finish(PGconn *c);
 char	*db_ident(PGconn *c, const char *s);
+void	 db_copy_out(PGconn *c, const char *sql,
+	    void (*sink)(void *, const char *, size_t), void *arg);
+void	 db_copy_in(PGconn *c, const char *sql);
+void	 db_copy_put(PGconn *c, const char *p, size_t n);
+void	 db_copy_done(PGconn *c, const char *what);
+void	 db_copy_file(PGconn *c, const char *sql, FILE *f, const char *what);
 
 /* Migrations shipped in the binary. */
 int	 mig_count(void);
