@@ -47,6 +47,7 @@ cmd_param(int argc, char **argv)
 	PGresult *r;
 	const char *p[2];
 	const char *st;
+	int n;
 
 	if (argc == 2 && strcmp(argv[1], "list") == 0) {
 		c = db_connect(DB_ADMIN, 1);
@@ -60,11 +61,13 @@ cmd_param(int argc, char **argv)
 		p[0] = argv[2];
 		r = db_query(c, "SELECT valeur FROM cesutg.param WHERE nom = $1",
 		    1, p);
-		if (PQntuples(r) == 0)
+		n = PQntuples(r);
+		if (n > 0)
+			printf("%s\n", PQgetvalue(r, 0, 0));
+		PQclear(r);
+		if (n == 0)
 			die(EX_DATAERR, "paramètre inconnu « %s » (voir "
 			    "« registre param list »)", argv[2]);
-		printf("%s\n", PQgetvalue(r, 0, 0));
-		PQclear(r);
 	} else if (argc == 4 && strcmp(argv[1], "set") == 0) {
 		c = db_connect(DB_ADMIN, 1);
 		p[0] = argv[2];
@@ -74,16 +77,17 @@ cmd_param(int argc, char **argv)
 		    "nom = $1 RETURNING motif", 2, NULL, p, NULL, NULL, 0);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-			if (st != NULL && strcmp(st, "23514") == 0)
-				die(EX_DATAERR, "valeur refusée pour %s : « %s »"
-				    " (voir « registre param list »)", argv[2],
-				    argv[3]);
-			db_fail(c, r, "param set");
+			if (st == NULL || strcmp(st, "23514") != 0)
+				db_fail(c, r, "param set");
+			PQclear(r);
+			die(EX_DATAERR, "valeur refusée pour %s : « %s » (voir "
+			    "« registre param list »)", argv[2], argv[3]);
 		}
-		if (PQntuples(r) == 0)
+		n = PQntuples(r);
+		PQclear(r);
+		if (n == 0)
 			die(EX_DATAERR, "paramètre inconnu « %s » (voir "
 			    "« registre param list »)", argv[2]);
-		PQclear(r);
 	} else
 		die(EX_USAGE, "usage : registre param list | get NOM | "
 		    "set NOM VALEUR");

@@ -290,10 +290,11 @@ cmd_import(int argc, char **argv)
 	r = db_query(c, "SELECT (SELECT count(*) FROM cesutg.ingestion) + "
 	    "(SELECT count(*) FROM cesutg.acces_sad) + (SELECT count(*) FROM "
 	    "cesutg.acces_agent)", 0, NULL);
-	if (strcmp(PQgetvalue(r, 0, 0), "0") != 0)
+	i = strcmp(PQgetvalue(r, 0, 0), "0");
+	PQclear(r);
+	if (i != 0)
 		die(EX_DATAERR, "la base n'est pas vide : import refusé (créez "
 		    "une base neuve, par exemple avec « registre db init »)");
-	PQclear(r);
 	/* Triggers off: rows come back as they were, audit chain included. */
 	db_exec(c, "SET LOCAL session_replication_role = replica");
 	t = tables(c);

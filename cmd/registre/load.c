@@ -618,17 +618,21 @@ count(struct load *L, struct counts *n)
 static void
 already(struct load *L)
 {
+	static struct buf m;
 	const char *p[2] = { L->k->name, L->sha };
 	PGresult *r;
 
 	r = db_query(L->c, "SELECT id, source, to_char(quand, "
 	    "'YYYY-MM-DD HH24:MI:SS') FROM ingestion WHERE kind = $1 AND "
 	    "sha256 = $2", 2, p);
-	if (PQntuples(r) > 0)
-		die(EX_DATAERR, "%s : contenu déjà chargé (ingestion %s, « %s », "
+	if (PQntuples(r) > 0) {
+		buf_addf(&m, "%s : contenu déjà chargé (ingestion %s, « %s », "
 		    "le %s, SHA-256 %s) : rien n'est modifié", L->source,
 		    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
 		    PQgetvalue(r, 0, 2), L->sha);
+		PQclear(r);
+		die(EX_DATAERR, "%s", m.p);
+	}
 	PQclear(r);
 }
 
@@ -661,10 +665,12 @@ record(struct load *L, const struct counts *n)
 	    "$10, $11) RETURNING id", 11, NULL, p, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		if (st != NULL && strcmp(st, "23505") == 0)
+		if (st != NULL && strcmp(st, "23505") == 0) {
+			PQclear(r);
 			die(EX_DATAERR, "%s : contenu déjà chargé par un "
 			    "chargement concurrent : rien n'est modifié",
 			    L->source);
+		}
 		db_fail(L->c, r, "enregistrement de l'ingestion");
 	}
 	id = xstrdup(PQgetvalue(r, 0, 0));

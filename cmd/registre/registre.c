@@ -12,6 +12,7 @@
 #include "registre.h"
 
 const char *opt_db;
+PGconn *db_cur;	/* reachable at exit, when die() leaves it open */
 
 static const char usage_text[] =
     "usage : registre [--db CONNINFO] db init|start|stop|status\n"
@@ -77,7 +78,7 @@ db_connect(enum db_who who, int check_version)
 {
 	const char *keys[8], *vals[8];
 	PGconn *c;
-	char *msg, *nl;
+	char *nl;
 	int n = 0;
 
 	if (libpq_configured()) {
@@ -95,11 +96,15 @@ db_connect(enum db_who who, int check_version)
 	vals[n++] = "registre";
 	keys[n] = NULL;
 	vals[n] = NULL;
-	c = PQconnectdbParams(keys, vals, 1);
+	c = db_cur = PQconnectdbParams(keys, vals, 1);
 	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+		static char *msg;
+
 		msg = xstrdup(c ? PQerrorMessage(c) : "mémoire épuisée");
 		if ((nl = strchr(msg, '\n')) != NULL)
 			*nl = '\0';
+		PQfinish(c);
+		db_cur = NULL;
 		die(EX_TEMPFAIL, "base de données injoignable (%s) : %s ; "
 		    "rien n'a été fait, réessayez plus tard",
 		    libpq_configured() ? "paramètres libpq" : reg_home(), msg);
@@ -118,9 +123,11 @@ db_connect(enum db_who who, int check_version)
 _Noreturn void
 db_fail(PGconn *c, PGresult *r, const char *what)
 {
-	const char *m = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
-	char *s = xstrdup(m), *nl;
+	static char *s;
+	char *nl;
 
+	s = xstrdup(r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+	PQclear(r);
 	if ((nl = strchr(s, '\n')) != NULL)
 		*nl = '\0';
 	if (PQstatus(c) != CONNECTION_OK)
@@ -234,6 +241,8 @@ db_ident(PGconn *c, const char *s)
 void
 db_finish(PGconn *c)
 {
+	if (c == db_cur)
+		db_cur = NULL;
 	PQfinish(c);
 }
 

@@ -13,6 +13,7 @@ enum db_who {
 };
 
 extern const char *opt_db;
+extern PGconn *db_cur;
 
 const char *reg_home(void);
 PGconn	*db_connect(enum db_who who, int check_version);
