@@ -186,6 +186,8 @@ file_sha(const char *path, char hex[65])
 	return 0;
 }
 
+static struct buf listed;	/* "\nNAME\n" for each file of the manifest */
+
 /* Every file listed must match; schema.sql must be this binary's schema. */
 static void
 verify(const char *dir)
@@ -205,6 +207,7 @@ verify(const char *dir)
 			die(EX_DATAERR, "%s : ligne illisible « %s »", MANIFEST,
 			    line);
 		name = line + 66;
+		buf_addf(&listed, "\n%s\n", name);
 		buf_reset(&p);
 		buf_addf(&p, "%s/%s", dir, name);
 		if (file_sha(p.p, hex) != 0)
@@ -237,6 +240,8 @@ verify(const char *dir)
 	}
 	if (nfiles == 0)
 		die(EX_DATAERR, "%s : manifeste vide", MANIFEST);
+	if (strstr(listed.p, "\nschema.sql\n") == NULL)
+		die(EX_DATAERR, "schema.sql absent du manifeste");
 	buf_free(&p);
 	buf_free(&want);
 }
@@ -248,6 +253,11 @@ copy_file(PGconn *c, const char *dir, const char *table)
 	char *cols, *tid;
 	FILE *f;
 
+	buf_addf(&p, "\n%s.csv\n", table);
+	if (strstr(listed.p, p.p) == NULL)
+		die(EX_DATAERR, "%s.csv absent du manifeste : import refusé",
+		    table);
+	buf_reset(&p);
 	buf_addf(&p, "%s/%s.csv", dir, table);
 	if ((f = fopen(p.p, "rb")) == NULL)
 		die(EX_NOINPUT, "%s : %s", p.p, strerror(errno));

@@ -306,6 +306,10 @@ sql postgres -c "CREATE DATABASE copie2"
 registre --db "host=$CESUTG_HOME dbname=copie2 user=postgres" import "$W/ex3" 2>"$W/err"
 expect_rc 65 $? "import d'un fichier altéré"
 grep -q "param.csv : empreinte SHA-256 différente" "$W/err" && ok || ko "message fichier altéré"
+cp -r "$W/ex1" "$W/ex4" && sed -i '/  param.csv$/d' "$W/ex4/MANIFEST.sha256"
+registre --db "host=$CESUTG_HOME dbname=copie2 user=postgres" import "$W/ex4" 2>"$W/err"
+expect_rc 65 $? "import d'un fichier hors manifeste"
+grep -q "param.csv absent du manifeste" "$W/err" && ok || ko "message fichier hors manifeste"
 
 # --- audit chain ---
 step "audit chain"
