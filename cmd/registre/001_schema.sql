@@ -248,13 +248,19 @@ LANGUAGE sql IMMUTABLE AS $f$
 	    'UTF8')), 'hex')
 $f$;
 
+-- Writers are serialised by a transaction lock; each row links to the last
+-- one. audit_tete, the anchor that reveals deleted trailing rows, is set
+-- once per statement of an audited table (audit_tete_maj), not per row.
 CREATE FUNCTION audit_ecrire(t text, op text, o jsonb, n jsonb) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
 DECLARE
 	a audit;
+	d audit;
 BEGIN
-	UPDATE audit_tete SET n = audit_tete.n + 1 RETURNING audit_tete.n,
-	    audit_tete.empreinte INTO a.id, a.precedent;
+	PERFORM pg_advisory_xact_lock(7464, 2);
+	SELECT * INTO d FROM audit ORDER BY id DESC LIMIT 1;
+	a.id := coalesce(d.id, 0) + 1;
+	a.precedent := coalesce(d.empreinte, repeat('0', 64));
 	a.quand := now();
 	a.qui := session_user;
 	a.role := current_user;
@@ -264,7 +270,20 @@ BEGIN
 	a.nouveau := n;
 	a.empreinte := audit_empreinte(a);
 	INSERT INTO audit VALUES (a.*);
-	UPDATE audit_tete SET empreinte = a.empreinte;
+END
+$f$;
+
+CREATE FUNCTION audit_tete_maj() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+DECLARE
+	d audit;
+BEGIN
+	SELECT * INTO d FROM audit ORDER BY id DESC LIMIT 1;
+	IF d.id IS NOT NULL THEN
+		UPDATE audit_tete SET n = d.id, empreinte = d.empreinte
+		    WHERE audit_tete.n <> d.id;
+	END IF;
+	RETURN NULL;
 END
 $f$;
 
@@ -286,8 +305,14 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
 DECLARE
 	o jsonb;
 BEGIN
-	EXECUTE 'SELECT jsonb_build_object(''lignes'', count(*), ''premier_id'', '
-	    'min(id), ''dernier_id'', max(id)) FROM nouvelles' INTO o;
+	IF TG_ARGV[0] = 'id' THEN
+		EXECUTE 'SELECT jsonb_build_object(''lignes'', count(*), '
+		    '''premier_id'', min(id), ''dernier_id'', max(id)) '
+		    'FROM nouvelles' INTO o;
+	ELSE
+		EXECUTE 'SELECT jsonb_build_object(''lignes'', count(*)) '
+		    'FROM nouvelles' INTO o;
+	END IF;
 	IF (o->>'lignes')::bigint > 0 THEN
 		PERFORM audit_ecrire(TG_TABLE_NAME, 'INSERT', NULL, o);
 	END IF;
@@ -358,23 +383,31 @@ CREATE TRIGGER acces_sad_audit AFTER INSERT OR UPDATE OR DELETE ON acces_sad
     FOR EACH ROW EXECUTE FUNCTION audit_ligne();
 CREATE TRIGGER acces_agent_audit AFTER INSERT OR UPDATE OR DELETE ON acces_agent
     FOR EACH ROW EXECUTE FUNCTION audit_ligne();
+CREATE TRIGGER param_tete AFTER INSERT OR UPDATE OR DELETE ON param
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_tete_maj();
+CREATE TRIGGER ingestion_tete AFTER INSERT OR UPDATE OR DELETE ON ingestion
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_tete_maj();
+CREATE TRIGGER acces_sad_tete AFTER INSERT OR UPDATE OR DELETE ON acces_sad
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_tete_maj();
+CREATE TRIGGER acces_agent_tete AFTER INSERT OR UPDATE OR DELETE ON acces_agent
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_tete_maj();
 
--- Wires a table: audit ('ligne': one audit row per changed row; 'masse':
--- the same for updates and deletes, one per insert statement), row-level
+-- Wires a table: audit (one audit row per updated or deleted row, one per
+-- insert statement, with the range of ids when audit is 'id'), row-level
 -- security forced on the owner too, the owner's and the loader's policies.
 CREATE FUNCTION brancher(t text, audit text) RETURNS void
 LANGUAGE plpgsql AS $f$
 BEGIN
-	IF audit = 'ligne' THEN
-		EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE '
-		    'ON %I FOR EACH ROW EXECUTE FUNCTION audit_ligne()',
-		    t || '_audit', t);
-	ELSIF audit = 'masse' THEN
+	IF audit <> 'aucun' THEN
 		EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OR DELETE ON %I '
 		    'FOR EACH ROW EXECUTE FUNCTION audit_ligne()', t || '_audit', t);
 		EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I '
 		    'REFERENCING NEW TABLE AS nouvelles FOR EACH STATEMENT '
-		    'EXECUTE FUNCTION audit_insertion()', t || '_audit_ins', t);
+		    'EXECUTE FUNCTION audit_insertion(%L)', t || '_audit_ins', t,
+		    audit);
+		EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE '
+		    'ON %I FOR EACH STATEMENT EXECUTE FUNCTION audit_tete_maj()',
+		    t || '_tete', t);
 	END IF;
 	EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
 	EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
@@ -385,8 +418,8 @@ BEGIN
 END
 $f$;
 
-SELECT brancher(t, CASE WHEN t = 'plan' THEN 'masse' WHEN t IN ('sad',
-    'beneficiaire', 'tuteur', 'evenement') THEN 'ligne' ELSE 'aucun' END)
+SELECT brancher(t, CASE WHEN t = 'plan' THEN 'id' WHEN t IN ('sad',
+    'beneficiaire', 'tuteur', 'evenement') THEN 'cle' ELSE 'aucun' END)
 FROM unnest(ARRAY['ingestion', 'param', 'sad', 'beneficiaire', 'tuteur',
     'evenement', 'plan', 'acces_sad', 'acces_agent', 'version_schema',
     'audit', 'audit_tete', 'pseudo_sel']) t;

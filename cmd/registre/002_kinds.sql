@@ -254,7 +254,7 @@ CREATE TABLE titre (
 	date_validite date
 );
 
-SELECT brancher(t, CASE WHEN t = 'titre' THEN 'ligne' ELSE 'masse' END)
+SELECT brancher(t, CASE WHEN t = 'titre' THEN 'cle' ELSE 'id' END)
 FROM unnest(ARRAY['horodatage', 'client', 'intervenant', 'evenement_sad',
     'remboursement', 'commande', 'charge', 'log_facture', 'titre']) t;
 

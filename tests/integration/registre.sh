@@ -333,7 +333,7 @@ expect_rc 65 $? "audit verify, ligne supprimée"
 step "kill -9 at 20 random points of a large load"
 # Two snapshots of the same size: the first, loaded whole, gives the time;
 # the second is killed at random points within that time.
-N=${REGISTRE_BIG:-10000}
+N=${REGISTRE_BIG:-30000}
 "$TOOLS/gen-flux1" "$N" | flux1 parse >"$W/big1.csv"
 sed 's/,APA,/,PCHA,/' "$W/big1.csv" >"$W/big2.csv"
 sed 's/,APA,/,ASL,/' "$W/big1.csv" >"$W/big3.csv"
