@@ -161,7 +161,11 @@ static const char *const plan_after[] = {
 	NULL
 };
 
-/* Each rule: an SQL condition on staging row s that rejects it, and why. */
+/*
+ * Each rule: an SQL condition on staging row s that rejects it, and why.
+ * Lookups are written NOT IN over NOT NULL columns so that PostgreSQL hashes
+ * the known set once instead of probing it for every row.
+ */
 static const char *const plan_rules[] = {
 	"s.date_fin_droit < s.date_debut_droit",
 	"date de fin de droit antérieure à la date de début de droit",
@@ -365,21 +369,19 @@ static const struct kcol log_facture_cols[] = {
 static const char *const log_facture_key[] = { "numero_facture", "type_enregistrement", "identifiant_beneficiaire_salsa", NULL };
 
 #define SAD_CONNU \
-	"NOT EXISTS (SELECT 1 FROM sad WHERE sad.code = s.code_sad)", \
+	"s.code_sad NOT IN (SELECT code FROM sad)", \
 	"SAD inconnu : code_sad absent des plans d'aide et des SAD déclarés " \
 	"(registre role add-sad)"
 #define CLIENT_CONNU \
-	"NOT EXISTS (SELECT 1 FROM client c WHERE c.valide_au IS NULL AND " \
-	"c.code_sad = s.code_sad AND c.identifiant_client = " \
-	"s.identifiant_client)", \
+	"(s.code_sad, s.identifiant_client) NOT IN (SELECT code_sad, " \
+	"identifiant_client FROM client WHERE valide_au IS NULL)", \
 	"client inconnu de ce SAD : chargez d'abord son fichier clients"
 
 static const char *const horodatage_rules[] = {
 	SAD_CONNU,
 	CLIENT_CONNU,
-	"NOT EXISTS (SELECT 1 FROM intervenant i WHERE i.valide_au IS NULL AND "
-	"i.code_sad = s.code_sad AND i.identifiant_intervenant = "
-	"s.identifiant_intervenant)",
+	"(s.code_sad, s.identifiant_intervenant) NOT IN (SELECT code_sad, "
+	"identifiant_intervenant FROM intervenant WHERE valide_au IS NULL)",
 	"intervenant inconnu de ce SAD : chargez d'abord son fichier intervenants",
 	"s.depart_retenu < s.arrivee_retenue",
 	"départ retenu antérieur à l'arrivée retenue",
@@ -390,9 +392,9 @@ static const char *const horodatage_rules[] = {
 
 static const char *const client_rules[] = {
 	SAD_CONNU,
-	"s.identifiant_beneficiaire_salsa IS NOT NULL AND NOT EXISTS (SELECT 1 "
-	"FROM beneficiaire b WHERE b.identifiant_salsa = "
-	"s.identifiant_beneficiaire_salsa)",
+	"s.identifiant_beneficiaire_salsa IS NOT NULL AND "
+	"s.identifiant_beneficiaire_salsa NOT IN (SELECT identifiant_salsa "
+	"FROM beneficiaire)",
 	"identifiant bénéficiaire Salsa inconnu des plans d'aide",
 	NULL
 };
@@ -413,8 +415,7 @@ static const char *const evenement_sad_rules[] = {
 };
 
 static const char *const remboursement_rules[] = {
-	"NOT EXISTS (SELECT 1 FROM titre t WHERE t.numero_titre = "
-	"s.numero_titre)",
+	"s.numero_titre NOT IN (SELECT numero_titre FROM titre)",
 	"titre jamais émis : numéro de titre inconnu du registre des titres",
 	NULL
 };
@@ -426,8 +427,8 @@ static const char *const commande_rules[] = {
 };
 
 static const char *const charge_rules[] = {
-	"NOT EXISTS (SELECT 1 FROM beneficiaire b WHERE b.identifiant_salsa = "
-	"s.identifiant_beneficiaire)",
+	"s.identifiant_beneficiaire NOT IN (SELECT identifiant_salsa FROM "
+	"beneficiaire)",
 	"bénéficiaire inconnu des plans d'aide",
 	NULL
 };

@@ -28,6 +28,7 @@
 #include "registre.h"
 
 #define MOTIF_VALEUR_MAX 60	/* characters of a value quoted in a reason */
+#define REJETS_MAX	"100"	/* rejected lines told on stderr */
 
 struct load {
 	const struct kind *k;
@@ -598,16 +599,17 @@ count(struct load *L, struct counts *n)
 	PGresult *r;
 	int i;
 
-	buf_addf(&b, "SELECT (SELECT count(*) FROM cls WHERE ancien IS NULL), "
-	    "(SELECT count(*) FROM cls WHERE champs <> ''), "
-	    "(SELECT count(*) FROM cls WHERE champs = ''), ");
+	buf_addf(&b, "SELECT c.nouvelles, c.modifiees, c.inchangees, ");
 	if (L->k->snapshot) {
 		buf_addf(&b, "(SELECT count(*) FROM %s t WHERE ", L->k->table);
 		absent(&b, L->k);
 		buf_adds(&b, "), ");
 	} else
 		buf_adds(&b, "0, ");
-	buf_adds(&b, "(SELECT count(*) FROM rej)");
+	buf_adds(&b, "(SELECT count(*) FROM rej) FROM (SELECT count(*) FILTER "
+	    "(WHERE ancien IS NULL) AS nouvelles, count(*) FILTER (WHERE "
+	    "champs <> '') AS modifiees, count(*) FILTER (WHERE champs = '') "
+	    "AS inchangees FROM cls) c");
 	r = db_query(L->c, b.p, 0, NULL);
 	for (i = 0; i < 5; i++)
 		snprintf(n->v[i], sizeof n->v[i], "%s", PQgetvalue(r, 0, i));
@@ -764,11 +766,15 @@ tell_rejects(struct load *L)
 	PGresult *r;
 	int i;
 
-	r = db_query(L->c, "SELECT ligne, motif FROM rej ORDER BY ligne", 0,
-	    NULL);
+	r = db_query(L->c, "SELECT ligne, motif, count(*) OVER () FROM rej "
+	    "ORDER BY ligne LIMIT " REJETS_MAX, 0, NULL);
 	for (i = 0; i < PQntuples(r); i++)
 		fprintf(stderr, "registre: %s:%s: %s\n", L->source,
 		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	if (PQntuples(r) > 0 && atol(PQgetvalue(r, 0, 2)) > PQntuples(r))
+		fprintf(stderr, "registre: %s : %ld autres lignes rejetées, "
+		    "voir le bilan (--report)\n", L->source,
+		    atol(PQgetvalue(r, 0, 2)) - PQntuples(r));
 	PQclear(r);
 }
 
