@@ -840,6 +840,8 @@ cmd_load(int argc, char **argv)
 	if ((L.rej = tmpfile()) == NULL)
 		die(EX_CANTCREAT, "fichier temporaire : %s", strerror(errno));
 	L.c = db_connect(DB_LOADER, 1);
+	/* The staging table stays in memory: a month of visits is ~100 MB. */
+	db_exec(L.c, "SET temp_buffers = '256MB'");
 	db_exec(L.c, "BEGIN");
 	db_exec(L.c, "SET LOCAL search_path = cesutg, pg_temp");
 	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(7464, "
