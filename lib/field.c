@@ -499,6 +499,149 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 	return 0;
 }
 
+/*
+ * Where the year, month and day digits sit in a date pattern, for
+ * field_decode_fast(). Patterns are string constants of the field tables,
+ * so a few entries keyed by address are enough.
+ */
+struct datepos {
+	const char	*pat;
+	int		 ok;	/* one AAAA, one MM, at most one JJ */
+	int		 n;	/* pattern length */
+	int		 y, m, d;	/* offsets; d < 0 without a day */
+};
+
+static const struct datepos *
+datepos(const char *pat)
+{
+	static struct datepos cache[4];
+	static unsigned next;
+	struct datepos *p;
+	int i, k, ny = 0, nm = 0, nd = 0;
+
+	for (k = 0; k < 4; k++)
+		if (cache[k].pat == pat)
+			return &cache[k];
+	p = &cache[next++ % 4];
+	p->pat = pat;
+	p->y = p->m = p->d = -1;
+	for (i = 0; pat[i]; i += k) {
+		for (k = 1; pat[i + k] == pat[i] && strchr("AMJ", pat[i]); k++)
+			;
+		if (pat[i] == 'A') {
+			ny++;
+			p->y = k == 4 ? i : -1;
+		} else if (pat[i] == 'M') {
+			nm++;
+			p->m = k == 2 ? i : -1;
+		} else if (pat[i] == 'J') {
+			nd++;
+			p->d = k == 2 ? i : -1;
+		}
+	}
+	p->n = i;
+	p->ok = ny == 1 && nm == 1 && nd <= 1 && p->y >= 0 && p->m >= 0 &&
+	    (nd == 0 || p->d >= 0);
+	return p;
+}
+
+static int
+dig2(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/*
+ * The common case of field_decode_q() for a delimited, non-empty value,
+ * taken inline by rec_decode(): plain ASCII text within its length, codes,
+ * digits, canonical decimals, dates of a simple pattern, booleans and
+ * constants. Writes the canonical value at o (room for n + 2 bytes), sets
+ * *quote for text, and returns its length; returns -1 when the value needs
+ * field_decode_q() (anything else, including every error, so that
+ * messages come from one place). Nothing is reported here.
+ */
+int
+field_decode_fast(const struct field *f, const char *s, size_t n, char *o,
+    unsigned char *quote)
+{
+	const struct datepos *dp;
+	unsigned hi;
+	size_t i;
+	int y, m, d;
+
+	switch (f->type) {
+	case FT_TEXT:
+	case FT_CODE:
+		if (f->len > 0 && n > (size_t)f->len)
+			return -1;
+		if (textclass[','] == 0)
+			textclass_init();
+		hi = 0;
+		for (i = 0; i < n; i++)
+			hi |= textclass[(unsigned char)s[i]];
+		if (hi & (TC_CTRL | TC_HIGH) || (f->type == FT_CODE &&
+		    !codelisted(f->arg, s, n)))
+			return -1;
+		*quote = (hi & TC_QUOTE) != 0;
+		break;
+	case FT_DIGITS:
+		if (!alldigits(s, n) || (f->len > 0 &&
+		    ((f->flags & FF_PADDED) ? n != (size_t)f->len :
+		    n > (size_t)f->len)))
+			return -1;
+		break;
+	case FT_INT:
+		/* Without sign nor leading zero, the wire form is canonical. */
+		if ((f->flags & FF_PADDED) || !alldigits(s, n) ||
+		    (s[0] == '0' && n > 1) || (f->len > 0 && n > (size_t)f->len))
+			return -1;
+		break;
+	case FT_DEC:
+	case FT_MONEY:
+	case FT_HOURS:
+		if ((f->flags & FF_PADDED) ||
+		    !dec_canonical(s, n, field_scale(f), f->len))
+			return -1;
+		break;
+	case FT_DATE:
+	case FT_MONTH:
+		dp = datepos(datefmt(f));
+		if (!dp->ok || n != (size_t)dp->n ||
+		    (f->type == FT_DATE) != (dp->d >= 0))
+			return -1;
+		for (i = 0; i < n; i++)
+			if (dp->pat[i] == 'A' || dp->pat[i] == 'M' ||
+			    dp->pat[i] == 'J' ? !isdig(s[i]) : s[i] != dp->pat[i])
+				return -1;
+		y = dig2(s + dp->y) * 100 + dig2(s + dp->y + 2);
+		m = dig2(s + dp->m);
+		d = dp->d >= 0 ? dig2(s + dp->d) : 1;
+		if (!date_valid(y, m, d))
+			return -1;
+		/* The canonical digits are the wire digits, reordered. */
+		memcpy(o, s + dp->y, 4);
+		o[4] = '-';
+		memcpy(o + 5, s + dp->m, 2);
+		if (dp->d < 0)
+			return 7;
+		o[7] = '-';
+		memcpy(o + 8, s + dp->d, 2);
+		return 10;
+	case FT_BOOL:
+		if (n != 1 || (s[0] != '0' && s[0] != '1'))
+			return -1;
+		break;
+	case FT_CONST:
+		if (strlen(f->arg) != n || memcmp(s, f->arg, n) != 0)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	memcpy(o, s, n);
+	return (int)n;
+}
+
 static void
 pad(struct buf *out, char ch, int k)
 {

@@ -50,7 +50,10 @@ int
 rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
     size_t len, struct row *out)
 {
-	size_t i, nsep = 0, cuts[256];
+	size_t i, nsep = 0, cuts[256], at, *off, *vlen;
+	unsigned char *q;
+	struct buf *a;
+	char *p;
 	int errs = 0;
 
 	row_reset(out);
@@ -85,20 +88,47 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 		return 1;
 	}
 	cuts[r->nf] = len + 1;
-	buf_grow(&out->arena, len + r->nf + 64);
 	while (out->cap < r->nf)
 		row_grow(out);
+	off = out->off;
+	vlen = out->len;
+	q = out->q;
+	/*
+	 * The arena is written through locals: stores of bytes may alias the
+	 * row's members, which the compiler would otherwise reload per byte.
+	 */
+	a = &out->arena;
+	buf_grow(a, len + 3 * r->nf + 64);
+	p = a->p;
+	at = a->len;
 	for (i = 0; i < r->nf; i++) {
-		size_t n = cuts[i + 1] - 1 - cuts[i], start = out->arena.len;
+		const struct field *f = &r->f[i];
+		size_t n = cuts[i + 1] - 1 - cuts[i];
+		int k;
 
-		out->off[i] = start;
-		out->q[i] = 0;
-		if (n > 0 || r->f[i].req || r->f[i].type == FT_CONST)
-			errs += field_decode_q(c, &r->f[i], line + cuts[i], n,
-			    &out->arena, cuts[i] + 1, &out->q[i]) != 0;
-		out->len[i] = out->arena.len - start;
-		buf_addc(&out->arena, '\0');
+		/* Room for the fast path's value (n + 2) and the NUL. */
+		if (at + n + 3 >= a->cap) {
+			a->len = at;
+			buf_grow(a, n + 3);
+			p = a->p;
+		}
+		off[i] = at;
+		q[i] = 0;
+		if (n > 0 && (k = field_decode_fast(f, line + cuts[i], n,
+		    p + at, &q[i])) >= 0)
+			at += (size_t)k;
+		else if (n > 0 || f->req || f->type == FT_CONST) {
+			a->len = at;
+			errs += field_decode_q(c, f, line + cuts[i], n, a,
+			    cuts[i] + 1, &q[i]) != 0;
+			at = a->len;
+			p = a->p;
+		}
+		vlen[i] = at - off[i];
+		p[at++] = '\0';
 	}
+	p[at] = '\0';
+	a->len = at;
 	out->n = r->nf;
 	row_seal(out);
 	return errs;
