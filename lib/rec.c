@@ -197,15 +197,26 @@ rec_csv_header(struct out *o, const struct recfmt *r, int *first)
 		}
 }
 
+/*
+ * Asked once per row: the answer for the last field table asked is kept
+ * (field tables are constant data: every flux declares its own static).
+ */
 static int
 allcolumns(const struct recfmt *r)
 {
+	static const struct field *last;
+	static size_t lastn;
+	static int all;
 	size_t i;
 
-	for (i = 0; i < r->nf; i++)
-		if (!field_is_column(&r->f[i]))
-			return 0;
-	return 1;
+	if (r->f == last && r->nf == lastn)
+		return all;
+	for (i = 0; i < r->nf && field_is_column(&r->f[i]); i++)
+		;
+	last = r->f;
+	lastn = r->nf;
+	all = i == r->nf;
+	return all;
 }
 
 /*
@@ -221,8 +232,9 @@ csv_spans(struct out *o, const struct recfmt *r, const struct row *vals)
 	char *d;
 
 	for (i = 0; i <= r->nf; i++) {
-		if (i < r->nf && ((r->f[i].type != FT_TEXT &&
-		    r->f[i].type != FT_CODE) || vals->q[i] == 0 ||
+		/* q, set for text only, is tested first: mostly 0. */
+		if (i < r->nf && (vals->q[i] == 0 || (r->f[i].type != FT_TEXT &&
+		    r->f[i].type != FT_CODE) ||
 		    (vals->q[i] == 2 &&
 		    !csv_needs_quotes(vals->v[i], vals->len[i]))))
 			continue;
