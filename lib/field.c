@@ -551,39 +551,100 @@ dig2(const char *s)
 	return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* High bits of the bytes of x that are zero; exact up to the first one. */
+static inline uint64_t
+zerobytes(uint64_t x)
+{
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/*
+ * Text without control characters, copied (eight bytes at a time, the
+ * classes tested on the whole word) or, for bytes above 0x7F of a
+ * single-byte charset, decoded through its table. Returns the length
+ * written at o, or -1 for field_decode_q() to decide and report.
+ */
+static int
+fasttext(const struct codec *c, const char *s, size_t n, char *o,
+    unsigned char *quote)
+{
+	const char *u;
+	char *start = o;
+	uint64_t w, qt = 0, bad = 0;
+	unsigned hi = 0;
+	size_t i = 0;
+
+	if (textclass[','] == 0)
+		textclass_init();
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		bad |= w & HIGHS;
+		bad |= (w - 0x20 * ONES) & ~w & HIGHS;	/* below 0x20 */
+		qt |= zerobytes(w ^ (',' * ONES)) | zerobytes(w ^ ('"' * ONES));
+		memcpy(o + i, &w, 8);
+	}
+	for (; i < n; i++) {
+		hi |= textclass[(unsigned char)s[i]];
+		o[i] = s[i];
+	}
+	o += n;
+	if (bad || (hi & TC_HIGH)) {
+		/* Rare: redone byte by byte through the charset table. */
+		if (c->cs.utf8 || !c->cs.single)
+			return -1;
+		hi = 0;
+		for (o = start, i = 0; i < n; i++) {
+			hi |= textclass[(unsigned char)s[i]];
+			if (!(s[i] & 0x80)) {
+				*o++ = s[i];
+				continue;
+			}
+			u = c->cs.hi[(unsigned char)s[i] - 0x80];
+			if (u[0] == '\0')
+				return -1;
+			*o++ = u[0];
+			if (u[1]) {
+				*o++ = u[1];
+				if (u[2])
+					*o++ = u[2];
+			}
+		}
+	}
+	if (hi & TC_CTRL)
+		return -1;
+	*quote = qt != 0 || (hi & TC_QUOTE);
+	return (int)(o - start);
+}
+
 /*
  * The common case of field_decode_q() for a delimited, non-empty value,
  * taken inline by rec_decode(): plain ASCII text within its length, codes,
  * digits, canonical decimals, dates of a simple pattern, booleans and
- * constants. Writes the canonical value at o (room for n + 2 bytes), sets
+ * constants. Writes the canonical value at o (room for 3n + 2 bytes), sets
  * *quote for text, and returns its length; returns -1 when the value needs
  * field_decode_q() (anything else, including every error, so that
  * messages come from one place). Nothing is reported here.
  */
 int
-field_decode_fast(const struct field *f, const char *s, size_t n, char *o,
-    unsigned char *quote)
+field_decode_fast(const struct codec *c, const struct field *f,
+    const char *s, size_t n, char *o, unsigned char *quote)
 {
 	const struct datepos *dp;
-	unsigned hi;
 	size_t i;
-	int y, m, d;
+	int y, m, d, k;
 
 	switch (f->type) {
 	case FT_TEXT:
 	case FT_CODE:
 		if (f->len > 0 && n > (size_t)f->len)
 			return -1;
-		if (textclass[','] == 0)
-			textclass_init();
-		hi = 0;
-		for (i = 0; i < n; i++)
-			hi |= textclass[(unsigned char)s[i]];
-		if (hi & (TC_CTRL | TC_HIGH) || (f->type == FT_CODE &&
-		    !codelisted(f->arg, s, n)))
+		if ((k = fasttext(c, s, n, o, quote)) < 0 ||
+		    (f->type == FT_CODE && !codelisted(f->arg, o, (size_t)k)))
 			return -1;
-		*quote = (hi & TC_QUOTE) != 0;
-		break;
+		return k;
 	case FT_DIGITS:
 		if (!alldigits(s, n) || (f->len > 0 &&
 		    ((f->flags & FF_PADDED) ? n != (size_t)f->len :

@@ -106,15 +106,15 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 		size_t n = cuts[i + 1] - 1 - cuts[i];
 		int k;
 
-		/* Room for the fast path's value (n + 2) and the NUL. */
-		if (at + n + 3 >= a->cap) {
+		/* Room for the fast path's value (3n + 2) and the NUL. */
+		if (at + 3 * n + 3 >= a->cap) {
 			a->len = at;
-			buf_grow(a, n + 3);
+			buf_grow(a, 3 * n + 3);
 			p = a->p;
 		}
 		off[i] = at;
 		q[i] = 0;
-		if (n > 0 && (k = field_decode_fast(f, line + cuts[i], n,
+		if (n > 0 && (k = field_decode_fast(c, f, line + cuts[i], n,
 		    p + at, &q[i])) >= 0)
 			at += (size_t)k;
 		else if (n > 0 || f->req || f->type == FT_CONST) {
