@@ -561,10 +561,49 @@ zerobytes(uint64_t x)
 	return (x - ONES) & ~x & HIGHS;
 }
 
+/* Control bytes and bytes above 0x7F, and CSV quote characters, of a word. */
+static inline uint64_t
+wordbad(uint64_t w)
+{
+	return (w & HIGHS) | ((w - 0x20 * ONES) & ~w & HIGHS);
+}
+
+static inline uint64_t
+wordquote(uint64_t w)
+{
+	return zerobytes(w ^ (',' * ONES)) | zerobytes(w ^ ('"' * ONES));
+}
+
 /*
- * Text without control characters, copied (eight bytes at a time, the
- * classes tested on the whole word) or, for bytes above 0x7F of a
- * single-byte charset, decoded through its table. Returns the length
+ * Copies s[0..n) to o with fixed-size moves, which the compiler inlines:
+ * most values are short, and a memcpy() call costs more than the copy.
+ * The two moves overlap rather than read past s + n.
+ */
+static inline void
+copyshort(char *o, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		memcpy(o, s, 8);
+		memcpy(o + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(o, s, 4);
+		memcpy(o + n - 4, s + n - 4, 4);
+	} else if (n < 4) {
+		if (n > 0)
+			o[0] = s[0];
+		if (n > 1)
+			o[1] = s[1];
+		if (n > 2)
+			o[2] = s[2];
+	} else
+		memcpy(o, s, n);
+}
+
+/*
+ * Text without control characters, copied eight bytes at a time with the
+ * byte classes tested on whole words (the last word overlapping the one
+ * before rather than reading past the value) or, for bytes above 0x7F of
+ * a single-byte charset, decoded through its table. Returns the length
  * written at o, or -1 for field_decode_q() to decide and report.
  */
 static int
@@ -574,27 +613,44 @@ fasttext(const struct codec *c, const char *s, size_t n, char *o,
 	const char *u;
 	char *start = o;
 	uint64_t w, qt = 0, bad = 0;
+	uint32_t h;
 	unsigned hi = 0;
-	size_t i = 0;
+	size_t i;
 
-	if (textclass[','] == 0)
-		textclass_init();
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		bad |= w & HIGHS;
-		bad |= (w - 0x20 * ONES) & ~w & HIGHS;	/* below 0x20 */
-		qt |= zerobytes(w ^ (',' * ONES)) | zerobytes(w ^ ('"' * ONES));
-		memcpy(o + i, &w, 8);
-	}
-	for (; i < n; i++) {
-		hi |= textclass[(unsigned char)s[i]];
-		o[i] = s[i];
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&w, s + i, 8);
+			bad |= wordbad(w);
+			qt |= wordquote(w);
+			memcpy(o + i, &w, 8);
+		}
+		memcpy(&w, s + n - 8, 8);
+		bad |= wordbad(w);
+		qt |= wordquote(w);
+		memcpy(o + n - 8, &w, 8);
+	} else if (n >= 4) {
+		memcpy(&h, s, 4);
+		w = h;
+		memcpy(&h, s + n - 4, 4);
+		w |= (uint64_t)h << 32;
+		bad = wordbad(w);
+		qt = wordquote(w);
+		copyshort(o, s, n);
+	} else {
+		if (textclass[','] == 0)
+			textclass_init();
+		for (i = 0; i < n; i++) {
+			hi |= textclass[(unsigned char)s[i]];
+			o[i] = s[i];
+		}
 	}
 	o += n;
-	if (bad || (hi & TC_HIGH)) {
+	if (bad || (hi & (TC_HIGH | TC_CTRL))) {
 		/* Rare: redone byte by byte through the charset table. */
 		if (c->cs.utf8 || !c->cs.single)
 			return -1;
+		if (textclass[','] == 0)
+			textclass_init();
 		hi = 0;
 		for (o = start, i = 0; i < n; i++) {
 			hi |= textclass[(unsigned char)s[i]];
@@ -612,9 +668,9 @@ fasttext(const struct codec *c, const char *s, size_t n, char *o,
 					*o++ = u[2];
 			}
 		}
+		if (hi & TC_CTRL)
+			return -1;
 	}
-	if (hi & TC_CTRL)
-		return -1;
 	*quote = qt != 0 || (hi & TC_QUOTE);
 	return (int)(o - start);
 }
@@ -699,7 +755,7 @@ field_decode_fast(const struct codec *c, const struct field *f,
 	default:
 		return -1;
 	}
-	memcpy(o, s, n);
+	copyshort(o, s, n);
 	return (int)n;
 }
 
