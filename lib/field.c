@@ -561,11 +561,14 @@ zerobytes(uint64_t x)
 	return (x - ONES) & ~x & HIGHS;
 }
 
-/* Control bytes and bytes above 0x7F, and CSV quote characters, of a word. */
+/*
+ * Which classes of bytes a word holds, as high bits: each formula is
+ * exact about whether one such byte exists (a borrow only starts at one).
+ */
 static inline uint64_t
-wordbad(uint64_t w)
+wordctrl(uint64_t w)
 {
-	return (w & HIGHS) | ((w - 0x20 * ONES) & ~w & HIGHS);
+	return (w - 0x20 * ONES) & ~w & HIGHS;	/* below 0x20 */
 }
 
 static inline uint64_t
@@ -600,65 +603,37 @@ copyshort(char *o, const char *s, size_t n)
 }
 
 /*
- * Text without control characters, copied eight bytes at a time with the
- * byte classes tested on whole words (the last word overlapping the one
- * before rather than reading past the value) or, for bytes above 0x7F of
- * a single-byte charset, decoded through its table. Returns the length
- * written at o, or -1 for field_decode_q() to decide and report.
+ * Single-byte text with bytes above 0x7F to UTF-8 through the charset's
+ * table, the words without such bytes copied whole. Returns the length
+ * written at o, or -1 on a byte the charset lacks.
  */
 static int
-fasttext(const struct codec *c, const char *s, size_t n, char *o,
-    unsigned char *quote)
+tabletext(const struct charset *cs, const char *s, size_t n, char *o)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	const char *u;
 	char *start = o;
-	uint64_t w, qt = 0, bad = 0;
-	uint32_t h;
-	unsigned hi = 0;
-	size_t i;
+	uint64_t w;
+	size_t i = 0, end;
 
-	if (n >= 8) {
-		for (i = 0; i + 8 < n; i += 8) {
-			memcpy(&w, s + i, 8);
-			bad |= wordbad(w);
-			qt |= wordquote(w);
-			memcpy(o + i, &w, 8);
-		}
-		memcpy(&w, s + n - 8, 8);
-		bad |= wordbad(w);
-		qt |= wordquote(w);
-		memcpy(o + n - 8, &w, 8);
-	} else if (n >= 4) {
-		memcpy(&h, s, 4);
-		w = h;
-		memcpy(&h, s + n - 4, 4);
-		w |= (uint64_t)h << 32;
-		bad = wordbad(w);
-		qt = wordquote(w);
-		copyshort(o, s, n);
-	} else {
-		if (textclass[','] == 0)
-			textclass_init();
-		for (i = 0; i < n; i++) {
-			hi |= textclass[(unsigned char)s[i]];
-			o[i] = s[i];
-		}
-	}
-	o += n;
-	if (bad || (hi & (TC_HIGH | TC_CTRL))) {
-		/* Rare: redone byte by byte through the charset table. */
-		if (c->cs.utf8 || !c->cs.single)
-			return -1;
-		if (textclass[','] == 0)
-			textclass_init();
-		hi = 0;
-		for (o = start, i = 0; i < n; i++) {
-			hi |= textclass[(unsigned char)s[i]];
-			if (!(s[i] & 0x80)) {
-				*o++ = s[i];
+	while (i < n) {
+		if (i + 8 <= n) {
+			memcpy(&w, p + i, 8);
+			if (!(w & HIGHS)) {
+				memcpy(o, &w, 8);
+				o += 8;
+				i += 8;
 				continue;
 			}
-			u = c->cs.hi[(unsigned char)s[i] - 0x80];
+			end = i + 8;
+		} else
+			end = n;
+		for (; i < end; i++) {
+			if (p[i] < 0x80) {
+				*o++ = (char)p[i];
+				continue;
+			}
+			u = cs->hi[p[i] - 0x80];
 			if (u[0] == '\0')
 				return -1;
 			*o++ = u[0];
@@ -668,11 +643,57 @@ fasttext(const struct codec *c, const char *s, size_t n, char *o,
 					*o++ = u[2];
 			}
 		}
-		if (hi & TC_CTRL)
-			return -1;
 	}
-	*quote = qt != 0 || (hi & TC_QUOTE);
 	return (int)(o - start);
+}
+
+/*
+ * Text without control characters, copied eight bytes at a time with the
+ * byte classes tested on whole words (the last word overlapping the one
+ * before rather than reading past the value); bytes above 0x7F of a
+ * single-byte charset are decoded through its table. Returns the length
+ * written at o, or -1 for field_decode_q() to decide and report.
+ */
+static int
+fasttext(const struct codec *c, const char *s, size_t n, char *o,
+    unsigned char *quote)
+{
+	uint64_t w, high = 0, ctrl = 0, qt = 0;
+	uint32_t h;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&w, s + i, 8);
+			high |= w & HIGHS;
+			ctrl |= wordctrl(w);
+			qt |= wordquote(w);
+			memcpy(o + i, &w, 8);
+		}
+		memcpy(&w, s + n - 8, 8);
+		memcpy(o + n - 8, &w, 8);
+	} else {
+		if (n >= 4) {
+			memcpy(&h, s, 4);
+			w = h;
+			memcpy(&h, s + n - 4, 4);
+			w |= (uint64_t)h << 32;
+		} else	/* spaces: of no class */
+			for (w = ' ' * ONES, i = 0; i < n; i++)
+				w = w << 8 | (unsigned char)s[i];
+		copyshort(o, s, n);
+	}
+	high |= w & HIGHS;
+	ctrl |= wordctrl(w);
+	qt |= wordquote(w);
+	if (ctrl)
+		return -1;
+	*quote = qt != 0;
+	if (high == 0)
+		return (int)n;
+	if (c->cs.utf8 || !c->cs.single)
+		return -1;
+	return tabletext(&c->cs, s, n, o);
 }
 
 /*
