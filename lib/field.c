@@ -499,6 +499,9 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 	return 0;
 }
 
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
 /*
  * Where the year, month and day digits sit in a date pattern, for
  * field_decode_fast(). Patterns are string constants of the field tables,
@@ -509,6 +512,9 @@ struct datepos {
 	int		 ok;	/* one AAAA, one MM, at most one JJ */
 	int		 n;	/* pattern length */
 	int		 y, m, d;	/* offsets; d < 0 without a day */
+	/* From 8 to 16 characters: the first and last eight as words. */
+	uint64_t	 dig[2];	/* 0xFF where a digit goes */
+	uint64_t	 lit[2];	/* the pattern's characters */
 };
 
 static const struct datepos *
@@ -517,7 +523,8 @@ datepos(const char *pat)
 	static struct datepos cache[4];
 	static unsigned next;
 	struct datepos *p;
-	int i, k, ny = 0, nm = 0, nd = 0;
+	unsigned char dig[8];
+	int i, k, off, ny = 0, nm = 0, nd = 0;
 
 	for (k = 0; k < 4; k++)
 		if (cache[k].pat == pat)
@@ -542,7 +549,30 @@ datepos(const char *pat)
 	p->n = i;
 	p->ok = ny == 1 && nm == 1 && nd <= 1 && p->y >= 0 && p->m >= 0 &&
 	    (nd == 0 || p->d >= 0);
+	if (p->n >= 8 && p->n <= 16)
+		for (k = 0; k < 2; k++) {
+			off = k == 0 ? 0 : p->n - 8;
+			for (i = 0; i < 8; i++)
+				dig[i] = strchr("AMJ", pat[off + i]) ? 0xFF : 0;
+			memcpy(&p->dig[k], dig, 8);
+			memcpy(&p->lit[k], pat + off, 8);
+		}
 	return p;
+}
+
+/*
+ * Whether the word w of a date has digits where its pattern word has
+ * A, M or J and the pattern's characters elsewhere. Literals are first
+ * replaced by '0' so that their borrows cannot reach a digit; carries and
+ * borrows then only start at a byte that is not a digit.
+ */
+static inline int
+dateword(uint64_t w, uint64_t dig, uint64_t lit)
+{
+	uint64_t x = (w & dig) | ('0' * ONES & ~dig);
+
+	return ((((x + 0x46 * ONES) | (x - '0' * ONES) | x) & HIGHS) |
+	    ((w ^ lit) & ~dig)) == 0;
 }
 
 static int
@@ -550,9 +580,6 @@ dig2(const char *s)
 {
 	return (s[0] - '0') * 10 + (s[1] - '0');
 }
-
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
 
 /* High bits of the bytes of x that are zero; exact up to the first one. */
 static inline uint64_t
@@ -710,6 +737,7 @@ field_decode_fast(const struct codec *c, const struct field *f,
     const char *s, size_t n, char *o, unsigned char *quote)
 {
 	const struct datepos *dp;
+	uint64_t w, w2;
 	size_t i;
 	int y, m, d, k;
 
@@ -747,10 +775,17 @@ field_decode_fast(const struct codec *c, const struct field *f,
 		if (!dp->ok || n != (size_t)dp->n ||
 		    (f->type == FT_DATE) != (dp->d >= 0))
 			return -1;
-		for (i = 0; i < n; i++)
-			if (dp->pat[i] == 'A' || dp->pat[i] == 'M' ||
-			    dp->pat[i] == 'J' ? !isdig(s[i]) : s[i] != dp->pat[i])
+		if (n >= 8) {
+			memcpy(&w, s, 8);
+			memcpy(&w2, s + n - 8, 8);
+			if (!dateword(w, dp->dig[0], dp->lit[0]) ||
+			    !dateword(w2, dp->dig[1], dp->lit[1]))
 				return -1;
+		} else
+			for (i = 0; i < n; i++)
+				if (strchr("AMJ", dp->pat[i]) ? !isdig(s[i]) :
+				    s[i] != dp->pat[i])
+					return -1;
 		y = dig2(s + dp->y) * 100 + dig2(s + dp->y + 2);
 		m = dig2(s + dp->m);
 		d = dp->d >= 0 ? dig2(s + dp->d) : 1;
