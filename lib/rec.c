@@ -50,11 +50,12 @@ int
 rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
     size_t len, struct row *out)
 {
-	size_t i, nsep = 0, cuts[256], at, *off, *vlen;
+	size_t i, nsep = 0, cuts[256], at, cap, nf, *off, *vlen;
+	const struct field *fl;
 	unsigned char *q;
 	struct buf *a;
-	char *p;
-	int errs = 0;
+	char *p, **v;
+	int errs = 0, moved = 0;
 
 	row_reset(out);
 	if (c->sep == 0) {
@@ -90,47 +91,58 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 	cuts[r->nf] = len + 1;
 	while (out->cap < r->nf)
 		row_grow(out);
+	/*
+	 * The row is written through locals: stores of bytes may alias its
+	 * members and the format's, which the compiler would otherwise
+	 * reload for every field. Value pointers are set on the way, and
+	 * all set again at the end if a slow field moved the arena.
+	 */
+	fl = r->f;
+	nf = r->nf;
 	off = out->off;
 	vlen = out->len;
 	q = out->q;
-	/*
-	 * The arena is written through locals: stores of bytes may alias the
-	 * row's members, which the compiler would otherwise reload per byte.
-	 */
+	v = out->v;
 	a = &out->arena;
-	buf_grow(a, len + 3 * r->nf + 64);
+	buf_grow(a, len + 3 * nf + 64);
 	p = a->p;
+	cap = a->cap;
 	at = a->len;
-	for (i = 0; i < r->nf; i++) {
-		const struct field *f = &r->f[i];
+	for (i = 0; i < nf; i++) {
 		size_t n = cuts[i + 1] - 1 - cuts[i];
 		int k;
 
 		/* Room for the fast path's value (3n + 2) and the NUL. */
-		if (at + 3 * n + 3 >= a->cap) {
+		if (at + 3 * n + 3 >= cap) {
 			a->len = at;
 			buf_grow(a, 3 * n + 3);
+			moved |= p != a->p;
 			p = a->p;
+			cap = a->cap;
 		}
 		off[i] = at;
+		v[i] = p + at;
 		q[i] = 0;
-		if (n > 0 && (k = field_decode_fast(c, f, line + cuts[i], n,
-		    p + at, &q[i])) >= 0)
+		if (n > 0 && (k = field_decode_fast(c, &fl[i], line + cuts[i],
+		    n, p + at, &q[i])) >= 0)
 			at += (size_t)k;
-		else if (n > 0 || f->req || f->type == FT_CONST) {
+		else if (n > 0 || fl[i].req || fl[i].type == FT_CONST) {
 			a->len = at;
-			errs += field_decode_q(c, f, line + cuts[i], n, a,
+			errs += field_decode_q(c, &fl[i], line + cuts[i], n, a,
 			    cuts[i] + 1, &q[i]) != 0;
 			at = a->len;
+			moved |= p != a->p;
 			p = a->p;
+			cap = a->cap;
 		}
 		vlen[i] = at - off[i];
 		p[at++] = '\0';
 	}
 	p[at] = '\0';
 	a->len = at;
-	out->n = r->nf;
-	row_seal(out);
+	out->n = nf;
+	if (moved)
+		row_seal(out);
 	return errs;
 }
 
