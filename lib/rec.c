@@ -19,6 +19,17 @@ eqbytes(uint64_t w, uint64_t c)
 	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
 }
 
+/* Index of the first byte of a word read from memory that m marks. */
+static inline size_t
+firstbyte(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (size_t)__builtin_clzll(m) / 8;
+#else
+	return (size_t)__builtin_ctzll(m) / 8;
+#endif
+}
+
 /*
  * Counts the separators of a line, eight bytes at a time, recording in
  * cuts[1..max-1] where the fields after the first ones start.
@@ -33,7 +44,7 @@ splitsep(const char *line, size_t len, char sep, size_t *cuts, size_t max)
 		memcpy(&w, line + i, 8);
 		for (m = eqbytes(w, (unsigned char)sep); m; m &= m - 1)
 			if (++n < max)
-				cuts[n] = i + (size_t)__builtin_ctzll(m) / 8 + 1;
+				cuts[n] = i + firstbyte(m) + 1;
 	}
 	for (; i < len; i++)
 		if (line[i] == sep && ++n < max)
@@ -232,6 +243,25 @@ allcolumns(const struct recfmt *r)
 }
 
 /*
+ * The first value from i on whose quote flag is set, or n: eight flags at
+ * a time, as nearly all are 0.
+ */
+static size_t
+nextq(const unsigned char *q, size_t i, size_t n)
+{
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, q + i, 8);
+		if (w)
+			return i + firstbyte(w);
+	}
+	while (i < n && q[i] == 0)
+		i++;
+	return i;
+}
+
+/*
  * When every field is a column, the row's arena already holds the CSV line
  * but for its separators (NULs) and the rare values needing quotes: it is
  * copied in spans between such values.
@@ -243,11 +273,10 @@ csv_spans(struct out *o, const struct recfmt *r, const struct row *vals)
 	size_t i, j, span = 0, base, k;
 	char *d;
 
-	for (i = 0; i <= r->nf; i++) {
-		/* q, set for text only, is tested first: mostly 0. */
-		if (i < r->nf && (vals->q[i] == 0 || (r->f[i].type != FT_TEXT &&
-		    r->f[i].type != FT_CODE) ||
-		    (vals->q[i] == 2 &&
+	for (i = nextq(vals->q, 0, r->nf); i <= r->nf;
+	    i = nextq(vals->q, i + 1, r->nf)) {
+		if (i < r->nf && ((r->f[i].type != FT_TEXT &&
+		    r->f[i].type != FT_CODE) || (vals->q[i] == 2 &&
 		    !csv_needs_quotes(vals->v[i], vals->len[i]))))
 			continue;
 		/* Fields span..i-1 as one block, NULs turned into commas. */
