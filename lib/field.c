@@ -270,15 +270,12 @@ intdigits(const char *s, size_t n)
 static int
 dec_canonical(const char *s, size_t n, int scale, int len)
 {
-	size_t i, ip = n - (size_t)scale - 1;
+	size_t ip = n - (size_t)scale - 1;
 
 	if (scale == 0 || n < (size_t)scale + 2 || s[ip] != '.' ||
 	    (len > 0 && ip > (size_t)len) || (s[0] == '0' && ip > 1))
 		return 0;
-	for (i = 0; i < n; i++)
-		if (i != ip && !isdig(s[i]))
-			return 0;
-	return 1;
+	return alldigits(s, ip) && alldigits(s + ip + 1, (size_t)scale);
 }
 
 /* sscanf() would run strlen() over the rest of the input buffer. */
