@@ -149,20 +149,26 @@ pat_print(struct buf *b, const char *pat, int y, int m, int d)
 	buf_add(b, tmp, (size_t)(t - tmp));
 }
 
+/*
+ * Whether s[0..n) is one of the codes of list, "A|B|C". Codes are short:
+ * compared in place, without a library call per code.
+ */
 static int
 codelisted(const char *list, const char *s, size_t n)
 {
-	const char *p = list, *bar;
+	const char *p = list;
 	size_t k;
 
 	for (;;) {
-		bar = strchr(p, '|');
-		k = bar ? (size_t)(bar - p) : strlen(p);
-		if (k == n && memcmp(p, s, n) == 0)
+		for (k = 0; k < n && p[k] != '|' && p[k] != '\0' &&
+		    p[k] == s[k]; k++)
+			;
+		if (k == n && (p[k] == '|' || p[k] == '\0'))
 			return 1;
-		if (bar == NULL)
+		while (*p != '|' && *p != '\0')
+			p++;
+		if (*p++ == '\0')
 			return 0;
-		p = bar + 1;
 	}
 }
 
