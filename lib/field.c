@@ -728,9 +728,10 @@ fasttext(const struct codec *c, const char *s, size_t n, char *o,
 
 /*
  * The common case of field_decode_q() for a delimited, non-empty value,
- * taken inline by rec_decode(): plain ASCII text within its length, codes,
- * digits, canonical decimals, dates of a simple pattern, booleans and
- * constants. Writes the canonical value at o (room for 3n + 2 bytes), sets
+ * taken inline by rec_decode(): text and codes within their length (ASCII,
+ * or a single-byte charset through its table), digits, integers without
+ * sign nor leading zero, canonical decimals, dates of a simple pattern,
+ * booleans and constants. Writes the canonical value at o (room for 3n + 2 bytes), sets
  * *quote for text, and returns its length; returns -1 when the value needs
  * field_decode_q() (anything else, including every error, so that
  * messages come from one place). Nothing is reported here.

@@ -142,6 +142,9 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 			errs += field_decode_q(c, &fl[i], line + cuts[i], n, a,
 			    cuts[i] + 1, &q[i]) != 0;
 			at = a->len;
+			/* It may have filled the arena: room for the NUL. */
+			if (at + 2 > a->cap)
+				buf_grow(a, 1);
 			moved |= p != a->p;
 			p = a->p;
 			cap = a->cap;

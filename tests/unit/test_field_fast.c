@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "field.h"
+#include "rec.h"
 #include "unit.h"
 
 static struct codec cp1252, utf8;
@@ -177,6 +178,39 @@ START_TEST(random_values)
 }
 END_TEST
 
+/*
+ * A slow field that ends one byte short of the arena's end, last of its
+ * record: the NUL after it, then the one closing the arena, must still
+ * fit (ASan sees the overflow otherwise). A fresh row's arena starts at
+ * 256 bytes: a text of 73 characters and its NUL, then 13 decimals "1"
+ * written "1.0000000000" (13 bytes with their NUL) leave 13 bytes, which
+ * the 14th decimal fills but one.
+ */
+START_TEST(arena_full)
+{
+	struct field f[15];
+	struct recfmt r = { NULL, "test", f, 15, 0 };
+	struct row v = {0};
+	char line[256];
+	size_t i, n;
+
+	f[0] = fields[1];
+	for (i = 1; i < 15; i++) {
+		f[i] = fields[6];
+		f[i].scale = 10;
+		f[i].len = 0;
+	}
+	memset(line, 'a', 73);
+	for (n = 73, i = 1; i < 15; i++, n += 2)
+		memcpy(line + n, "|1", 2);
+	ck_assert_int_eq(rec_decode(&cp1252, &r, line, n, &v), 0);
+	ck_assert_uint_eq(v.n, 15);
+	ck_assert_str_eq(v.v[14], "1.0000000000");
+	ck_assert_uint_eq(v.len[0], 73);
+	row_free(&v);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -187,6 +221,7 @@ main(void)
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, chosen);
 	tcase_add_test(t, random_values);
+	tcase_add_test(t, arena_full);
 	suite_add_tcase(s, t);
 	return unit_run(s);
 }
