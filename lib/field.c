@@ -779,7 +779,7 @@ field_decode_fast(const struct codec *c, const struct field *f,
 		if (!dp->ok || n != (size_t)dp->n ||
 		    (f->type == FT_DATE) != (dp->d >= 0))
 			return -1;
-		if (n >= 8) {
+		if (n >= 8 && n <= 16) {
 			memcpy(&w, s, 8);
 			memcpy(&w2, s + n - 8, 8);
 			if (!dateword(w, dp->dig[0], dp->lit[0]) ||

@@ -53,6 +53,7 @@ static const struct field fields[] = {
 	{"16", "b", "B", FT_BOOL, 1, 0, 0, 0, 0, NULL, 0},
 	{"17", "k", "K", FT_CONST, 3, 0, 0, 0, 1, "DEB", 0},
 	{"18", "n", "N", FT_INSTANT, 25, 0, 0, 0, 0, NULL, 0},
+	{"19", "l", "L", FT_DATE, 20, 0, 0, 0, 0, "le JJ du MM/AAAA !", 0},
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -119,6 +120,8 @@ START_TEST(chosen)
 		{15, "1", 1}, {15, "0", 1}, {15, "2", 0},
 		{16, "DEB", 1}, {16, "FIN", 0},
 		{17, "2015-08-01T10:00:00+02:00", 0},
+		{18, "le 01 du 08/2015 !", 1}, {18, "le 01 dX 08/2015 !", 0},
+		{18, "le 01 du 08/2015 ?", 0}, {18, "le 31 du 02/2015 !", 0},
 	};
 	size_t i;
 
@@ -152,7 +155,7 @@ START_TEST(random_values)
 	static const char *const starts[] = {
 		"01/08/2015", "20150801", "2015-08-01", "201508", "12.49",
 		"0.00", "Dupont", "DEB", "1", "P", "12345", "M\xfcller",
-		"abcdefghijklmnop",
+		"abcdefghijklmnop", "le 01 du 08/2015 !",
 	};
 	char s[64];
 	size_t i, k, n, taken = 0;
