@@ -184,7 +184,8 @@ csv_needs_quotes(const char *s, size_t n)
 void
 csvout_field(struct out *o, const char *s, size_t n, int first)
 {
-	size_t i;
+	const char *q;
+	size_t k;
 
 	if (!first)
 		out_putc(o, ',');
@@ -194,12 +195,16 @@ csvout_field(struct out *o, const char *s, size_t n, int first)
 		out_write(o, s, n);
 		return;
 	}
+	/* Copied in runs, each inner quote written twice. */
 	out_putc(o, '"');
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			out_putc(o, '"');
-		out_putc(o, s[i]);
+	while ((q = memchr(s, '"', n)) != NULL) {
+		k = (size_t)(q - s) + 1;
+		out_write(o, s, k);
+		out_putc(o, '"');
+		s += k;
+		n -= k;
 	}
+	out_write(o, s, n);
 	out_putc(o, '"');
 }
 

@@ -149,20 +149,26 @@ pat_print(struct buf *b, const char *pat, int y, int m, int d)
 	buf_add(b, tmp, (size_t)(t - tmp));
 }
 
+/*
+ * Whether s[0..n) is one of the codes of list, "A|B|C". Codes are short:
+ * compared in place, without a library call per code.
+ */
 static int
 codelisted(const char *list, const char *s, size_t n)
 {
-	const char *p = list, *bar;
+	const char *p = list;
 	size_t k;
 
 	for (;;) {
-		bar = strchr(p, '|');
-		k = bar ? (size_t)(bar - p) : strlen(p);
-		if (k == n && memcmp(p, s, n) == 0)
+		for (k = 0; k < n && p[k] != '|' && p[k] != '\0' &&
+		    p[k] == s[k]; k++)
+			;
+		if (k == n && (p[k] == '|' || p[k] == '\0'))
 			return 1;
-		if (bar == NULL)
+		while (*p != '|' && *p != '\0')
+			p++;
+		if (*p++ == '\0')
 			return 0;
-		p = bar + 1;
 	}
 }
 
@@ -270,15 +276,12 @@ intdigits(const char *s, size_t n)
 static int
 dec_canonical(const char *s, size_t n, int scale, int len)
 {
-	size_t i, ip = n - (size_t)scale - 1;
+	size_t ip = n - (size_t)scale - 1;
 
 	if (scale == 0 || n < (size_t)scale + 2 || s[ip] != '.' ||
 	    (len > 0 && ip > (size_t)len) || (s[0] == '0' && ip > 1))
 		return 0;
-	for (i = 0; i < n; i++)
-		if (i != ip && !isdig(s[i]))
-			return 0;
-	return 1;
+	return alldigits(s, ip) && alldigits(s + ip + 1, (size_t)scale);
 }
 
 /* sscanf() would run strlen() over the rest of the input buffer. */
@@ -497,6 +500,323 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 		return -1;
 	}
 	return 0;
+}
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/*
+ * Where the year, month and day digits sit in a date pattern, for
+ * field_decode_fast(). Patterns are string constants of the field tables,
+ * so a few entries keyed by address are enough.
+ */
+struct datepos {
+	const char	*pat;
+	int		 ok;	/* one AAAA, one MM, at most one JJ */
+	int		 n;	/* pattern length */
+	int		 y, m, d;	/* offsets; d < 0 without a day */
+	/* From 8 to 16 characters: the first and last eight as words. */
+	uint64_t	 dig[2];	/* 0xFF where a digit goes */
+	uint64_t	 lit[2];	/* the pattern's characters */
+};
+
+static const struct datepos *
+datepos(const char *pat)
+{
+	static struct datepos cache[4];
+	static unsigned next;
+	struct datepos *p;
+	unsigned char dig[8];
+	int i, k, off, ny = 0, nm = 0, nd = 0;
+
+	for (k = 0; k < 4; k++)
+		if (cache[k].pat == pat)
+			return &cache[k];
+	p = &cache[next++ % 4];
+	p->pat = pat;
+	p->y = p->m = p->d = -1;
+	for (i = 0; pat[i]; i += k) {
+		for (k = 1; pat[i + k] == pat[i] && strchr("AMJ", pat[i]); k++)
+			;
+		if (pat[i] == 'A') {
+			ny++;
+			p->y = k == 4 ? i : -1;
+		} else if (pat[i] == 'M') {
+			nm++;
+			p->m = k == 2 ? i : -1;
+		} else if (pat[i] == 'J') {
+			nd++;
+			p->d = k == 2 ? i : -1;
+		}
+	}
+	p->n = i;
+	p->ok = ny == 1 && nm == 1 && nd <= 1 && p->y >= 0 && p->m >= 0 &&
+	    (nd == 0 || p->d >= 0);
+	if (p->n >= 8 && p->n <= 16)
+		for (k = 0; k < 2; k++) {
+			off = k == 0 ? 0 : p->n - 8;
+			for (i = 0; i < 8; i++)
+				dig[i] = strchr("AMJ", pat[off + i]) ? 0xFF : 0;
+			memcpy(&p->dig[k], dig, 8);
+			memcpy(&p->lit[k], pat + off, 8);
+		}
+	return p;
+}
+
+/*
+ * Whether the word w of a date has digits where its pattern word has
+ * A, M or J and the pattern's characters elsewhere. Literals are first
+ * replaced by '0' so that their borrows cannot reach a digit; carries and
+ * borrows then only start at a byte that is not a digit.
+ */
+static inline int
+dateword(uint64_t w, uint64_t dig, uint64_t lit)
+{
+	uint64_t x = (w & dig) | ('0' * ONES & ~dig);
+
+	return ((((x + 0x46 * ONES) | (x - '0' * ONES) | x) & HIGHS) |
+	    ((w ^ lit) & ~dig)) == 0;
+}
+
+static int
+dig2(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* High bits of the bytes of x that are zero; exact up to the first one. */
+static inline uint64_t
+zerobytes(uint64_t x)
+{
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/*
+ * Which classes of bytes a word holds, as high bits: each formula is
+ * exact about whether one such byte exists (a borrow only starts at one).
+ */
+static inline uint64_t
+wordctrl(uint64_t w)
+{
+	return (w - 0x20 * ONES) & ~w & HIGHS;	/* below 0x20 */
+}
+
+static inline uint64_t
+wordquote(uint64_t w)
+{
+	return zerobytes(w ^ (',' * ONES)) | zerobytes(w ^ ('"' * ONES));
+}
+
+/*
+ * Copies s[0..n) to o with fixed-size moves, which the compiler inlines:
+ * most values are short, and a memcpy() call costs more than the copy.
+ * The two moves overlap rather than read past s + n.
+ */
+static inline void
+copyshort(char *o, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		memcpy(o, s, 8);
+		memcpy(o + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(o, s, 4);
+		memcpy(o + n - 4, s + n - 4, 4);
+	} else if (n < 4) {
+		if (n > 0)
+			o[0] = s[0];
+		if (n > 1)
+			o[1] = s[1];
+		if (n > 2)
+			o[2] = s[2];
+	} else
+		memcpy(o, s, n);
+}
+
+/*
+ * Single-byte text with bytes above 0x7F to UTF-8 through the charset's
+ * table, the words without such bytes copied whole. Returns the length
+ * written at o, or -1 on a byte the charset lacks.
+ */
+static int
+tabletext(const struct charset *cs, const char *s, size_t n, char *o)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const char *u;
+	char *start = o;
+	uint64_t w;
+	size_t i = 0, end;
+
+	while (i < n) {
+		if (i + 8 <= n) {
+			memcpy(&w, p + i, 8);
+			if (!(w & HIGHS)) {
+				memcpy(o, &w, 8);
+				o += 8;
+				i += 8;
+				continue;
+			}
+			end = i + 8;
+		} else
+			end = n;
+		for (; i < end; i++) {
+			if (p[i] < 0x80) {
+				*o++ = (char)p[i];
+				continue;
+			}
+			u = cs->hi[p[i] - 0x80];
+			if (u[0] == '\0')
+				return -1;
+			*o++ = u[0];
+			if (u[1]) {
+				*o++ = u[1];
+				if (u[2])
+					*o++ = u[2];
+			}
+		}
+	}
+	return (int)(o - start);
+}
+
+/*
+ * Text without control characters, copied eight bytes at a time with the
+ * byte classes tested on whole words (the last word overlapping the one
+ * before rather than reading past the value); bytes above 0x7F of a
+ * single-byte charset are decoded through its table. Returns the length
+ * written at o, or -1 for field_decode_q() to decide and report.
+ */
+static int
+fasttext(const struct codec *c, const char *s, size_t n, char *o,
+    unsigned char *quote)
+{
+	uint64_t w, high = 0, ctrl = 0, qt = 0;
+	uint32_t h;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&w, s + i, 8);
+			high |= w & HIGHS;
+			ctrl |= wordctrl(w);
+			qt |= wordquote(w);
+			memcpy(o + i, &w, 8);
+		}
+		memcpy(&w, s + n - 8, 8);
+		memcpy(o + n - 8, &w, 8);
+	} else {
+		if (n >= 4) {
+			memcpy(&h, s, 4);
+			w = h;
+			memcpy(&h, s + n - 4, 4);
+			w |= (uint64_t)h << 32;
+		} else	/* spaces: of no class */
+			for (w = ' ' * ONES, i = 0; i < n; i++)
+				w = w << 8 | (unsigned char)s[i];
+		copyshort(o, s, n);
+	}
+	high |= w & HIGHS;
+	ctrl |= wordctrl(w);
+	qt |= wordquote(w);
+	if (ctrl)
+		return -1;
+	*quote = qt != 0;
+	if (high == 0)
+		return (int)n;
+	if (c->cs.utf8 || !c->cs.single)
+		return -1;
+	return tabletext(&c->cs, s, n, o);
+}
+
+/*
+ * The common case of field_decode_q() for a delimited, non-empty value,
+ * taken inline by rec_decode(): text and codes within their length (ASCII,
+ * or a single-byte charset through its table), digits, integers without
+ * sign nor leading zero, canonical decimals, dates of a simple pattern,
+ * booleans and constants. Writes the canonical value at o (room for 3n + 2 bytes), sets
+ * *quote for text, and returns its length; returns -1 when the value needs
+ * field_decode_q() (anything else, including every error, so that
+ * messages come from one place). Nothing is reported here.
+ */
+int
+field_decode_fast(const struct codec *c, const struct field *f,
+    const char *s, size_t n, char *o, unsigned char *quote)
+{
+	const struct datepos *dp;
+	uint64_t w, w2;
+	size_t i;
+	int y, m, d, k;
+
+	switch (f->type) {
+	case FT_TEXT:
+	case FT_CODE:
+		if (f->len > 0 && n > (size_t)f->len)
+			return -1;
+		if ((k = fasttext(c, s, n, o, quote)) < 0 ||
+		    (f->type == FT_CODE && !codelisted(f->arg, o, (size_t)k)))
+			return -1;
+		return k;
+	case FT_DIGITS:
+		if (!alldigits(s, n) || (f->len > 0 &&
+		    ((f->flags & FF_PADDED) ? n != (size_t)f->len :
+		    n > (size_t)f->len)))
+			return -1;
+		break;
+	case FT_INT:
+		/* Without sign nor leading zero, the wire form is canonical. */
+		if ((f->flags & FF_PADDED) || !alldigits(s, n) ||
+		    (s[0] == '0' && n > 1) || (f->len > 0 && n > (size_t)f->len))
+			return -1;
+		break;
+	case FT_DEC:
+	case FT_MONEY:
+	case FT_HOURS:
+		if ((f->flags & FF_PADDED) ||
+		    !dec_canonical(s, n, field_scale(f), f->len))
+			return -1;
+		break;
+	case FT_DATE:
+	case FT_MONTH:
+		dp = datepos(datefmt(f));
+		if (!dp->ok || n != (size_t)dp->n ||
+		    (f->type == FT_DATE) != (dp->d >= 0))
+			return -1;
+		if (n >= 8 && n <= 16) {
+			memcpy(&w, s, 8);
+			memcpy(&w2, s + n - 8, 8);
+			if (!dateword(w, dp->dig[0], dp->lit[0]) ||
+			    !dateword(w2, dp->dig[1], dp->lit[1]))
+				return -1;
+		} else
+			for (i = 0; i < n; i++)
+				if (strchr("AMJ", dp->pat[i]) ? !isdig(s[i]) :
+				    s[i] != dp->pat[i])
+					return -1;
+		y = dig2(s + dp->y) * 100 + dig2(s + dp->y + 2);
+		m = dig2(s + dp->m);
+		d = dp->d >= 0 ? dig2(s + dp->d) : 1;
+		if (!date_valid(y, m, d))
+			return -1;
+		/* The canonical digits are the wire digits, reordered. */
+		memcpy(o, s + dp->y, 4);
+		o[4] = '-';
+		memcpy(o + 5, s + dp->m, 2);
+		if (dp->d < 0)
+			return 7;
+		o[7] = '-';
+		memcpy(o + 8, s + dp->d, 2);
+		return 10;
+	case FT_BOOL:
+		if (n != 1 || (s[0] != '0' && s[0] != '1'))
+			return -1;
+		break;
+	case FT_CONST:
+		if (strlen(f->arg) != n || memcmp(s, f->arg, n) != 0)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	copyshort(o, s, n);
+	return (int)n;
 }
 
 static void

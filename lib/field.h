@@ -63,6 +63,8 @@ int	field_decode(const struct codec *c, const struct field *f,
 int	field_decode_q(const struct codec *c, const struct field *f,
 	    const char *s, size_t n, struct buf *out, size_t col,
 	    unsigned char *quote);
+int	field_decode_fast(const struct codec *c, const struct field *f,
+	    const char *s, size_t n, char *o, unsigned char *quote);
 int	field_encode(const struct codec *c, const struct field *f,
 	    const char *s, size_t n, struct buf *out);
 

@@ -19,6 +19,17 @@ eqbytes(uint64_t w, uint64_t c)
 	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
 }
 
+/* Index of the first byte of a word read from memory that m marks. */
+static inline size_t
+firstbyte(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (size_t)__builtin_clzll(m) / 8;
+#else
+	return (size_t)__builtin_ctzll(m) / 8;
+#endif
+}
+
 /*
  * Counts the separators of a line, eight bytes at a time, recording in
  * cuts[1..max-1] where the fields after the first ones start.
@@ -33,7 +44,7 @@ splitsep(const char *line, size_t len, char sep, size_t *cuts, size_t max)
 		memcpy(&w, line + i, 8);
 		for (m = eqbytes(w, (unsigned char)sep); m; m &= m - 1)
 			if (++n < max)
-				cuts[n] = i + (size_t)__builtin_ctzll(m) / 8 + 1;
+				cuts[n] = i + firstbyte(m) + 1;
 	}
 	for (; i < len; i++)
 		if (line[i] == sep && ++n < max)
@@ -50,8 +61,12 @@ int
 rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
     size_t len, struct row *out)
 {
-	size_t i, nsep = 0, cuts[256];
-	int errs = 0;
+	size_t i, nsep = 0, cuts[256], at, cap, nf, *off, *vlen;
+	const struct field *fl;
+	unsigned char *q;
+	struct buf *a;
+	char *p, **v;
+	int errs = 0, moved = 0;
 
 	row_reset(out);
 	if (c->sep == 0) {
@@ -85,22 +100,63 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 		return 1;
 	}
 	cuts[r->nf] = len + 1;
-	buf_grow(&out->arena, len + r->nf + 64);
 	while (out->cap < r->nf)
 		row_grow(out);
-	for (i = 0; i < r->nf; i++) {
-		size_t n = cuts[i + 1] - 1 - cuts[i], start = out->arena.len;
+	/*
+	 * The row is written through locals: stores of bytes may alias its
+	 * members and the format's, which the compiler would otherwise
+	 * reload for every field. Value pointers are set on the way, and
+	 * all set again at the end if a slow field moved the arena.
+	 */
+	fl = r->f;
+	nf = r->nf;
+	off = out->off;
+	vlen = out->len;
+	q = out->q;
+	v = out->v;
+	a = &out->arena;
+	buf_grow(a, len + 3 * nf + 64);
+	p = a->p;
+	cap = a->cap;
+	at = a->len;
+	for (i = 0; i < nf; i++) {
+		size_t n = cuts[i + 1] - 1 - cuts[i];
+		int k;
 
-		out->off[i] = start;
-		out->q[i] = 0;
-		if (n > 0 || r->f[i].req || r->f[i].type == FT_CONST)
-			errs += field_decode_q(c, &r->f[i], line + cuts[i], n,
-			    &out->arena, cuts[i] + 1, &out->q[i]) != 0;
-		out->len[i] = out->arena.len - start;
-		buf_addc(&out->arena, '\0');
+		/* Room for the fast path's value (3n + 2) and the NUL. */
+		if (at + 3 * n + 3 >= cap) {
+			a->len = at;
+			buf_grow(a, 3 * n + 3);
+			moved |= p != a->p;
+			p = a->p;
+			cap = a->cap;
+		}
+		off[i] = at;
+		v[i] = p + at;
+		q[i] = 0;
+		if (n > 0 && (k = field_decode_fast(c, &fl[i], line + cuts[i],
+		    n, p + at, &q[i])) >= 0)
+			at += (size_t)k;
+		else if (n > 0 || fl[i].req || fl[i].type == FT_CONST) {
+			a->len = at;
+			errs += field_decode_q(c, &fl[i], line + cuts[i], n, a,
+			    cuts[i] + 1, &q[i]) != 0;
+			at = a->len;
+			/* It may have filled the arena: room for the NUL. */
+			if (at + 2 > a->cap)
+				buf_grow(a, 1);
+			moved |= p != a->p;
+			p = a->p;
+			cap = a->cap;
+		}
+		vlen[i] = at - off[i];
+		p[at++] = '\0';
 	}
-	out->n = r->nf;
-	row_seal(out);
+	p[at] = '\0';
+	a->len = at;
+	out->n = nf;
+	if (moved)
+		row_seal(out);
 	return errs;
 }
 
@@ -167,15 +223,45 @@ rec_csv_header(struct out *o, const struct recfmt *r, int *first)
 		}
 }
 
+/*
+ * Asked once per row: the answer for the last field table asked is kept
+ * (field tables are constant data: every flux declares its own static).
+ */
 static int
 allcolumns(const struct recfmt *r)
 {
+	static const struct field *last;
+	static size_t lastn;
+	static int all;
 	size_t i;
 
-	for (i = 0; i < r->nf; i++)
-		if (!field_is_column(&r->f[i]))
-			return 0;
-	return 1;
+	if (r->f == last && r->nf == lastn)
+		return all;
+	for (i = 0; i < r->nf && field_is_column(&r->f[i]); i++)
+		;
+	last = r->f;
+	lastn = r->nf;
+	all = i == r->nf;
+	return all;
+}
+
+/*
+ * The first value from i on whose quote flag is set, or n: eight flags at
+ * a time, as nearly all are 0.
+ */
+static size_t
+nextq(const unsigned char *q, size_t i, size_t n)
+{
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, q + i, 8);
+		if (w)
+			return i + firstbyte(w);
+	}
+	while (i < n && q[i] == 0)
+		i++;
+	return i;
 }
 
 /*
@@ -190,10 +276,10 @@ csv_spans(struct out *o, const struct recfmt *r, const struct row *vals)
 	size_t i, j, span = 0, base, k;
 	char *d;
 
-	for (i = 0; i <= r->nf; i++) {
+	for (i = nextq(vals->q, 0, r->nf); i <= r->nf;
+	    i = nextq(vals->q, i + 1, r->nf)) {
 		if (i < r->nf && ((r->f[i].type != FT_TEXT &&
-		    r->f[i].type != FT_CODE) || vals->q[i] == 0 ||
-		    (vals->q[i] == 2 &&
+		    r->f[i].type != FT_CODE) || (vals->q[i] == 2 &&
 		    !csv_needs_quotes(vals->v[i], vals->len[i]))))
 			continue;
 		/* Fields span..i-1 as one block, NULs turned into commas. */

@@ -53,6 +53,7 @@ main(int argc, char **argv)
 	    (long long)total);
 	out_write(&o, l.p, l.len);
 	out_flush(&o);
+	out_free(&o);
 	buf_free(&l);
 	return 0;
 }

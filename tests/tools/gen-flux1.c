@@ -114,5 +114,9 @@ main(int argc, char **argv)
 		out_puts(&o, crlf ? "\r\n" : "\n");
 	}
 	out_flush(&o);
+	out_free(&o);
+	buf_free(&line);
+	buf_free(&wire);
+	charset_close(&cs);
 	return 0;
 }

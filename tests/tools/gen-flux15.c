@@ -96,6 +96,7 @@ main(int argc, char **argv)
 	buf_addf(&l, "FIN|%lu\n", n + 2);
 	out_write(&o, l.p, l.len);
 	out_flush(&o);
+	out_free(&o);
 	buf_free(&l);
 	return 0;
 }

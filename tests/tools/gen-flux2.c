@@ -58,5 +58,9 @@ main(int argc, char **argv)
 		out_putc(&o, '\n');
 	}
 	out_flush(&o);
+	out_free(&o);
+	buf_free(&line);
+	buf_free(&wire);
+	charset_close(&cs);
 	return 0;
 }

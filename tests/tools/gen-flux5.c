@@ -61,5 +61,6 @@ main(int argc, char **argv)
 	len = snprintf(rec, sizeof rec, "9%07lu\n", lines + 1);
 	out_write(&o, rec, (size_t)len);
 	out_flush(&o);
+	out_free(&o);
 	return 0;
 }

@@ -78,5 +78,9 @@ main(int argc, char **argv)
 		}
 	}
 	out_flush(&o);
+	out_free(&o);
+	buf_free(&line);
+	buf_free(&wire);
+	charset_close(&cs);
 	return 0;
 }

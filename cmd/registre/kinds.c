@@ -1,0 +1,459 @@
+/*
+ * The load kinds: for each, the canonical CSV's columns (as the converter
+ * prints them, in order), the natural key, and the SQL rules that relate a
+ * row to what the ledger already knows.
+ */
+#include <stddef.h>
+
+#include "load.h"
+
+static const struct kcol plan_cols[] = {
+	{ "code_tiers_salsa", 'T', 0, 2, 0 },
+	{ "code_financier", 'T', 1, 2, 0 },
+	{ "identifiant_beneficiaire_portail", 'T', 0, 2, 0 },
+	{ "identifiant_beneficiaire_salsa", 'T', 1, 2, 0 },
+	{ "module", 'T', 0, 2, 0 },
+	{ "index_demande_salsa", 'T', 1, 2, 0 },
+	{ "index_prestation_salsa", 'T', 1, 2, 0 },
+	{ "date_debut_droit", 'D', 1, 2, 0 },
+	{ "date_fin_droit", 'D', 1, 2, 0 },
+	{ "date_debut_prise_en_charge", 'D', 1, 2, 0 },
+	{ "date_fin_prise_en_charge", 'D', 1, 2, 0 },
+	{ "quantite_prise_en_charge", 'N', 1, 2, 0 },
+	{ "quantite_totale", 'N', 0, 2, 0 },
+	{ "montant_participation", 'N', 0, 2, 0 },
+	{ "pourcentage_ticket", 'N', 1, 2, 0 },
+	{ "derogation", 'B', 0, 2, 0 },
+	{ "montant_depassement", 'N', 0, 2, 0 },
+	{ "montant_financier", 'N', 1, 2, 0 },
+	{ "cout_total_prestation", 'N', 1, 2, 0 },
+	{ "code_nomenclature", 'T', 1, 2, 0 },
+	{ "periodicite", 'T', 1, 2, 0 },
+	{ "mode_gestion", 'T', 1, 2, 0 },
+	{ "civilite_beneficiaire", 'T', 0, 2, 0 },
+	{ "nom_beneficiaire", 'T', 1, 2, 0 },
+	{ "prenom_beneficiaire", 'T', 1, 2, 0 },
+	{ "date_naissance_beneficiaire", 'D', 1, 2, 0 },
+	{ "gir", 'T', 0, 2, 0 },
+	{ "adresse_1", 'T', 0, 2, 0 },
+	{ "adresse_2", 'T', 0, 2, 0 },
+	{ "code_postal", 'T', 0, 2, 0 },
+	{ "ville", 'T', 0, 2, 0 },
+	{ "numero_dossier", 'T', 0, 2, 0 },
+	{ "telephone", 'T', 0, 2, 0 },
+	{ "telephone_portable", 'T', 0, 2, 0 },
+	{ "type_attributaire_paiement", 'T', 1, 2, 0 },
+	{ "identifiant_evenement", 'T', 0, 2, 0 },
+	{ "type_evenement", 'T', 0, 2, 0 },
+	{ "date_debut_evenement", 'D', 0, 2, 0 },
+	{ "date_fin_evenement", 'D', 0, 2, 0 },
+	{ "identifiant_tuteur", 'T', 0, 2, 0 },
+	{ "civilite_tuteur", 'T', 0, 2, 0 },
+	{ "nom_tuteur", 'T', 0, 2, 0 },
+	{ "prenom_tuteur", 'T', 0, 2, 0 },
+	{ "date_naissance_tuteur", 'D', 0, 2, 0 },
+	{ "telephone_tuteur", 'T', 0, 2, 0 },
+	{ "complement_destinataire_tuteur", 'T', 0, 2, 0 },
+	{ "adresse_1_tuteur", 'T', 0, 2, 0 },
+	{ "adresse_2_tuteur", 'T', 0, 2, 0 },
+	{ "code_postal_tuteur", 'T', 0, 2, 0 },
+	{ "ville_tuteur", 'T', 0, 2, 0 },
+	{ "code_mode_reglement", 'T', 0, 2, 0 },
+	{ "complement_destinataire_reglement", 'T', 0, 2, 0 },
+	{ "date_decision", 'D', 0, 2, 0 },
+	{ "montant_unitaire_cd", 'N', 0, 2, 0 },
+	{ "montant_unitaire_beneficiaire", 'N', 0, 2, 0 },
+	{ "quantite_sans_depassement", 'N', 0, 2, 0 },
+	{ "date_notification", 'D', 0, 2, 0 },
+	{ "code_type_demande", 'T', 0, 2, 0 },
+	{ "code_nature_demande", 'T', 0, 2, 0 },
+	{ "code_tiers_tarif", 'T', 0, 2, 0 },
+	{ "modalite_plan_aide", 'T', 0, 2, 0 },
+	{ "code_secteur_1", 'T', 0, 2, 0 },
+	{ "code_secteur_2", 'T', 0, 2, 0 },
+	{ "code_secteur_3", 'T', 0, 2, 0 },
+	{ "code_contexte_familial", 'T', 0, 2, 0 },
+	{ "code_situation_familiale", 'T', 0, 2, 0 },
+	{ "code_type_tutelle", 'T', 0, 2, 0 },
+	{ "interlocuteur_tutelle", 'T', 0, 2, 0 },
+	{ "cedex_tuteur", 'T', 0, 2, 0 },
+	{ "nom_naissance_beneficiaire", 'T', 0, 2, 0 },
+	{ "cedex", 'T', 0, 2, 0 },
+	{ "travailleur_social", 'T', 0, 2, 0 },
+	{ "instructeur", 'T', 0, 2, 0 },
+	{ "numero_ligne", 'I', 0, 0, 1 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static const char *const plan_key[] = { "identifiant_beneficiaire_salsa",
+    "index_demande_salsa", "index_prestation_salsa", NULL };
+
+static const char *const plan_after[] = {
+	"INSERT INTO sad (code, ingestion) SELECT DISTINCT code_tiers_salsa, "
+	"$1::bigint FROM stg WHERE code_tiers_salsa IS NOT NULL "
+	"ON CONFLICT (code) DO NOTHING",
+
+	"INSERT INTO beneficiaire AS b (identifiant_salsa, identifiant_portail, "
+	"civilite, nom, prenom, nom_naissance, date_naissance, gir, adresse_1, "
+	"adresse_2, code_postal, ville, cedex, telephone, telephone_portable, "
+	"ingestion) SELECT DISTINCT ON (identifiant_beneficiaire_salsa) "
+	"identifiant_beneficiaire_salsa, identifiant_beneficiaire_portail, "
+	"civilite_beneficiaire, nom_beneficiaire, prenom_beneficiaire, "
+	"nom_naissance_beneficiaire, date_naissance_beneficiaire, gir, adresse_1, "
+	"adresse_2, code_postal, ville, cedex, telephone, telephone_portable, "
+	"$1::bigint FROM stg ORDER BY identifiant_beneficiaire_salsa, ligne DESC "
+	"ON CONFLICT (identifiant_salsa) DO UPDATE SET (identifiant_portail, "
+	"civilite, nom, prenom, nom_naissance, date_naissance, gir, adresse_1, "
+	"adresse_2, code_postal, ville, cedex, telephone, telephone_portable, "
+	"ingestion) = (EXCLUDED.identifiant_portail, EXCLUDED.civilite, "
+	"EXCLUDED.nom, EXCLUDED.prenom, EXCLUDED.nom_naissance, "
+	"EXCLUDED.date_naissance, EXCLUDED.gir, EXCLUDED.adresse_1, "
+	"EXCLUDED.adresse_2, EXCLUDED.code_postal, EXCLUDED.ville, "
+	"EXCLUDED.cedex, EXCLUDED.telephone, EXCLUDED.telephone_portable, "
+	"EXCLUDED.ingestion) WHERE (b.identifiant_portail, b.civilite, b.nom, "
+	"b.prenom, b.nom_naissance, b.date_naissance, b.gir, b.adresse_1, "
+	"b.adresse_2, b.code_postal, b.ville, b.cedex, b.telephone, "
+	"b.telephone_portable) IS DISTINCT FROM (EXCLUDED.identifiant_portail, "
+	"EXCLUDED.civilite, EXCLUDED.nom, EXCLUDED.prenom, "
+	"EXCLUDED.nom_naissance, EXCLUDED.date_naissance, EXCLUDED.gir, "
+	"EXCLUDED.adresse_1, EXCLUDED.adresse_2, EXCLUDED.code_postal, "
+	"EXCLUDED.ville, EXCLUDED.cedex, EXCLUDED.telephone, "
+	"EXCLUDED.telephone_portable)",
+
+	"INSERT INTO tuteur AS t (identifiant, civilite, nom, prenom, "
+	"date_naissance, telephone, complement_destinataire, adresse_1, "
+	"adresse_2, code_postal, ville, cedex, ingestion) "
+	"SELECT DISTINCT ON (identifiant_tuteur) identifiant_tuteur, "
+	"civilite_tuteur, nom_tuteur, prenom_tuteur, date_naissance_tuteur, "
+	"telephone_tuteur, complement_destinataire_tuteur, adresse_1_tuteur, "
+	"adresse_2_tuteur, code_postal_tuteur, ville_tuteur, cedex_tuteur, "
+	"$1::bigint FROM stg WHERE identifiant_tuteur IS NOT NULL "
+	"ORDER BY identifiant_tuteur, ligne DESC "
+	"ON CONFLICT (identifiant) DO UPDATE SET (civilite, nom, prenom, "
+	"date_naissance, telephone, complement_destinataire, adresse_1, "
+	"adresse_2, code_postal, ville, cedex, ingestion) = (EXCLUDED.civilite, "
+	"EXCLUDED.nom, EXCLUDED.prenom, EXCLUDED.date_naissance, "
+	"EXCLUDED.telephone, EXCLUDED.complement_destinataire, "
+	"EXCLUDED.adresse_1, EXCLUDED.adresse_2, EXCLUDED.code_postal, "
+	"EXCLUDED.ville, EXCLUDED.cedex, EXCLUDED.ingestion) "
+	"WHERE (t.civilite, t.nom, t.prenom, t.date_naissance, t.telephone, "
+	"t.complement_destinataire, t.adresse_1, t.adresse_2, t.code_postal, "
+	"t.ville, t.cedex) IS DISTINCT FROM (EXCLUDED.civilite, EXCLUDED.nom, "
+	"EXCLUDED.prenom, EXCLUDED.date_naissance, EXCLUDED.telephone, "
+	"EXCLUDED.complement_destinataire, EXCLUDED.adresse_1, "
+	"EXCLUDED.adresse_2, EXCLUDED.code_postal, EXCLUDED.ville, "
+	"EXCLUDED.cedex)",
+
+	"INSERT INTO evenement AS e (identifiant, identifiant_beneficiaire_salsa, "
+	"type_evenement, date_debut, date_fin, ingestion) "
+	"SELECT DISTINCT ON (identifiant_evenement) identifiant_evenement, "
+	"identifiant_beneficiaire_salsa, type_evenement, date_debut_evenement, "
+	"date_fin_evenement, $1::bigint FROM stg "
+	"WHERE identifiant_evenement IS NOT NULL "
+	"ORDER BY identifiant_evenement, ligne DESC "
+	"ON CONFLICT (identifiant) DO UPDATE SET (identifiant_beneficiaire_salsa, "
+	"type_evenement, date_debut, date_fin, ingestion) = "
+	"(EXCLUDED.identifiant_beneficiaire_salsa, EXCLUDED.type_evenement, "
+	"EXCLUDED.date_debut, EXCLUDED.date_fin, EXCLUDED.ingestion) "
+	"WHERE (e.identifiant_beneficiaire_salsa, e.type_evenement, e.date_debut, "
+	"e.date_fin) IS DISTINCT FROM (EXCLUDED.identifiant_beneficiaire_salsa, "
+	"EXCLUDED.type_evenement, EXCLUDED.date_debut, EXCLUDED.date_fin)",
+	NULL
+};
+
+/*
+ * Each rule: an SQL condition on staging row s that rejects it, and why.
+ * Lookups are written NOT IN over NOT NULL columns so that PostgreSQL hashes
+ * the known set once instead of probing it for every row.
+ */
+static const char *const plan_rules[] = {
+	"s.date_fin_droit < s.date_debut_droit",
+	"date de fin de droit antérieure à la date de début de droit",
+	"s.date_fin_prise_en_charge < s.date_debut_prise_en_charge",
+	"date de fin de prise en charge antérieure à la date de début",
+	"s.date_fin_evenement < s.date_debut_evenement",
+	"date de fin d'évènement antérieure à la date de début",
+	"s.identifiant_evenement IS NULL AND s.type_evenement IS NOT NULL",
+	"type d'évènement sans identifiant d'évènement",
+	NULL
+};
+
+static const struct kcol horodatage_cols[] = {
+	{ "code_sad", 'T', 1, 2, 0 },
+	{ "instant_creation", 'H', 1, 2, 1 },
+	{ "numero_sequence", 'I', 1, 2, 1 },
+	{ "identifiant_intervention", 'T', 1, 2, 0 },
+	{ "identifiant_client", 'T', 1, 2, 0 },
+	{ "identifiant_intervenant", 'T', 1, 2, 0 },
+	{ "code_prestation", 'T', 1, 2, 0 },
+	{ "mode_saisie", 'T', 1, 2, 0 },
+	{ "numero_appelant", 'T', 0, 2, 0 },
+	{ "arrivee_brute", 'H', 0, 2, 0 },
+	{ "depart_brut", 'H', 0, 2, 0 },
+	{ "arrivee_retenue", 'H', 0, 2, 0 },
+	{ "depart_retenu", 'H', 0, 2, 0 },
+	{ "minutes_ajoutees", 'I', 0, 2, 0 },
+	{ "code_correction", 'T', 0, 2, 0 },
+	{ "motif_correction", 'T', 0, 2, 0 },
+	{ "auteur_correction", 'T', 0, 2, 0 },
+	{ "instant_correction", 'H', 0, 2, 0 },
+	{ "duree_retenue_secondes", 'I', 0, 2, 0 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static const char *const horodatage_key[] = { "code_sad", "identifiant_intervention", NULL };
+
+static const struct kcol client_cols[] = {
+	{ "code_sad", 'T', 1, 2, 0 },
+	{ "instant_creation", 'H', 1, 2, 1 },
+	{ "numero_sequence", 'I', 1, 2, 1 },
+	{ "identifiant_client", 'T', 1, 2, 0 },
+	{ "identifiant_beneficiaire_salsa", 'T', 0, 2, 0 },
+	{ "civilite", 'T', 0, 2, 0 },
+	{ "nom", 'T', 1, 2, 0 },
+	{ "nom_naissance", 'T', 0, 2, 0 },
+	{ "prenoms", 'T', 1, 2, 0 },
+	{ "date_naissance", 'D', 1, 2, 0 },
+	{ "adresse_1", 'T', 0, 2, 0 },
+	{ "adresse_2", 'T', 0, 2, 0 },
+	{ "code_postal", 'T', 0, 2, 0 },
+	{ "ville", 'T', 0, 2, 0 },
+	{ "telephone_fixe", 'T', 0, 2, 0 },
+	{ "telephone_portable", 'T', 0, 2, 0 },
+	{ "beneficiaire_departement", 'B', 1, 2, 0 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static const char *const client_key[] = { "code_sad", "identifiant_client", NULL };
+
+static const struct kcol intervenant_cols[] = {
+	{ "code_sad", 'T', 1, 2, 0 },
+	{ "instant_creation", 'H', 1, 2, 1 },
+	{ "numero_sequence", 'I', 1, 2, 1 },
+	{ "identifiant_intervenant", 'T', 1, 2, 0 },
+	{ "nom", 'T', 1, 2, 0 },
+	{ "prenom", 'T', 1, 2, 0 },
+	{ "statut", 'T', 1, 2, 0 },
+	{ "date_debut", 'D', 1, 2, 0 },
+	{ "date_fin", 'D', 0, 2, 0 },
+	{ "telephone_professionnel", 'T', 0, 2, 0 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static const char *const intervenant_key[] = { "code_sad", "identifiant_intervenant", NULL };
+
+static const struct kcol evenement_sad_cols[] = {
+	{ "code_sad", 'T', 1, 2, 0 },
+	{ "instant_creation", 'H', 1, 2, 1 },
+	{ "numero_sequence", 'I', 1, 2, 1 },
+	{ "identifiant_evenement", 'T', 1, 2, 0 },
+	{ "identifiant_client", 'T', 1, 2, 0 },
+	{ "type_evenement", 'T', 1, 2, 0 },
+	{ "date_debut", 'D', 1, 2, 0 },
+	{ "date_fin", 'D', 0, 2, 0 },
+	{ "identifiant_intervenant", 'T', 0, 2, 0 },
+	{ "commentaire", 'T', 0, 2, 0 },
+	{ "instant_declaration", 'H', 1, 2, 0 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static const char *const evenement_sad_key[] = { "code_sad", "identifiant_evenement", NULL };
+
+static const struct kcol remboursement_cols[] = {
+	{ "code_emetteur", 'T', 1, 2, 0 },
+	{ "date_creation", 'D', 1, 2, 1 },
+	{ "numero_ordre", 'I', 1, 2, 1 },
+	{ "date_remboursement", 'D', 1, 2, 0 },
+	{ "numero_titre", 'T', 1, 2, 0 },
+	{ "reference_commande", 'T', 1, 2, 0 },
+	{ "code_carnet", 'T', 1, 2, 0 },
+	{ "identifiant_beneficiaire", 'T', 1, 2, 0 },
+	{ "valeur_faciale", 'N', 1, 2, 0 },
+	{ "date_encaissement", 'D', 1, 2, 0 },
+	{ "code_affilie", 'T', 1, 2, 0 },
+	{ "nom_affilie", 'T', 1, 2, 0 },
+	{ "type_affilie", 'T', 1, 2, 0 },
+	{ "code_produit", 'T', 1, 2, 0 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static const char *const remboursement_key[] = { "numero_titre", NULL };
+
+static const struct kcol commande_cols[] = {
+	{ "date_commande", 'D', 1, 2, 0 },
+	{ "origine_fichier", 'T', 0, 2, 0 },
+	{ "code_client", 'T', 1, 2, 0 },
+	{ "raison_sociale", 'T', 1, 2, 0 },
+	{ "reference_commande_externe", 'T', 0, 2, 0 },
+	{ "type_commande", 'T', 0, 2, 0 },
+	{ "code_succursale", 'T', 1, 2, 0 },
+	{ "code_carnet", 'T', 1, 2, 0 },
+	{ "nombre_carnets", 'I', 1, 2, 0 },
+	{ "matricule_salarie", 'T', 0, 2, 0 },
+	{ "civilite", 'T', 1, 2, 0 },
+	{ "nom_beneficiaire", 'T', 1, 2, 0 },
+	{ "prenom_beneficiaire", 'T', 1, 2, 0 },
+	{ "date_naissance", 'D', 1, 2, 0 },
+	{ "nom_voie", 'T', 0, 2, 0 },
+	{ "complement_adresse", 'T', 0, 2, 0 },
+	{ "lieu_dit", 'T', 0, 2, 0 },
+	{ "code_postal", 'T', 1, 2, 0 },
+	{ "bureau_distributeur", 'T', 0, 2, 0 },
+	{ "code_insee", 'T', 0, 2, 0 },
+	{ "nom_commune", 'T', 0, 2, 0 },
+	{ "civilite_tuteur", 'T', 0, 2, 0 },
+	{ "nom_tuteur", 'T', 0, 2, 0 },
+	{ "prenom_tuteur", 'T', 0, 2, 0 },
+	{ "nom_voie_tuteur", 'T', 0, 2, 0 },
+	{ "complement_adresse_tuteur", 'T', 0, 2, 0 },
+	{ "code_postal_tuteur", 'T', 0, 2, 0 },
+	{ "bureau_distributeur_tuteur", 'T', 0, 2, 0 },
+	{ "date_debut_prise_en_charge", 'D', 0, 2, 0 },
+	{ "date_fin_prise_en_charge", 'D', 0, 2, 0 },
+	{ "titre_dematerialise", 'T', 0, 2, 0 },
+	{ "reference_ligne_commande_externe", 'T', 0, 2, 0 },
+	{ "nombre_titres", 'I', 1, 2, 0 },
+	{ "valeur_unitaire", 'N', 1, 2, 0 },
+	{ "part_financier_unitaire", 'N', 0, 2, 0 },
+	{ "date_validite", 'D', 0, 2, 0 },
+	{ "code_mention_1", 'T', 0, 2, 0 },
+	{ "code_mention_2", 'T', 0, 2, 0 },
+	{ "mention_libre", 'T', 0, 2, 0 },
+	{ "mois_reference", 'M', 0, 2, 0 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static const char *const commande_key[] = { "reference_commande_externe", "reference_ligne_commande_externe", "mois_reference", "date_validite", NULL };
+
+static const struct kcol charge_cols[] = {
+	{ "code_conseil_departemental", 'T', 1, 2, 0 },
+	{ "date_creation_fichier", 'D', 1, 2, 1 },
+	{ "numero_ordre", 'I', 1, 2, 1 },
+	{ "identifiant_beneficiaire", 'T', 1, 2, 0 },
+	{ "index_prestation", 'T', 0, 2, 0 },
+	{ "numero_employeur", 'T', 1, 2, 0 },
+	{ "type_prestation", 'T', 1, 2, 0 },
+	{ "periode_emploi", 'M', 1, 2, 0 },
+	{ "heures_plan_aide_cg", 'N', 1, 2, 0 },
+	{ "montant_prise_en_charge_cotisations", 'N', 1, 2, 0 },
+	{ "heures_impactees", 'N', 1, 2, 0 },
+	{ "montant_prise_en_charge_impactee", 'N', 1, 2, 0 },
+	{ "nature_mouvement", 'T', 1, 2, 0 },
+	{ "mois_facturation", 'M', 1, 2, 0 },
+	{ "date_limite_virement", 'D', 1, 2, 0 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static const char *const charge_key[] = { "identifiant_beneficiaire", "index_prestation", "numero_employeur", "periode_emploi", "mois_facturation", "nature_mouvement", NULL };
+
+static const struct kcol log_facture_cols[] = {
+	{ "type_enregistrement", 'T', 1, 2, 0 },
+	{ "date_integration", 'D', 0, 2, 0 },
+	{ "date_edition", 'D', 0, 2, 0 },
+	{ "numero_facture", 'T', 1, 2, 0 },
+	{ "libelle_tiers", 'T', 1, 2, 0 },
+	{ "date_debut_facturation", 'D', 0, 2, 0 },
+	{ "date_fin_facturation", 'D', 0, 2, 0 },
+	{ "type_aide", 'T', 1, 2, 0 },
+	{ "facture_integree", 'T', 0, 2, 0 },
+	{ "identifiant_beneficiaire_salsa", 'T', 0, 2, 0 },
+	{ "nom_beneficiaire", 'T', 0, 2, 0 },
+	{ "prenom_beneficiaire", 'T', 0, 2, 0 },
+	{ "motif_rejet", 'T', 0, 2, 0 },
+	{ "nombre_heures", 'N', 0, 2, 0 },
+	{ "montant_facture", 'N', 0, 2, 0 },
+	{ "montant_salsa_attendu", 'N', 0, 2, 0 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static const char *const log_facture_key[] = { "numero_facture", "type_enregistrement", "identifiant_beneficiaire_salsa", NULL };
+
+#define SAD_CONNU \
+	"s.code_sad NOT IN (SELECT code FROM sad)", \
+	"SAD inconnu : code_sad absent des plans d'aide et des SAD déclarés " \
+	"(registre role add-sad)"
+#define CLIENT_CONNU \
+	"(s.code_sad, s.identifiant_client) NOT IN (SELECT code_sad, " \
+	"identifiant_client FROM client WHERE valide_au IS NULL)", \
+	"client inconnu de ce SAD : chargez d'abord son fichier clients"
+
+static const char *const horodatage_rules[] = {
+	SAD_CONNU,
+	CLIENT_CONNU,
+	"(s.code_sad, s.identifiant_intervenant) NOT IN (SELECT code_sad, "
+	"identifiant_intervenant FROM intervenant WHERE valide_au IS NULL)",
+	"intervenant inconnu de ce SAD : chargez d'abord son fichier intervenants",
+	"s.depart_retenu < s.arrivee_retenue",
+	"départ retenu antérieur à l'arrivée retenue",
+	"s.depart_brut < s.arrivee_brute",
+	"départ brut antérieur à l'arrivée brute",
+	NULL
+};
+
+static const char *const client_rules[] = {
+	SAD_CONNU,
+	"s.identifiant_beneficiaire_salsa IS NOT NULL AND "
+	"s.identifiant_beneficiaire_salsa NOT IN (SELECT identifiant_salsa "
+	"FROM beneficiaire)",
+	"identifiant bénéficiaire Salsa inconnu des plans d'aide",
+	NULL
+};
+
+static const char *const intervenant_rules[] = {
+	SAD_CONNU,
+	"s.date_fin < s.date_debut",
+	"date de sortie antérieure à la date d'entrée",
+	NULL
+};
+
+static const char *const evenement_sad_rules[] = {
+	SAD_CONNU,
+	CLIENT_CONNU,
+	"s.date_fin < s.date_debut",
+	"date de fin antérieure à la date de début",
+	NULL
+};
+
+static const char *const remboursement_rules[] = {
+	"s.numero_titre NOT IN (SELECT numero_titre FROM titre)",
+	"titre jamais émis : numéro de titre inconnu du registre des titres",
+	NULL
+};
+
+static const char *const commande_rules[] = {
+	"s.date_fin_prise_en_charge < s.date_debut_prise_en_charge",
+	"date de fin de prise en charge antérieure à la date de début",
+	NULL
+};
+
+static const char *const charge_rules[] = {
+	"s.identifiant_beneficiaire NOT IN (SELECT identifiant_salsa FROM "
+	"beneficiaire)",
+	"bénéficiaire inconnu des plans d'aide",
+	NULL
+};
+
+const struct kind kinds[] = {
+	{ "plans", "plan", plan_cols, plan_key, 1,
+	    "CASE WHEN t.date_fin_prise_en_charge < $2::date - (SELECT "
+	    "valeur::int FROM param WHERE nom = 'anteriorite_plans_jours') "
+	    "THEN 'hors_anteriorite' ELSE 'absent_du_flux' END",
+	    plan_rules, plan_after },
+	{ "horodatages", "horodatage", horodatage_cols, horodatage_key, 0, NULL,
+	    horodatage_rules, NULL },
+	{ "clients", "client", client_cols, client_key, 0, NULL, client_rules,
+	    NULL },
+	{ "intervenants", "intervenant", intervenant_cols, intervenant_key, 0,
+	    NULL, intervenant_rules, NULL },
+	{ "evenements", "evenement_sad", evenement_sad_cols, evenement_sad_key, 0,
+	    NULL, evenement_sad_rules, NULL },
+	{ "remboursements", "remboursement", remboursement_cols,
+	    remboursement_key, 0, NULL, remboursement_rules, NULL },
+	{ "commandes", "commande", commande_cols, commande_key, 0, NULL,
+	    commande_rules, NULL },
+	{ "charges", "charge", charge_cols, charge_key, 0, NULL, charge_rules,
+	    NULL },
+	{ "log-factures", "log_facture", log_facture_cols, log_facture_key, 0,
+	    NULL, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
+};

@@ -1,0 +1,877 @@
+/*
+ * registre load KIND: COPY the canonical CSV into a staging table (values
+ * checked on the way), reject what contradicts the ledger, then merge in
+ * the same transaction and record the ingestion under its SHA-256. Until
+ * COMMIT nothing is visible; a kill or a lost server leaves nothing.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "afile.h"
+#include "buf.h"
+#include "charset.h"
+#include "csvio.h"
+#include "err.h"
+#include "field.h"
+#include "load.h"
+#include "registre.h"
+
+#define MOTIF_VALEUR_MAX 60	/* characters of a value quoted in a reason */
+#define REJETS_MAX	"100"	/* rejected lines told on stderr */
+
+struct load {
+	const struct kind *k;
+	int		 ncols;
+	PGconn		*c;
+	const char	*source;
+	const char	*date;
+	const char	*report;
+	char		 sha[65];
+	int		 fd;
+	FILE		*rej;	/* rejected rows, as COPY text for table rej */
+	unsigned long	 lues;
+	unsigned long	 rejetees_c;
+};
+
+/* Text PostgreSQL can store: valid UTF-8 without NUL bytes. */
+static int
+u8_ok(const unsigned char *s, size_t n)
+{
+	size_t bad;
+
+	return memchr(s, 0, n) == NULL &&
+	    utf8_valid((const char *)s, n, &bad) == 0;
+}
+
+static int
+num(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+static int
+date_ok(const char *s, size_t n)
+{
+	int y, m, d;
+
+	if (n != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	y = num(s, 4);
+	m = num(s + 5, 2);
+	d = num(s + 8, 2);
+	return y >= 0 && m >= 0 && d >= 0 && date_valid(y, m, d);
+}
+
+/* 2016-10-30T02:30:00+01:00 (or Z): an offset is required across DST. */
+static int
+instant_ok(const char *s, size_t n)
+{
+	int h, mi, se;
+
+	if (n < 20 || !date_ok(s, 10) || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':')
+		return 0;
+	h = num(s + 11, 2);
+	mi = num(s + 14, 2);
+	se = num(s + 17, 2);
+	if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
+		return 0;
+	if (n == 20)
+		return s[19] == 'Z';
+	return n == 25 && (s[19] == '+' || s[19] == '-') && s[22] == ':' &&
+	    num(s + 20, 2) >= 0 && num(s + 20, 2) <= 14 &&
+	    num(s + 23, 2) >= 0 && num(s + 23, 2) <= 59;
+}
+
+static void
+copy_escape(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '\\':
+			buf_add(b, "\\\\", 2);
+			break;
+		case '\t':
+			buf_add(b, "\\t", 2);
+			break;
+		case '\n':
+			buf_add(b, "\\n", 2);
+			break;
+		case '\r':
+			buf_add(b, "\\r", 2);
+			break;
+		default:
+			buf_addc(b, s[i]);
+		}
+	}
+}
+
+/* Quotes a value in a reason: valid UTF-8 only, cut at a character. */
+static void
+motif_valeur(struct buf *m, const char *s, size_t n)
+{
+	size_t i, chars = 0;
+
+	if (!u8_ok((const unsigned char *)s, n)) {
+		buf_adds(m, " (valeur non UTF-8 ou contenant un octet nul)");
+		return;
+	}
+	buf_adds(m, " «");
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 &&
+		    chars++ == MOTIF_VALEUR_MAX) {
+			buf_adds(m, "…");
+			break;
+		}
+		buf_addc(m, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ?
+		    ' ' : s[i]);
+	}
+	buf_adds(m, "»");
+}
+
+/* Appends the COPY form of one value, or explains in m why it is refused. */
+static int
+value(const struct kcol *col, int pos, const char *s, size_t n,
+    struct buf *out, struct buf *m)
+{
+	static struct buf tmp;
+	const char *what = NULL;
+	int64_t v;
+
+	if (n == 0) {
+		if (col->req)
+			what = "valeur obligatoire absente";
+		else
+			buf_add(out, "\\N", 2);
+	} else if (!u8_ok((const unsigned char *)s, n)) {
+		what = "octets invalides : UTF-8 attendu, sans octet nul";
+	} else {
+		switch (col->type) {
+		case 'T':
+			copy_escape(out, s, n);
+			return 0;
+		case 'D':
+			if (!date_ok(s, n))
+				what = "date invalide, attendu AAAA-MM-JJ";
+			break;
+		case 'M':
+			if (n != 7 || s[4] != '-' || num(s, 4) < 0 ||
+			    num(s + 5, 2) < 1 || num(s + 5, 2) > 12)
+				what = "mois invalide, attendu AAAA-MM";
+			break;
+		case 'H':
+			if (!instant_ok(s, n))
+				what = "instant invalide, attendu "
+				    "AAAA-MM-JJTHH:MM:SS+HH:MM";
+			break;
+		case 'B':
+			if (n != 1 || (s[0] != '0' && s[0] != '1'))
+				what = "booléen invalide, attendu 1 ou 0";
+			break;
+		case 'I':
+			if (dec_parse(s, n, 0, &v) != 0 || memchr(s, ',', n) ||
+			    memchr(s, '.', n))
+				what = "entier invalide";
+			break;
+		case 'N':
+			if (memchr(s, ',', n) != NULL ||
+			    dec_parse(s, n, col->scale, &v) != 0) {
+				what = "nombre invalide, attendu un décimal "
+				    "avec un point";
+				break;
+			}
+			buf_reset(&tmp);
+			dec_format(&tmp, v, col->scale, '.');
+			buf_add(out, tmp.p, tmp.len);
+			return 0;
+		}
+		if (what == NULL)
+			buf_add(out, s, n);
+	}
+	if (what == NULL)
+		return 0;
+	buf_addf(m, "champ %d (%s) : %s", pos, col->name, what);
+	if (n > 0)
+		motif_valeur(m, s, n);
+	return -1;
+}
+
+static int
+keyidx(const struct kind *k, const char *name)
+{
+	int i;
+
+	for (i = 0; k->cols[i].name != NULL; i++)
+		if (strcmp(k->cols[i].name, name) == 0)
+			return i;
+	die(EX_SOFTWARE, "clé %s absente du type %s", name, k->name);
+}
+
+static void
+reject(struct load *L, unsigned long line, const struct row *r,
+    const char *motif)
+{
+	struct buf b = { 0 };
+	int i, ki;
+
+	buf_addf(&b, "%lu\t", line);
+	copy_escape(&b, motif, strlen(motif));
+	for (i = 0; L->k->key[i] != NULL; i++) {
+		ki = keyidx(L->k, L->k->key[i]);
+		buf_addc(&b, '\t');
+		if ((size_t)ki < r->n && r->len[ki] > 0 &&
+		    u8_ok((unsigned char *)r->v[ki], r->len[ki]))
+			copy_escape(&b, r->v[ki], r->len[ki]);
+		else
+			buf_add(&b, "\\N", 2);
+	}
+	buf_addc(&b, '\n');
+	if (fwrite(b.p, 1, b.len, L->rej) != b.len)
+		die(EX_IOERR, "fichier temporaire : %s", strerror(errno));
+	buf_free(&b);
+	L->rejetees_c++;
+}
+
+static void
+put(PGconn *c, struct buf *b, int force)
+{
+	if (b->len == 0 || (!force && b->len < 256 * 1024))
+		return;
+	db_copy_put(c, b->p, b->len);
+	buf_reset(b);
+}
+
+static void
+check_header(struct load *L, const struct row *r)
+{
+	int i;
+
+	for (i = 0; i < L->ncols; i++) {
+		if ((size_t)i >= r->n)
+			die(EX_DATAERR, "%s: ligne 1 : en-tête incomplet, colonne "
+			    "%d « %s » attendue (voir la liste des colonnes "
+			    "dans registre(1))", L->source, i + 1,
+			    L->k->cols[i].name);
+		if (strcmp(r->v[i], L->k->cols[i].name) != 0)
+			die(EX_DATAERR, "%s: ligne 1 : en-tête inattendu, "
+			    "colonne %d « %s » au lieu de « %s »", L->source,
+			    i + 1, r->v[i], L->k->cols[i].name);
+	}
+	if (r->n != (size_t)L->ncols)
+		die(EX_DATAERR, "%s: ligne 1 : en-tête de %zu colonnes, %d "
+		    "attendues pour %s", L->source, r->n, L->ncols, L->k->name);
+}
+
+/* Streams the CSV into COPY stg; returns after PQputCopyEnd succeeded. */
+static void
+stream(struct load *L)
+{
+	struct csvin in;
+	struct row *r;
+	struct buf out = { 0 }, m = { 0 };
+	size_t mark;
+	int i, bad;
+
+	csvin_open(&in, L->fd, L->source);
+	if (!csvin_next(&in, &r))
+		die(EX_DATAERR, "%s : fichier vide, en-tête attendu", L->source);
+	check_header(L, r);
+	while (csvin_next(&in, &r)) {
+		if (r->n == 1 && r->len[0] == 0)
+			continue;
+		L->lues++;
+		buf_reset(&m);
+		if (r->n != (size_t)L->ncols) {
+			buf_addf(&m, "%zu champs au lieu de %d", r->n, L->ncols);
+			reject(L, in.line, r, m.p);
+			continue;
+		}
+		mark = out.len;
+		buf_addf(&out, "%lu", in.line);
+		for (bad = 0, i = 0; i < L->ncols && !bad; i++) {
+			buf_addc(&out, '\t');
+			bad = value(&L->k->cols[i], i + 1, r->v[i], r->len[i],
+			    &out, &m) != 0;
+		}
+		if (bad) {
+			out.len = mark;
+			reject(L, in.line, r, m.p);
+			continue;
+		}
+		buf_addc(&out, '\n');
+		put(L->c, &out, 0);
+	}
+	put(L->c, &out, 1);
+	csvin_close(&in);
+	if (PQputCopyEnd(L->c, NULL) != 1)
+		db_fail(L->c, NULL, "COPY");
+	db_copy_done(L->c, "COPY");
+	buf_free(&out);
+	buf_free(&m);
+}
+
+static void
+copy_rejects(struct load *L)
+{
+	if (fflush(L->rej) != 0 || fseek(L->rej, 0, SEEK_SET) != 0)
+		die(EX_IOERR, "fichier temporaire : %s", strerror(errno));
+	db_copy_file(L->c, "COPY rej FROM STDIN", L->rej, "fichier temporaire");
+}
+
+/* Hashes stdin; a pipe is spooled to an unlinked temporary file first. */
+static void
+fingerprint(struct load *L)
+{
+	unsigned char md[EVP_MAX_MD_SIZE], blk[65536];
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	struct stat st;
+	const char *td = getenv("TMPDIR");
+	struct buf path = { 0 };
+	ssize_t n;
+	int out = -1;
+
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		die(EX_SOFTWARE, "SHA-256 indisponible");
+	if (fstat(0, &st) == -1)
+		die(EX_NOINPUT, "entrée standard : %s", strerror(errno));
+	if (!S_ISREG(st.st_mode)) {
+		buf_addf(&path, "%s/registre.XXXXXX", td && *td ? td : "/tmp");
+		if ((out = mkstemp(path.p)) == -1)
+			die(EX_CANTCREAT, "%s : %s", path.p, strerror(errno));
+		unlink(path.p);
+	}
+	while ((n = read(0, blk, sizeof blk)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			die(EX_IOERR, "entrée standard : %s", strerror(errno));
+		}
+		EVP_DigestUpdate(ctx, blk, (size_t)n);
+		if (out != -1 && write(out, blk, (size_t)n) != n)
+			die(EX_IOERR, "fichier temporaire : %s", strerror(errno));
+	}
+	EVP_DigestFinal_ex(ctx, md, NULL);
+	EVP_MD_CTX_free(ctx);
+	sha256_hex(md, L->sha);
+	L->fd = out != -1 ? out : 0;
+	if (lseek(L->fd, 0, SEEK_SET) == -1)
+		die(EX_IOERR, "entrée standard : %s", strerror(errno));
+	buf_free(&path);
+}
+
+static const char *
+sqltype(const struct kcol *col)
+{
+	switch (col->type) {
+	case 'D':
+		return "date";
+	case 'H':
+		return "timestamptz";
+	case 'B':
+		return "boolean";
+	case 'I':
+		return "bigint";
+	case 'N':
+		return "numeric";
+	default:
+		return "text";
+	}
+}
+
+static int keyidx(const struct kind *, const char *);
+
+/* Optional key columns compare NULL-safe (the unique index says NULLS NOT
+ * DISTINCT); required ones with = so that hash joins stay possible. */
+static void
+keymatch(struct buf *b, const struct kind *k, const char *a, const char *z)
+{
+	int i;
+
+	for (i = 0; k->key[i] != NULL; i++)
+		buf_addf(b, "%s%s.%s %s %s.%s", i ? " AND " : "", a, k->key[i],
+		    k->cols[keyidx(k, k->key[i])].req ? "=" :
+		    "IS NOT DISTINCT FROM", z, k->key[i]);
+}
+
+static void
+keyconcat(struct buf *b, const struct kind *k, const char *a)
+{
+	int i;
+
+	buf_adds(b, "concat_ws('/'");
+	for (i = 0; k->key[i] != NULL; i++)
+		buf_addf(b, ", %s.%s", a, k->key[i]);
+	buf_adds(b, ")");
+}
+
+static void
+create_temp(struct load *L)
+{
+	struct buf b = { 0 };
+	int i;
+
+	buf_adds(&b, "CREATE TEMP TABLE stg (ligne bigint");
+	for (i = 0; i < L->ncols; i++)
+		buf_addf(&b, ", %s %s", L->k->cols[i].name,
+		    sqltype(&L->k->cols[i]));
+	buf_adds(&b, ") ON COMMIT DROP");
+	db_exec(L->c, b.p);
+	buf_reset(&b);
+	buf_adds(&b, "CREATE TEMP TABLE rej (ligne bigint, motif text");
+	for (i = 0; L->k->key[i] != NULL; i++)
+		buf_addf(&b, ", %s text", L->k->key[i]);
+	buf_adds(&b, ") ON COMMIT DROP");
+	db_exec(L->c, b.p);
+	buf_free(&b);
+}
+
+/* $1 and $2 stand for the ingestion id and the data date, both ours. */
+static void
+run(struct load *L, const char *sql, const char *ing)
+{
+	struct buf b = { 0 };
+	const char *p;
+
+	for (p = sql; *p != '\0'; p++) {
+		if (p[0] == '$' && p[1] == '1') {
+			buf_adds(&b, ing != NULL ? ing : "NULL");
+			p++;
+		} else if (p[0] == '$' && p[1] == '2') {
+			buf_addf(&b, "'%s'", L->date);
+			p++;
+		} else
+			buf_addc(&b, *p);
+	}
+	db_exec(L->c, b.p);
+	buf_free(&b);
+}
+
+static void
+keylist(struct buf *b, const struct kind *k, const char *a)
+{
+	int i;
+
+	for (i = 0; k->key[i] != NULL; i++)
+		buf_addf(b, "%s%s%s", i || *a == ',' ? ", " : "",
+		    *a == ',' ? a + 1 : a, k->key[i]);
+}
+
+/* Rows that contradict themselves, the file or the ledger leave stg. */
+static void
+validate(struct load *L)
+{
+	const struct kind *k = L->k;
+	struct buf b = { 0 };
+	PGresult *r;
+	char *lit;
+	int i, dup;
+
+	buf_adds(&b, "SELECT EXISTS (SELECT 1 FROM stg GROUP BY ");
+	keylist(&b, k, "");
+	buf_adds(&b, " HAVING count(*) > 1)");
+	r = db_query(L->c, b.p, 0, NULL);
+	dup = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	buf_reset(&b);
+	buf_adds(&b, "WITH d AS (DELETE FROM stg s USING (SELECT ligne, "
+	    "min(ligne) OVER (PARTITION BY ");
+	keylist(&b, k, "");
+	buf_adds(&b, ") AS premiere FROM stg) p WHERE p.ligne = s.ligne AND "
+	    "p.premiere <> s.ligne RETURNING s.ligne, p.premiere");
+	keylist(&b, k, ",s.");
+	buf_adds(&b, ") INSERT INTO rej SELECT ligne, 'clé en double : déjà "
+	    "présente ligne ' || premiere");
+	keylist(&b, k, ",");
+	buf_adds(&b, " FROM d");
+	if (dup)
+		run(L, b.p, NULL);
+	if (k->rules == NULL || k->rules[0] == NULL) {
+		buf_free(&b);
+		return;
+	}
+	/* One pass over stg for every rule: the first one broken is the reason. */
+	buf_reset(&b);
+	buf_adds(&b, "WITH d AS (DELETE FROM stg s WHERE ");
+	for (i = 0; k->rules[i] != NULL; i += 2)
+		buf_addf(&b, "%s(%s)", i ? " OR " : "", k->rules[i]);
+	buf_adds(&b, " RETURNING s.ligne, CASE");
+	for (i = 0; k->rules[i] != NULL; i += 2) {
+		lit = PQescapeLiteral(L->c, k->rules[i + 1],
+		    strlen(k->rules[i + 1]));
+		buf_addf(&b, " WHEN %s THEN %s", k->rules[i], lit);
+		PQfreemem(lit);
+	}
+	buf_adds(&b, " END AS motif");
+	keylist(&b, k, ",s.");
+	buf_adds(&b, ") INSERT INTO rej SELECT ligne, motif");
+	keylist(&b, k, ",");
+	buf_adds(&b, " FROM d");
+	run(L, b.p, NULL);
+	buf_free(&b);
+}
+
+/* Statistics on the key only: the joins need them, the long texts do not. */
+static void
+analyze(struct load *L)
+{
+	struct buf b = { 0 };
+
+	buf_adds(&b, "ANALYZE stg (");
+	keylist(&b, L->k, "");
+	buf_adds(&b, ")");
+	db_exec(L->c, b.p);
+	buf_free(&b);
+}
+
+static void
+classify(struct load *L)
+{
+	const struct kind *k = L->k;
+	struct buf b = { 0 };
+	int i, j, first = 1;
+
+	buf_adds(&b, "CREATE TEMP TABLE cls ON COMMIT DROP AS SELECT s.ligne, "
+	    "t.id AS ancien, CASE WHEN t.id IS NULL THEN NULL ELSE "
+	    "concat_ws(' '");
+	for (i = 0; i < L->ncols; i++) {
+		if (k->cols[i].nocmp)
+			continue;
+		for (j = 0; k->key[j] != NULL; j++)
+			if (strcmp(k->key[j], k->cols[i].name) == 0)
+				break;
+		if (k->key[j] != NULL)
+			continue;
+		buf_addf(&b, ", CASE WHEN s.%s IS DISTINCT FROM t.%s THEN '%s' "
+		    "END", k->cols[i].name, k->cols[i].name, k->cols[i].name);
+		first = 0;
+	}
+	(void)first;
+	buf_addf(&b, ") END AS champs FROM stg s LEFT JOIN %s t ON "
+	    "t.valide_au IS NULL AND ", k->table);
+	keymatch(&b, k, "t", "s");
+	run(L, b.p, NULL);
+	buf_free(&b);
+}
+
+static void
+absent(struct buf *b, const struct kind *k)
+{
+	int i;
+
+	buf_adds(b, "t.valide_au IS NULL AND NOT EXISTS (SELECT 1 FROM stg s "
+	    "WHERE ");
+	keymatch(b, k, "s", "t");
+	buf_adds(b, ") AND NOT EXISTS (SELECT 1 FROM rej r WHERE ");
+	for (i = 0; k->key[i] != NULL; i++)
+		buf_addf(b, "%sr.%s IS NOT DISTINCT FROM t.%s::text",
+		    i ? " AND " : "", k->key[i], k->key[i]);
+	buf_adds(b, ")");
+}
+
+struct counts {
+	char	 v[5][24];	/* nouvelles modifiees inchangees terminees rejetees */
+};
+
+static void
+count(struct load *L, struct counts *n)
+{
+	struct buf b = { 0 };
+	PGresult *r;
+	int i;
+
+	buf_addf(&b, "SELECT c.nouvelles, c.modifiees, c.inchangees, ");
+	if (L->k->snapshot) {
+		buf_addf(&b, "(SELECT count(*) FROM %s t WHERE ", L->k->table);
+		absent(&b, L->k);
+		buf_adds(&b, "), ");
+	} else
+		buf_adds(&b, "0, ");
+	buf_adds(&b, "(SELECT count(*) FROM rej) FROM (SELECT count(*) FILTER "
+	    "(WHERE ancien IS NULL) AS nouvelles, count(*) FILTER (WHERE "
+	    "champs <> '') AS modifiees, count(*) FILTER (WHERE champs = '') "
+	    "AS inchangees FROM cls) c");
+	r = db_query(L->c, b.p, 0, NULL);
+	for (i = 0; i < 5; i++)
+		snprintf(n->v[i], sizeof n->v[i], "%s", PQgetvalue(r, 0, i));
+	PQclear(r);
+	buf_free(&b);
+}
+
+static void
+already(struct load *L)
+{
+	static struct buf m;
+	const char *p[2] = { L->k->name, L->sha };
+	PGresult *r;
+
+	r = db_query(L->c, "SELECT id, source, to_char(quand, "
+	    "'YYYY-MM-DD HH24:MI:SS') FROM ingestion WHERE kind = $1 AND "
+	    "sha256 = $2", 2, p);
+	if (PQntuples(r) > 0) {
+		buf_addf(&m, "%s : contenu déjà chargé (ingestion %s, « %s », "
+		    "le %s, SHA-256 %s) : rien n'est modifié", L->source,
+		    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
+		    PQgetvalue(r, 0, 2), L->sha);
+		PQclear(r);
+		die(EX_DATAERR, "%s", m.p);
+	}
+	PQclear(r);
+}
+
+static char *
+record(struct load *L, const struct counts *n)
+{
+	char lues[24], acc[24];
+	const char *p[11];
+	PGresult *r;
+	char *id;
+	const char *st;
+
+	snprintf(lues, sizeof lues, "%lu", L->lues);
+	snprintf(acc, sizeof acc, "%lld", strtoll(n->v[0], NULL, 10) +
+	    strtoll(n->v[1], NULL, 10) + strtoll(n->v[2], NULL, 10));
+	p[0] = L->k->name;
+	p[1] = L->source;
+	p[2] = L->sha;
+	p[3] = L->date;
+	p[4] = lues;
+	p[5] = acc;
+	p[6] = n->v[4];
+	p[7] = n->v[0];
+	p[8] = n->v[1];
+	p[9] = n->v[2];
+	p[10] = n->v[3];
+	r = PQexecParams(L->c, "INSERT INTO ingestion (kind, source, sha256, "
+	    "date_donnees, lues, acceptees, rejetees, nouvelles, modifiees, "
+	    "inchangees, terminees) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "$10, $11) RETURNING id", 11, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (st != NULL && strcmp(st, "23505") == 0) {
+			PQclear(r);
+			die(EX_DATAERR, "%s : contenu déjà chargé par un "
+			    "chargement concurrent : rien n'est modifié",
+			    L->source);
+		}
+		db_fail(L->c, r, "enregistrement de l'ingestion");
+	}
+	id = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return id;
+}
+
+static void
+merge(struct load *L, const char *ing, int allnew)
+{
+	const struct kind *k = L->k;
+	struct buf b = { 0 }, cols = { 0 };
+	int i;
+
+	buf_addf(&b, "UPDATE %s t SET valide_au = $2, ingestion_fin = $1, "
+	    "motif_fin = 'modifie' FROM cls c WHERE t.id = c.ancien AND "
+	    "c.champs <> ''", k->table);
+	run(L, b.p, ing);
+	buf_reset(&b);
+	buf_adds(&b, "CREATE TEMP TABLE fin ON COMMIT DROP AS SELECT "
+	    "NULL::text AS motif_fin");
+	keylist(&b, k, ",");
+	buf_adds(&b, " FROM stg WHERE false");
+	if (!k->snapshot)
+		run(L, b.p, ing);
+	else {
+		buf_reset(&b);
+		buf_addf(&b, "CREATE TEMP TABLE fin ON COMMIT DROP AS WITH u AS "
+		    "(UPDATE %s t SET valide_au = $2, ingestion_fin = $1, "
+		    "motif_fin = %s WHERE ", k->table, k->endmotif);
+		absent(&b, k);
+		buf_adds(&b, " RETURNING t.motif_fin");
+		keylist(&b, k, ",t.");
+		buf_adds(&b, ") SELECT * FROM u");
+		run(L, b.p, ing);
+	}
+	for (i = 0; i < L->ncols; i++)
+		buf_addf(&cols, ", %s", k->cols[i].name);
+	buf_reset(&b);
+	if (allnew)	/* the usual case of a day of visits: no join */
+		buf_addf(&b, "INSERT INTO %s (ligne, ingestion_debut, valide_du%s) "
+		    "SELECT s.ligne, $1, $2%s FROM stg s", k->table, cols.p,
+		    cols.p);
+	else
+		buf_addf(&b, "INSERT INTO %s (ligne, ingestion_debut, "
+		    "valide_du%s) SELECT s.ligne, $1, $2%s FROM stg s JOIN cls c "
+		    "USING (ligne) WHERE c.ancien IS NULL OR c.champs <> '' "
+		    "ORDER BY s.ligne", k->table, cols.p, cols.p);
+	run(L, b.p, ing);
+	for (i = 0; k->after != NULL && k->after[i] != NULL; i++)
+		run(L, k->after[i], ing);
+	buf_free(&b);
+	buf_free(&cols);
+}
+
+static void
+to_out(void *arg, const char *p, size_t n)
+{
+	out_write(arg, p, n);
+}
+
+static void
+report(struct load *L, struct afile *a)
+{
+	const struct kind *k = L->k;
+	struct buf b = { 0 };
+
+	buf_adds(&b, "COPY (SELECT statut, ligne, cle, champs, motif FROM ("
+	    "SELECT CASE WHEN c.ancien IS NULL THEN 'nouveau' WHEN c.champs "
+	    "<> '' THEN 'modifie' ELSE 'inchange' END AS statut, c.ligne, ");
+	keyconcat(&b, k, "s");
+	buf_adds(&b, " AS cle, NULLIF(c.champs, '') AS champs, NULL AS motif FROM cls c "
+	    "JOIN stg s "
+	    "USING (ligne) UNION ALL SELECT 'termine', NULL, ");
+	keyconcat(&b, k, "f");
+	buf_adds(&b, ", NULL, CASE f.motif_fin WHEN 'hors_anteriorite' THEN 'hors "
+	    "antériorité : absent du flux, prise en charge finie depuis plus "
+	    "longtemps que le paramètre anteriorite_plans_jours' ELSE 'absent "
+	    "du flux : plan terminé' END FROM fin f UNION ALL SELECT "
+	    "'rejete', r.ligne, ");
+	keyconcat(&b, k, "r");
+	buf_adds(&b, ", NULL, r.motif FROM rej r) x ORDER BY ligne NULLS "
+	    "LAST, cle) TO STDOUT WITH (FORMAT csv, HEADER)");
+	db_copy_out(L->c, b.p, to_out, &a->o);
+	buf_free(&b);
+}
+
+static void
+tell_rejects(struct load *L)
+{
+	PGresult *r;
+	int i;
+
+	r = db_query(L->c, "SELECT ligne, motif, count(*) OVER () FROM rej "
+	    "ORDER BY ligne LIMIT " REJETS_MAX, 0, NULL);
+	for (i = 0; i < PQntuples(r); i++)
+		fprintf(stderr, "registre: %s:%s: %s\n", L->source,
+		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	if (PQntuples(r) > 0 && atol(PQgetvalue(r, 0, 2)) > PQntuples(r))
+		fprintf(stderr, "registre: %s : %ld autres lignes rejetées, "
+		    "voir le bilan (--report)\n", L->source,
+		    atol(PQgetvalue(r, 0, 2)) - PQntuples(r));
+	PQclear(r);
+}
+
+static const struct kind *
+find_kind(const char *name)
+{
+	int i;
+
+	for (i = 0; kinds[i].name != NULL; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return &kinds[i];
+	die(EX_USAGE, "type de chargement inconnu « %s » (voir registre(1))",
+	    name);
+}
+
+int
+cmd_load(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "source", required_argument, NULL, 's' },
+		{ "date", required_argument, NULL, 'D' },
+		{ "report", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct load L = { 0 };
+	struct counts n;
+	struct afile a;
+	char today[16], lock[256];
+	time_t now = time(NULL);
+	char *ing;
+	int ch;
+
+	L.source = "entrée standard";
+	while ((ch = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			L.source = optarg;
+			break;
+		case 'D':
+			L.date = optarg;
+			break;
+		case 'r':
+			L.report = optarg;
+			break;
+		default:
+			die(EX_USAGE, "usage : registre load KIND [--source NOM] "
+			    "[--date AAAA-MM-JJ] [--report FICHIER] < fichier.csv");
+		}
+	}
+	if (argc - optind != 1)
+		die(EX_USAGE, "usage : registre load KIND [--source NOM] "
+		    "[--date AAAA-MM-JJ] [--report FICHIER] < fichier.csv");
+	L.k = find_kind(argv[optind]);
+	for (L.ncols = 0; L.k->cols[L.ncols].name != NULL; L.ncols++)
+		;
+	if (L.date == NULL) {
+		strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
+		L.date = today;
+	} else if (!date_ok(L.date, strlen(L.date)))
+		die(EX_USAGE, "--date : date invalide « %s », attendu "
+		    "AAAA-MM-JJ", L.date);
+	fingerprint(&L);
+	if ((L.rej = tmpfile()) == NULL)
+		die(EX_CANTCREAT, "fichier temporaire : %s", strerror(errno));
+	L.c = db_connect(DB_LOADER, 1);
+	/* The staging table stays in memory: a month of visits is ~100 MB. */
+	db_exec(L.c, "SET temp_buffers = '256MB'");
+	db_exec(L.c, "BEGIN");
+	db_exec(L.c, "SET LOCAL search_path = cesutg, pg_temp");
+	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(7464, "
+	    "hashtext('%s'))", L.k->name);
+	db_exec(L.c, lock);
+	already(&L);
+	create_temp(&L);
+	db_copy_in(L.c, "COPY stg FROM STDIN");
+	stream(&L);
+	copy_rejects(&L);
+	analyze(&L);
+	validate(&L);
+	classify(&L);
+	count(&L, &n);
+	ing = record(&L, &n);
+	merge(&L, ing, strcmp(n.v[1], "0") == 0 && strcmp(n.v[2], "0") == 0);
+	if (L.report != NULL) {
+		afile_open(&a, L.report, AFILE_PRIVATE);
+		report(&L, &a);
+	}
+	tell_rejects(&L);
+	db_exec(L.c, "COMMIT");
+	if (L.report != NULL)
+		afile_commit(&a);
+	fprintf(stderr, "registre: %s : ingestion %s, %lu lignes lues, %s "
+	    "nouvelles, %s modifiées, %s inchangées, %s terminées, %s "
+	    "rejetées\n", L.k->name, ing, L.lues, n.v[0], n.v[1], n.v[2],
+	    n.v[3], n.v[4]);
+	db_finish(L.c);
+	fclose(L.rej);
+	free(ing);
+	return strcmp(n.v[4], "0") == 0 ? 0 : EX_DATAERR;
+}

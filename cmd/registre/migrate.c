@@ -1,0 +1,102 @@
+/*
+ * Versioned SQL migrations, embedded in the binary at build time from
+ * cmd/registre/NNN_*.sql (the assembler's .incbin: no generation step).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "registre.h"
+
+#define MIG(n, file) \
+	__asm__(".section .rodata\n.global mig_" #n "\nmig_" #n ":\n" \
+	    ".incbin \"cmd/registre/" file "\"\n.byte 0\n.previous\n"); \
+	extern const char mig_##n[];
+
+MIG(1, "001_schema.sql")
+MIG(2, "002_kinds.sql")
+
+static const char *const migs[] = { mig_1, mig_2 };
+
+int
+mig_count(void)
+{
+	return (int)(sizeof migs / sizeof migs[0]);
+}
+
+const char *
+mig_sql(int version)
+{
+	return migs[version - 1];
+}
+
+static int
+db_version(PGconn *c)
+{
+	PGresult *r;
+	int v;
+
+	r = db_query(c, "SELECT to_regclass('cesutg.version_schema') IS NULL",
+	    0, NULL);
+	v = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (v)
+		return 0;
+	r = db_query(c, "SELECT coalesce(max(version), 0) FROM "
+	    "cesutg.version_schema", 0, NULL);
+	v = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return v;
+}
+
+/* A database ahead of the binary, or not yet migrated, is refused. */
+void
+mig_check(PGconn *c)
+{
+	int v = db_version(c);
+
+	if (v > mig_count())
+		die(EX_UNAVAILABLE, "la base est au schéma %d, plus récent que "
+		    "celui de ce registre (%d) : mettez registre à jour", v,
+		    mig_count());
+	if (v < mig_count())
+		die(EX_UNAVAILABLE, "la base est au schéma %d, ce registre "
+		    "attend le schéma %d : lancez « registre migrate »", v,
+		    mig_count());
+}
+
+int
+cmd_migrate(int argc, char **argv)
+{
+	PGconn *c;
+	char num[16];
+	const char *p[1];
+	int v, i;
+
+	(void)argv;
+	if (argc != 1)
+		die(EX_USAGE, "usage : registre migrate");
+	c = db_connect(DB_ADMIN, 0);
+	db_exec(c, "BEGIN");
+	db_exec(c, "SELECT pg_advisory_xact_lock(7464, 1)");
+	v = db_version(c);
+	if (v > mig_count())
+		die(EX_UNAVAILABLE, "la base est au schéma %d, plus récent que "
+		    "celui de ce registre (%d) : migration refusée", v,
+		    mig_count());
+	for (i = v + 1; i <= mig_count(); i++) {
+		db_exec(c, mig_sql(i));
+		db_exec(c, "RESET ROLE");
+		snprintf(num, sizeof num, "%d", i);
+		p[0] = num;
+		PQclear(db_query(c, "INSERT INTO cesutg.version_schema "
+		    "(version) VALUES ($1::int)", 1, p));
+		fprintf(stderr, "registre: migration %d appliquée\n", i);
+	}
+	db_exec(c, "COMMIT");
+	if (v == mig_count())
+		fprintf(stderr, "registre: schéma déjà à jour (version %d)\n", v);
+	db_finish(c);
+	return 0;
+}

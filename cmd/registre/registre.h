@@ -1,0 +1,50 @@
+/* registre: the PostgreSQL ledger. Shared declarations of its modules. */
+#ifndef REGISTRE_H
+#define REGISTRE_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Who a command connects as when the embedded cluster is used. */
+enum db_who {
+	DB_ADMIN,	/* the cluster's superuser: migrate, role, import */
+	DB_LOADER	/* cesutg_loader: neither owner nor superuser */
+};
+
+extern const char *opt_db;
+extern PGconn *db_cur;
+
+const char *reg_home(void);
+PGconn	*db_connect(enum db_who who, int check_version);
+void	 db_exec(PGconn *c, const char *sql);
+PGresult *db_query(PGconn *c, const char *sql, int nparams,
+	    const char *const *params);
+_Noreturn void db_fail(PGconn *c, PGresult *r, const char *what);
+void	 db_finish(PGconn *c);
+char	*db_ident(PGconn *c, const char *s);
+void	 db_copy_out(PGconn *c, const char *sql,
+	    void (*sink)(void *, const char *, size_t), void *arg);
+void	 db_copy_in(PGconn *c, const char *sql);
+void	 db_copy_put(PGconn *c, const char *p, size_t n);
+void	 db_copy_done(PGconn *c, const char *what);
+void	 db_copy_file(PGconn *c, const char *sql, FILE *f, const char *what);
+
+/* Migrations shipped in the binary. */
+int	 mig_count(void);
+const char *mig_sql(int version);
+void	 mig_check(PGconn *c);
+int	 cmd_migrate(int argc, char **argv);
+
+int	 cmd_db(int argc, char **argv);
+int	 cmd_load(int argc, char **argv);
+int	 cmd_ingestions(int argc, char **argv);
+int	 cmd_param(int argc, char **argv);
+int	 cmd_role(int argc, char **argv);
+int	 cmd_audit(int argc, char **argv);
+int	 cmd_export(int argc, char **argv);
+int	 cmd_import(int argc, char **argv);
+
+void	 sha256_hex(const unsigned char *md, char hex[65]);
+
+#endif

@@ -1,0 +1,381 @@
+#!/bin/sh
+# registre against a real PostgreSQL 15 started here: a throwaway cluster in
+# a temporary directory (run by postgres when we are root), Unix socket only.
+#   sh tests/integration/registre.sh BUILD_DIR
+B=${1:-build}
+BIN=$(cd "$B/bin" && pwd)
+TOOLS=$(cd "$B/tools" && pwd)
+TD=$(cd "$(dirname "$0")/../../testdata/registre" && pwd)
+PATH=$BIN:$PATH
+export PATH
+PGBIN=/usr/lib/postgresql/15/bin
+if [ ! -x "$PGBIN/initdb" ]; then
+	echo "registre.sh: PostgreSQL 15 absent ($PGBIN) : lancez make deps" >&2
+	exit 1
+fi
+W=$(mktemp -d)
+chmod 755 "$W"
+CESUTG_HOME=$W/var
+# A throwaway cluster: durability is not what is tested here.
+CESUTG_PGOPTIONS="-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+export CESUTG_HOME CESUTG_PGOPTIONS
+unset PGHOST PGHOSTADDR PGSERVICE PGDATABASE PGPORT PGUSER
+asroot() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+	asroot "$PGBIN/pg_ctl" -D "$CESUTG_HOME/data" -m immediate stop \
+	    >/dev/null 2>&1
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+pass=0 fail=0
+T0=$(date +%s)
+step() { echo "registre.sh: [$(( $(date +%s) - T0 )) s] $*" >&2; }
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "ÉCHEC registre: $*"; }
+expect_rc() {	# expected actual what
+	if [ "$1" = "$2" ]; then ok; else ko "$3 : code $2 au lieu de $1"; fi
+}
+same() {	# expected-file actual-file what
+	if cmp -s "$1" "$2"; then ok; else ko "$3 diffère"; diff -u "$1" "$2" | head -30; fi
+}
+sql() {	# user sql...
+	_u=$1; shift
+	psql -X -At -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME dbname=${DB:-cesutg} user=$_u" "$@"
+}
+# Business content of the ledger, whatever the ids: what a load may change.
+state() {
+	sql postgres -c "SELECT md5(coalesce(string_agg(x, E'\n' ORDER BY x), ''))
+	    FROM (SELECT p::text AS x FROM cesutg.plan p UNION ALL
+	    SELECT b::text FROM cesutg.beneficiaire b UNION ALL
+	    SELECT i::text FROM cesutg.ingestion i UNION ALL
+	    SELECT t::text FROM cesutg.audit_tete t) s"
+}
+
+# --- embedded cluster: unreachable, then init, status, migrate ---
+step "embedded cluster: unreachable, then init, status, migrate"
+registre load plans <"$TD/plans1.csv" >/dev/null 2>"$W/err"
+expect_rc 75 $? "base injoignable"
+grep -q "base de données injoignable" "$W/err" && ok || ko "message base injoignable"
+registre db init >/dev/null 2>"$W/err" || { cat "$W/err"; ko "db init"; exit 1; }
+registre db status >/dev/null; expect_rc 0 $? "db status"
+registre migrate 2>"$W/err"; expect_rc 0 $? "migrate idempotent"
+grep -q "déjà à jour" "$W/err" && ok || ko "migrate: message"
+[ "$(stat -c %a "$CESUTG_HOME")" = 700 ] && ok || ko "CESUTG_HOME doit être en 0700"
+sql postgres -c "SELECT 1 FROM pg_settings WHERE name = 'listen_addresses' AND setting = ''" |
+    grep -q 1 && ok || ko "le serveur écoute en TCP"
+
+# --- load, report, reload refused ---
+step "load, report, reload refused"
+registre load plans --date 2026-11-28 --source plans1.csv \
+    --report "$W/r1" <"$TD/plans1.csv" 2>"$W/err"
+expect_rc 0 $? "load plans1"
+same "$TD/plans1.report" "$W/r1" "rapport A5 du premier chargement"
+[ "$(stat -c %a "$W/r1")" = 600 ] && ok || ko "rapport : mode 0600 attendu"
+before=$(state)
+registre load plans --date 2026-12-01 <"$TD/plans1.csv" >/dev/null 2>"$W/err"
+expect_rc 65 $? "rechargement du même contenu"
+grep -q "contenu déjà chargé (ingestion 1" "$W/err" && ok || ko "message rechargement"
+[ "$(state)" = "$before" ] && ok || ko "rechargement : la base a changé"
+registre load plans --date 2026-12-05 --source plans2.csv \
+    --report "$W/r2" <"$TD/plans2.csv" 2>"$W/err"
+expect_rc 65 $? "load plans2 (lignes rejetées)"
+same "$TD/plans2.report" "$W/r2" "rapport A5 du second chargement"
+grep -q "plans2.csv:12: champ 12 (quantite_prise_en_charge)" "$W/err" && ok ||
+    ko "rejet sur stderr"
+# every version kept with its validity
+sql postgres -c "SELECT valide_du, valide_au, motif_fin, quantite_prise_en_charge
+    FROM cesutg.plan WHERE index_prestation_salsa = 'P00002' ORDER BY id" >"$W/v"
+printf '2026-11-28|2026-12-05|modifie|%s\n2026-12-05|||20.00\n' \
+    "$(sed -n 3p "$TD/plans1.csv" | cut -d, -f12)" >"$W/v.exp"
+same "$W/v.exp" "$W/v" "versions du plan P00002"
+registre ingestions >"$W/ing"
+expect_rc 0 $? "ingestions"
+cut -d, -f1-12 "$W/ing" >"$W/ing.c"
+cat >"$W/ing.exp" <<EOF
+id,kind,source,sha256,date_donnees,lues,acceptees,rejetees,nouvelles,modifiees,inchangees,terminees
+1,plans,plans1.csv,$(sha256sum <"$TD/plans1.csv" | cut -c1-64),2026-11-28,8,8,0,8,0,0,0
+2,plans,plans2.csv,$(sha256sum <"$TD/plans2.csv" | cut -c1-64),2026-12-05,11,7,4,1,2,4,2
+EOF
+same "$W/ing.exp" "$W/ing.c" "registre ingestions"
+cut -d, -f13 "$W/ing" | sed -n 2p | grep -qx cesutg_loader && ok ||
+    ko "le chargeur doit être cesutg_loader"
+sql postgres -c "SELECT rolsuper OR pg_has_role('cesutg_loader', 'cesutg_owner', 'MEMBER')
+    FROM pg_roles WHERE rolname = 'cesutg_loader'" | grep -qx f && ok ||
+    ko "le chargeur ne doit être ni propriétaire ni superutilisateur"
+registre load nimporte <"$TD/plans1.csv" 2>/dev/null; expect_rc 64 $? "type inconnu"
+sed '1s/code_financier/code_finance/' "$TD/plans1.csv" |
+    registre load plans 2>"$W/err" >/dev/null
+expect_rc 65 $? "en-tête inattendu"
+grep -q "colonne 2 « code_finance » au lieu de « code_financier »" "$W/err" && ok ||
+    ko "message en-tête"
+
+# --- parameters, audited ---
+step "parameters, audited"
+registre param set seuil_taux_correction 0.25; expect_rc 0 $? "param set"
+[ "$(registre param get seuil_taux_correction)" = 0.25 ] && ok || ko "param get"
+registre param set seuil_taux_correction beaucoup 2>/dev/null
+expect_rc 65 $? "param set valeur invalide"
+registre param get inconnu 2>/dev/null; expect_rc 65 $? "param inconnu"
+sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'param'
+    AND ancien->>'valeur' = '0.20' AND nouveau->>'valeur' = '0.25'
+    AND qui = 'postgres'" | grep -qx 1 && ok || ko "param set non audité"
+
+# --- hostile values: stored literally or rejected, never executed ---
+step "hostile values: stored literally or rejected, never executed"
+long=$(awk 'BEGIN { while (n++ < 10000) printf "x" }')
+{
+	sed -n 1p "$TD/plans1.csv"
+	sed -n 2p "$TD/plans1.csv" | awk -F, -v OFS=, -v long="$long" '{
+	    $7 = "H00001"; $24 = "\"Robert\047); DROP TABLE cesutg.plan;--\""
+	    $25 = "\"a \"\"cité\"\" \\N \\\\ \\."
+	    $25 = $25 "\n\\.\n\tfin\""; $28 = long; print }'
+	sed -n 2p "$TD/plans1.csv" | awk -F, -v OFS=, '{ $7 = "H00002"; $24 = "A\001B"; print }'
+	sed -n 2p "$TD/plans1.csv" | awk -F, -v OFS=, '{ $7 = "H00003"; $24 = "Nul\377"; print }'
+	sed -n 2p "$TD/plans1.csv" | awk -F, -v OFS=, '{ $7 = "H00004"; $24 = "\\0 ${x} $(id) %s"; print }'
+} >"$W/hostile.csv"
+sql postgres -c "CREATE DATABASE hostile"
+registre --db "host=$CESUTG_HOME dbname=hostile user=postgres" migrate 2>/dev/null
+H="host=$CESUTG_HOME dbname=hostile user=cesutg_loader"
+DB=hostile
+registre --db "$H" load plans <"$W/hostile.csv" 2>"$W/err" >/dev/null
+expect_rc 65 $? "valeurs hostiles"
+sql postgres -c "SELECT count(*) FROM cesutg.plan" | grep -qx 3 && ok ||
+    ko "valeurs hostiles : table plan"
+grep -q "champ 24 (nom_beneficiaire) : octets invalides" "$W/err" &&
+    ok || ko "octet invalide non rejeté"
+sql postgres -c "SELECT nom_beneficiaire FROM cesutg.plan WHERE index_prestation_salsa = 'H00001'" |
+    grep -qxF "Robert'); DROP TABLE cesutg.plan;--" && ok || ko "SQL non stocké littéralement"
+sql postgres -c "SELECT md5(prenom_beneficiaire) || ' ' || length(adresse_1)
+    FROM cesutg.plan WHERE index_prestation_salsa = 'H00001'" >"$W/h1"
+printf 'a "cité" \\N \\\\ \\.\n\\.\n\tfin' | md5sum | sed "s/ .*/ 10000/" >"$W/h1.exp"
+same "$W/h1.exp" "$W/h1" "guillemets, antislashs, \\. et valeur de 10 000 caractères"
+sql postgres -c "SELECT nom_beneficiaire FROM cesutg.plan WHERE index_prestation_salsa IN ('H00002', 'H00004') ORDER BY 1" >"$W/h2"
+printf 'A\001B\n\\0 ${x} $(id) %%s\n' >"$W/h2.exp"
+same "$W/h2.exp" "$W/h2" "octet de contrôle et texte façon shell"
+line=$(sed -n 2p "$TD/plans1.csv" | sed 's/,P00001,/,H00005,/')
+{ sed -n 1p "$TD/plans1.csv"; printf '%s' "${line%%Éluard*}"; printf 'X\000Y'
+    printf '%s\n' "${line#*Éluard}"; } >"$W/nul.csv"
+registre --db "$H" load plans <"$W/nul.csv" >/dev/null 2>"$W/err"
+expect_rc 65 $? "octet nul"
+grep -q "entrée standard:2: champ 24 (nom_beneficiaire) : octets invalides" "$W/err" &&
+    ok || ko "octet nul : message"
+sql postgres -c "SELECT count(*) FROM cesutg.plan WHERE index_prestation_salsa = 'H00005'" |
+    grep -qx 0 && ok || ko "ligne avec octet nul stockée"
+DB=
+
+# --- access: roles x tables x operations ---
+step "access: roles x tables x operations"
+registre role add-sad T00001 >/dev/null && registre role add-sad T00002 >/dev/null &&
+    registre role add-agent agent_apa --aides APA &&
+    registre role add-agent agent_tg --aides TG,PCHE &&
+    registre role add-analyst analyste || ko "création des rôles"
+registre role add-agent agent_x --aides APA,RSA 2>/dev/null; expect_rc 64 $? "aide inconnue"
+# One session per role: each operation runs and is rolled back inside
+# pg_temp.essai, which answers the row count, or refus on insufficient_privilege.
+TABLES="cesutg.plan cesutg.beneficiaire cesutg.sad cesutg.evenement cesutg.tuteur
+    cesutg.ingestion cesutg.param cesutg.audit cesutg.acces_sad pseudo.plan
+    pseudo.beneficiaire"
+: >"$W/rls"
+for role in sad_t00001 sad_t00002 agent_apa agent_tg analyste cesutg_loader; do
+	{
+		cat <<'EOF'
+CREATE FUNCTION pg_temp.essai(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+	EXECUTE q;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RAISE EXCEPTION 'essai:%', n;
+EXCEPTION WHEN OTHERS THEN
+	IF SQLERRM LIKE 'essai:%' THEN RETURN substr(SQLERRM, 7); END IF;
+	IF SQLSTATE = '42501' THEN RETURN 'refus'; END IF;
+	RETURN 'erreur:' || SQLSTATE;
+END $$;
+EOF
+		n=0
+		for t in $TABLES; do
+			n=$((n + 1))
+			c1=$(sql postgres -c "SELECT attname FROM pg_attribute
+			    WHERE attrelid = '$t'::regclass AND attnum = 1")
+			echo "SELECT '$t select=' || pg_temp.essai('SELECT 1 FROM $t')"
+			echo " || ' insert=' || pg_temp.essai('INSERT INTO $t ($c1) SELECT $c1 FROM $t LIMIT 1')"
+			echo " || ' update=' || pg_temp.essai('UPDATE $t SET $c1 = $c1')"
+			echo " || ' delete=' || pg_temp.essai('DELETE FROM $t');"
+			printf '%s\n' "\\copy (SELECT * FROM $t) TO '$W/ct.$n'" \
+			    "\\echo copy_to :ERROR $W/ct.$n" \
+			    "\\copy $t FROM '/dev/null'" "\\echo copy_from :ERROR"
+		done
+	} >"$W/rls.sql"
+	psql -X -At -q "host=$CESUTG_HOME dbname=cesutg user=$role" -f "$W/rls.sql" 2>/dev/null |
+	    while read -r a b c d e f; do
+		case $a in
+		copy_to)
+			if [ "$b" = true ]; then r=refus; else r=$(grep -c . "$c"); fi
+			printf ' copy_to=%s' "$r" ;;
+		copy_from)
+			if [ "$b" = true ]; then r=refus; else r=ok; fi
+			printf ' copy_from=%s\n' "$r" ;;
+		*)
+			printf '%s %s %s %s %s %s' "$role" "$a" "$b" "$c" "$d" "$e" ;;
+		esac
+	    done >>"$W/rls"
+done
+same "$TD/rls.expected" "$W/rls" "matrice d'accès"
+sql sad_t00001 -c "SELECT count(*) FROM cesutg.plan WHERE code_tiers_salsa = 'T00002'" |
+    grep -qx 0 && ok || ko "le SAD A voit des lignes du SAD B"
+sql sad_t00001 -c "SET ROLE sad_t00002" 2>/dev/null && ko "SET ROLE vers un autre SAD" || ok
+sql postgres -c "SELECT count(*) FROM pg_class WHERE relnamespace = 'cesutg'::regnamespace
+    AND relkind = 'r' AND NOT (relrowsecurity AND relforcerowsecurity)" | grep -qx 0 && ok ||
+    ko "table sans FORCE ROW LEVEL SECURITY"
+
+# --- télégestion: clients, intervenants, visits and their corrections ---
+step "télégestion: clients, intervenants, visits and their corrections"
+registre load clients --date 2026-11-02 --report "$W/rc" <"$TD/clients.csv" 2>"$W/err"
+expect_rc 65 $? "clients (deux rejetés)"
+cat >"$W/rc.exp" <<'EOF'
+statut,ligne,cle,champs,motif
+nouveau,2,T00001/C001,,
+nouveau,3,T00001/C002,,
+nouveau,4,T00002/C001,,
+rejete,5,T00002/C009,,identifiant bénéficiaire Salsa inconnu des plans d'aide
+rejete,6,SAD999/C001,,SAD inconnu : code_sad absent des plans d'aide et des SAD déclarés (registre role add-sad)
+EOF
+same "$W/rc.exp" "$W/rc" "bilan des clients"
+registre load intervenants --date 2026-11-02 <"$TD/intervenants.csv" 2>/dev/null
+expect_rc 0 $? "intervenants"
+registre load horodatages --date 2026-11-02 --report "$W/rh1" <"$TD/horodatages1.csv" 2>/dev/null
+expect_rc 65 $? "horodatages (trois rejetés)"
+cat >"$W/rh1.exp" <<'EOF'
+statut,ligne,cle,champs,motif
+nouveau,2,T00001/V1,,
+nouveau,3,T00001/V2,,
+nouveau,4,T00002/V1,,
+rejete,5,T00002/V2,,client inconnu de ce SAD : chargez d'abord son fichier clients
+rejete,6,SAD999/V1,,SAD inconnu : code_sad absent des plans d'aide et des SAD déclarés (registre role add-sad)
+rejete,7,T00001/V3,,départ brut antérieur à l'arrivée brute
+EOF
+same "$W/rh1.exp" "$W/rh1" "bilan des horodatages"
+registre load horodatages --date 2026-11-03 --report "$W/rh2" <"$TD/horodatages2.csv" 2>/dev/null
+expect_rc 0 $? "horodatages corrigés"
+cat >"$W/rh2.exp" <<'EOF'
+statut,ligne,cle,champs,motif
+modifie,2,T00001/V1,arrivee_retenue code_correction motif_correction auteur_correction instant_correction duree_retenue_secondes,
+nouveau,3,T00001/V4,,
+EOF
+same "$W/rh2.exp" "$W/rh2" "bilan des horodatages corrigés (numéro de séquence non comparé)"
+sql postgres -c "SET TimeZone = 'UTC'" -c "SELECT arrivee_brute, arrivee_retenue, code_correction, valide_du, valide_au
+    FROM cesutg.horodatage WHERE code_sad = 'T00001' AND identifiant_intervention = 'V1' ORDER BY id" >"$W/v1"
+printf '%s\n' '2026-10-30 08:00:00+00|2026-10-30 08:00:00+00||2026-11-02|2026-11-03' \
+    '2026-10-30 08:00:00+00|2026-10-30 08:15:00+00|ARR|2026-11-03|' >"$W/v1.exp"
+same "$W/v1.exp" "$W/v1" "heure brute et correction gardées en deux versions"
+for r in sad_t00001:4 sad_t00002:1 agent_apa:0 agent_tg:5; do
+	n=$(sql "${r%%:*}" -c "SELECT count(*) FROM cesutg.horodatage")
+	[ "$n" = "${r#*:}" ] && ok || ko "${r%%:*} voit $n horodatages au lieu de ${r#*:}"
+done
+sql sad_t00001 -c "SELECT count(*) FROM cesutg.client WHERE code_sad <> 'T00001'" |
+    grep -qx 0 && ok || ko "un SAD voit les clients d'un autre"
+sql sad_t00001 -c "INSERT INTO cesutg.horodatage (code_sad) VALUES ('T00001')" 2>/dev/null &&
+    ko "un SAD écrit un horodatage" || ok
+sql analyste -c "SELECT count(*) FROM pseudo.horodatage WHERE client LIKE 'C%'" |
+    grep -qx 0 && ok || ko "identifiant client en clair pour l'analyste"
+
+# --- a database ahead of the binary is refused ---
+step "a database ahead of the binary is refused"
+sql postgres -c "CREATE DATABASE avance"
+registre --db "host=$CESUTG_HOME dbname=avance user=postgres" migrate 2>/dev/null
+psql -X -q "host=$CESUTG_HOME dbname=avance user=postgres" \
+    -c "INSERT INTO cesutg.version_schema (version) VALUES (99)"
+registre --db "host=$CESUTG_HOME dbname=avance user=postgres" ingestions >/dev/null 2>"$W/err"
+expect_rc 69 $? "base plus récente que le binaire"
+grep -q "schéma 99, plus récent" "$W/err" && ok || ko "message base plus récente"
+
+# --- export -> import -> export identical ---
+step "export -> import -> export identical"
+registre export "$W/ex1" || ko "export"
+[ -z "$(find "$W/ex1" -type f ! -perm 600)" ] && ok || ko "export : fichiers non 0600"
+(cd "$W/ex1" && sha256sum -c --quiet MANIFEST.sha256) && ok || ko "manifeste invalide"
+sql postgres -c "CREATE DATABASE copie"
+registre --db "host=$CESUTG_HOME dbname=copie user=postgres" import "$W/ex1" 2>/dev/null
+expect_rc 0 $? "import"
+registre --db "host=$CESUTG_HOME dbname=copie user=postgres" export "$W/ex2" || ko "export 2"
+diff -r "$W/ex1" "$W/ex2" >/dev/null && ok || { ko "export -> import -> export différent"; diff -r "$W/ex1" "$W/ex2" | head; }
+registre --db "host=$CESUTG_HOME dbname=copie user=postgres" import "$W/ex1" 2>/dev/null
+expect_rc 65 $? "import dans une base non vide"
+cp -r "$W/ex1" "$W/ex3" && sed -i '2s/,/;/' "$W/ex3/param.csv"
+sql postgres -c "CREATE DATABASE copie2"
+registre --db "host=$CESUTG_HOME dbname=copie2 user=postgres" import "$W/ex3" 2>"$W/err"
+expect_rc 65 $? "import d'un fichier altéré"
+grep -q "param.csv : empreinte SHA-256 différente" "$W/err" && ok || ko "message fichier altéré"
+cp -r "$W/ex1" "$W/ex4" && sed -i '/  param.csv$/d' "$W/ex4/MANIFEST.sha256"
+registre --db "host=$CESUTG_HOME dbname=copie2 user=postgres" import "$W/ex4" 2>"$W/err"
+expect_rc 65 $? "import d'un fichier hors manifeste"
+grep -q "param.csv absent du manifeste" "$W/err" && ok || ko "message fichier hors manifeste"
+
+# --- audit chain ---
+step "audit chain"
+registre audit verify >/dev/null; expect_rc 0 $? "audit verify"
+sql postgres -c "UPDATE cesutg.audit SET qui = 'x' WHERE id = 3" 2>/dev/null &&
+    ko "la table d'audit accepte une modification" || ok
+sql postgres -c "ALTER TABLE cesutg.audit DISABLE TRIGGER USER" \
+    -c "UPDATE cesutg.audit SET nouveau = '{}' WHERE id = 3"
+registre audit verify 2>"$W/err" >/dev/null; expect_rc 65 $? "audit verify, ligne modifiée"
+grep -q "ligne 3 : ligne modifiée" "$W/err" && ok || ko "message audit modifié"
+registre --db "host=$CESUTG_HOME dbname=copie user=postgres" audit verify >/dev/null
+expect_rc 0 $? "audit verify de la copie"
+sql postgres -d copie -c "ALTER TABLE cesutg.audit DISABLE TRIGGER USER" \
+    -c "DELETE FROM cesutg.audit WHERE id = 2" 2>/dev/null ||
+    psql -X -q "host=$CESUTG_HOME dbname=copie user=postgres" \
+    -c "ALTER TABLE cesutg.audit DISABLE TRIGGER USER" -c "DELETE FROM cesutg.audit WHERE id = 2"
+registre --db "host=$CESUTG_HOME dbname=copie user=postgres" audit verify 2>"$W/err" >/dev/null
+expect_rc 65 $? "audit verify, ligne supprimée"
+
+# --- kill -9 at 20 random points of a large load ---
+step "kill -9 at 20 random points of a large load"
+# Two snapshots of the same size: the first, loaded whole, gives the time;
+# the second is killed at random points within that time.
+N=${REGISTRE_BIG:-30000}
+"$TOOLS/gen-flux1" "$N" | flux1 parse >"$W/big1.csv"
+sed 's/,APA,/,PCHA,/' "$W/big1.csv" >"$W/big2.csv"
+sed 's/,APA,/,ASL,/' "$W/big1.csv" >"$W/big3.csv"
+s=$(date +%s%N)
+registre load plans --date 2026-12-09 <"$W/big1.csv" >/dev/null 2>&1
+expect_rc 0 $? "grand chargement"
+e=$(date +%s%N)
+ms=$(( (e - s) / 1000000 ))
+before=$(state)
+seed=${REGISTRE_SEED:-$(date +%s)}
+echo "registre.sh: grand chargement ($N lignes) ${ms} ms, graine $seed" >&2
+for d in $(awk -v s="$seed" -v ms="$ms" 'BEGIN { srand(s);
+    for (i = 0; i < 20; i++) printf "%.3f\n", (0.02 + rand() * 0.68) * ms / 1000 }'); do
+	registre load plans --date 2026-12-10 <"$W/big2.csv" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$d"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ "$(state)" = "$before" ] && ok || ko "kill -9 après $d s : la base a changé"
+done
+registre load plans --date 2026-12-10 <"$W/big2.csv" >/dev/null 2>&1
+expect_rc 0 $? "relance après les kill -9"
+sql postgres -c "SELECT lues FROM cesutg.ingestion ORDER BY id DESC LIMIT 1" |
+    grep -qx "$N" && ok || ko "relance : ingestion incomplète"
+
+# --- server stopped during a load: 75, nothing partial ---
+step "server stopped during a load: 75, nothing partial"
+sql postgres -c CHECKPOINT
+before=$(state)
+registre load plans --date 2026-12-11 <"$W/big3.csv" >/dev/null 2>"$W/err" &
+pid=$!
+sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms * 0.4 / 1000 }')"
+asroot "$PGBIN/pg_ctl" -D "$CESUTG_HOME/data" -m immediate stop >/dev/null 2>&1
+wait "$pid"
+expect_rc 75 $? "serveur arrêté pendant un chargement"
+grep -q "rien n'a été enregistré\|réessayez plus tard" "$W/err" && ok || { ko "message 75"; cat "$W/err"; }
+registre db start || ko "redémarrage"
+[ "$(state)" = "$before" ] && ok || ko "arrêt brutal : chargement partiel visible"
+registre load plans --date 2026-12-11 <"$W/big3.csv" >/dev/null 2>&1
+expect_rc 0 $? "relance après l'arrêt brutal"
+
+registre db stop; expect_rc 0 $? "db stop"
+registre db status >/dev/null; expect_rc 75 $? "db status arrêté"
+echo "registre: $pass réussis, $fail échoués"
+[ "$fail" -eq 0 ]
