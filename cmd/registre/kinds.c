@@ -385,8 +385,15 @@ static const char *const horodatage_rules[] = {
 	"intervenant inconnu de ce SAD : chargez d'abord son fichier intervenants",
 	"s.depart_retenu < s.arrivee_retenue",
 	"départ retenu antérieur à l'arrivée retenue",
-	"s.depart_brut < s.arrivee_brute",
-	"départ brut antérieur à l'arrivée brute",
+	/*
+	 * Raw times are evidence kept as captured (flux15(5)): a departure
+	 * captured before the arrival is what corrections are for, not a
+	 * reason to lose the visit. Retained times are what is paid.
+	 */
+	"(s.arrivee_retenue IS NULL OR s.depart_retenu IS NULL) AND "
+	"s.code_correction IS DISTINCT FROM 'SUP'",
+	"horaires retenus absents : seule une visite supprimée (SUP) peut "
+	"en être dépourvue",
 	NULL
 };
 

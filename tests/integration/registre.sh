@@ -252,7 +252,7 @@ nouveau,3,T00001/V2,,
 nouveau,4,T00002/V1,,
 rejete,5,T00002/V2,,client inconnu de ce SAD : chargez d'abord son fichier clients
 rejete,6,SAD999/V1,,SAD inconnu : code_sad absent des plans d'aide et des SAD déclarés (registre role add-sad)
-rejete,7,T00001/V3,,départ brut antérieur à l'arrivée brute
+rejete,7,T00001/V3,,horaires retenus absents : seule une visite supprimée (SUP) peut en être dépourvue
 EOF
 same "$W/rh1.exp" "$W/rh1" "bilan des horodatages"
 registre load horodatages --date 2026-11-03 --report "$W/rh2" <"$TD/horodatages2.csv" 2>/dev/null
