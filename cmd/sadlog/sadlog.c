@@ -58,14 +58,13 @@ static const struct recfmt logfmt = {
 static const struct recfmt *const recs[] = { &logfmt };
 
 /*
- * Invoice numbers met in type 1 records: an open-addressing table of
- * 16-byte slots over one arena of numbers, so that a log of many invoices
- * stays small (see sadlog(5)).
+ * Numbers of the KO invoices met in type 1 records: an open-addressing
+ * table of 16-byte slots over one arena of numbers. OK invoices are not
+ * stored, so memory grows with the rejected invoices only (see sadlog(5)).
  */
 struct facture {
 	uint64_t	 ref;	/* (offset in keys << 8 | length) + 1; 0: free */
-	uint32_t	 line;	/* of the type 1 record, for messages */
-	uint32_t	 ok;
+	uint64_t	 ko;	/* 0: the number came back later as OK */
 };
 
 struct ftab {
@@ -111,7 +110,7 @@ ftab_find(struct ftab *f, const char *s, size_t n)
 
 /* Numbers are at most 15 characters, 60 bytes of UTF-8. */
 static void
-ftab_put(struct ftab *f, const char *s, size_t n, unsigned long line, int ok)
+ftab_put(struct ftab *f, const char *s, size_t n)
 {
 	struct facture *e, *old = f->t;
 	size_t i, ocap = f->cap;
@@ -131,8 +130,7 @@ ftab_put(struct ftab *f, const char *s, size_t n, unsigned long line, int ok)
 		buf_add(&f->keys, s, n);
 		f->n++;
 	}
-	e->line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
-	e->ok = ok;
+	e->ko = 1;
 }
 
 static void
@@ -217,28 +215,26 @@ presence(int type, const char *const *v, const size_t *l, int *skip)
 }
 
 /*
- * A type 1 record is remembered; a type 2 record must come after the
- * type 1 record of a KO invoice with the same number.
+ * A KO type 1 record is remembered (an OK one forgets its number); a type 2
+ * record must come after the type 1 record of a KO invoice with the same
+ * number.
  */
 static int
 lien(struct ftab *ft, int type, const char *num, size_t nl,
-    const char *statut, unsigned long line)
+    const char *statut)
 {
 	struct facture *e;
 
 	if (type == 1) {
-		ftab_put(ft, num, nl, line, strcmp(statut, "OK") == 0);
+		if (strcmp(statut, "OK") != 0)
+			ftab_put(ft, num, nl);
+		else if ((e = ftab_find(ft, num, nl)) != NULL)
+			e->ko = 0;
 		return 0;
 	}
-	if ((e = ftab_find(ft, num, nl)) == NULL) {
+	if ((e = ftab_find(ft, num, nl)) == NULL || !e->ko) {
 		diag_field(DC_ORPHELIN, &fields[F_FACTURE], num, nl,
-		    "bénéficiaire rejeté d'une facture sans enregistrement de type 1 accepté plus haut dans le fichier");
-		return 1;
-	}
-	if (e->ok) {
-		diag_field(DC_REGLE, &fields[F_FACTURE], num, nl,
-		    "bénéficiaire rejeté d'une facture intégrée (OK ligne %lu): un enregistrement de type 2 n'est attendu que pour une facture KO",
-		    (unsigned long)e->line);
+		    "bénéficiaire rejeté d'une facture sans enregistrement de type 1 KO accepté plus haut dans le fichier");
 		return 1;
 	}
 	return 0;
@@ -435,7 +431,7 @@ parse(struct fluxrun *r)
 			goto reject;
 		type = rectype(vals.v[F_TYPE], vals.len[F_TYPE]);
 		if (lien(&ft, type, vals.v[F_FACTURE], vals.len[F_FACTURE],
-		    vals.v[F_STATUT], r->in.lineno) != 0)
+		    vals.v[F_STATUT]) != 0)
 			goto reject;
 		r->n.acceptees++;
 		first = 1;
@@ -529,7 +525,7 @@ emit(struct fluxrun *r)
 		if (encode(&r->c, v, l, &line, &tmp) != 0 ||
 		    periode(v, l) != 0 ||
 		    lien(&ft, rectype(v[F_TYPE], l[F_TYPE]), v[F_FACTURE],
-		    l[F_FACTURE], v[F_STATUT], r->csv.line) != 0)
+		    l[F_FACTURE], v[F_STATUT]) != 0)
 			goto reject;
 		out_write(&r->out, line.p, line.len);
 		flux_emit_eol(r);
