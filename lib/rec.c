@@ -53,6 +53,16 @@ splitsep(const char *line, size_t len, char sep, size_t *cuts, size_t max)
 }
 
 /*
+ * The separators of a line, counted in one pass: cuts[1..max-1] get the
+ * offsets where the fields after the first one start. Returns the count.
+ */
+size_t
+rec_split(const char *line, size_t len, char sep, size_t *cuts, size_t max)
+{
+	return splitsep(line, len, sep, cuts, max);
+}
+
+/*
  * Decodes a wire record into out: one canonical value per field of r
  * (constants and derived fields included, fillers empty). Every bad field
  * is reported; returns the number of errors.

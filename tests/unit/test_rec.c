@@ -386,6 +386,23 @@ START_TEST(csv_columns)
 }
 END_TEST
 
+/* Separators past the word boundary and beyond max are counted, not cut. */
+START_TEST(splitting)
+{
+	const char *l = "ab;;cdefghij;k;;lmnopqrstuv;w";
+	size_t cuts[4] = {0, 0, 0, 0};
+
+	ck_assert_uint_eq(rec_split(l, strlen(l), ';', cuts, 4), 6);
+	ck_assert_uint_eq(cuts[1], 3);
+	ck_assert_uint_eq(cuts[2], 4);
+	ck_assert_uint_eq(cuts[3], 13);
+	ck_assert_uint_eq(rec_split("", 0, ';', cuts, 4), 0);
+	ck_assert_uint_eq(rec_split("abcdefghijklmnop", 16, ';', cuts, 4), 0);
+	ck_assert_uint_eq(rec_split("abcdefg;", 8, ';', cuts, 4), 1);
+	ck_assert_uint_eq(cuts[1], 8);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -402,6 +419,7 @@ main(void)
 	tcase_add_test(t, binding);
 	tcase_add_test(t, schema_output);
 	tcase_add_test(t, csv_columns);
+	tcase_add_test(t, splitting);
 	tcase_set_timeout(t, 60);
 	suite_add_tcase(s, t);
 	return unit_run(s);
