@@ -276,9 +276,21 @@ struct wsplit {
 static int
 wsplit(struct wsplit *w, const char *line, size_t len, char sep)
 {
-	size_t i = 0, n = 0, off[NF];
+	size_t i = 0, n = 0, off[NF + 1];
 	int quoted[NF];
 
+	if (memchr(line, '"', len) == NULL) {
+		off[0] = 0;
+		if ((n = rec_split(line, len, sep, off, NF) + 1) > NF)
+			return -2;
+		off[n] = len + 1;
+		for (i = 0; i < n; i++) {
+			w->v[i] = line + off[i];
+			w->l[i] = off[i + 1] - 1 - off[i];
+			w->col[i] = off[i] + 1;
+		}
+		return (int)n;
+	}
 	buf_reset(&w->un);
 	buf_grow(&w->un, len + 1);
 	for (;;) {
