@@ -53,6 +53,16 @@ splitsep(const char *line, size_t len, char sep, size_t *cuts, size_t max)
 }
 
 /*
+ * The separators of a line, counted in one pass: cuts[1..max-1] get the
+ * offsets where the fields after the first one start. Returns the count.
+ */
+size_t
+rec_split(const char *line, size_t len, char sep, size_t *cuts, size_t max)
+{
+	return splitsep(line, len, sep, cuts, max);
+}
+
+/*
  * Decodes a wire record into out: one canonical value per field of r
  * (constants and derived fields included, fillers empty). Every bad field
  * is reported; returns the number of errors.
@@ -224,25 +234,28 @@ rec_csv_header(struct out *o, const struct recfmt *r, int *first)
 }
 
 /*
- * Asked once per row: the answer for the last field table asked is kept
- * (field tables are constant data: every flux declares its own static).
+ * Where the columns of r start when they are all its fields but for a
+ * leading run (a record type's tag); r->nf when they are not. Asked once
+ * per row: the answer for the last field table asked is kept (field
+ * tables are constant data: every flux declares its own static).
  */
-static int
-allcolumns(const struct recfmt *r)
+static size_t
+colstart(const struct recfmt *r)
 {
 	static const struct field *last;
-	static size_t lastn;
-	static int all;
-	size_t i;
+	static size_t lastn, start;
+	size_t i, j;
 
 	if (r->f == last && r->nf == lastn)
-		return all;
-	for (i = 0; i < r->nf && field_is_column(&r->f[i]); i++)
+		return start;
+	for (i = 0; i < r->nf && !field_is_column(&r->f[i]); i++)
+		;
+	for (j = i; j < r->nf && field_is_column(&r->f[j]); j++)
 		;
 	last = r->f;
 	lastn = r->nf;
-	all = i == r->nf;
-	return all;
+	start = j == r->nf ? i : r->nf;
+	return start;
 }
 
 /*
@@ -265,24 +278,27 @@ nextq(const unsigned char *q, size_t i, size_t n)
 }
 
 /*
- * When every field is a column, the row's arena already holds the CSV line
- * but for its separators (NULs) and the rare values needing quotes: it is
- * copied in spans between such values.
+ * When every field from span on is a column, the row's arena already holds
+ * the CSV line from there but for its separators (NULs) and the rare
+ * values needing quotes: it is copied in spans between such values.
  */
 static void
-csv_spans(struct out *o, const struct recfmt *r, const struct row *vals)
+csv_spans(struct out *o, const struct recfmt *r, const struct row *vals,
+    size_t span)
 {
 	const char *a = vals->arena.p;
-	size_t i, j, span = 0, base, k;
+	size_t i, j, base, k;
 	char *d;
 
-	for (i = nextq(vals->q, 0, r->nf); i <= r->nf;
+	for (i = nextq(vals->q, span, r->nf); i <= r->nf;
 	    i = nextq(vals->q, i + 1, r->nf)) {
 		if (i < r->nf && ((r->f[i].type != FT_TEXT &&
 		    r->f[i].type != FT_CODE) || (vals->q[i] == 2 &&
 		    !csv_needs_quotes(vals->v[i], vals->len[i]))))
 			continue;
 		/* Fields span..i-1 as one block, NULs turned into commas. */
+		if (span == r->nf)	/* the last column was quoted */
+			break;
 		base = vals->off[span];
 		k = (i < r->nf ? vals->off[i] : vals->arena.len) - base;
 		if (k > 0 && o->len + k > o->cap)
@@ -311,12 +327,12 @@ void
 rec_csv_values(struct out *o, const struct recfmt *r, const struct row *vals,
     int *first)
 {
-	size_t i;
+	size_t i, start = colstart(r);
 
-	if (r->nf > 0 && allcolumns(r)) {
+	if (start < r->nf) {
 		if (!*first)
 			out_putc(o, ',');
-		csv_spans(o, r, vals);
+		csv_spans(o, r, vals, start);
 		*first = 0;
 		return;
 	}

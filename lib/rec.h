@@ -19,6 +19,8 @@ struct recfmt {
 	size_t			 width;	/* fixed-width length; 0 if delimited */
 };
 
+size_t	rec_split(const char *line, size_t len, char sep, size_t *cuts,
+	    size_t max);
 int	rec_decode(const struct codec *c, const struct recfmt *r,
 	    const char *line, size_t len, struct row *out);
 int	rec_encode(const struct codec *c, const struct recfmt *r,

@@ -58,14 +58,13 @@ static const struct recfmt logfmt = {
 static const struct recfmt *const recs[] = { &logfmt };
 
 /*
- * Invoice numbers met in type 1 records: an open-addressing table of
- * 16-byte slots over one arena of numbers, so that a log of many invoices
- * stays small (see sadlog(5)).
+ * Numbers of the KO invoices met in type 1 records: an open-addressing
+ * table of 16-byte slots over one arena of numbers. OK invoices are not
+ * stored, so memory grows with the rejected invoices only (see sadlog(5)).
  */
 struct facture {
 	uint64_t	 ref;	/* (offset in keys << 8 | length) + 1; 0: free */
-	uint32_t	 line;	/* of the type 1 record, for messages */
-	uint32_t	 ok;
+	uint64_t	 ko;	/* 0: the number came back later as OK */
 };
 
 struct ftab {
@@ -111,7 +110,7 @@ ftab_find(struct ftab *f, const char *s, size_t n)
 
 /* Numbers are at most 15 characters, 60 bytes of UTF-8. */
 static void
-ftab_put(struct ftab *f, const char *s, size_t n, unsigned long line, int ok)
+ftab_put(struct ftab *f, const char *s, size_t n)
 {
 	struct facture *e, *old = f->t;
 	size_t i, ocap = f->cap;
@@ -131,8 +130,7 @@ ftab_put(struct ftab *f, const char *s, size_t n, unsigned long line, int ok)
 		buf_add(&f->keys, s, n);
 		f->n++;
 	}
-	e->line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
-	e->ok = ok;
+	e->ko = 1;
 }
 
 static void
@@ -217,28 +215,26 @@ presence(int type, const char *const *v, const size_t *l, int *skip)
 }
 
 /*
- * A type 1 record is remembered; a type 2 record must come after the
- * type 1 record of a KO invoice with the same number.
+ * A KO type 1 record is remembered (an OK one forgets its number); a type 2
+ * record must come after the type 1 record of a KO invoice with the same
+ * number.
  */
 static int
 lien(struct ftab *ft, int type, const char *num, size_t nl,
-    const char *statut, unsigned long line)
+    const char *statut)
 {
 	struct facture *e;
 
 	if (type == 1) {
-		ftab_put(ft, num, nl, line, strcmp(statut, "OK") == 0);
+		if (strcmp(statut, "OK") != 0)
+			ftab_put(ft, num, nl);
+		else if ((e = ftab_find(ft, num, nl)) != NULL)
+			e->ko = 0;
 		return 0;
 	}
-	if ((e = ftab_find(ft, num, nl)) == NULL) {
+	if ((e = ftab_find(ft, num, nl)) == NULL || !e->ko) {
 		diag_field(DC_ORPHELIN, &fields[F_FACTURE], num, nl,
-		    "bénéficiaire rejeté d'une facture sans enregistrement de type 1 accepté plus haut dans le fichier");
-		return 1;
-	}
-	if (e->ok) {
-		diag_field(DC_REGLE, &fields[F_FACTURE], num, nl,
-		    "bénéficiaire rejeté d'une facture intégrée (OK ligne %lu): un enregistrement de type 2 n'est attendu que pour une facture KO",
-		    (unsigned long)e->line);
+		    "bénéficiaire rejeté d'une facture sans enregistrement de type 1 KO accepté plus haut dans le fichier");
 		return 1;
 	}
 	return 0;
@@ -280,9 +276,21 @@ struct wsplit {
 static int
 wsplit(struct wsplit *w, const char *line, size_t len, char sep)
 {
-	size_t i = 0, n = 0, off[NF];
+	size_t i = 0, n = 0, off[NF + 1];
 	int quoted[NF];
 
+	if (memchr(line, '"', len) == NULL) {
+		off[0] = 0;
+		if ((n = rec_split(line, len, sep, off, NF) + 1) > NF)
+			return -2;
+		off[n] = len + 1;
+		for (i = 0; i < n; i++) {
+			w->v[i] = line + off[i];
+			w->l[i] = off[i + 1] - 1 - off[i];
+			w->col[i] = off[i] + 1;
+		}
+		return (int)n;
+	}
 	buf_reset(&w->un);
 	buf_grow(&w->un, len + 1);
 	for (;;) {
@@ -363,42 +371,99 @@ detectsep(const char *s, size_t n)
 	return sc >= co ? ';' : ',';
 }
 
-/* Decodes a date in either style. */
-static int
-decode_date(const struct codec *c, const struct field *f, const char *s,
-    size_t n, struct buf *out, size_t col)
-{
-	struct field g = *f;
+/* The fields with the dates in the other style. */
+static struct field ymdfields[NF];
 
-	if ((g.arg = datestyle(s, n)) == NULL) {
+/*
+ * Decodes a value at p (room for 3n + 2 bytes), through the lib's fast
+ * path: dates in either style, numbers with a decimal comma or point.
+ * Returns its length, or -1 when the reporting path must take it.
+ */
+static int
+decode_fast(const struct codec *c, const struct field *f, const char *s,
+    size_t n, char *p, unsigned char *q)
+{
+	const char *style;
+	char num[32];
+	size_t i;
+
+	if (f->type == FT_DATE) {
+		if ((style = datestyle(s, n)) == NULL)
+			return -1;
+		if (style[0] == YMD[0])
+			f = &ymdfields[f - fields];
+	} else if ((f->type == FT_DEC || f->type == FT_MONEY) &&
+	    n <= sizeof num) {
+		for (i = 0; i < n; i++)
+			num[i] = s[i] == ',' ? '.' : s[i];
+		s = num;
+	}
+	return field_decode_fast(c, f, s, n, p, q);
+}
+
+/* The reporting path of a non-empty value. */
+static int
+decode_slow(const struct codec *c, const struct field *f, const char *s,
+    size_t n, struct buf *a, size_t col, unsigned char *q)
+{
+	if (f->type == FT_DATE && datestyle(s, n) == NULL) {
 		diag_field(DC_FMTDATE, f, s, n,
 		    "date mal formée, attendu " DMY " ou " YMD);
 		return -1;
 	}
-	return field_decode(c, &g, s, n, out, col);
+	if (f->type == FT_DATE && datestyle(s, n)[0] == YMD[0])
+		f = &ymdfields[f - fields];
+	return field_decode_q(c, f, s, n, a, col, q);
 }
 
+/*
+ * Builds the row through locals, as rec_decode() does: its members could
+ * alias the bytes written, and would be reloaded for every value.
+ */
 static int
-decode(const struct codec *c, struct wsplit *w, struct row *out)
+decode(const struct codec *c, struct wsplit *w, size_t len, struct row *out)
 {
-	int skip[NF], errs, type;
-	size_t i;
+	int skip[NF], errs, type, k;
+	size_t i, at, n, *off, *vlen;
+	struct buf *a = &out->arena;
+	unsigned char *q;
+	char *p;
 
 	type = rectype(w->v[F_TYPE], w->l[F_TYPE]);
 	errs = presence(type, w->v, w->l, skip);
 	row_reset(out);
+	while (out->cap < NF)
+		row_grow(out);
+	buf_grow(a, 3 * len + 3 * NF + 64);
+	off = out->off;
+	vlen = out->len;
+	q = out->q;
+	p = a->p;
+	at = a->len;
 	for (i = 0; i < NF; i++) {
-		row_begin(out);
-		if (skip[i])
+		n = w->l[i];
+		off[i] = at;
+		q[i] = 0;
+		if (skip[i] || (n == 0 && !fields[i].req))
 			;
-		else if (fields[i].type == FT_DATE && w->l[i] > 0)
-			errs += decode_date(c, &fields[i], w->v[i], w->l[i],
-			    &out->arena, w->col[i]) != 0;
-		else
-			errs += field_decode(c, &fields[i], w->v[i], w->l[i],
-			    &out->arena, w->col[i]) != 0;
-		row_end(out);
+		else if (n > 0 && (k = decode_fast(c, &fields[i], w->v[i], n,
+		    p + at, &q[i])) >= 0)
+			at += (size_t)k;
+		else {
+			a->len = at;
+			errs += (n > 0 ? decode_slow(c, &fields[i], w->v[i], n,
+			    a, w->col[i], &q[i]) : field_decode_q(c,
+			    &fields[i], w->v[i], n, a, w->col[i], &q[i])) != 0;
+			/* Room again for what is left of the line. */
+			buf_grow(a, 3 * len + 3 * NF + 64);
+			p = a->p;
+			at = a->len;
+		}
+		vlen[i] = at - off[i];
+		p[at++] = '\0';
 	}
+	a->len = at;
+	out->n = NF;
 	row_seal(out);
 	return errs;
 }
@@ -415,6 +480,10 @@ parse(struct fluxrun *r)
 	int first = 1, n, type;
 
 	memset(&w, 0, sizeof w);
+	memcpy(ymdfields, fields, sizeof fields);
+	for (n = 0; n < NF; n++)
+		if (fields[n].type == FT_DATE)
+			ymdfields[n].arg = YMD;
 	rec_csv_header(&r->out, &logfmt, &first);
 	csvout_end(&r->out);
 	while (fluxstep_line(r, &line, &len, &eol)) {
@@ -430,12 +499,12 @@ parse(struct fluxrun *r)
 			    r->c.sep, NF);
 			goto reject;
 		}
-		if (decode(&r->c, &w, &vals) != 0 ||
+		if (decode(&r->c, &w, len, &vals) != 0 ||
 		    periode((const char *const *)vals.v, vals.len) != 0)
 			goto reject;
 		type = rectype(vals.v[F_TYPE], vals.len[F_TYPE]);
 		if (lien(&ft, type, vals.v[F_FACTURE], vals.len[F_FACTURE],
-		    vals.v[F_STATUT], r->in.lineno) != 0)
+		    vals.v[F_STATUT]) != 0)
 			goto reject;
 		r->n.acceptees++;
 		first = 1;
@@ -529,7 +598,7 @@ emit(struct fluxrun *r)
 		if (encode(&r->c, v, l, &line, &tmp) != 0 ||
 		    periode(v, l) != 0 ||
 		    lien(&ft, rectype(v[F_TYPE], l[F_TYPE]), v[F_FACTURE],
-		    l[F_FACTURE], v[F_STATUT], r->csv.line) != 0)
+		    l[F_FACTURE], v[F_STATUT]) != 0)
 			goto reject;
 		out_write(&r->out, line.p, line.len);
 		flux_emit_eol(r);

@@ -386,6 +386,62 @@ START_TEST(csv_columns)
 }
 END_TEST
 
+static const struct field tfields[] = {
+	{"T.1", "type", "Type d'enregistrement", FT_CONST, 1, 0, 0, 0, 1, "T", 0},
+	{"T.2", "nom", "Nom", FT_TEXT, 20, 0, 0, 0, 1, NULL, 0},
+	{"T.3", "nombre", "Nombre", FT_INT, 4, 0, 0, 0, 0, NULL, 0},
+	{"T.4", "code", "Code", FT_CODE, 2, 0, 0, 0, 0, "A|B,", 0},
+};
+static const struct recfmt trec = { "T", "tagué", tfields, 4, 0 };
+
+static void
+tagged(struct out *o)
+{
+	int first = 0;
+
+	ck_assert_int_eq(decode(&delim, &trec, "T|L\xe9" "a, \"x\"|12|B,"), 0);
+	rec_csv_values(o, &trec, &row, &first);
+	csvout_end(o);
+	first = 1;
+	ck_assert_int_eq(decode(&delim, &trec, "T|plain||A"), 0);
+	rec_csv_values(o, &trec, &row, &first);
+	csvout_end(o);
+	/* A filler at the end: not a run of columns after the tag. */
+	ck_assert_int_eq(decode(&fixed, &frec, "DAb\"c 004220160229  "), 0);
+	first = 1;
+	rec_csv_values(o, &frec, &row, &first);
+	csvout_end(o);
+}
+
+/* The columns after a leading tag, copied in spans but for quoted ones. */
+START_TEST(csv_after_tag)
+{
+	char *s = output(tagged);
+
+	ck_assert_str_eq(s, ",\"Léa, \"\"x\"\"\",12,\"B,\"\n"
+	    "plain,,A\n"
+	    "\"Ab\"\"c\",42,2016-02-29\n");
+	free(s);
+}
+END_TEST
+
+/* Separators past the word boundary and beyond max are counted, not cut. */
+START_TEST(splitting)
+{
+	const char *l = "ab;;cdefghij;k;;lmnopqrstuv;w";
+	size_t cuts[4] = {0, 0, 0, 0};
+
+	ck_assert_uint_eq(rec_split(l, strlen(l), ';', cuts, 4), 6);
+	ck_assert_uint_eq(cuts[1], 3);
+	ck_assert_uint_eq(cuts[2], 4);
+	ck_assert_uint_eq(cuts[3], 13);
+	ck_assert_uint_eq(rec_split("", 0, ';', cuts, 4), 0);
+	ck_assert_uint_eq(rec_split("abcdefghijklmnop", 16, ';', cuts, 4), 0);
+	ck_assert_uint_eq(rec_split("abcdefg;", 8, ';', cuts, 4), 1);
+	ck_assert_uint_eq(cuts[1], 8);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -402,6 +458,8 @@ main(void)
 	tcase_add_test(t, binding);
 	tcase_add_test(t, schema_output);
 	tcase_add_test(t, csv_columns);
+	tcase_add_test(t, splitting);
+	tcase_add_test(t, csv_after_tag);
 	tcase_set_timeout(t, 60);
 	suite_add_tcase(s, t);
 	return unit_run(s);
