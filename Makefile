@@ -81,6 +81,17 @@ bench: deps
 	$(MAKE) all
 	@sh scripts/bench $(B)
 
+# Coverage-guided fuzzing of the record codec (libFuzzer, clang):
+# FUZZTIME seconds, starting from tests/fuzz/corpus.
+FUZZTIME ?= 60
+fuzz: deps
+	$(MAKE) B=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
+	    build/fuzz/libcesutg.a
+	clang -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) $(XCPPFLAGS) \
+	    -o build/fuzz/fuzz_rec tests/fuzz/fuzz_rec.c build/fuzz/libcesutg.a $(LDLIBS)
+	mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_rec -max_total_time=$(FUZZTIME) build/fuzz/corpus tests/fuzz/corpus
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
@@ -92,4 +103,4 @@ install: all
 clean:
 	rm -rf build var
 
-.PHONY: all deps check asan demo bench install clean
+.PHONY: all deps check asan demo bench fuzz install clean
