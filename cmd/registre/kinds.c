@@ -323,7 +323,57 @@ static const struct kcol commande_cols[] = {
 	{ NULL, 0, 0, 0, 0 }
 };
 
-static const char *const commande_key[] = { "reference_commande_externe", "reference_ligne_commande_externe", "mois_reference", "date_validite", NULL };
+/*
+ * A record-5 line is its order, its line reference and its rank among the
+ * record-5 lines of that line reference in the file: a beneficiary's titles
+ * are split over several lines of 99 at most, same validity included.
+ */
+static const char *const commande_key[] = { "reference_commande_externe",
+    "mois_reference", "reference_ligne_commande_externe", "rang_ligne", NULL };
+
+/* Titles are numbered AAMM (order month), SALSA id on 6, rank on 5. */
+#define MOIS_TITRE \
+	"coalesce(s.mois_reference, to_char(s.date_commande, 'YYYY-MM'))"
+#define BENEF_TITRE "lpad(s.matricule_salarie, 6, '0')"
+#define NUMERO_TITRE(rang) \
+	"substr(" MOIS_TITRE ", 3, 2) || substr(" MOIS_TITRE ", 6, 2) || " \
+	BENEF_TITRE " || lpad((" rang ")::text, 5, '0')"
+
+static const char *const commande_derived[] = {
+	"rang_ligne",
+	"row_number() OVER (PARTITION BY s.reference_commande_externe, "
+	"s.mois_reference, s.reference_ligne_commande_externe ORDER BY s.ligne)",
+	"premier_titre",
+	"coalesce(sum(s.nombre_titres) OVER (PARTITION BY "
+	"s.reference_commande_externe, " MOIS_TITRE ", " BENEF_TITRE " "
+	"ORDER BY s.ligne ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), "
+	"0) + 1",
+	NULL
+};
+
+/* Issue the titles; a reload refreshes them, numbers unchanged. */
+static const char *const commande_after[] = {
+	"INSERT INTO titre AS t (numero_titre, reference_commande, code_carnet, "
+	"identifiant_beneficiaire, valeur_faciale, date_emission, "
+	"date_validite) SELECT " NUMERO_TITRE("r") ", "
+	"coalesce(s.reference_commande_externe, ''), "
+	"s.code_succursale || s.code_carnet, s.matricule_salarie, "
+	"s.valeur_unitaire, s.date_commande, s.date_validite FROM stg s "
+	"CROSS JOIN LATERAL generate_series(s.premier_titre, "
+	"s.premier_titre + s.nombre_titres - 1) r "
+	"ON CONFLICT (numero_titre) DO UPDATE SET (code_carnet, "
+	"identifiant_beneficiaire, valeur_faciale, date_emission, "
+	"date_validite) = (EXCLUDED.code_carnet, "
+	"EXCLUDED.identifiant_beneficiaire, EXCLUDED.valeur_faciale, "
+	"EXCLUDED.date_emission, EXCLUDED.date_validite) "
+	"WHERE t.reference_commande = EXCLUDED.reference_commande AND "
+	"(t.code_carnet, t.identifiant_beneficiaire, t.valeur_faciale, "
+	"t.date_emission, t.date_validite) IS DISTINCT FROM "
+	"(EXCLUDED.code_carnet, EXCLUDED.identifiant_beneficiaire, "
+	"EXCLUDED.valeur_faciale, EXCLUDED.date_emission, "
+	"EXCLUDED.date_validite)",
+	NULL
+};
 
 static const struct kcol charge_cols[] = {
 	{ "code_conseil_departemental", 'T', 1, 2, 0 },
@@ -430,6 +480,18 @@ static const char *const remboursement_rules[] = {
 static const char *const commande_rules[] = {
 	"s.date_fin_prise_en_charge < s.date_debut_prise_en_charge",
 	"date de fin de prise en charge antérieure à la date de début",
+	"s.matricule_salarie IS NULL OR s.matricule_salarie !~ '^[0-9]{1,6}$'",
+	"identifiant SALSA du bénéficiaire (matricule salarié) absent ou non "
+	"numérique sur 6 chiffres au plus : titres non numérotables",
+	"s.premier_titre + s.nombre_titres - 1 > 99999",
+	"plus de 99999 titres pour ce bénéficiaire dans la commande : rang "
+	"de titre hors des 5 chiffres",
+	"EXISTS (SELECT 1 FROM titre t WHERE t.numero_titre BETWEEN "
+	NUMERO_TITRE("s.premier_titre") " AND "
+	NUMERO_TITRE("s.premier_titre + s.nombre_titres - 1") " AND "
+	"t.reference_commande <> coalesce(s.reference_commande_externe, ''))",
+	"numéros de titres déjà émis pour une autre commande (même mois et "
+	"même bénéficiaire)",
 	NULL
 };
 
@@ -445,22 +507,22 @@ const struct kind kinds[] = {
 	    "CASE WHEN t.date_fin_prise_en_charge < $2::date - (SELECT "
 	    "valeur::int FROM param WHERE nom = 'anteriorite_plans_jours') "
 	    "THEN 'hors_anteriorite' ELSE 'absent_du_flux' END",
-	    plan_rules, plan_after },
+	    plan_rules, plan_after, NULL },
 	{ "horodatages", "horodatage", horodatage_cols, horodatage_key, 0, NULL,
-	    horodatage_rules, NULL },
+	    horodatage_rules, NULL, NULL },
 	{ "clients", "client", client_cols, client_key, 0, NULL, client_rules,
-	    NULL },
+	    NULL, NULL },
 	{ "intervenants", "intervenant", intervenant_cols, intervenant_key, 0,
-	    NULL, intervenant_rules, NULL },
+	    NULL, intervenant_rules, NULL, NULL },
 	{ "evenements", "evenement_sad", evenement_sad_cols, evenement_sad_key, 0,
-	    NULL, evenement_sad_rules, NULL },
+	    NULL, evenement_sad_rules, NULL, NULL },
 	{ "remboursements", "remboursement", remboursement_cols,
-	    remboursement_key, 0, NULL, remboursement_rules, NULL },
+	    remboursement_key, 0, NULL, remboursement_rules, NULL, NULL },
 	{ "commandes", "commande", commande_cols, commande_key, 0, NULL,
-	    commande_rules, NULL },
+	    commande_rules, commande_after, commande_derived },
 	{ "charges", "charge", charge_cols, charge_key, 0, NULL, charge_rules,
-	    NULL },
+	    NULL, NULL },
 	{ "log-factures", "log_facture", log_facture_cols, log_facture_key, 0,
-	    NULL, NULL, NULL },
-	{ NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
+	    NULL, NULL, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL }
 };

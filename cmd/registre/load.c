@@ -217,6 +217,18 @@ value(const struct kcol *col, int pos, const char *s, size_t n,
 }
 
 static int
+derived(const struct kind *k, const char *name)
+{
+	int i;
+
+	for (i = 0; k->derived != NULL && k->derived[i] != NULL; i += 2)
+		if (strcmp(k->derived[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Index of a key column in the CSV, -1 for a derived one. */
+static int
 keyidx(const struct kind *k, const char *name)
 {
 	int i;
@@ -224,6 +236,8 @@ keyidx(const struct kind *k, const char *name)
 	for (i = 0; k->cols[i].name != NULL; i++)
 		if (strcmp(k->cols[i].name, name) == 0)
 			return i;
+	if (derived(k, name))
+		return -1;
 	die(EX_SOFTWARE, "clé %s absente du type %s", name, k->name);
 }
 
@@ -239,7 +253,7 @@ reject(struct load *L, unsigned long line, const struct row *r,
 	for (i = 0; L->k->key[i] != NULL; i++) {
 		ki = keyidx(L->k, L->k->key[i]);
 		buf_addc(&b, '\t');
-		if ((size_t)ki < r->n && r->len[ki] > 0 &&
+		if (ki >= 0 && (size_t)ki < r->n && r->len[ki] > 0 &&
 		    u8_ok((unsigned char *)r->v[ki], r->len[ki]))
 			copy_escape(&b, r->v[ki], r->len[ki]);
 		else
@@ -398,19 +412,20 @@ sqltype(const struct kcol *col)
 	}
 }
 
-static int keyidx(const struct kind *, const char *);
-
 /* Optional key columns compare NULL-safe (the unique index says NULLS NOT
- * DISTINCT); required ones with = so that hash joins stay possible. */
+ * DISTINCT); required and derived ones with = so that hash joins stay
+ * possible. */
 static void
 keymatch(struct buf *b, const struct kind *k, const char *a, const char *z)
 {
-	int i;
+	int i, ki;
 
-	for (i = 0; k->key[i] != NULL; i++)
+	for (i = 0; k->key[i] != NULL; i++) {
+		ki = keyidx(k, k->key[i]);
 		buf_addf(b, "%s%s.%s %s %s.%s", i ? " AND " : "", a, k->key[i],
-		    k->cols[keyidx(k, k->key[i])].req ? "=" :
-		    "IS NOT DISTINCT FROM", z, k->key[i]);
+		    ki < 0 || k->cols[ki].req ? "=" : "IS NOT DISTINCT FROM", z,
+		    k->key[i]);
+	}
 }
 
 static void
@@ -474,6 +489,27 @@ keylist(struct buf *b, const struct kind *k, const char *a)
 	for (i = 0; k->key[i] != NULL; i++)
 		buf_addf(b, "%s%s%s", i || *a == ',' ? ", " : "",
 		    *a == ',' ? a + 1 : a, k->key[i]);
+}
+
+/* Derived columns, computed over the whole file before any rejection. */
+static void
+derive(struct load *L)
+{
+	const char *const *d = L->k->derived;
+	struct buf b = { 0 };
+	int i;
+
+	for (i = 0; d != NULL && d[i] != NULL; i += 2) {
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE stg ADD %s bigint", d[i]);
+		run(L, b.p, NULL);
+		buf_reset(&b);
+		buf_addf(&b, "UPDATE stg t SET %s = d.v FROM (SELECT s.ligne, "
+		    "%s AS v FROM stg s) d WHERE d.ligne = t.ligne", d[i],
+		    d[i + 1]);
+		run(L, b.p, NULL);
+	}
+	buf_free(&b);
 }
 
 /* Rows that contradict themselves, the file or the ledger leave stg. */
@@ -564,6 +600,15 @@ classify(struct load *L)
 		buf_addf(&b, ", CASE WHEN s.%s IS DISTINCT FROM t.%s THEN '%s' "
 		    "END", k->cols[i].name, k->cols[i].name, k->cols[i].name);
 		first = 0;
+	}
+	for (i = 0; k->derived != NULL && k->derived[i] != NULL; i += 2) {
+		for (j = 0; k->key[j] != NULL; j++)
+			if (strcmp(k->key[j], k->derived[i]) == 0)
+				break;
+		if (k->key[j] == NULL)
+			buf_addf(&b, ", CASE WHEN s.%s IS DISTINCT FROM t.%s "
+			    "THEN '%s' END", k->derived[i], k->derived[i],
+			    k->derived[i]);
 	}
 	(void)first;
 	buf_addf(&b, ") END AS champs FROM stg s LEFT JOIN %s t ON "
@@ -711,6 +756,8 @@ merge(struct load *L, const char *ing, int allnew)
 	}
 	for (i = 0; i < L->ncols; i++)
 		buf_addf(&cols, ", %s", k->cols[i].name);
+	for (i = 0; k->derived != NULL && k->derived[i] != NULL; i += 2)
+		buf_addf(&cols, ", %s", k->derived[i]);
 	buf_reset(&b);
 	if (allnew)	/* the usual case of a day of visits: no join */
 		buf_addf(&b, "INSERT INTO %s (ligne, ingestion_debut, valide_du%s) "
@@ -852,6 +899,7 @@ cmd_load(int argc, char **argv)
 	db_copy_in(L.c, "COPY stg FROM STDIN");
 	stream(&L);
 	copy_rejects(&L);
+	derive(&L);
 	analyze(&L);
 	validate(&L);
 	classify(&L);

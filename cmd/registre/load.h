@@ -23,6 +23,12 @@ struct kind {
 	const char		 *endmotif;	/* SQL over t, $2 = data date */
 	const char *const	 *rules;	/* pairs: condition on s, reason */
 	const char *const	 *after;	/* SQL, $1 = ingestion id */
+	/*
+	 * pairs: a bigint column absent from the CSV and the expression over
+	 * stg (window functions in file order) that computes it after COPY,
+	 * before any rejection; it may be part of the key.
+	 */
+	const char *const	 *derived;
 };
 
 extern const struct kind kinds[];

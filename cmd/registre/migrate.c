@@ -16,8 +16,9 @@
 
 MIG(1, "001_schema.sql")
 MIG(2, "002_kinds.sql")
+MIG(3, "003_titres.sql")
 
-static const char *const migs[] = { mig_1, mig_2 };
+static const char *const migs[] = { mig_1, mig_2, mig_3 };
 
 int
 mig_count(void)

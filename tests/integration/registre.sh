@@ -279,6 +279,57 @@ sql sad_t00001 -c "INSERT INTO cesutg.horodatage (code_sad) VALUES ('T00001')" 2
 sql analyste -c "SELECT count(*) FROM pseudo.horodatage WHERE client LIKE 'C%'" |
     grep -qx 0 && ok || ko "identifiant client en clair pour l'analyste"
 
+# --- CESU: orders issue their titles, refunds must name one ---
+step "CESU: orders issue their titles, refunds must name one"
+registre load commandes --date 2026-10-21 --report "$W/rk1" <"$TD/commandes1.csv" 2>/dev/null
+expect_rc 65 $? "commandes (une sans identifiant SALSA)"
+cat >"$W/rk1.exp" <<'EOF'
+statut,ligne,cle,champs,motif
+nouveau,2,APA 11/2026/2026-11/H00001/1,,
+nouveau,3,APA 11/2026/2026-11/H00002/1,,
+nouveau,4,APA 11/2026/2026-11/H00002/2,,
+rejete,5,APA 11/2026/2026-11/H00003/1,,identifiant SALSA du bénéficiaire (matricule salarié) absent ou non numérique sur 6 chiffres au plus : titres non numérotables
+EOF
+same "$W/rk1.exp" "$W/rk1" "bilan des commandes (commande scindée sur deux lignes de même validité)"
+titres() {
+	sql postgres -c "SELECT identifiant_beneficiaire, count(*), min(numero_titre),
+	    max(numero_titre), min(code_carnet), min(valeur_faciale), min(date_emission),
+	    min(date_validite) FROM cesutg.titre GROUP BY 1 ORDER BY 1"
+}
+titres >"$W/t1"
+printf '%s\n' '100001|3|261110000100001|261110000100003|0110001|23.50|2026-10-20|2026-12-31' \
+    '100002|101|261110000200001|261110000200101|0110002|23.50|2026-10-20|2026-12-31' >"$W/t1.exp"
+same "$W/t1.exp" "$W/t1" "titres émis (3 puis 99 + 2 rangs continus)"
+sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'titre'" |
+    grep -qx 0 && ko "émission des titres non auditée" || ok
+registre load commandes --date 2026-10-22 --report "$W/rk2" <"$TD/commandes2.csv" 2>/dev/null
+expect_rc 0 $? "nouvelle version de la commande"
+cat >"$W/rk2.exp" <<'EOF'
+statut,ligne,cle,champs,motif
+modifie,2,APA 11/2026/2026-11/H00001/1,valeur_unitaire,
+inchange,3,APA 11/2026/2026-11/H00002/1,,
+inchange,4,APA 11/2026/2026-11/H00002/2,,
+EOF
+same "$W/rk2.exp" "$W/rk2" "bilan de la commande rechargée"
+titres >"$W/t2"
+printf '%s\n' '100001|3|261110000100001|261110000100003|0110001|24.00|2026-10-20|2026-12-31' \
+    '100002|101|261110000200001|261110000200101|0110002|23.50|2026-10-20|2026-12-31' >"$W/t2.exp"
+same "$W/t2.exp" "$W/t2" "rechargement : titres ni doublés ni renumérotés, valeur corrigée"
+registre load remboursements --date 2026-11-16 --report "$W/rr" <"$TD/remboursements.csv" 2>/dev/null
+expect_rc 65 $? "remboursements (deux titres jamais émis)"
+cat >"$W/rr.exp" <<'EOF'
+statut,ligne,cle,champs,motif
+nouveau,2,261110000200101,,
+nouveau,3,261110000200001,,
+rejete,4,261110000200102,,titre jamais émis : numéro de titre inconnu du registre des titres
+rejete,5,261110000300001,,titre jamais émis : numéro de titre inconnu du registre des titres
+EOF
+same "$W/rr.exp" "$W/rr" "bilan des remboursements"
+sql sad_t00001 -c "SELECT count(*) FROM cesutg.titre" 2>/dev/null &&
+    ko "un SAD lit les titres" || ok
+sql agent_tg -c "SELECT count(*) FROM cesutg.titre" | grep -qx 0 && ok ||
+    ko "un agent sans aide CESU voit les titres"
+
 # --- a database ahead of the binary is refused ---
 step "a database ahead of the binary is refused"
 sql postgres -c "CREATE DATABASE avance"
