@@ -330,6 +330,34 @@ sql sad_t00001 -c "SELECT count(*) FROM cesutg.titre" 2>/dev/null &&
 sql agent_tg -c "SELECT count(*) FROM cesutg.titre" | grep -qx 0 && ok ||
     ko "un agent sans aide CESU voit les titres"
 
+# --- migration 3 on a database at schema 2 holding orders ---
+step "migration 3 on a database at schema 2 holding orders"
+sql postgres -c "CREATE DATABASE v2"
+R=$(cd "$(dirname "$0")/../../cmd/registre" && pwd)
+DB=v2 sql postgres -1 -f "$R/001_schema.sql" -c "RESET ROLE" -f "$R/002_kinds.sql" \
+    -c "RESET ROLE" -c "INSERT INTO cesutg.version_schema (version) VALUES (1), (2)" \
+    -c "INSERT INTO cesutg.ingestion (kind, source, sha256, date_donnees, lues,
+	acceptees, rejetees, nouvelles, modifiees, inchangees, terminees)
+	VALUES ('commandes', 'v2', repeat('0', 64), '2026-10-21', 2, 2, 0, 2, 0, 0, 0)" \
+    -c "INSERT INTO cesutg.commande (date_commande, code_client, raison_sociale,
+	reference_commande_externe, code_succursale, code_carnet, nombre_carnets,
+	matricule_salarie, civilite, nom_beneficiaire, prenom_beneficiaire,
+	date_naissance, code_postal, reference_ligne_commande_externe,
+	nombre_titres, valeur_unitaire, date_validite, mois_reference, ligne,
+	ingestion_debut, valide_du) SELECT '2026-10-20', '75010', 'DEPARTEMENT',
+	'APA 11/2026', '011', '0002', 1, '100002', '2', 'MARTIN', 'CLAIRE',
+	'1940-03-02', '75011', 'H00002', n, 23.50, d::date, '2026-11', l,
+	(SELECT max(id) FROM cesutg.ingestion), '2026-10-21'
+	FROM (VALUES (2, 99, '2026-12-31'), (3, 2, '2027-01-31')) v (l, n, d)" >/dev/null ||
+    ko "base au schéma 2"
+registre --db "host=$CESUTG_HOME dbname=v2 user=postgres" migrate 2>/dev/null
+expect_rc 0 $? "migration 2 -> 3"
+DB=v2 sql postgres -c "SELECT string_agg(rang_ligne || ':' || premier_titre, ' '
+    ORDER BY ligne) FROM cesutg.commande" -c "SELECT count(*), min(numero_titre),
+    max(numero_titre) FROM cesutg.titre" >"$W/v2"
+printf '%s\n' '1:1 2:100' '101|261110000200001|261110000200101' >"$W/v2.exp"
+same "$W/v2.exp" "$W/v2" "migration 3 : rangs des lignes et titres des commandes déjà chargées"
+
 # --- a database ahead of the binary is refused ---
 step "a database ahead of the binary is refused"
 sql postgres -c "CREATE DATABASE avance"
