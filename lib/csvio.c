@@ -4,6 +4,7 @@
 
 #include "csvio.h"
 #include "err.h"
+#include "swar.h"
 
 void
 row_reset(struct row *r)
@@ -149,17 +150,6 @@ static const unsigned char needquote[256] = {
 	['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1,
 };
 
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
-
-static inline uint64_t
-eqbytes(uint64_t w, uint64_t c)
-{
-	uint64_t x = w ^ (c * ONES);
-
-	/* Exact per byte (no borrow between bytes), unlike (x - ONES) & ~x. */
-	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
-}
 
 /* Whether a value needs quotes: it holds a comma, a quote or a line end. */
 int

@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "err.h"
 #include "field.h"
+#include "swar.h"
 #include "instant.h"
 
 #define CANON_DATE	"AAAA-MM-JJ"
@@ -502,8 +503,6 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 	return 0;
 }
 
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
 
 /*
  * Where the year, month and day digits sit in a date pattern, for

@@ -5,19 +5,8 @@
 #include "diag.h"
 #include "err.h"
 #include "rec.h"
+#include "swar.h"
 
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
-
-/* Bytes of w equal to c, as their high bits. */
-static inline uint64_t
-eqbytes(uint64_t w, uint64_t c)
-{
-	uint64_t x = w ^ (c * ONES);
-
-	/* Exact per byte (no borrow between bytes), unlike (x - ONES) & ~x. */
-	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
-}
 
 /* Index of the first byte of a word read from memory that m marks. */
 static inline size_t
