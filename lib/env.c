@@ -206,11 +206,21 @@ csv_values(struct envrun *er, struct out *o, const struct buf *prefix,
 	int first = prefix->len == 0;
 
 	out_write(o, prefix->p, prefix->len);
-	for (i = er->e->ncommon; i < det->nf; i++)
-		if (field_is_column(&det->f[i])) {
-			csvout_field(o, v->v[i], v->len[i], first);
-			first = 0;
-		}
+	for (i = er->e->ncommon; i < det->nf; i++) {
+		const struct field *f = &det->f[i];
+
+		if (!field_is_column(f))
+			continue;
+		if (!first)
+			out_putc(o, ',');
+		first = 0;
+		/* Only text may need quotes; rec_decode has said which does. */
+		if ((f->type == FT_TEXT || f->type == FT_CODE) && (v->q[i] == 1 ||
+		    (v->q[i] == 2 && csv_needs_quotes(v->v[i], v->len[i]))))
+			csvout_field(o, v->v[i], v->len[i], 1);
+		else
+			out_write(o, v->v[i], v->len[i]);
+	}
 	if (xcols(er->e, det))
 		er->e->xcsv(er, v, o);
 }
