@@ -21,6 +21,7 @@ row_grow(struct row *r)
 	r->len = xrealloc(r->len, r->cap * sizeof *r->len);
 	r->off = xrealloc(r->off, r->cap * sizeof *r->off);
 	r->q = xrealloc(r->q, r->cap);
+	r->t = xrealloc(r->t, r->cap * sizeof *r->t);
 }
 
 void
@@ -48,6 +49,7 @@ row_free(struct row *r)
 	free(r->len);
 	free(r->off);
 	free(r->q);
+	free(r->t);
 	buf_free(&r->arena);
 	memset(r, 0, sizeof *r);
 }

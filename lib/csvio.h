@@ -7,6 +7,7 @@
 
 #include <csv.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "lines.h"
@@ -20,6 +21,9 @@ struct row {
 	size_t		*len;
 	size_t		*off;
 	unsigned char	*q;	/* per value: 0 plain, 1 needs CSV quotes, 2 unknown */
+	int64_t		*t;	/* per value: an FT_INSTANT's seconds since the
+				   epoch, for record checks (rec_decode, and
+				   rec_instants on emit's rows) */
 	struct buf	 arena;
 };
 

@@ -206,7 +206,14 @@ csv_values(struct envrun *er, struct out *o, const struct buf *prefix,
 	int first = prefix->len == 0;
 
 	out_write(o, prefix->p, prefix->len);
-	for (i = er->e->ncommon; i < det->nf; i++) {
+	/* Columns all after the DEB's: copied from the arena in spans. */
+	i = rec_colstart(det);
+	if (i < det->nf && i >= er->e->ncommon) {
+		rec_csv_values(o, det, v, &first);
+		i = det->nf;
+	} else
+		i = er->e->ncommon;
+	for (; i < det->nf; i++) {
 		const struct field *f = &det->f[i];
 
 		if (!field_is_column(f))
@@ -541,6 +548,7 @@ struct emitter {
 	int		*dmap, *map, tcol;
 	const char	**v;		/* one record's values */
 	size_t		*vlen;
+	int64_t		*t;		/* their instants */
 	struct row	 tmp;		/* their uppercase copies */
 	struct buf	 line;
 };
@@ -605,8 +613,10 @@ pick_values(struct envrun *er, struct emitter *em, const struct recfmt *rf,
 static struct row
 view(const struct recfmt *rf, struct emitter *em)
 {
-	struct row v = { .n = rf->nf, .v = (char **)em->v, .len = em->vlen };
+	struct row v = { .n = rf->nf, .v = (char **)em->v, .len = em->vlen,
+		.t = em->t };
 
+	rec_instants(rf, &v);
 	return v;
 }
 
@@ -717,6 +727,7 @@ bind(struct envrun *er, struct emitter *em, const struct row *hdr,
 	n = er->det->nf > e->deb->nf ? er->det->nf : e->deb->nf;
 	em->v = xcalloc(n, sizeof *em->v);
 	em->vlen = xcalloc(n, sizeof *em->vlen);
+	em->t = xcalloc(n, sizeof *em->t);
 	n = rec_ncolumns(e->deb) + (e->tailname != NULL);
 	for (i = e->ncommon; i < er->det->nf; i++)
 		n += field_is_column(&er->det->f[i]);
@@ -806,6 +817,7 @@ done:
 	free(em.map);
 	free(em.v);
 	free(em.vlen);
+	free(em.t);
 	return 0;
 }
 

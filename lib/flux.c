@@ -175,6 +175,7 @@ emit_check(struct fluxrun *r, const struct recfmt *rf, const char **v,
 	for (i = 0; i < rf->nf; i++)
 		row_push(vals, v[i] ? v[i] : "", v[i] ? vlen[i] : 0);
 	row_seal(vals);
+	rec_instants(rf, vals);
 	return r->fx->check(r, vals);
 }
 

@@ -619,7 +619,7 @@ same(const struct row *a, const struct row *b)
 }
 
 static int
-encode(struct em *m, int L, const struct row *c, struct buf *out)
+encode(struct em *m, int L, struct row *c, struct buf *out)
 {
 	const struct recfmt *rf = m->s.h->lv[L].head;
 	size_t i;
@@ -631,8 +631,10 @@ encode(struct em *m, int L, const struct row *c, struct buf *out)
 	}
 	buf_reset(out);
 	errs = rec_encode(&m->s.r->c, rf, m->v, m->vlen, out);
-	if (!errs && m->s.h->check)
+	if (!errs && m->s.h->check) {
+		rec_instants(rf, c);
 		errs = m->s.h->check(rf, c);
+	}
 	return errs;
 }
 

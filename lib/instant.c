@@ -1,4 +1,7 @@
+#include <string.h>
+
 #include "instant.h"
+#include "swar.h"
 
 static int
 num(const char *s, int n, int *v)
@@ -41,6 +44,110 @@ days_from_civil(int y, int m, int d)
 }
 
 /*
+ * The 25-character form, by far the common one, checked eight bytes at a
+ * time: the four words at 0, 8, 16 and 17 cover it. For each, the bytes
+ * that must be digits (0xFF) and the literal expected elsewhere; the sign
+ * at 19 is checked apart.
+ */
+#define W25	"AAAA-MM-JJTHH:MM:SS+HH:MM"
+
+struct w25 {
+	uint64_t	dig[4], lit[4], care[4];
+};
+
+static const int w25off[4] = { 0, 8, 16, 17 };
+
+static void
+w25init(struct w25 *m)
+{
+	unsigned char d[8], c[8];
+	int k, i;
+	char ch;
+
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < 8; i++) {
+			ch = W25[w25off[k] + i];
+			d[i] = ch >= 'A' && ch <= 'Z' && ch != 'T' ? 0xFF : 0;
+			c[i] = ch == '+' ? 0 : 0xFF;
+		}
+		memcpy(&m->dig[k], d, 8);
+		memcpy(&m->care[k], c, 8);
+		memcpy(&m->lit[k], W25 + w25off[k], 8);
+	}
+}
+
+/*
+ * Nonzero unless w has digits where dig says and the literal elsewhere
+ * (literal bytes are first set to '0' so their borrows reach no digit).
+ */
+static inline uint64_t
+w25bad(uint64_t w, uint64_t dig, uint64_t lit, uint64_t care)
+{
+	uint64_t x = (w & dig) | ('0' * ONES & ~dig);
+
+	return (((x + 0x46 * ONES) | (x - '0' * ONES) | x) & HIGHS) |
+	    ((w ^ lit) & ~dig & care);
+}
+
+static inline int
+d2(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* The day count of the last date seen: a file's instants share few days. */
+static int64_t
+days_cached(int y, int m, int d)
+{
+	static int ly = -1, lm, ld;
+	static int64_t ldays;
+
+	if (y != ly || m != lm || d != ld) {
+		ldays = days_from_civil(y, m, d);
+		ly = y;
+		lm = m;
+		ld = d;
+	}
+	return ldays;
+}
+
+static int
+parse25(const char *s, int64_t *t)
+{
+	static struct w25 m;
+	static int ready;
+	uint64_t w, bad = 0;
+	int k, y, mo, d, h, mi, se, oh, om, off;
+
+	if (!ready) {
+		w25init(&m);
+		ready = 1;
+	}
+	for (k = 0; k < 4; k++) {
+		memcpy(&w, s + w25off[k], 8);
+		bad |= w25bad(w, m.dig[k], m.lit[k], m.care[k]);
+	}
+	if (bad != 0 || (s[19] != '+' && s[19] != '-'))
+		return -1;
+	y = d2(s) * 100 + d2(s + 2);
+	mo = d2(s + 5);
+	d = d2(s + 8);
+	h = d2(s + 11);
+	mi = d2(s + 14);
+	se = d2(s + 17);
+	oh = d2(s + 20);
+	om = d2(s + 23);
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mday(y, mo) ||
+	    h > 23 || mi > 59 || se > 59 || oh > 14 || om > 59)
+		return -1;
+	off = (oh * 60 + om) * 60;
+	if (s[19] == '-')
+		off = -off;
+	*t = days_cached(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+	return 0;
+}
+
+/*
  * Parses AAAA-MM-JJTHH:MM:SS followed by +HH:MM, -HH:MM or Z into seconds
  * since 1970-01-01T00:00:00Z. Returns 0, or -1 when s is not such an
  * instant or names an impossible one.
@@ -50,7 +157,9 @@ instant_parse(const char *s, size_t n, int64_t *t)
 {
 	int y, mo, d, h, mi, se, oh = 0, om = 0, off;
 
-	if (n != 20 && n != 25)
+	if (n == 25)
+		return parse25(s, t);
+	if (n != 20)
 		return -1;
 	if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
 	    s[16] != ':')

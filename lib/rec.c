@@ -4,6 +4,7 @@
 
 #include "diag.h"
 #include "err.h"
+#include "instant.h"
 #include "rec.h"
 #include "swar.h"
 
@@ -79,9 +80,15 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 			const struct field *f = &r->f[i];
 
 			row_begin(out);
-			errs += field_decode(c, f, line + f->start - 1,
+			if (field_decode(c, f, line + f->start - 1,
 			    (size_t)(f->end - f->start + 1), &out->arena,
-			    (size_t)f->start) != 0;
+			    (size_t)f->start) != 0)
+				errs++;
+			else if (f->type == FT_INSTANT &&
+			    out->arena.len > out->off[out->n])
+				instant_parse(out->arena.p + out->off[out->n],
+				    out->arena.len - out->off[out->n],
+				    &out->t[out->n]);
 			row_end(out);
 		}
 		row_seal(out);
@@ -133,8 +140,16 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 		off[i] = at;
 		v[i] = p + at;
 		q[i] = 0;
-		if (n > 0 && (k = field_decode_fast(c, &fl[i], line + cuts[i],
-		    n, p + at, &q[i])) >= 0)
+		if (fl[i].type == FT_INSTANT) {
+			/* Parsed once: checks read the row's t[i]. */
+			k = n > 0 && instant_parse(line + cuts[i], n,
+			    &out->t[i]) == 0 ? (int)n : -1;
+			if (k > 0)
+				memcpy(p + at, line + cuts[i], n);
+		} else
+			k = n > 0 ? field_decode_fast(c, &fl[i], line + cuts[i],
+			    n, p + at, &q[i]) : -1;
+		if (k >= 0)
 			at += (size_t)k;
 		else if (n > 0 || fl[i].req || fl[i].type == FT_CONST) {
 			a->len = at;
@@ -228,8 +243,8 @@ rec_csv_header(struct out *o, const struct recfmt *r, int *first)
  * per row: the answer for the last field table asked is kept (field
  * tables are constant data: every flux declares its own static).
  */
-static size_t
-colstart(const struct recfmt *r)
+size_t
+rec_colstart(const struct recfmt *r)
 {
 	static const struct field *last;
 	static size_t lastn, start;
@@ -316,7 +331,7 @@ void
 rec_csv_values(struct out *o, const struct recfmt *r, const struct row *vals,
     int *first)
 {
-	size_t i, start = colstart(r);
+	size_t i, start = rec_colstart(r);
 
 	if (start < r->nf) {
 		if (!*first)
@@ -339,6 +354,21 @@ rec_csv_values(struct out *o, const struct recfmt *r, const struct row *vals,
 		}
 		*first = 0;
 	}
+}
+
+/*
+ * Sets v->t for the instants of a row built otherwise than by rec_decode
+ * (emit reads CSV), so that record checks read times the same way.
+ */
+void
+rec_instants(const struct recfmt *r, struct row *v)
+{
+	size_t i;
+
+	for (i = 0; i < r->nf && i < v->n; i++)
+		if (r->f[i].type == FT_INSTANT && v->len[i] > 0 &&
+		    instant_parse(v->v[i], v->len[i], &v->t[i]) != 0)
+			v->t[i] = 0;
 }
 
 int

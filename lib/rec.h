@@ -30,6 +30,8 @@ const struct recfmt *rec_pick(const struct codec *c,
 	    size_t len);
 size_t	rec_ncolumns(const struct recfmt *r);
 void	rec_csv_header(struct out *o, const struct recfmt *r, int *first);
+size_t	rec_colstart(const struct recfmt *r);
+void	rec_instants(const struct recfmt *r, struct row *v);
 void	rec_csv_values(struct out *o, const struct recfmt *r,
 	    const struct row *vals, int *first);
 int	rec_bind(const struct recfmt *r, const struct row *hdr, int *map);

@@ -8,7 +8,6 @@
 
 #include "env.h"
 #include "err.h"
-#include "instant.h"
 
 #define D	"AAAA-MM-JJ"
 #define DC_TEL		"telephone"
@@ -108,8 +107,6 @@ static const struct recfmt *const recs[] = { &deb, &cli, &itv, &hor, &evt,
 
 static const struct recfmt *want;
 
-/* The record's four times in epoch seconds, parsed once by check_hor. */
-static int64_t when[H_DEP_R + 1];
 static int64_t duree = -1;	/* retained elapsed seconds, -1 if none */
 
 /* 0 then nine digits, or + then 8 to 15 digits; no spaces or dots. */
@@ -155,7 +152,7 @@ retained(const struct row *v, int sup)
 		    "horaire retenu obligatoire, sauf intervention supprimée (SUP)");
 		return 1;
 	}
-	duree = s = when[H_DEP_R] - when[H_ARR_R];
+	duree = s = v->t[H_DEP_R] - v->t[H_ARR_R];
 	if (s <= 0) {
 		diag_field(DC_REGLE, fd, v->v[H_DEP_R], v->len[H_DEP_R],
 		    "départ retenu pas après l'arrivée retenue %s",
@@ -175,7 +172,7 @@ retained(const struct row *v, int sup)
 static int
 sametime(const struct row *v, int a, int b)
 {
-	return has(v, a) && has(v, b) && when[a] == when[b];
+	return has(v, a) && has(v, b) && v->t[a] == v->t[b];
 }
 
 /* Which raw times each code requires: 1 present, 0 absent, -1 either. */
@@ -232,11 +229,7 @@ correction(const struct row *v)
 static int
 check_hor(const struct row *v)
 {
-	int errs = 0, i;
-
-	for (i = H_ARR_B; i <= H_DEP_R; i++)
-		if (has(v, i))
-			instant_parse(v->v[i], v->len[i], &when[i]);
+	int errs = 0;
 
 	if (strcmp(v->v[H_MODE], "TEL") == 0 && !has(v, H_APPELANT)) {
 		diag_field(DC_TEL, &hor_f[H_APPELANT], NULL, 0,

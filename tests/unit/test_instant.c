@@ -89,6 +89,55 @@ START_TEST(rejects)
 }
 END_TEST
 
+/*
+ * The 25-character form is checked a word at a time: every byte of a
+ * valid instant, replaced by every other byte, must be judged as a plain
+ * character-by-character reading of the form would judge it.
+ */
+static int
+plain_ok(const char *s)
+{
+	static const char form[] = "AAAA-MM-JJTHH:MM:SS+HH:MM";
+	int i;
+
+	for (i = 0; i < 25; i++)
+		if (strchr("AMJHS", form[i]) ? (s[i] < '0' || s[i] > '9') :
+		    form[i] == '+' ? (s[i] != '+' && s[i] != '-') :
+		    s[i] != form[i])
+			return 0;
+	return 1;
+}
+
+START_TEST(every_byte)
+{
+	const char *good = "2026-10-25T02:30:00+02:00";
+	char s[26];
+	int64_t t, ref;
+	int i, c, ok;
+
+	ck_assert_int_eq(instant_parse(good, 25, &ref), 0);
+	for (i = 0; i < 25; i++)
+		for (c = 1; c < 256; c++) {
+			memcpy(s, good, 26);
+			s[i] = (char)c;
+			ok = instant_parse(s, 25, &t) == 0;
+			/* Digits may still make an impossible instant. */
+			if (!plain_ok(s))
+				ck_assert_msg(!ok, "%s accepté", s);
+			else if (ok && s[i] == good[i])
+				ck_assert_int_eq(t, ref);
+		}
+	/* The same date again and again, then others: the day count kept. */
+	ck_assert_int_eq(instant_parse("2026-03-01T00:00:00Z", 20, &t), 0);
+	ck_assert_int_eq(el("2026-02-28T00:00:00+00:00",
+	    "2026-03-01T00:00:00+00:00"), 86400);
+	ck_assert_int_eq(el("2026-03-01T00:00:00+00:00",
+	    "2026-03-01T00:00:00+00:00"), 0);
+	ck_assert_int_eq(el("2028-02-29T12:00:00-01:00",
+	    "2028-03-01T12:00:00-01:00"), 86400);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -102,6 +151,7 @@ main(void)
 	tcase_add_test(tc, dst_march);
 	tcase_add_test(tc, offsets_and_calendar);
 	tcase_add_test(tc, rejects);
+	tcase_add_test(tc, every_byte);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

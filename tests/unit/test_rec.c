@@ -81,6 +81,39 @@ START_TEST(delimited)
 }
 END_TEST
 
+static const struct field ifields[] = {
+	{"1", "id", "Identifiant", FT_TEXT, 10, 0, 0, 0, 1, NULL, 0},
+	{"2", "arrivee", "Arrivée", FT_INSTANT, 25, 0, 0, 0, 1, NULL, 0},
+	{"3", "depart", "Départ", FT_INSTANT, 25, 0, 0, 0, 0, NULL, 0},
+};
+static const struct recfmt irec = { NULL, "visite", ifields, 3, 0 };
+
+/* Instants are parsed once, by rec_decode; checks read row.t. */
+START_TEST(instants)
+{
+	struct row e = {0};
+
+	ck_assert_int_eq(decode(&delim, &irec,
+	    "V1|2026-10-25T01:30:00+02:00|2026-10-25T02:15:00+01:00"), 0);
+	ck_assert_str_eq(row.v[1], "2026-10-25T01:30:00+02:00");
+	ck_assert_int_eq(row.t[2] - row.t[1], 6300);
+	ck_assert_int_eq(decode(&delim, &irec, "V2|1970-01-01T00:00:01Z|"), 0);
+	ck_assert_int_eq(row.t[1], 1);
+	ck_assert_str_eq(row.v[2], "");
+	ck_assert_int_eq(decode(&delim, &irec,
+	    "V3|2026-10-25T01:30:00|2026-02-30T00:00:00Z"), 2);
+	ck_assert_uint_eq(unit_classcount(DC_FMTDATE), 2);
+	/* A row built from CSV (emit) gets its instants from rec_instants. */
+	row_push(&e, "V4", 2);
+	row_push(&e, "2026-10-25T03:00:00+01:00", 25);
+	row_push(&e, "", 0);
+	row_seal(&e);
+	rec_instants(&irec, &e);
+	ck_assert_int_eq(e.t[1], 1792893600);	/* 2026-10-25T02:00:00Z */
+	row_free(&e);
+}
+END_TEST
+
 START_TEST(field_count)
 {
 	char line[2048], *e;
@@ -451,6 +484,7 @@ main(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, delimited);
 	tcase_add_test(t, field_count);
+	tcase_add_test(t, instants);
 	tcase_add_test(t, swar_exact);
 	tcase_add_test(t, fixed_width);
 	tcase_add_test(t, encoding);
