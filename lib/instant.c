@@ -49,7 +49,7 @@ days_from_civil(int y, int m, int d)
  * that must be digits (0xFF) and the literal expected elsewhere; the sign
  * at 19 is checked apart.
  */
-#define W25	"AAAA-MM-JJTHH:MM:SS+HH:MM"
+static const char w25form[] = "AAAA-MM-JJTHH:MM:SS+HH:MM";
 
 struct w25 {
 	uint64_t	dig[4], lit[4], care[4];
@@ -66,13 +66,13 @@ w25init(struct w25 *m)
 
 	for (k = 0; k < 4; k++) {
 		for (i = 0; i < 8; i++) {
-			ch = W25[w25off[k] + i];
+			ch = w25form[w25off[k] + i];
 			d[i] = ch >= 'A' && ch <= 'Z' && ch != 'T' ? 0xFF : 0;
 			c[i] = ch == '+' ? 0 : 0xFF;
 		}
 		memcpy(&m->dig[k], d, 8);
 		memcpy(&m->care[k], c, 8);
-		memcpy(&m->lit[k], W25 + w25off[k], 8);
+		memcpy(&m->lit[k], &w25form[w25off[k]], 8);
 	}
 }
 
