@@ -607,31 +607,6 @@ wordquote(uint64_t w)
 }
 
 /*
- * Copies s[0..n) to o with fixed-size moves, which the compiler inlines:
- * most values are short, and a memcpy() call costs more than the copy.
- * The two moves overlap rather than read past s + n.
- */
-static inline void
-copyshort(char *o, const char *s, size_t n)
-{
-	if (n >= 8 && n <= 16) {
-		memcpy(o, s, 8);
-		memcpy(o + n - 8, s + n - 8, 8);
-	} else if (n >= 4 && n < 8) {
-		memcpy(o, s, 4);
-		memcpy(o + n - 4, s + n - 4, 4);
-	} else if (n < 4) {
-		if (n > 0)
-			o[0] = s[0];
-		if (n > 1)
-			o[1] = s[1];
-		if (n > 2)
-			o[2] = s[2];
-	} else
-		memcpy(o, s, n);
-}
-
-/*
  * Single-byte text with bytes above 0x7F to UTF-8 through the charset's
  * table, the words without such bytes copied whole. Returns the length
  * written at o, or -1 on a byte the charset lacks.

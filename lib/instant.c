@@ -95,20 +95,30 @@ d2(const char *s)
 	return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
-/* The day count of the last date seen: a file's instants share few days. */
+/*
+ * The day counts of the last two dates seen: a record's instants share a
+ * day or two (a visit's, its correction's).
+ */
 static int64_t
 days_cached(int y, int m, int d)
 {
-	static int ly = -1, lm, ld;
-	static int64_t ldays;
+	static struct {
+		int	y, m, d;
+		int64_t	days;
+	} c[2] = { { -1, 0, 0, 0 }, { -1, 0, 0, 0 } };
+	static int next;
+	int k;
 
-	if (y != ly || m != lm || d != ld) {
-		ldays = days_from_civil(y, m, d);
-		ly = y;
-		lm = m;
-		ld = d;
-	}
-	return ldays;
+	for (k = 0; k < 2; k++)
+		if (c[k].y == y && c[k].m == m && c[k].d == d)
+			return c[k].days;
+	k = next;
+	next ^= 1;
+	c[k].y = y;
+	c[k].m = m;
+	c[k].d = d;
+	c[k].days = days_from_civil(y, m, d);
+	return c[k].days;
 }
 
 static int

@@ -145,7 +145,7 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 			k = n > 0 && instant_parse(line + cuts[i], n,
 			    &out->t[i]) == 0 ? (int)n : -1;
 			if (k > 0)
-				memcpy(p + at, line + cuts[i], n);
+				copyshort(p + at, line + cuts[i], n);
 		} else
 			k = n > 0 ? field_decode_fast(c, &fl[i], line + cuts[i],
 			    n, p + at, &q[i]) : -1;
@@ -200,15 +200,17 @@ rec_pick(const struct codec *c, const struct recfmt *const *recs, size_t n,
     const char *line, size_t len)
 {
 	size_t i, k, flen;
-	const char *sep;
+	const char *sep, *tag;
 
 	flen = len;
 	if (c->sep && (sep = memchr(line, c->sep, len)))
 		flen = (size_t)(sep - line);
 	for (i = 0; i < n; i++) {
-		k = strlen(recs[i]->tag);
-		if (c->sep ? (flen == k && memcmp(line, recs[i]->tag, k) == 0) :
-		    (len >= k && memcmp(line, recs[i]->tag, k) == 0))
+		/* Tags are a few characters: compared in place. */
+		tag = recs[i]->tag;
+		for (k = 0; tag[k] != '\0' && k < len && line[k] == tag[k]; k++)
+			;
+		if (tag[k] == '\0' && (c->sep ? flen == k : len >= k))
 			return recs[i];
 	}
 	return NULL;

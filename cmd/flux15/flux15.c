@@ -135,6 +135,13 @@ has(const struct row *v, int i)
 	return v->len[i] > 0;
 }
 
+/* Whether value i is the code c (three letters, or empty). */
+static int
+is(const struct row *v, int i, const char *c)
+{
+	return v->len[i] == strlen(c) && memcmp(v->v[i], c, v->len[i]) == 0;
+}
+
 /* Retained times: present unless deleted, in order, 24 h at most. */
 static int
 retained(const struct row *v, int sup)
@@ -199,7 +206,7 @@ correction(const struct row *v)
 	size_t i;
 	int same, errs = 0;
 
-	for (i = 0; strcmp(corr[i].code, v->v[H_CODE]) != 0; i++)
+	for (i = 0; !is(v, H_CODE, corr[i].code); i++)
 		;
 	same = sametime(v, H_ARR_B, H_ARR_R) && sametime(v, H_DEP_B, H_DEP_R);
 	if ((corr[i].arr >= 0 && corr[i].arr != has(v, H_ARR_B)) ||
@@ -231,7 +238,7 @@ check_hor(const struct row *v)
 {
 	int errs = 0;
 
-	if (strcmp(v->v[H_MODE], "TEL") == 0 && !has(v, H_APPELANT)) {
+	if (is(v, H_MODE, "TEL") && !has(v, H_APPELANT)) {
 		diag_field(DC_TEL, &hor_f[H_APPELANT], NULL, 0,
 		    "numéro appelant obligatoire en mode de saisie TEL");
 		errs++;
@@ -242,7 +249,7 @@ check_hor(const struct row *v)
 		    v->len[H_MINUTES], "nombre de minutes négatif");
 		errs++;
 	}
-	errs += retained(v, strcmp(v->v[H_CODE], "SUP") == 0);
+	errs += retained(v, is(v, H_CODE, "SUP"));
 	return errs + correction(v);
 }
 
@@ -257,7 +264,7 @@ check(struct envrun *er, const struct row *v)
 		    phone(v, &itv_f[I_TEL], I_TEL);
 	if (er->det == &hor)
 		return check_hor(v);
-	if (strcmp(v->v[E_TYPE], "REF") == 0 && !has(v, E_INTERVENANT)) {
+	if (is(v, E_TYPE, "REF") && !has(v, E_INTERVENANT)) {
 		diag_field(DC_OBLIG, &evt_f[E_INTERVENANT], NULL, 0,
 		    "obligatoire pour un refus d'intervenant (REF)");
 		return 1;
