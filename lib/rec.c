@@ -1,6 +1,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "diag.h"
 #include "err.h"
@@ -30,6 +33,19 @@ splitsep(const char *line, size_t len, char sep, size_t *cuts, size_t max)
 	size_t i = 0, n = 0;
 	uint64_t w, m;
 
+#ifdef __SSE2__
+	/* Sixteen bytes at a time where the machine has it (all x86-64). */
+	__m128i vs = _mm_set1_epi8(sep);
+	unsigned b;
+
+	for (; i + 16 <= len; i += 16) {
+		b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(vs,
+		    _mm_loadu_si128((const __m128i *)(const void *)(line + i))));
+		for (; b; b &= b - 1)
+			if (++n < max)
+				cuts[n] = i + (size_t)__builtin_ctz(b) + 1;
+	}
+#endif
 	for (; i + 8 <= len; i += 8) {
 		memcpy(&w, line + i, 8);
 		for (m = eqbytes(w, (unsigned char)sep); m; m &= m - 1)
