@@ -215,18 +215,19 @@ const struct recfmt *
 rec_pick(const struct codec *c, const struct recfmt *const *recs, size_t n,
     const char *line, size_t len)
 {
-	size_t i, k, flen;
-	const char *sep, *tag;
+	size_t i, k;
+	const char *tag;
 
-	flen = len;
-	if (c->sep && (sep = memchr(line, c->sep, len)))
-		flen = (size_t)(sep - line);
 	for (i = 0; i < n; i++) {
-		/* Tags are a few characters: compared in place. */
+		/*
+		 * Tags are a few characters, compared in place; holding no
+		 * separator, a tag is the whole first field when one follows.
+		 */
 		tag = recs[i]->tag;
 		for (k = 0; tag[k] != '\0' && k < len && line[k] == tag[k]; k++)
 			;
-		if (tag[k] == '\0' && (c->sep ? flen == k : len >= k))
+		if (tag[k] == '\0' && (c->sep == 0 || k == len ||
+		    line[k] == c->sep))
 			return recs[i];
 	}
 	return NULL;
