@@ -61,7 +61,9 @@ roundtrip(const struct codec *c, const struct recfmt *r, const char *line,
 			abort();
 		for (i = 0; i < a.n; i++)
 			if (a.len[i] != b.len[i] ||
-			    memcmp(a.v[i], b.v[i], a.len[i]) != 0)
+			    memcmp(a.v[i], b.v[i], a.len[i]) != 0 ||
+			    (r->f[i].type == FT_INSTANT && a.len[i] > 0 &&
+			    a.t[i] != b.t[i]))
 				abort();
 		free(v);
 	}
