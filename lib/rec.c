@@ -281,55 +281,67 @@ rec_colstart(const struct recfmt *r)
 	return start;
 }
 
-/* Whether value i goes out quoted: only text may need it. */
-static int
-needq(const struct recfmt *r, const struct row *vals, size_t i)
+/*
+ * The first value from i on whose quote flag is set, or n: eight flags at
+ * a time, as nearly all are 0.
+ */
+static size_t
+nextq(const unsigned char *q, size_t i, size_t n)
 {
-	return (r->f[i].type == FT_TEXT || r->f[i].type == FT_CODE) &&
-	    (vals->q[i] == 1 || (vals->q[i] == 2 &&
-	    csv_needs_quotes(vals->v[i], vals->len[i])));
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, q + i, 8);
+		if (w)
+			return i + firstbyte(w);
+	}
+	while (i < n && q[i] == 0)
+		i++;
+	return i;
 }
 
 /*
- * When every field from span on is a column, the row's arena holds runs
- * of values laid out one after the other, each followed by a NUL: such a
- * run is the CSV line but for its separators. Runs are copied whole, the
- * NULs turned into commas; values needing quotes, or laid out elsewhere,
- * break them.
+ * When every field from span on is a column, the row's arena already holds
+ * the CSV line from there but for its separators (NULs) and the rare
+ * values needing quotes: it is copied in spans between such values.
  */
 static void
 csv_spans(struct out *o, const struct recfmt *r, const struct row *vals,
     size_t span)
 {
 	const char *a = vals->arena.p;
-	const size_t *off = vals->off, *len = vals->len;
-	size_t i, j, m, k, nf = r->nf;
+	size_t i, j, base, k;
 	char *d;
 
-	for (i = span; i < nf; i = j) {
-		if (needq(r, vals, i)) {
-			csvout_field(o, vals->v[i], len[i], 1);
-			out_putc(o, ',');
-			j = i + 1;
+	for (i = nextq(vals->q, span, r->nf); i <= r->nf;
+	    i = nextq(vals->q, i + 1, r->nf)) {
+		if (i < r->nf && ((r->f[i].type != FT_TEXT &&
+		    r->f[i].type != FT_CODE) || (vals->q[i] == 2 &&
+		    !csv_needs_quotes(vals->v[i], vals->len[i]))))
 			continue;
-		}
-		for (j = i + 1; j < nf && off[j] == off[j - 1] + len[j - 1] + 1 &&
-		    !needq(r, vals, j); j++)
-			;
-		k = off[j - 1] + len[j - 1] + 1 - off[i];
-		if (o->len + k > o->cap)
+		/* Fields span..i-1 as one block, NULs turned into commas. */
+		if (span == r->nf)	/* the last column was quoted */
+			break;
+		base = vals->off[span];
+		k = (i < r->nf ? vals->off[i] : vals->arena.len) - base;
+		if (k > 0 && o->len + k > o->cap)
 			out_flush(o);
-		if (k <= o->cap) {
+		if (k > 0 && k <= o->cap) {
 			d = o->buf + o->len;
-			memcpy(d, a + off[i], k);
-			for (m = i; m < j; m++)
-				d[off[m] + len[m] - off[i]] = ',';
+			memcpy(d, a + base, k);
+			for (j = span; j < i; j++)
+				d[vals->off[j] + vals->len[j] - base] = ',';
 			o->len += k;
 		} else
-			for (m = i; m < j; m++) {
-				out_write(o, vals->v[m], len[m]);
+			for (j = span; j < i; j++) {
+				out_write(o, vals->v[j], vals->len[j]);
 				out_putc(o, ',');
 			}
+		if (i < r->nf) {
+			csvout_field(o, vals->v[i], vals->len[i], 1);
+			out_putc(o, ',');
+			span = i + 1;
+		}
 	}
 	o->len--;	/* the last comma, always the last byte written */
 }
