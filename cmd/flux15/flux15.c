@@ -139,7 +139,10 @@ has(const struct row *v, int i)
 static int
 is(const struct row *v, int i, const char *c)
 {
-	return v->len[i] == strlen(c) && memcmp(v->v[i], c, v->len[i]) == 0;
+	const char *s = v->v[i];
+
+	return c[0] == '\0' ? v->len[i] == 0 : v->len[i] == 3 &&
+	    s[0] == c[0] && s[1] == c[1] && s[2] == c[2];
 }
 
 /* Retained times: present unless deleted, in order, 24 h at most. */
@@ -295,7 +298,9 @@ xcsv(struct envrun *er, const struct row *v, struct out *o)
 			*--p = (char)('0' + s % 10);
 			s /= 10;
 		} while (s > 0);
-	csvout_field(o, p, (size_t)(n + sizeof n - p), 0);
+	/* Digits need no quotes. */
+	*--p = ',';
+	out_write(o, p, (size_t)(n + sizeof n - p));
 }
 
 static const struct env env = {
