@@ -77,12 +77,13 @@ int
 rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
     size_t len, struct row *out)
 {
-	size_t i, nsep = 0, cuts[256], at, cap, nf, *off, *vlen;
+	size_t i, nsep = 0, cuts[256], at, nf, *off, *vlen;
 	const struct field *fl;
 	unsigned char *q;
+	int64_t *t;
 	struct buf *a;
-	char *p, **v;
-	int errs = 0, moved = 0;
+	char *p;
+	int errs = 0;
 
 	row_reset(out);
 	if (c->sep == 0) {
@@ -127,39 +128,30 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 	/*
 	 * The row is written through locals: stores of bytes may alias its
 	 * members and the format's, which the compiler would otherwise
-	 * reload for every field. Value pointers are set on the way, and
-	 * all set again at the end if a slow field moved the arena.
+	 * reload for every field. The arena has room for the fast path's
+	 * values (3n + 2 each, and a NUL) from the start, and again after a
+	 * slow one; value pointers are set at the end.
 	 */
 	fl = r->f;
 	nf = r->nf;
 	off = out->off;
 	vlen = out->len;
 	q = out->q;
-	v = out->v;
+	t = out->t;
 	a = &out->arena;
-	buf_grow(a, len + 3 * nf + 64);
+	buf_grow(a, 3 * len + 3 * nf + 64);
 	p = a->p;
-	cap = a->cap;
 	at = a->len;
 	for (i = 0; i < nf; i++) {
 		size_t n = cuts[i + 1] - 1 - cuts[i];
 		int k;
 
-		/* Room for the fast path's value (3n + 2) and the NUL. */
-		if (at + 3 * n + 3 >= cap) {
-			a->len = at;
-			buf_grow(a, 3 * n + 3);
-			moved |= p != a->p;
-			p = a->p;
-			cap = a->cap;
-		}
 		off[i] = at;
-		v[i] = p + at;
 		q[i] = 0;
 		if (fl[i].type == FT_INSTANT) {
 			/* Parsed once: checks read the row's t[i]. */
 			k = n > 0 && instant_parse(line + cuts[i], n,
-			    &out->t[i]) == 0 ? (int)n : -1;
+			    &t[i]) == 0 ? (int)n : -1;
 			if (k > 0)
 				copyshort(p + at, line + cuts[i], n);
 		} else
@@ -171,13 +163,9 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 			a->len = at;
 			errs += field_decode_q(c, &fl[i], line + cuts[i], n, a,
 			    cuts[i] + 1, &q[i]) != 0;
-			at = a->len;
-			/* It may have filled the arena: room for the NUL. */
-			if (at + 2 > a->cap)
-				buf_grow(a, 1);
-			moved |= p != a->p;
+			a->len = at = a->len;
+			buf_grow(a, 3 * (len - cuts[i + 1] + 1) + 3 * nf + 64);
 			p = a->p;
-			cap = a->cap;
 		}
 		vlen[i] = at - off[i];
 		p[at++] = '\0';
@@ -185,8 +173,7 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 	p[at] = '\0';
 	a->len = at;
 	out->n = nf;
-	if (moved)
-		row_seal(out);
+	row_seal(out);
 	return errs;
 }
 
