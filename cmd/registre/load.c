@@ -39,6 +39,8 @@ struct load {
 	const char	*report;
 	char		 sha[65];
 	int		 fd;
+	EVP_MD_CTX	*md;	/* a regular file hashed while it streams */
+	off_t		 hoff;	/* how much of it is hashed */
 	FILE		*rej;	/* rejected rows, as COPY text for table rej */
 	unsigned long	 lues;
 	unsigned long	 rejetees_c;
@@ -67,8 +69,23 @@ num(const char *s, int n)
 	return v;
 }
 
+/* Days since 2000-01-01, PostgreSQL's epoch (proleptic Gregorian). */
+static int64_t
+pg_days(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468 - 10957;
+}
+
+/* AAAA-MM-JJ: returns 1 and the day number when valid. */
 static int
-date_ok(const char *s, size_t n)
+date_ok(const char *s, size_t n, int64_t *days)
 {
 	int y, m, d;
 
@@ -77,16 +94,23 @@ date_ok(const char *s, size_t n)
 	y = num(s, 4);
 	m = num(s + 5, 2);
 	d = num(s + 8, 2);
-	return y >= 0 && m >= 0 && d >= 0 && date_valid(y, m, d);
+	if (y < 0 || m < 0 || d < 0 || !date_valid(y, m, d))
+		return 0;
+	*days = pg_days(y, m, d);
+	return 1;
 }
 
-/* 2016-10-30T02:30:00+01:00 (or Z): an offset is required across DST. */
+/*
+ * 2016-10-30T02:30:00+01:00 (or Z): an offset is required across DST.
+ * Returns 1 and the microseconds since 2000-01-01T00:00:00Z when valid.
+ */
 static int
-instant_ok(const char *s, size_t n)
+instant_ok(const char *s, size_t n, int64_t *us)
 {
-	int h, mi, se;
+	int64_t days;
+	int h, mi, se, oh, om, off = 0;
 
-	if (n < 20 || !date_ok(s, 10) || s[10] != 'T' || s[13] != ':' ||
+	if (n < 20 || !date_ok(s, 10, &days) || s[10] != 'T' || s[13] != ':' ||
 	    s[16] != ':')
 		return 0;
 	h = num(s + 11, 2);
@@ -94,11 +118,21 @@ instant_ok(const char *s, size_t n)
 	se = num(s + 17, 2);
 	if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
 		return 0;
-	if (n == 20)
-		return s[19] == 'Z';
-	return n == 25 && (s[19] == '+' || s[19] == '-') && s[22] == ':' &&
-	    num(s + 20, 2) >= 0 && num(s + 20, 2) <= 14 &&
-	    num(s + 23, 2) >= 0 && num(s + 23, 2) <= 59;
+	if (n == 20) {
+		if (s[19] != 'Z')
+			return 0;
+	} else {
+		if (n != 25 || (s[19] != '+' && s[19] != '-') || s[22] != ':')
+			return 0;
+		oh = num(s + 20, 2);
+		om = num(s + 23, 2);
+		if (oh < 0 || oh > 14 || om < 0 || om > 59)
+			return 0;
+		off = (oh * 60 + om) * 60 * (s[19] == '-' ? -1 : 1);
+	}
+	*us = ((days * 86400 + h * 3600 + mi * 60 + se) - off) *
+	    INT64_C(1000000);
+	return 1;
 }
 
 static void
@@ -149,12 +183,78 @@ motif_valeur(struct buf *m, const char *s, size_t n)
 	buf_adds(m, "»");
 }
 
-/* Appends the COPY form of one value, or explains in m why it is refused. */
+static int
+fail(const struct kcol *col, int pos, const char *what, const char *s,
+    size_t n, struct buf *m)
+{
+	buf_addf(m, "champ %d (%s) : %s", pos, col->name, what);
+	if (n > 0)
+		motif_valeur(m, s, n);
+	return -1;
+}
+
+/* Binary COPY: big-endian integers, each value after its length. */
+static void
+be(struct buf *b, uint64_t v, int bytes)
+{
+	while (bytes-- > 0)
+		buf_addc(b, (char)(v >> (bytes * 8) & 0xff));
+}
+
+static void
+bin_int(struct buf *b, int64_t v, int bytes)
+{
+	be(b, (uint64_t)bytes, 4);
+	be(b, (uint64_t)v, bytes);
+}
+
+/* numeric: base-10000 digits, weight of the first, sign, display scale. */
+static void
+bin_numeric(struct buf *b, int64_t v, int scale)
+{
+	char tmp[48], d[56];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	int16_t g[14];
+	int nt = 0, nd = 0, ip, pad, i, ng = 0, first, last, weight;
+
+	do {	/* |v|, least significant digit first */
+		tmp[nt++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	while (nt <= scale && nt < (int)sizeof tmp)
+		tmp[nt++] = '0';
+	ip = nt - scale;	/* integer digits, at least one */
+	pad = (4 - ip % 4) % 4;
+	for (i = 0; i < pad; i++)
+		d[nd++] = '0';
+	while (nt > 0)
+		d[nd++] = tmp[--nt];
+	while ((nd - pad - ip) % 4 != 0)
+		d[nd++] = '0';
+	for (i = 0; i < nd; i += 4)
+		g[ng++] = (int16_t)((d[i] - '0') * 1000 + (d[i + 1] - '0') * 100 +
+		    (d[i + 2] - '0') * 10 + (d[i + 3] - '0'));
+	weight = (pad + ip) / 4 - 1;
+	for (first = 0; first < ng && g[first] == 0; first++)
+		weight--;
+	for (last = ng; last > first && g[last - 1] == 0; last--)
+		;
+	if (first == last)
+		weight = 0;
+	be(b, (uint64_t)(8 + 2 * (last - first)), 4);
+	be(b, (uint64_t)(last - first), 2);
+	be(b, (uint64_t)(int64_t)weight, 2);
+	be(b, v < 0 && first < last ? 0x4000 : 0, 2);
+	be(b, (uint64_t)scale, 2);
+	for (i = first; i < last; i++)
+		be(b, (uint64_t)g[i], 2);
+}
+
+/* Appends the binary COPY form of one value, or explains in m why not. */
 static int
 value(const struct kcol *col, int pos, const char *s, size_t n,
     struct buf *out, struct buf *m)
 {
-	static struct buf tmp;
 	const char *what = NULL;
 	int64_t v;
 
@@ -162,58 +262,57 @@ value(const struct kcol *col, int pos, const char *s, size_t n,
 		if (col->req)
 			what = "valeur obligatoire absente";
 		else
-			buf_add(out, "\\N", 2);
+			be(out, UINT32_MAX, 4);	/* NULL */
 	} else if (!u8_ok((const unsigned char *)s, n)) {
 		what = "octets invalides : UTF-8 attendu, sans octet nul";
 	} else {
 		switch (col->type) {
-		case 'T':
-			copy_escape(out, s, n);
-			return 0;
 		case 'D':
-			if (!date_ok(s, n))
+			if (!date_ok(s, n, &v))
 				what = "date invalide, attendu AAAA-MM-JJ";
-			break;
+			else
+				bin_int(out, v, 4);
+			return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 		case 'M':
 			if (n != 7 || s[4] != '-' || num(s, 4) < 0 ||
 			    num(s + 5, 2) < 1 || num(s + 5, 2) > 12)
 				what = "mois invalide, attendu AAAA-MM";
 			break;
 		case 'H':
-			if (!instant_ok(s, n))
+			if (!instant_ok(s, n, &v))
 				what = "instant invalide, attendu "
 				    "AAAA-MM-JJTHH:MM:SS+HH:MM";
-			break;
+			else
+				bin_int(out, v, 8);
+			return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 		case 'B':
 			if (n != 1 || (s[0] != '0' && s[0] != '1'))
 				what = "booléen invalide, attendu 1 ou 0";
-			break;
+			else
+				bin_int(out, s[0] == '1', 1);
+			return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 		case 'I':
 			if (dec_parse(s, n, 0, &v) != 0 || memchr(s, ',', n) ||
 			    memchr(s, '.', n))
 				what = "entier invalide";
-			break;
+			else
+				bin_int(out, v, 8);
+			return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 		case 'N':
 			if (memchr(s, ',', n) != NULL ||
-			    dec_parse(s, n, col->scale, &v) != 0) {
+			    dec_parse(s, n, col->scale, &v) != 0)
 				what = "nombre invalide, attendu un décimal "
 				    "avec un point";
-				break;
-			}
-			buf_reset(&tmp);
-			dec_format(&tmp, v, col->scale, '.');
-			buf_add(out, tmp.p, tmp.len);
-			return 0;
+			else
+				bin_numeric(out, v, col->scale);
+			return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 		}
-		if (what == NULL)
+		if (what == NULL) {	/* text */
+			be(out, n, 4);
 			buf_add(out, s, n);
+		}
 	}
-	if (what == NULL)
-		return 0;
-	buf_addf(m, "champ %d (%s) : %s", pos, col->name, what);
-	if (n > 0)
-		motif_valeur(m, s, n);
-	return -1;
+	return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 }
 
 static int
@@ -266,13 +365,100 @@ reject(struct load *L, unsigned long line, const struct row *r,
 	L->rejetees_c++;
 }
 
+/*
+ * SHA-256 of stdin. A regular file is hashed while it streams, a block
+ * between two COPY messages, when the client would wait for the server
+ * anyway; a pipe is spooled to an unlinked temporary file, hashed on the
+ * way.
+ */
+#define HASH_BLOCK	(256 * 1024)
+
 static void
-put(PGconn *c, struct buf *b, int force)
+hash_end(struct load *L)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+
+	EVP_DigestFinal_ex(L->md, md, NULL);
+	EVP_MD_CTX_free(L->md);
+	L->md = NULL;
+	sha256_hex(md, L->sha);
+}
+
+static void
+hash_step(struct load *L, int all)
+{
+	static unsigned char blk[HASH_BLOCK];
+	ssize_t n;
+
+	while (L->md != NULL) {
+		n = pread(L->fd, blk, sizeof blk, L->hoff);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			die(EX_IOERR, "entrée standard : %s", strerror(errno));
+		}
+		if (n == 0) {
+			hash_end(L);
+			break;
+		}
+		EVP_DigestUpdate(L->md, blk, (size_t)n);
+		L->hoff += n;
+		if (!all)
+			break;
+	}
+}
+
+static void
+fingerprint(struct load *L)
+{
+	unsigned char blk[65536];
+	struct stat st;
+	const char *td = getenv("TMPDIR");
+	struct buf path = { 0 };
+	ssize_t n;
+	int out;
+
+	if ((L->md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(L->md, EVP_sha256(), NULL) != 1)
+		die(EX_SOFTWARE, "SHA-256 indisponible");
+	if (fstat(0, &st) == -1)
+		die(EX_NOINPUT, "entrée standard : %s", strerror(errno));
+	L->fd = 0;
+	L->hoff = 0;
+	if (S_ISREG(st.st_mode)) {
+		if (lseek(0, 0, SEEK_SET) == -1)
+			die(EX_IOERR, "entrée standard : %s", strerror(errno));
+		return;
+	}
+	buf_addf(&path, "%s/registre.XXXXXX", td && *td ? td : "/tmp");
+	if ((out = mkstemp(path.p)) == -1)
+		die(EX_CANTCREAT, "%s : %s", path.p, strerror(errno));
+	unlink(path.p);
+	while ((n = read(0, blk, sizeof blk)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			die(EX_IOERR, "entrée standard : %s", strerror(errno));
+		}
+		EVP_DigestUpdate(L->md, blk, (size_t)n);
+		if (write(out, blk, (size_t)n) != n)
+			die(EX_IOERR, "fichier temporaire : %s", strerror(errno));
+	}
+	hash_end(L);
+	L->fd = out;
+	if (lseek(L->fd, 0, SEEK_SET) == -1)
+		die(EX_IOERR, "fichier temporaire : %s", strerror(errno));
+	buf_free(&path);
+}
+
+static void
+put(struct load *L, struct buf *b, int force)
 {
 	if (b->len == 0 || (!force && b->len < 256 * 1024))
 		return;
-	db_copy_put(c, b->p, b->len);
+	db_copy_put(L->c, b->p, b->len);
 	buf_reset(b);
+	hash_step(L, 0);
 }
 
 static void
@@ -310,6 +496,9 @@ stream(struct load *L)
 	if (!csvin_next(&in, &r))
 		die(EX_DATAERR, "%s : fichier vide, en-tête attendu", L->source);
 	check_header(L, r);
+	buf_add(&out, "PGCOPY\n\377\r\n\0", 11);
+	be(&out, 0, 4);	/* flags */
+	be(&out, 0, 4);	/* header extension */
 	while (csvin_next(&in, &r)) {
 		if (r->n == 1 && r->len[0] == 0)
 			continue;
@@ -321,9 +510,9 @@ stream(struct load *L)
 			continue;
 		}
 		mark = out.len;
-		buf_addf(&out, "%lu", in.line);
+		be(&out, (uint64_t)L->ncols + 1, 2);
+		bin_int(&out, (int64_t)in.line, 8);
 		for (bad = 0, i = 0; i < L->ncols && !bad; i++) {
-			buf_addc(&out, '\t');
 			bad = value(&L->k->cols[i], i + 1, r->v[i], r->len[i],
 			    &out, &m) != 0;
 		}
@@ -332,11 +521,12 @@ stream(struct load *L)
 			reject(L, in.line, r, m.p);
 			continue;
 		}
-		buf_addc(&out, '\n');
-		put(L->c, &out, 0);
+		put(L, &out, 0);
 	}
-	put(L->c, &out, 1);
+	be(&out, UINT16_MAX, 2);	/* trailer */
+	put(L, &out, 1);
 	csvin_close(&in);
+	hash_step(L, 1);
 	if (PQputCopyEnd(L->c, NULL) != 1)
 		db_fail(L->c, NULL, "COPY");
 	db_copy_done(L->c, "COPY");
@@ -350,47 +540,6 @@ copy_rejects(struct load *L)
 	if (fflush(L->rej) != 0 || fseek(L->rej, 0, SEEK_SET) != 0)
 		die(EX_IOERR, "fichier temporaire : %s", strerror(errno));
 	db_copy_file(L->c, "COPY rej FROM STDIN", L->rej, "fichier temporaire");
-}
-
-/* Hashes stdin; a pipe is spooled to an unlinked temporary file first. */
-static void
-fingerprint(struct load *L)
-{
-	unsigned char md[EVP_MAX_MD_SIZE], blk[65536];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	struct stat st;
-	const char *td = getenv("TMPDIR");
-	struct buf path = { 0 };
-	ssize_t n;
-	int out = -1;
-
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		die(EX_SOFTWARE, "SHA-256 indisponible");
-	if (fstat(0, &st) == -1)
-		die(EX_NOINPUT, "entrée standard : %s", strerror(errno));
-	if (!S_ISREG(st.st_mode)) {
-		buf_addf(&path, "%s/registre.XXXXXX", td && *td ? td : "/tmp");
-		if ((out = mkstemp(path.p)) == -1)
-			die(EX_CANTCREAT, "%s : %s", path.p, strerror(errno));
-		unlink(path.p);
-	}
-	while ((n = read(0, blk, sizeof blk)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			die(EX_IOERR, "entrée standard : %s", strerror(errno));
-		}
-		EVP_DigestUpdate(ctx, blk, (size_t)n);
-		if (out != -1 && write(out, blk, (size_t)n) != n)
-			die(EX_IOERR, "fichier temporaire : %s", strerror(errno));
-	}
-	EVP_DigestFinal_ex(ctx, md, NULL);
-	EVP_MD_CTX_free(ctx);
-	sha256_hex(md, L->sha);
-	L->fd = out != -1 ? out : 0;
-	if (lseek(L->fd, 0, SEEK_SET) == -1)
-		die(EX_IOERR, "entrée standard : %s", strerror(errno));
-	buf_free(&path);
 }
 
 static const char *
@@ -584,8 +733,24 @@ classify(struct load *L)
 {
 	const struct kind *k = L->k;
 	struct buf b = { 0 };
-	int i, j, first = 1;
+	PGresult *r;
+	int i, j, first = 1, any;
 
+	/* The usual visits file only adds: no join to materialise. */
+	buf_addf(&b, "SELECT EXISTS (SELECT 1 FROM stg s JOIN %s t ON "
+	    "t.valide_au IS NULL AND ", k->table);
+	keymatch(&b, k, "t", "s");
+	buf_adds(&b, ")");
+	r = db_query(L->c, b.p, 0, NULL);
+	any = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	buf_reset(&b);
+	if (!any) {
+		db_exec(L->c, "CREATE TEMP VIEW cls AS SELECT ligne, "
+		    "NULL::bigint AS ancien, NULL::text AS champs FROM stg");
+		buf_free(&b);
+		return;
+	}
 	buf_adds(&b, "CREATE TEMP TABLE cls ON COMMIT DROP AS SELECT s.ligne, "
 	    "t.id AS ancien, CASE WHEN t.id IS NULL THEN NULL ELSE "
 	    "concat_ws(' '");
@@ -852,6 +1017,7 @@ cmd_load(int argc, char **argv)
 	char today[16], lock[256];
 	time_t now = time(NULL);
 	char *ing;
+	int64_t days;
 	int ch;
 
 	L.source = "entrée standard";
@@ -880,24 +1046,28 @@ cmd_load(int argc, char **argv)
 	if (L.date == NULL) {
 		strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
 		L.date = today;
-	} else if (!date_ok(L.date, strlen(L.date)))
+	} else if (!date_ok(L.date, strlen(L.date), &days))
 		die(EX_USAGE, "--date : date invalide « %s », attendu "
 		    "AAAA-MM-JJ", L.date);
 	fingerprint(&L);
 	if ((L.rej = tmpfile()) == NULL)
 		die(EX_CANTCREAT, "fichier temporaire : %s", strerror(errno));
 	L.c = db_connect(DB_LOADER, 1);
-	/* The staging table stays in memory: a month of visits is ~100 MB. */
-	db_exec(L.c, "SET temp_buffers = '256MB'");
+	/*
+	 * The staging table stays in memory: a month of visits is ~100 MB;
+	 * so do the hash tables over it and the rows an insert statement
+	 * hands to its audit trigger (a transition table).
+	 */
+	db_exec(L.c, "SET temp_buffers = '256MB'; SET work_mem = '256MB'");
 	db_exec(L.c, "BEGIN");
 	db_exec(L.c, "SET LOCAL search_path = cesutg, pg_temp");
 	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(7464, "
 	    "hashtext('%s'))", L.k->name);
 	db_exec(L.c, lock);
-	already(&L);
 	create_temp(&L);
-	db_copy_in(L.c, "COPY stg FROM STDIN");
+	db_copy_in(L.c, "COPY stg FROM STDIN WITH (FORMAT binary)");
 	stream(&L);
+	already(&L);
 	copy_rejects(&L);
 	derive(&L);
 	analyze(&L);
