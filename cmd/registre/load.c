@@ -24,6 +24,7 @@
 #include "csvio.h"
 #include "err.h"
 #include "field.h"
+#include "instant.h"
 #include "load.h"
 #include "registre.h"
 
@@ -69,69 +70,36 @@ num(const char *s, int n)
 	return v;
 }
 
-/* Days since 2000-01-01, PostgreSQL's epoch (proleptic Gregorian). */
-static int64_t
-pg_days(int y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468 - 10957;
-}
-
-/* AAAA-MM-JJ: returns 1 and the day number when valid. */
-static int
-date_ok(const char *s, size_t n, int64_t *days)
-{
-	int y, m, d;
-
-	if (n != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	y = num(s, 4);
-	m = num(s + 5, 2);
-	d = num(s + 8, 2);
-	if (y < 0 || m < 0 || d < 0 || !date_valid(y, m, d))
-		return 0;
-	*days = pg_days(y, m, d);
-	return 1;
-}
+#define PG_EPOCH	INT64_C(946684800)	/* 2000-01-01, in Unix time */
 
 /*
  * 2016-10-30T02:30:00+01:00 (or Z): an offset is required across DST.
- * Returns 1 and the microseconds since 2000-01-01T00:00:00Z when valid.
+ * Returns 1 and the microseconds since PostgreSQL's epoch when valid.
  */
 static int
 instant_ok(const char *s, size_t n, int64_t *us)
 {
-	int64_t days;
-	int h, mi, se, oh, om, off = 0;
+	int64_t t;
 
-	if (n < 20 || !date_ok(s, 10, &days) || s[10] != 'T' || s[13] != ':' ||
-	    s[16] != ':')
+	if (instant_parse(s, n, &t) != 0)
 		return 0;
-	h = num(s + 11, 2);
-	mi = num(s + 14, 2);
-	se = num(s + 17, 2);
-	if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
+	*us = (t - PG_EPOCH) * INT64_C(1000000);
+	return 1;
+}
+
+/* AAAA-MM-JJ: returns 1 and the days since PostgreSQL's epoch if valid. */
+static int
+date_ok(const char *s, size_t n, int64_t *days)
+{
+	char midnight[21];
+
+	if (n != 10)
 		return 0;
-	if (n == 20) {
-		if (s[19] != 'Z')
-			return 0;
-	} else {
-		if (n != 25 || (s[19] != '+' && s[19] != '-') || s[22] != ':')
-			return 0;
-		oh = num(s + 20, 2);
-		om = num(s + 23, 2);
-		if (oh < 0 || oh > 14 || om < 0 || om > 59)
-			return 0;
-		off = (oh * 60 + om) * 60 * (s[19] == '-' ? -1 : 1);
-	}
-	*us = ((days * 86400 + h * 3600 + mi * 60 + se) - off) *
-	    INT64_C(1000000);
+	memcpy(midnight, s, 10);
+	memcpy(midnight + 10, "T00:00:00Z", 11);
+	if (!instant_ok(midnight, 20, days))
+		return 0;
+	*days /= INT64_C(86400000000);
 	return 1;
 }
 
