@@ -29,7 +29,30 @@
 #include "registre.h"
 
 #define MOTIF_VALEUR_MAX 60	/* characters of a value quoted in a reason */
+#define CLES_MAX	(1024 * 1024)	/* keys deduplicated client side */
 #define REJETS_MAX	"100"	/* rejected lines told on stderr */
+
+/*
+ * The keys seen so far, to reject a repeated key as the file streams
+ * (open addressing; a key is its values, each absent or length-prefixed).
+ */
+struct cle {
+	uint64_t	 h;
+	size_t		 off;
+	size_t		 len;
+	unsigned long	 ligne;	/* 0: free slot */
+};
+
+struct cles {
+	int		 actif;	/* else the server finds the duplicates */
+	int		 ncol;
+	int		 col[8];	/* CSV index of each key column */
+	struct cle	*t;
+	size_t		 cap;	/* a power of 2 */
+	size_t		 n;
+	struct buf	 arena;
+	struct buf	 k;	/* the key being looked up */
+};
 
 struct load {
 	const struct kind *k;
@@ -45,6 +68,7 @@ struct load {
 	FILE		*rej;	/* rejected rows, as COPY text for table rej */
 	unsigned long	 lues;
 	unsigned long	 rejetees_c;
+	struct cles	 cles;
 };
 
 /* Text PostgreSQL can store: valid UTF-8 without NUL bytes. */
@@ -429,6 +453,113 @@ put(struct load *L, struct buf *b, int force)
 	hash_step(L, 0);
 }
 
+/* Client-side duplicate keys need every key column in the CSV, as text. */
+static void
+cles_init(struct load *L)
+{
+	struct cles *c = &L->cles;
+	int i, ki;
+
+	c->actif = 1;
+	for (i = 0; L->k->key[i] != NULL; i++) {
+		ki = keyidx(L->k, L->k->key[i]);
+		if (ki < 0 || i == (int)(sizeof c->col / sizeof c->col[0]) ||
+		    (L->k->cols[ki].type != 'T' && L->k->cols[ki].type != 'M')) {
+			c->actif = 0;
+			return;
+		}
+		c->col[i] = ki;
+	}
+	c->ncol = i;
+	c->cap = 1024;
+	c->t = xcalloc(c->cap, sizeof c->t[0]);
+}
+
+static void
+cles_free(struct cles *c)
+{
+	free(c->t);
+	c->t = NULL;
+	buf_free(&c->arena);
+	buf_free(&c->k);
+}
+
+static struct cle *
+cles_slot(struct cles *c, uint64_t h, const char *k, size_t len)
+{
+	size_t i = (size_t)h & (c->cap - 1);
+	struct cle *e;
+
+	for (;; i = (i + 1) & (c->cap - 1)) {
+		e = &c->t[i];
+		if (e->ligne == 0 || (e->h == h && e->len == len &&
+		    memcmp(c->arena.p + e->off, k, len) == 0))
+			return e;
+	}
+}
+
+static void
+cles_grow(struct cles *c)
+{
+	struct cle *old = c->t, *e;
+	size_t i, n = c->cap;
+
+	c->cap *= 2;
+	c->t = xcalloc(c->cap, sizeof c->t[0]);
+	for (i = 0; i < n; i++)
+		if (old[i].ligne != 0) {
+			e = cles_slot(c, old[i].h, c->arena.p + old[i].off,
+			    old[i].len);
+			*e = old[i];
+		}
+	free(old);
+}
+
+/*
+ * Returns the line where this row's key first appeared, or 0 (and then
+ * remembers it). Past CLES_MAX keys the server takes over: the rows kept
+ * so far are distinct, the first of any later repeat is among them.
+ */
+static unsigned long
+cles_vue(struct cles *c, const struct row *r, unsigned long ligne)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	struct cle *e;
+	size_t i;
+	int j;
+
+	if (!c->actif)
+		return 0;
+	buf_reset(&c->k);
+	for (j = 0; j < c->ncol; j++) {
+		if (r->len[c->col[j]] == 0) {
+			buf_addc(&c->k, 0);
+			continue;
+		}
+		buf_addc(&c->k, 1);
+		be(&c->k, r->len[c->col[j]], 4);
+		buf_add(&c->k, r->v[c->col[j]], r->len[c->col[j]]);
+	}
+	for (i = 0; i < c->k.len; i++)
+		h = (h ^ (unsigned char)c->k.p[i]) * UINT64_C(1099511628211);
+	e = cles_slot(c, h, c->k.p, c->k.len);
+	if (e->ligne != 0)
+		return e->ligne;
+	if (c->n == CLES_MAX) {
+		cles_free(c);
+		c->actif = 0;
+		return 0;
+	}
+	e->h = h;
+	e->off = c->arena.len;
+	e->len = c->k.len;
+	e->ligne = ligne;
+	buf_add(&c->arena, c->k.p, c->k.len);
+	if (++c->n * 2 > c->cap)
+		cles_grow(c);
+	return 0;
+}
+
 static void
 check_header(struct load *L, const struct row *r)
 {
@@ -458,8 +589,10 @@ stream(struct load *L)
 	struct row *r;
 	struct buf out = { 0 }, m = { 0 };
 	size_t mark;
+	unsigned long premiere = 0;
 	int i, bad;
 
+	cles_init(L);
 	csvin_open(&in, L->fd, L->source);
 	if (!csvin_next(&in, &r))
 		die(EX_DATAERR, "%s : fichier vide, en-tête attendu", L->source);
@@ -484,7 +617,10 @@ stream(struct load *L)
 			bad = value(&L->k->cols[i], i + 1, r->v[i], r->len[i],
 			    &out, &m) != 0;
 		}
-		if (bad) {
+		if (!bad && (premiere = cles_vue(&L->cles, r, in.line)) != 0)
+			buf_addf(&m, "clé en double : déjà présente ligne %lu",
+			    premiere);
+		if (bad || premiere != 0) {
 			out.len = mark;
 			reject(L, in.line, r, m.p);
 			continue;
@@ -494,6 +630,7 @@ stream(struct load *L)
 	be(&out, UINT16_MAX, 2);	/* trailer */
 	put(L, &out, 1);
 	csvin_close(&in);
+	cles_free(&L->cles);
 	hash_step(L, 1);
 	if (PQputCopyEnd(L->c, NULL) != 1)
 		db_fail(L->c, NULL, "COPY");
@@ -639,13 +776,16 @@ validate(struct load *L)
 	char *lit;
 	int i, dup;
 
-	buf_adds(&b, "SELECT EXISTS (SELECT 1 FROM stg GROUP BY ");
-	keylist(&b, k, "");
-	buf_adds(&b, " HAVING count(*) > 1)");
-	r = db_query(L->c, b.p, 0, NULL);
-	dup = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	PQclear(r);
-	buf_reset(&b);
+	dup = 0;
+	if (!L->cles.actif) {	/* else done while streaming */
+		buf_adds(&b, "SELECT EXISTS (SELECT 1 FROM stg GROUP BY ");
+		keylist(&b, k, "");
+		buf_adds(&b, " HAVING count(*) > 1)");
+		r = db_query(L->c, b.p, 0, NULL);
+		dup = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+		PQclear(r);
+		buf_reset(&b);
+	}
 	buf_adds(&b, "WITH d AS (DELETE FROM stg s USING (SELECT ligne, "
 	    "min(ligne) OVER (PARTITION BY ");
 	keylist(&b, k, "");
