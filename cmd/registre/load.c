@@ -27,6 +27,7 @@
 #include "instant.h"
 #include "load.h"
 #include "registre.h"
+#include "swar.h"
 
 #define MOTIF_VALEUR_MAX 60	/* characters of a value quoted in a reason */
 #define CLES_MAX	(1024 * 1024)	/* keys deduplicated client side */
@@ -71,14 +72,23 @@ struct load {
 	struct cles	 cles;
 };
 
-/* Text PostgreSQL can store: valid UTF-8 without NUL bytes. */
+/*
+ * Text PostgreSQL can store: valid UTF-8 without NUL bytes. ASCII words
+ * without a NUL are skipped eight bytes at a time.
+ */
 static int
 u8_ok(const unsigned char *s, size_t n)
 {
-	size_t bad;
+	size_t i = 0, bad;
+	uint64_t w;
 
-	return memchr(s, 0, n) == NULL &&
-	    utf8_valid((const char *)s, n, &bad) == 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if ((w & HIGHS) != 0 || eqbytes(w, 0) != 0)
+			break;
+	}
+	return memchr(s + i, 0, n - i) == NULL &&
+	    utf8_valid((const char *)s + i, n - i, &bad) == 0;
 }
 
 static int
@@ -189,8 +199,12 @@ fail(const struct kcol *col, int pos, const char *what, const char *s,
 static void
 be(struct buf *b, uint64_t v, int bytes)
 {
-	while (bytes-- > 0)
-		buf_addc(b, (char)(v >> (bytes * 8) & 0xff));
+	char t[8];
+	int i;
+
+	for (i = bytes - 1; i >= 0; i--, v >>= 8)
+		t[i] = (char)(v & 0xff);
+	buf_add(b, t, (size_t)bytes);
 }
 
 static void
@@ -823,13 +837,16 @@ validate(struct load *L)
 	buf_free(&b);
 }
 
-/* Statistics on the key only: the joins need them, the long texts do not. */
+/*
+ * Statistics on the key only: the joins need them, the long texts do not;
+ * a sample of 3,000 rows tells a unique key as well as one of 30,000.
+ */
 static void
 analyze(struct load *L)
 {
 	struct buf b = { 0 };
 
-	buf_adds(&b, "ANALYZE stg (");
+	buf_adds(&b, "SET LOCAL default_statistics_target = 10; ANALYZE stg (");
 	keylist(&b, L->k, "");
 	buf_adds(&b, ")");
 	db_exec(L->c, b.p);
