@@ -30,7 +30,7 @@
 #include "swar.h"
 
 #define MOTIF_VALEUR_MAX 60	/* characters of a value quoted in a reason */
-#define CLES_MAX	(1024 * 1024)	/* keys deduplicated client side */
+#define CLES_MAX	(512 * 1024)	/* keys deduplicated client side */
 #define REJETS_MAX	"100"	/* rejected lines told on stderr */
 
 /*
