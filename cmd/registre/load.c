@@ -34,22 +34,24 @@
 #define REJETS_MAX	"100"	/* rejected lines told on stderr */
 
 /*
- * The keys seen so far, to reject a repeated key as the file streams
- * (open addressing; a key is its values, each absent or length-prefixed).
+ * The keys seen so far, to reject a repeated key as the file streams. A
+ * key is its values, each absent or length-prefixed, kept in an arena; the
+ * table holds 8-byte slots (32 bits of hash, then the entry's number + 1)
+ * so that probing stays in cache.
  */
 struct cle {
-	uint64_t	 h;
 	size_t		 off;
 	size_t		 len;
-	unsigned long	 ligne;	/* 0: free slot */
+	unsigned long	 ligne;
 };
 
 struct cles {
 	int		 actif;	/* else the server finds the duplicates */
 	int		 ncol;
 	int		 col[8];	/* CSV index of each key column */
-	struct cle	*t;
+	uint64_t	*t;	/* 0: free slot */
 	size_t		 cap;	/* a power of 2 */
+	struct cle	*e;
 	size_t		 n;
 	struct buf	 arena;
 	struct buf	 k;	/* the key being looked up */
@@ -487,46 +489,58 @@ cles_init(struct load *L)
 	c->ncol = i;
 	c->cap = 1024;
 	c->t = xcalloc(c->cap, sizeof c->t[0]);
+	c->e = xcalloc(c->cap / 2, sizeof c->e[0]);
 }
 
 static void
 cles_free(struct cles *c)
 {
 	free(c->t);
+	free(c->e);
 	c->t = NULL;
+	c->e = NULL;
 	buf_free(&c->arena);
 	buf_free(&c->k);
 }
 
-static struct cle *
-cles_slot(struct cles *c, uint64_t h, const char *k, size_t len)
+/* The slot of this key, or the free slot where it goes. */
+static uint64_t *
+cles_slot(struct cles *c, uint32_t tag, const char *k, size_t len)
 {
-	size_t i = (size_t)h & (c->cap - 1);
-	struct cle *e;
+	size_t i = tag & (c->cap - 1);
+	const struct cle *e;
+	uint64_t *t;
 
 	for (;; i = (i + 1) & (c->cap - 1)) {
-		e = &c->t[i];
-		if (e->ligne == 0 || (e->h == h && e->len == len &&
-		    memcmp(c->arena.p + e->off, k, len) == 0))
-			return e;
+		t = &c->t[i];
+		if (*t == 0)
+			return t;
+		if (*t >> 32 != tag)
+			continue;
+		e = &c->e[(*t & UINT32_MAX) - 1];
+		if (e->len == len && memcmp(c->arena.p + e->off, k, len) == 0)
+			return t;
 	}
 }
 
 static void
 cles_grow(struct cles *c)
 {
-	struct cle *old = c->t, *e;
-	size_t i, n = c->cap;
+	uint64_t *old = c->t;
+	size_t i, j, n = c->cap;
 
 	c->cap *= 2;
 	c->t = xcalloc(c->cap, sizeof c->t[0]);
-	for (i = 0; i < n; i++)
-		if (old[i].ligne != 0) {
-			e = cles_slot(c, old[i].h, c->arena.p + old[i].off,
-			    old[i].len);
-			*e = old[i];
-		}
+	for (i = 0; i < n; i++) {
+		if (old[i] == 0)
+			continue;
+		for (j = (old[i] >> 32) & (c->cap - 1); c->t[j] != 0;
+		    j = (j + 1) & (c->cap - 1))
+			;
+		c->t[j] = old[i];
+	}
 	free(old);
+	c->e = xrealloc(c->e, c->cap / 2 * sizeof c->e[0]);
 }
 
 /*
@@ -537,7 +551,8 @@ cles_grow(struct cles *c)
 static unsigned long
 cles_vue(struct cles *c, const struct row *r, unsigned long ligne)
 {
-	uint64_t h = UINT64_C(14695981039346656037);
+	uint64_t h = UINT64_C(14695981039346656037), *t;
+	uint32_t tag;
 	struct cle *e;
 	size_t i;
 	int j;
@@ -556,20 +571,25 @@ cles_vue(struct cles *c, const struct row *r, unsigned long ligne)
 	}
 	for (i = 0; i < c->k.len; i++)
 		h = (h ^ (unsigned char)c->k.p[i]) * UINT64_C(1099511628211);
-	e = cles_slot(c, h, c->k.p, c->k.len);
-	if (e->ligne != 0)
-		return e->ligne;
+	h ^= h >> 33;	/* FNV-1a's low bits, mixed (MurmurHash3's finaliser) */
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	tag = (uint32_t)h;
+	t = cles_slot(c, tag, c->k.p, c->k.len);
+	if (*t != 0)
+		return c->e[(*t & UINT32_MAX) - 1].ligne;
 	if (c->n == CLES_MAX) {
 		cles_free(c);
 		c->actif = 0;
 		return 0;
 	}
-	e->h = h;
+	e = &c->e[c->n++];
 	e->off = c->arena.len;
 	e->len = c->k.len;
 	e->ligne = ligne;
+	*t = (uint64_t)tag << 32 | c->n;
 	buf_add(&c->arena, c->k.p, c->k.len);
-	if (++c->n * 2 > c->cap)
+	if (c->n * 2 >= c->cap)	/* e holds cap / 2 entries */
 		cles_grow(c);
 	return 0;
 }
