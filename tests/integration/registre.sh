@@ -164,6 +164,73 @@ sql postgres -c "SELECT count(*) FROM cesutg.plan WHERE index_prestation_salsa =
     grep -qx 0 && ok || ko "ligne avec octet nul stockée"
 DB=
 
+# --- binary COPY: what is stored is what PostgreSQL reads from the text ---
+step "binary COPY: stored values equal PostgreSQL's reading of the CSV text"
+# Numbers, dates, booleans, integers and instants are sent in PostgreSQL's
+# binary form: each stored value must equal the cast of its CSV text.
+sql postgres -c "CREATE DATABASE binaire"
+registre --db "host=$CESUTG_HOME dbname=binaire user=postgres" migrate 2>/dev/null
+H="host=$CESUTG_HOME dbname=binaire user=cesutg_loader"
+DB=binaire
+{
+	sed -n 1p "$TD/plans1.csv"
+	i=0
+	for v in 0 0.00 0.01 -0.01 -0.5 1.2 0.10 100.5 9999.99 10000 \
+	    -1234567 9999999.99 1234567890.12 -9999999999.99 0.99 7; do
+		for d in 2024-02-29 0001-01-01 9999-12-31 1900-03-01 \
+		    2000-01-01 1999-12-31 1970-01-01 2026-10-25; do
+			i=$((i + 1))
+			sed -n 2p "$TD/plans1.csv" | awk -F, -v OFS=, -v i="$i" \
+			    -v v="$v" -v d="$d" '{ $7 = sprintf("B%05d", i)
+			    $14 = v; $13 = (v ~ /^-/ || length(v) > 10) ? "1" : v
+			    $26 = d; $16 = i % 2; $74 = (i % 3 ? -i * 1000003 : i)
+			    print }'
+		done
+	done
+} >"$W/bin-plans.csv"
+registre --db "$H" load plans --date 2026-11-28 <"$W/bin-plans.csv" >/dev/null 2>"$W/err"
+expect_rc 0 $? "valeurs limites des plans"
+{
+	sed -n 1p "$TD/clients.csv"
+	i=0
+	for t in 2026-10-25T02:30:00+02:00 2026-10-25T02:30:00+01:00 \
+	    2026-10-25T01:59:59Z 2026-10-30T02:30:00-03:30 \
+	    2026-12-31T23:59:59+14:00 2026-01-01T00:00:00-14:59 \
+	    1999-12-31T23:59:59Z 2000-01-01T00:00:00+00:00 \
+	    1970-01-01T00:00:00Z 0001-01-01T00:00:00+01:00 \
+	    9999-12-31T23:59:59-01:00 2024-02-29T12:00:00+05:45; do
+		i=$((i + 1))
+		sed -n 2p "$TD/clients.csv" | awk -F, -v OFS=, -v i="$i" -v t="$t" \
+		    '{ $2 = t; $4 = sprintf("B%03d", i); $5 = ""; print }'
+	done
+} >"$W/bin-clients.csv"
+registre --db "$H" load clients --date 2026-11-28 <"$W/bin-clients.csv" >/dev/null 2>"$W/err"
+expect_rc 0 $? "instants limites des clients"
+cols=$(sed -n 1p "$W/bin-plans.csv" | sed 's/,/ text, /g; s/$/ text/')
+sql postgres -c "CREATE TABLE public.texte_plan ($cols)" \
+    -c "\\copy public.texte_plan FROM '$W/bin-plans.csv' WITH (FORMAT csv, HEADER)" \
+    -c "SELECT count(*) FROM cesutg.plan p JOIN public.texte_plan t
+	USING (index_prestation_salsa)
+	WHERE p.montant_participation = t.montant_participation::numeric(12,2)
+	AND p.montant_participation::text = t.montant_participation::numeric(12,2)::text
+	AND p.quantite_totale::text = t.quantite_totale::numeric(9,2)::text
+	AND p.date_naissance_beneficiaire = t.date_naissance_beneficiaire::date
+	AND p.derogation = t.derogation::boolean
+	AND p.numero_ligne = t.numero_ligne::bigint" >"$W/bin-n"
+echo 128 >"$W/bin-n.exp"
+same "$W/bin-n.exp" "$W/bin-n" "nombres, dates, booléens et entiers en binaire"
+cols=$(sed -n 1p "$W/bin-clients.csv" | sed 's/,/ text, /g; s/$/ text/')
+sql postgres -c "CREATE TABLE public.texte_client ($cols)" \
+    -c "\\copy public.texte_client FROM '$W/bin-clients.csv' WITH (FORMAT csv, HEADER)" \
+    -c "SELECT count(*) FROM cesutg.client c JOIN public.texte_client t
+	USING (identifiant_client)
+	WHERE c.instant_creation = t.instant_creation::timestamptz
+	AND c.date_naissance = t.date_naissance::date
+	AND c.numero_sequence = t.numero_sequence::bigint" >"$W/bin-h"
+echo 12 >"$W/bin-h.exp"
+same "$W/bin-h.exp" "$W/bin-h" "instants en binaire (décalages, bornes, changement d'heure)"
+DB=
+
 # --- access: roles x tables x operations ---
 step "access: roles x tables x operations"
 registre role add-sad T00001 >/dev/null && registre role add-sad T00002 >/dev/null &&
