@@ -345,7 +345,8 @@ static const struct recfmt *
 pick(struct envrun *er, const struct codec *c, const char *line, size_t len)
 {
 	const struct env *e = er->e;
-	const struct recfmt *fixed[3] = { e->deb, er->det, e->fin };
+	/* The DET first: all lines but two are. */
+	const struct recfmt *fixed[3] = { er->det, e->deb, e->fin };
 	const struct recfmt *rf;
 
 	if ((rf = rec_pick(c, fixed, 3, line, len)) == NULL && e->nrecaps)
