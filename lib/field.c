@@ -664,7 +664,7 @@ fasttext(const struct codec *c, const char *s, size_t n, char *o,
 {
 	uint64_t w, high = 0, ctrl = 0, qt = 0;
 	uint32_t h;
-	size_t i;
+	size_t i, bad;
 
 	if (n >= 8) {
 		for (i = 0; i + 8 < n; i += 8) {
@@ -695,7 +695,10 @@ fasttext(const struct codec *c, const char *s, size_t n, char *o,
 	*quote = qt != 0;
 	if (high == 0)
 		return (int)n;
-	if (c->cs.utf8 || !c->cs.single)
+	/* UTF-8 is its own canonical form once valid (copied above). */
+	if (c->cs.utf8)
+		return utf8_valid(s, n, &bad) == 0 ? (int)n : -1;
+	if (!c->cs.single)
 		return -1;
 	return tabletext(&c->cs, s, n, o);
 }
