@@ -331,13 +331,28 @@ static const struct kcol commande_cols[] = {
 static const char *const commande_key[] = { "reference_commande_externe",
     "mois_reference", "reference_ligne_commande_externe", "rang_ligne", NULL };
 
-/* Titles are numbered AAMM (order month), SALSA id on 6, rank on 5. */
-#define MOIS_TITRE \
-	"coalesce(s.mois_reference, to_char(s.date_commande, 'YYYY-MM'))"
-#define BENEF_TITRE "lpad(s.matricule_salarie, 6, '0')"
+/*
+ * Titles are numbered AAMM (order month), SALSA id on 6, rank on 5; the
+ * first ten characters (PREFIXE_TITRE) name the order month and the
+ * beneficiary, over the order line aliased a.
+ */
+#define MOIS_TITRE_DE(a) \
+	"coalesce(" a ".mois_reference, to_char(" a ".date_commande, " \
+	"'YYYY-MM'))"
+#define BENEF_TITRE_DE(a) "lpad(" a ".matricule_salarie, 6, '0')"
+#define PREFIXE_TITRE(a) \
+	"substr(" MOIS_TITRE_DE(a) ", 3, 2) || substr(" MOIS_TITRE_DE(a) \
+	", 6, 2) || " BENEF_TITRE_DE(a)
+#define MOIS_TITRE MOIS_TITRE_DE("s")
+#define BENEF_TITRE BENEF_TITRE_DE("s")
 #define NUMERO_TITRE(rang) \
-	"substr(" MOIS_TITRE ", 3, 2) || substr(" MOIS_TITRE ", 6, 2) || " \
-	BENEF_TITRE " || lpad((" rang ")::text, 5, '0')"
+	PREFIXE_TITRE("s") " || lpad((" rang ")::text, 5, '0')"
+/* Every title number line a covers, as r.n, with its order as r.ref. */
+#define TITRES_DE(a) \
+	"CROSS JOIN LATERAL (SELECT coalesce(" a ".reference_commande_externe, " \
+	"'') AS ref, " PREFIXE_TITRE(a) " || lpad(g::text, 5, '0') AS n " \
+	"FROM generate_series(" a ".premier_titre, " a ".premier_titre + " \
+	a ".nombre_titres - 1) g) r"
 
 static const char *const commande_derived[] = {
 	"rang_ligne",
@@ -351,7 +366,13 @@ static const char *const commande_derived[] = {
 	NULL
 };
 
-/* Issue the titles; a reload refreshes them, numbers unchanged. */
+/*
+ * Issue the titles; a reload refreshes them, numbers unchanged, and issues
+ * again a title withdrawn earlier (never a second row). Then withdraw the
+ * titles that the versions this load closed covered and that no current
+ * version of a line of the same order covers any more: a line ordering
+ * fewer titles, or whose range shifted.
+ */
 static const char *const commande_after[] = {
 	"INSERT INTO titre AS t (numero_titre, reference_commande, code_carnet, "
 	"identifiant_beneficiaire, valeur_faciale, date_emission, "
@@ -363,15 +384,28 @@ static const char *const commande_after[] = {
 	"s.premier_titre + s.nombre_titres - 1) r "
 	"ON CONFLICT (numero_titre) DO UPDATE SET (code_carnet, "
 	"identifiant_beneficiaire, valeur_faciale, date_emission, "
-	"date_validite) = (EXCLUDED.code_carnet, "
+	"date_validite, annule_par, annule_le) = (EXCLUDED.code_carnet, "
 	"EXCLUDED.identifiant_beneficiaire, EXCLUDED.valeur_faciale, "
-	"EXCLUDED.date_emission, EXCLUDED.date_validite) "
+	"EXCLUDED.date_emission, EXCLUDED.date_validite, NULL, NULL) "
 	"WHERE t.reference_commande = EXCLUDED.reference_commande AND "
-	"(t.code_carnet, t.identifiant_beneficiaire, t.valeur_faciale, "
+	"((t.code_carnet, t.identifiant_beneficiaire, t.valeur_faciale, "
 	"t.date_emission, t.date_validite) IS DISTINCT FROM "
 	"(EXCLUDED.code_carnet, EXCLUDED.identifiant_beneficiaire, "
 	"EXCLUDED.valeur_faciale, EXCLUDED.date_emission, "
-	"EXCLUDED.date_validite)",
+	"EXCLUDED.date_validite) OR t.annule_par IS NOT NULL)",
+
+	"WITH o AS (SELECT v.* FROM cls c JOIN commande v ON v.id = c.ancien "
+	"WHERE c.champs <> ''), "
+	"avant AS (SELECT DISTINCT r.ref, r.n FROM o " TITRES_DE("o") "), "
+	"groupe AS (SELECT DISTINCT coalesce(o.reference_commande_externe, "
+	"'') AS ref, " PREFIXE_TITRE("o") " AS p FROM o), "
+	"couverts AS (SELECT r.ref, r.n FROM groupe JOIN commande c ON "
+	"c.valide_au IS NULL AND coalesce(c.reference_commande_externe, '') = "
+	"groupe.ref AND " PREFIXE_TITRE("c") " = groupe.p " TITRES_DE("c") ") "
+	"UPDATE titre t SET annule_par = $1, annule_le = $2 FROM avant a "
+	"WHERE t.numero_titre = a.n AND t.reference_commande = a.ref AND "
+	"t.annule_par IS NULL AND (a.ref, a.n) NOT IN (SELECT ref, n FROM "
+	"couverts)",
 	NULL
 };
 
@@ -474,6 +508,10 @@ static const char *const evenement_sad_rules[] = {
 static const char *const remboursement_rules[] = {
 	"s.numero_titre NOT IN (SELECT numero_titre FROM titre)",
 	"titre jamais émis : numéro de titre inconnu du registre des titres",
+	"s.numero_titre IN (SELECT numero_titre FROM titre WHERE annule_par "
+	"IS NOT NULL)",
+	"titre retiré : la version en cours de sa ligne de commande ne le "
+	"couvre plus (titre.annule_par)",
 	NULL
 };
 
@@ -492,6 +530,23 @@ static const char *const commande_rules[] = {
 	"t.reference_commande <> coalesce(s.reference_commande_externe, ''))",
 	"numéros de titres déjà émis pour une autre commande (même mois et "
 	"même bénéficiaire)",
+	/*
+	 * Ranks run over the lines of an order, month and beneficiary in the
+	 * file: one that leaves out a line already loaded would renumber the
+	 * others over it and withdraw titles still ordered.
+	 */
+	"(coalesce(s.reference_commande_externe, ''), " PREFIXE_TITRE("s") ") "
+	"IN (SELECT coalesce(c.reference_commande_externe, ''), "
+	PREFIXE_TITRE("c") " FROM commande c WHERE c.valide_au IS NULL AND "
+	"(coalesce(c.reference_commande_externe, ''), coalesce("
+	"c.mois_reference, ''), coalesce(c.reference_ligne_commande_externe, "
+	"''), c.rang_ligne) NOT IN (SELECT coalesce(x.reference_commande_externe, "
+	"''), coalesce(x.mois_reference, ''), "
+	"coalesce(x.reference_ligne_commande_externe, ''), x.rang_ligne "
+	"FROM stg x))",
+	"commande partielle : une ligne déjà chargée de cette commande pour "
+	"ce bénéficiaire et ce mois manque au fichier ; les rangs des titres "
+	"seraient décalés (rechargez toutes ses lignes)",
 	NULL
 };
 

@@ -397,6 +397,94 @@ sql sad_t00001 -c "SELECT count(*) FROM cesutg.titre" 2>/dev/null &&
 sql agent_tg -c "SELECT count(*) FROM cesutg.titre" | grep -qx 0 && ok ||
     ko "un agent sans aide CESU voit les titres"
 
+# --- CESU: a new version of a line with fewer titles withdraws the rest ---
+step "CESU: titles withdrawn by a smaller version, refused, issued again"
+# commande FILE N1 N2 N3: commandes2.csv with these numbers of titles on its
+# three lines (H00001, H00002 rank 1, H00002 rank 2).
+commande() {
+	awk -F, -v OFS=, -v a="$2" -v b="$3" -v c="$4" '
+	    NR == 2 { $33 = a } NR == 3 { $33 = b } NR == 4 { $33 = c }
+	    { print }' "$TD/commandes2.csv" >"$1"
+}
+vivants() {	# the live titles, as they stand
+	sql postgres -c "SELECT numero_titre, reference_commande, code_carnet,
+	    identifiant_beneficiaire, valeur_faciale, date_emission, date_validite
+	    FROM cesutg.titre WHERE annule_par IS NULL ORDER BY 1"
+}
+retires() {
+	sql postgres -c "SELECT t.numero_titre || ' ' || i.date_donnees || ' ' ||
+	    t.annule_le FROM cesutg.titre t JOIN cesutg.ingestion i
+	    ON i.id = t.annule_par ORDER BY 1"
+}
+vivants >"$W/tv0"
+commande "$W/c3.csv" 2 98 2
+registre load commandes --date 2026-10-23 --report "$W/rk3" <"$W/c3.csv" 2>/dev/null
+expect_rc 0 $? "commande réduite (H00001 : 3 -> 2 titres, H00002 : 99 -> 98 sur sa ligne 1)"
+printf '%s\n' 'statut,ligne,cle,champs,motif' \
+    'modifie,2,APA 11/2026/2026-11/H00001/1,nombre_titres,' \
+    'modifie,3,APA 11/2026/2026-11/H00002/1,nombre_titres,' \
+    'modifie,4,APA 11/2026/2026-11/H00002/2,premier_titre,' >"$W/rk3.exp"
+same "$W/rk3.exp" "$W/rk3" "bilan de la commande réduite (rang décalé de la ligne 2)"
+retires >"$W/tr3"
+printf '%s\n' '261110000100003 2026-10-23 2026-10-23' \
+    '261110000200101 2026-10-23 2026-10-23' >"$W/tr3.exp"
+same "$W/tr3.exp" "$W/tr3" "titres retirés : la fin du rang de chaque bénéficiaire"
+vivants >"$W/tv3"
+grep -v -e '^261110000100003|' -e '^261110000200101|' "$W/tv0" >"$W/tv3.exp"
+same "$W/tv3.exp" "$W/tv3" "titres encore couverts : inchangés"
+sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'titre'
+    AND operation = 'UPDATE' AND ancien->>'annule_par' IS NULL
+    AND nouveau->>'annule_par' IS NOT NULL" | grep -qx 2 && ok ||
+    ko "retrait des titres non audité"
+sed -n 1,2p "$TD/remboursements.csv" | awk -F, -v OFS=, 'NR == 1 { print; next }
+    { $3 = 5; $5 = "261110000100002"; $7 = "0110001"; $8 = "100001"; print
+      $3 = 6; $5 = "261110000100003"; print }' >"$W/r2.csv"
+registre load remboursements --date 2026-11-17 --report "$W/rr2" <"$W/r2.csv" 2>"$W/err"
+expect_rc 65 $? "remboursement d'un titre retiré"
+printf '%s\n' 'statut,ligne,cle,champs,motif' 'nouveau,2,261110000100002,,' \
+    'rejete,3,261110000100003,,titre retiré : la version en cours de sa ligne de commande ne le couvre plus (titre.annule_par)' >"$W/rr2.exp"
+same "$W/rr2.exp" "$W/rr2" "bilan : titre retiré rejeté, titre gardé accepté"
+grep -q ":3: titre retiré" "$W/err" && ok || ko "rejet du titre retiré sur stderr"
+sql postgres -c "SELECT acceptees || ' ' || rejetees FROM cesutg.ingestion
+    ORDER BY id DESC LIMIT 1" | grep -qx '1 1' && ok ||
+    ko "titre retiré non compté dans les lignes rejetées"
+commande "$W/c4.csv" 3 98 2
+registre load commandes --date 2026-10-24 <"$W/c4.csv" 2>/dev/null
+expect_rc 0 $? "commande de nouveau à 3 titres pour H00001"
+retires >"$W/tr4"
+echo '261110000200101 2026-10-23 2026-10-23' >"$W/tr4.exp"
+same "$W/tr4.exp" "$W/tr4" "titre couvert de nouveau : réémis"
+sql postgres -c "SELECT count(*) || ' ' || count(DISTINCT numero_titre)
+    FROM cesutg.titre" | grep -qx '104 104' && ok || ko "titre réémis en double"
+vivants >"$W/tv4"
+grep -v '^261110000200101|' "$W/tv0" >"$W/tv4.exp"
+same "$W/tv4.exp" "$W/tv4" "titre réémis tel qu'émis la première fois"
+awk -F, -v OFS=, 'NR == 2 { $3 = 7; $5 = "261110000100003" } NR < 3 { print }' \
+    "$W/r2.csv" >"$W/r3.csv"
+registre load remboursements --date 2026-11-18 <"$W/r3.csv" 2>/dev/null
+expect_rc 0 $? "remboursement d'un titre réémis"
+# A later file without some lines withdraws nothing: orders are not snapshots.
+sed -n 1,2p "$W/c4.csv" | sed '2s/,24\.00,/,24.50,/' >"$W/c5.csv"
+registre load commandes --date 2026-10-25 --report "$W/rk5" <"$W/c5.csv" 2>/dev/null
+expect_rc 0 $? "fichier sans les lignes de H00002"
+printf '%s\n' 'statut,ligne,cle,champs,motif' \
+    'modifie,2,APA 11/2026/2026-11/H00001/1,valeur_unitaire,' >"$W/rk5.exp"
+same "$W/rk5.exp" "$W/rk5" "bilan du fichier sans H00002"
+retires >"$W/tr5"
+same "$W/tr4.exp" "$W/tr5" "lignes absentes du fichier : rien de retiré"
+# ...but one that leaves out a line of an order, month and beneficiary it
+# carries is refused: the ranks of the others would move over it.
+vivants | grep '^2611100002' >"$W/tv5"
+sed 3d "$W/c4.csv" >"$W/c6.csv"
+registre load commandes --date 2026-10-26 --report "$W/rk6" <"$W/c6.csv" 2>/dev/null
+expect_rc 65 $? "commande partielle pour un bénéficiaire"
+printf '%s\n' 'statut,ligne,cle,champs,motif' \
+    'modifie,2,APA 11/2026/2026-11/H00001/1,valeur_unitaire,' \
+    "rejete,3,APA 11/2026/2026-11/H00002/1,,commande partielle : une ligne déjà chargée de cette commande pour ce bénéficiaire et ce mois manque au fichier ; les rangs des titres seraient décalés (rechargez toutes ses lignes)" >"$W/rk6.exp"
+same "$W/rk6.exp" "$W/rk6" "bilan de la commande partielle"
+vivants | grep '^2611100002' >"$W/tv6"
+same "$W/tv5" "$W/tv6" "commande partielle : titres du bénéficiaire inchangés"
+
 # --- migration 3 on a database at schema 2 holding orders ---
 step "migration 3 on a database at schema 2 holding orders"
 sql postgres -c "CREATE DATABASE v2"
@@ -424,6 +512,42 @@ DB=v2 sql postgres -c "SELECT string_agg(rang_ligne || ':' || premier_titre, ' '
     max(numero_titre) FROM cesutg.titre" >"$W/v2"
 printf '%s\n' '1:1 2:100' '101|261110000200001|261110000200101' >"$W/v2.exp"
 same "$W/v2.exp" "$W/v2" "migration 3 : rangs des lignes et titres des commandes déjà chargées"
+
+# --- migration 4 on a database at schema 3 holding a reduced order ---
+step "migration 4 on a database at schema 3 holding a reduced order"
+sql postgres -c "CREATE DATABASE v3"
+DB=v3 sql postgres -1 -f "$R/001_schema.sql" -c "RESET ROLE" -f "$R/002_kinds.sql" \
+    -c "RESET ROLE" -f "$R/003_titres.sql" -c "RESET ROLE" \
+    -c "INSERT INTO cesutg.version_schema (version) VALUES (1), (2), (3)" \
+    -c "INSERT INTO cesutg.ingestion (kind, source, sha256, date_donnees, lues,
+	acceptees, rejetees, nouvelles, modifiees, inchangees, terminees)
+	VALUES ('commandes', 'v3a', repeat('0', 64), '2026-10-21', 1, 1, 0, 1, 0, 0, 0),
+	('commandes', 'v3b', repeat('1', 64), '2026-10-22', 1, 1, 0, 0, 1, 0, 0)" \
+    -c "INSERT INTO cesutg.commande (date_commande, code_client, raison_sociale,
+	reference_commande_externe, code_succursale, code_carnet, nombre_carnets,
+	matricule_salarie, civilite, nom_beneficiaire, prenom_beneficiaire,
+	date_naissance, code_postal, reference_ligne_commande_externe,
+	nombre_titres, valeur_unitaire, date_validite, mois_reference, ligne,
+	ingestion_debut, ingestion_fin, valide_du, valide_au, motif_fin,
+	rang_ligne, premier_titre) SELECT '2026-10-20', '75010', 'DEPARTEMENT',
+	'APA 11/2026', '011', '0002', 1, '100002', '2', 'MARTIN', 'CLAIRE',
+	'1940-03-02', '75011', 'H00002', n, 23.50, '2026-12-31', '2026-11', 2,
+	d, f, du::date, au::date, m, 1, 1
+	FROM (VALUES (5, 1, 2, '2026-10-21', '2026-10-22', 'modifie'),
+	    (3, 2, NULL, '2026-10-22', NULL, NULL)) v (n, d, f, du, au, m)" \
+    -c "INSERT INTO cesutg.titre SELECT '2611100002' || lpad(g::text, 5, '0'),
+	'APA 11/2026', '0110002', '100002', 23.50, '2026-10-20', '2026-12-31'
+	FROM generate_series(1, 5) g" >/dev/null || ko "base au schéma 3"
+registre --db "host=$CESUTG_HOME dbname=v3 user=postgres" migrate 2>/dev/null
+expect_rc 0 $? "migration 3 -> 4"
+DB=v3 sql postgres -c "SELECT max(version) FROM cesutg.version_schema" \
+    -c "SELECT string_agg(substr(numero_titre, 11) || ':' ||
+    coalesce(annule_par || ':' || annule_le, '-'), ' ' ORDER BY numero_titre)
+    FROM cesutg.titre" >"$W/v3"
+printf '%s\n' 4 '00001:- 00002:- 00003:- 00004:2:2026-10-22 00005:2:2026-10-22' >"$W/v3.exp"
+same "$W/v3.exp" "$W/v3" "migration 4 : titres que la version en cours ne couvre plus retirés"
+registre --db "host=$CESUTG_HOME dbname=v3 user=postgres" audit verify >/dev/null
+expect_rc 0 $? "audit verify après la migration 4"
 
 # --- a database ahead of the binary is refused ---
 step "a database ahead of the binary is refused"
