@@ -404,8 +404,8 @@ static const char *const commande_after[] = {
 	"groupe.ref AND " PREFIXE_TITRE("c") " = groupe.p " TITRES_DE("c") ") "
 	"UPDATE titre t SET annule_par = $1, annule_le = $2 FROM avant a "
 	"WHERE t.numero_titre = a.n AND t.reference_commande = a.ref AND "
-	"t.annule_par IS NULL AND (a.ref, a.n) NOT IN (SELECT ref, n FROM "
-	"couverts)",
+	"t.annule_par IS NULL AND NOT EXISTS (SELECT 1 FROM couverts k "
+	"WHERE k.ref = a.ref AND k.n = a.n)",
 	NULL
 };
 

@@ -564,11 +564,16 @@ step "export -> import -> export identical"
 registre export "$W/ex1" || ko "export"
 [ -z "$(find "$W/ex1" -type f ! -perm 600)" ] && ok || ko "export : fichiers non 0600"
 (cd "$W/ex1" && sha256sum -c --quiet MANIFEST.sha256) && ok || ko "manifeste invalide"
+head -1 "$W/ex1/titre.csv" | grep -q ',annule_par,annule_le$' &&
+    grep -q '^261110000200101,.*,[0-9][0-9]*,2026-10-23$' "$W/ex1/titre.csv" &&
+    ok || ko "export : retrait du titre 261110000200101 absent de titre.csv"
 sql postgres -c "CREATE DATABASE copie"
 registre --db "host=$CESUTG_HOME dbname=copie user=postgres" import "$W/ex1" 2>/dev/null
 expect_rc 0 $? "import"
 registre --db "host=$CESUTG_HOME dbname=copie user=postgres" export "$W/ex2" || ko "export 2"
 diff -r "$W/ex1" "$W/ex2" >/dev/null && ok || { ko "export -> import -> export différent"; diff -r "$W/ex1" "$W/ex2" | head; }
+DB=copie sql postgres -c "SELECT annule_le FROM cesutg.titre WHERE annule_par IS NOT NULL" |
+    grep -qx 2026-10-23 && ok || ko "import : retrait des titres perdu"
 registre --db "host=$CESUTG_HOME dbname=copie user=postgres" import "$W/ex1" 2>/dev/null
 expect_rc 65 $? "import dans une base non vide"
 cp -r "$W/ex1" "$W/ex3" && sed -i '2s/,/;/' "$W/ex3/param.csv"
