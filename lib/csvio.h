@@ -21,9 +21,10 @@ struct row {
 	size_t		*len;
 	size_t		*off;
 	unsigned char	*q;	/* per value: 0 plain, 1 needs CSV quotes, 2 unknown */
-	int64_t		*t;	/* per value: an FT_INSTANT's seconds since the
-				   epoch, for record checks (rec_decode, and
-				   rec_instants on emit's rows) */
+	int64_t		*t;	/* per value: a non-empty FT_INSTANT's seconds
+				   since the epoch, for record checks (set by
+				   rec_decode, and rec_instants on emit's rows;
+				   left as it was for other values) */
 	struct buf	 arena;
 };
 
