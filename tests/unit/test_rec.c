@@ -475,6 +475,36 @@ START_TEST(splitting)
 }
 END_TEST
 
+/*
+ * Lines of every length up to 200 bytes, separators anywhere (the 16-byte
+ * and 8-byte blocks, their edges, the tail), bytes that differ from the
+ * separator by one bit only: the cuts are those of a plain reading.
+ */
+START_TEST(splitting_blocks)
+{
+	static const char bytes[] = "|a|\x7c\xfc|\x00\x7d|\x5c|\xff|";
+	char line[200];
+	size_t cuts[64], want[64], len, i, n, k;
+	uint32_t x = 2463534242u;
+
+	for (len = 0; len <= sizeof line; len++)
+		for (k = 0; k < 40; k++) {
+			n = 0;
+			for (i = 0; i < len; i++) {
+				x ^= x << 13;
+				x ^= x >> 17;
+				x ^= x << 5;
+				line[i] = bytes[x % (sizeof bytes - 1)];
+				if (line[i] == '|' && ++n < 64)
+					want[n] = i + 1;
+			}
+			ck_assert_uint_eq(rec_split(line, len, '|', cuts, 64), n);
+			for (i = 1; i < n && i < 64; i++)
+				ck_assert_uint_eq(cuts[i], want[i]);
+		}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -493,6 +523,7 @@ main(void)
 	tcase_add_test(t, schema_output);
 	tcase_add_test(t, csv_columns);
 	tcase_add_test(t, splitting);
+	tcase_add_test(t, splitting_blocks);
 	tcase_add_test(t, csv_after_tag);
 	tcase_set_timeout(t, 60);
 	suite_add_tcase(s, t);
