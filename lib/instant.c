@@ -45,9 +45,9 @@ days_from_civil(int y, int m, int d)
 
 /*
  * The 25-character form, by far the common one, checked eight bytes at a
- * time: the four words at 0, 8, 16 and 17 cover it. For each, the bytes
- * that must be digits (0xFF) and the literal expected elsewhere; the sign
- * at 19 is checked apart.
+ * time: the words at 0 and 3 hold the date and the T, those at 11 and 17
+ * the time and the offset. For each, the bytes that must be digits (0xFF)
+ * and the literal expected elsewhere; the sign at 19 is checked apart.
  */
 static const char w25form[] = "AAAA-MM-JJTHH:MM:SS+HH:MM";
 
@@ -55,7 +55,7 @@ struct w25 {
 	uint64_t	dig[4], lit[4], care[4];
 };
 
-static const int w25off[4] = { 0, 8, 16, 17 };
+static const int w25off[4] = { 0, 3, 11, 17 };
 
 static void
 w25init(struct w25 *m)
@@ -96,29 +96,43 @@ d2(const char *s)
 }
 
 /*
- * The day counts of the last two dates seen: a record's instants share a
- * day or two (a visit's, its correction's).
+ * The day counts of the last two valid dates seen, by their words: the
+ * instants of a record share a day or two (a visit's, its correction's),
+ * whose check and count are then done once.
  */
-static int64_t
-days_cached(int y, int m, int d)
-{
-	static struct {
-		int	y, m, d;
-		int64_t	days;
-	} c[2] = { { -1, 0, 0, 0 }, { -1, 0, 0, 0 } };
-	static int next;
-	int k;
+static struct {
+	uint64_t	w0, w1;
+	int64_t		days;
+} seen[2];
+static int nseen, nextseen;
 
-	for (k = 0; k < 2; k++)
-		if (c[k].y == y && c[k].m == m && c[k].d == d)
-			return c[k].days;
-	k = next;
-	next ^= 1;
-	c[k].y = y;
-	c[k].m = m;
-	c[k].d = d;
-	c[k].days = days_from_civil(y, m, d);
-	return c[k].days;
+/* The days from the epoch of the date part of s, or INT64_MIN. */
+static int64_t
+date25(const char *s, const struct w25 *m)
+{
+	uint64_t w0, w1;
+	int k, y, mo, d;
+
+	memcpy(&w0, s, 8);
+	memcpy(&w1, s + 3, 8);
+	for (k = 0; k < nseen; k++)
+		if (seen[k].w0 == w0 && seen[k].w1 == w1)
+			return seen[k].days;
+	if (w25bad(w0, m->dig[0], m->lit[0], m->care[0]) |
+	    w25bad(w1, m->dig[1], m->lit[1], m->care[1]))
+		return INT64_MIN;
+	y = d2(s) * 100 + d2(s + 2);
+	mo = d2(s + 5);
+	d = d2(s + 8);
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mday(y, mo))
+		return INT64_MIN;
+	k = nextseen;
+	nextseen ^= 1;
+	if (nseen < 2)
+		nseen++;
+	seen[k].w0 = w0;
+	seen[k].w1 = w1;
+	return seen[k].days = days_from_civil(y, mo, d);
 }
 
 static int
@@ -126,34 +140,32 @@ parse25(const char *s, int64_t *t)
 {
 	static struct w25 m;
 	static int ready;
-	uint64_t w, bad = 0;
-	int k, y, mo, d, h, mi, se, oh, om, off;
+	uint64_t w2, w3;
+	int64_t days;
+	int h, mi, se, oh, om, off;
 
 	if (!ready) {
 		w25init(&m);
 		ready = 1;
 	}
-	for (k = 0; k < 4; k++) {
-		memcpy(&w, s + w25off[k], 8);
-		bad |= w25bad(w, m.dig[k], m.lit[k], m.care[k]);
-	}
-	if (bad != 0 || (s[19] != '+' && s[19] != '-'))
+	memcpy(&w2, s + 11, 8);
+	memcpy(&w3, s + 17, 8);
+	if ((w25bad(w2, m.dig[2], m.lit[2], m.care[2]) |
+	    w25bad(w3, m.dig[3], m.lit[3], m.care[3])) != 0 ||
+	    (s[19] != '+' && s[19] != '-') ||
+	    (days = date25(s, &m)) == INT64_MIN)
 		return -1;
-	y = d2(s) * 100 + d2(s + 2);
-	mo = d2(s + 5);
-	d = d2(s + 8);
 	h = d2(s + 11);
 	mi = d2(s + 14);
 	se = d2(s + 17);
 	oh = d2(s + 20);
 	om = d2(s + 23);
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mday(y, mo) ||
-	    h > 23 || mi > 59 || se > 59 || oh > 14 || om > 59)
+	if (h > 23 || mi > 59 || se > 59 || oh > 14 || om > 59)
 		return -1;
 	off = (oh * 60 + om) * 60;
 	if (s[19] == '-')
 		off = -off;
-	*t = days_cached(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+	*t = days * 86400 + h * 3600 + mi * 60 + se - off;
 	return 0;
 }
 
