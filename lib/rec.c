@@ -164,7 +164,7 @@ rec_decode(const struct codec *c, const struct recfmt *r, const char *line,
 			errs += field_decode_q(c, &fl[i], line + cuts[i], n, a,
 			    cuts[i] + 1, &q[i]) != 0;
 			a->len = at = a->len;
-			buf_grow(a, 3 * (len - cuts[i + 1] + 1) + 3 * nf + 64);
+			buf_grow(a, 3 * (len + 1 - cuts[i + 1]) + 3 * nf + 64);
 			p = a->p;
 		}
 		vlen[i] = at - off[i];
