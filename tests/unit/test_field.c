@@ -182,6 +182,26 @@ START_TEST(code)
 	ENC_OK(&fixed, W(FT_CODE, 3, 0, 0, "AB|C"), "C", "C  ");
 	DEC_OK(&fixed, W(FT_CODE, 3, 0, 0, "AB|C"), "AB ", "AB");
 	DEC_ERR(&fixed, W(FT_CODE, 3, 0, 0, "AB|C"), "A  ", DC_CODE);
+	/* Codes sharing prefixes, of every length to 8 and past it. */
+	f = F(FT_CODE, 12, 0, 0, "CO2|COA|COD|C|ABCDEFGH|X");
+	DEC_OK(&delim, f, "COA", "COA");
+	DEC_OK(&delim, f, "C", "C");
+	DEC_OK(&delim, f, "ABCDEFGH", "ABCDEFGH");
+	DEC_ERR(&delim, f, "CO", DC_CODE);
+	DEC_ERR(&delim, f, "COAX", DC_CODE);
+	DEC_ERR(&delim, f, "ABCDEFG", DC_CODE);
+	DEC_ERR(&delim, f, "ABCDEFGHI", DC_CODE);
+	DEC_ERR(&delim, f, "co2", DC_CODE);
+	/* A code of 9 bytes, and 17 codes: the lists are read in place. */
+	f = F(FT_CODE, 12, 0, 0, "ABCDEFGHI|Z");
+	DEC_OK(&delim, f, "ABCDEFGHI", "ABCDEFGHI");
+	DEC_OK(&delim, f, "Z", "Z");
+	DEC_ERR(&delim, f, "ABCDEFGH", DC_CODE);
+	f = F(FT_CODE, 2, 0, 0, "01|02|03|04|05|06|07|08|09|10|11|12|13|14|15|16|17");
+	DEC_OK(&delim, f, "17", "17");
+	DEC_OK(&delim, f, "01", "01");
+	DEC_ERR(&delim, f, "18", DC_CODE);
+	f = F(FT_CODE, 1, 0, 1, "P|M|E");
 
 	diag_quiet(0);
 	diag_line(2);
