@@ -4,21 +4,6 @@
 #include "swar.h"
 
 static int
-num(const char *s, int n, int *v)
-{
-	int i;
-	unsigned d;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if ((d = (unsigned)(s[i] - '0')) > 9)
-			return -1;
-		*v = *v * 10 + (int)d;
-	}
-	return 0;
-}
-
-static int
 mday(int y, int m)
 {
 	static const signed char dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
@@ -177,32 +162,16 @@ parse25(const char *s, int64_t *t)
 int
 instant_parse(const char *s, size_t n, int64_t *t)
 {
-	int y, mo, d, h, mi, se, oh = 0, om = 0, off;
+	char b[25];
 
 	if (n == 25)
 		return parse25(s, t);
-	if (n != 20)
+	/* Z is the offset +00:00: one reading of the form for both. */
+	if (n != 20 || s[19] != 'Z')
 		return -1;
-	if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-	    s[16] != ':')
-		return -1;
-	if (num(s, 4, &y) || num(s + 5, 2, &mo) || num(s + 8, 2, &d) ||
-	    num(s + 11, 2, &h) || num(s + 14, 2, &mi) || num(s + 17, 2, &se))
-		return -1;
-	if (n == 20) {
-		if (s[19] != 'Z')
-			return -1;
-	} else if ((s[19] != '+' && s[19] != '-') || s[22] != ':' ||
-	    num(s + 20, 2, &oh) || num(s + 23, 2, &om))
-		return -1;
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mday(y, mo) || h > 23 || mi > 59 || se > 59 ||
-	    oh > 14 || om > 59)
-		return -1;
-	off = (oh * 60 + om) * 60;
-	if (s[19] == '-')
-		off = -off;
-	*t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
-	return 0;
+	memcpy(b, s, 19);
+	memcpy(b + 19, "+00:00", 6);
+	return parse25(b, t);
 }
 
 /* Seconds from instant a to instant b (negative when b comes first). */

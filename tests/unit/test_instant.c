@@ -85,6 +85,12 @@ START_TEST(rejects)
 	ck_assert(bad("2026-10-25T01:30:00+0100"));
 	ck_assert(bad("2026-1a-25T01:30:00+01:00"));
 	ck_assert(bad("2026-10-25T01:30:00Y"));
+	/* The Z form is read as +00:00: the same checks apply. */
+	ck_assert(bad("2026-02-30T00:00:00Z"));
+	ck_assert(bad("2026-10-25T01:3x:00Z"));
+	ck_assert(bad("2026-10-25T24:00:00Z"));
+	ck_assert(bad("2026-10-25 01:30:00Z"));
+	ck_assert(bad("2026-10-25T01:30:00+00:00Z"));
 	ck_assert(!bad("2024-02-29T01:30:00-03:30"));
 }
 END_TEST
