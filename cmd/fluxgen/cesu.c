@@ -21,14 +21,14 @@ pct_of(int64_t cents, int32_t pct)
 
 /* Titles ordered for month y-m: whole hours, prorated to the coverage. */
 static int32_t
-ordered(const struct person *p, int y, int m)
+ordered(const struct world *w, const struct person *p, int y, int m)
 {
 	int32_t a = day_of(y, m, 1), b = a + days_in_month(y, m) - 1;
 	int32_t from = p->debut > a ? p->debut : a, to = p->fin < b ? p->fin : b;
 
 	if (!p->cesu || to < from)
 		return 0;
-	return (int32_t)((int64_t)p->hours * (to - from + 1) /
+	return (int32_t)((int64_t)hours_in(w, p, y, m) * (to - from + 1) /
 	    days_in_month(y, m) / 100);
 }
 
@@ -48,13 +48,13 @@ static int32_t
 usage(const struct world *w, size_t i, int y, int m, int32_t *day, int32_t max)
 {
 	const struct person *p = &w->p[i];
-	int32_t n = ordered(p, y, m), used, k, valid, first = day_of(y, m, 1);
+	int32_t n = ordered(w, p, y, m), used, k, valid, first = day_of(y, m, 1);
 	int vy = y, vm = m, md = days_in_month(y, m);
 	struct rng r;
 
 	if (n == 0)
 		return 0;
-	rng_init(&r, w->seed, T_TITRE, (uint64_t)i << 20 | mindex(y, m));
+	rng_init(&r, w->seed, T_TITRE, (uint64_t)p->key << 20 | mindex(y, m));
 	if (p->flags & B_SOUS)
 		used = (int32_t)((int64_t)n * rng_range(&r, 10, 40) / 100);
 	else
@@ -82,7 +82,7 @@ carnets(const struct world *w, int y, int m)
 	for (i = 0; i < w->nbenef; i++) {
 		const struct person *p = &w->p[i];
 
-		if (ordered(p, y, m) > 0)
+		if (ordered(w, p, y, m) > 0)
 			c[i] = ++cnt[p->aide == A_PCH][p->arr];
 	}
 	return c;
@@ -105,7 +105,7 @@ commande_rows(const struct world *w, struct tab *t, int aide)
 	for (arr = 1; arr <= 20; arr++)
 		for (i = 0; i < w->nbenef; i++) {
 			const struct person *p = &w->p[i];
-			int32_t n = ordered(p, y, m), chunk;
+			int32_t n = ordered(w, p, y, m), chunk;
 
 			if (n == 0 || p->arr != arr || (p->aide == A_PCH) != aide)
 				continue;
@@ -120,7 +120,7 @@ commande_rows(const struct world *w, struct tab *t, int aide)
 				tab_str(t, C_type_commande, "01");
 				tab_fmt(t, C_code_succursale, "%03d", arr);
 				tab_fmt(t, C_code_carnet, "%04d", c[i] % 10000);
-				tab_int(t, C_nombre_carnets, (ordered(p, y, m) + 19) / 20);
+				tab_int(t, C_nombre_carnets, (ordered(w, p, y, m) + 19) / 20);
 				tab_int(t, C_matricule_salarie, p->sid);
 				tab_str(t, C_civilite, p->flags & B_FEMME ? "2" : "1");
 				tab_str(t, C_nom_beneficiaire, id.nom);
@@ -148,7 +148,7 @@ commande_rows(const struct world *w, struct tab *t, int aide)
 				tab_str(t, C_titre_dematerialise,
 				    p->flags & B_DEMAT ? "O" : "N");
 				tab_fmt(t, C_reference_ligne_commande_externe,
-				    "%s", plan_index(i));
+				    "%s", plan_index(p->sid - 100000));
 				tab_int(t, C_nombre_titres, chunk);
 				tab_dec(t, C_valeur_unitaire, p->tarif);
 				tab_dec(t, C_part_financier_unitaire,
@@ -276,7 +276,7 @@ affilie(const struct world *w, size_t i, int j, struct tab *t)
 	int sad;
 
 	if (p->mode == 'M') {
-		sad = (int)(i % (size_t)w->nsad);
+		sad = (int)(p->sid % (uint32_t)w->nsad);
 		tab_fmt(t, RB_code_affilie, "3%08d", sad);
 		ascii_upper(w->sad[sad].name, s, 39);
 		tab_str(t, RB_nom_affilie, s);
@@ -284,9 +284,9 @@ affilie(const struct world *w, size_t i, int j, struct tab *t)
 		return;
 	}
 	j = (int)(p->sid % 3 == 0) & j;
-	intervenant_name(w, -1, (int)i * 2 + j, nom, sizeof nom, prenom,
+	intervenant_name(w, -1, (int)p->sid * 2 + j, nom, sizeof nom, prenom,
 	    sizeof prenom);
-	tab_fmt(t, RB_code_affilie, "2%08u", (uint32_t)(i * 2 + (size_t)j) % 100000000u);
+	tab_fmt(t, RB_code_affilie, "2%08u", (p->sid * 2 + (uint32_t)j) % 100000000u);
 	snprintf(s, sizeof s, "%s %s", nom, prenom);
 	ascii_upper(s, s, 39);
 	tab_str(t, RB_nom_affilie, s);
@@ -378,7 +378,7 @@ charge_row(const struct world *w, struct tab *t, size_t i, int y, int m,
 	tab_date(t, G_date_creation_fichier, day_of(fy, fm, 5));
 	tab_int(t, G_numero_ordre, (w->year - 2000) * 12 + w->month);
 	tab_int(t, G_identifiant_beneficiaire, p->sid);
-	tab_str(t, G_index_prestation, plan_index(i));
+	tab_str(t, G_index_prestation, plan_index(p->sid - 100000));
 	tab_fmt(t, G_numero_employeur, "E75%09u", p->sid);
 	tab_str(t, G_type_prestation, p->aide == A_APA ? "1" :
 	    p->flags & B_ENFANT ? "3" : "2");
@@ -410,11 +410,11 @@ gen_charges(const struct world *w, struct out *o)
 	for (i = 0; i < w->nbenef; i++) {
 		const struct person *p = &w->p[i];
 
-		if ((plan = ordered(p, y, m)) == 0)
+		if ((plan = ordered(w, p, y, m)) == 0)
 			continue;
 		used = usage(w, i, y, m, day, 512);
 		charge_row(w, &t, i, y, m, plan * 100, used * 100, 1);
-		rng_init(&r, w->seed, T_CHARGE, i << 20 | mindex(y, m));
+		rng_init(&r, w->seed, T_CHARGE, (uint64_t)p->key << 20 | mindex(y, m));
 		if (rng_chance(&r, w->rate[R_REGUL])) {
 			ry = y;
 			rm = m;

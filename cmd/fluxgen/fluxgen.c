@@ -67,7 +67,9 @@ usage(FILE *fp, int full)
 	fprintf(fp,
 	    "usage: fluxgen [--seed N] [--scale X] [--month AAAA-MM] [--taux NOM=POURCENTAGE]...\n"
 	    "               [--sad-excessifs N] NATURE\n"
-	    "       fluxgen [options] --dir RÉPERTOIRE [NATURE...]\n");
+	    "       fluxgen [options] [--verite] --dir RÉPERTOIRE [NATURE...]\n"
+	    "       fluxgen [options] [--verite] --months AAAA-MM..AAAA-MM --dir RÉPERTOIRE\n"
+	    "               [NATURE...]\n");
 	if (!full) {
 		fprintf(fp, "«fluxgen --help» pour les natures et les taux.\n");
 		return;
@@ -78,6 +80,9 @@ usage(FILE *fp, int full)
 	    "  --seed N            graine (défaut 1)\n"
 	    "  --scale X           taille, 1 = Paris en 2015 (défaut 1, au plus 40)\n"
 	    "  --month AAAA-MM     mois du cycle (défaut 2016-05)\n"
+	    "  --months A..B       les cycles des mois A à B, un sous-répertoire chacun,\n"
+	    "                      et les commandes de A-2 et A-1 dans «reprise»\n"
+	    "  --verite            écrit aussi la vérité du cycle (VERITE_*.csv)\n"
 	    "  --taux NOM=P        taux NOM en %% (voir plus bas), répétable\n"
 	    "  --sad-excessifs N   SAD au-dessus du seuil de correction (défaut 1)\n"
 	    "  --dir RÉPERTOIRE    écrit les fichiers d'un cycle\n"
@@ -128,34 +133,107 @@ rate_opt(struct world *w, const char *arg)
 }
 
 static void
-month_opt(struct world *w, const char *s)
+month_opt(struct world *w, const char *s, const char *opt)
 {
 	if (strlen(s) != 7 || sscanf(s, "%4d-%2d", &w->year, &w->month) != 2 ||
-	    w->month < 1 || w->month > 12 || w->year < 2000 || w->year > 2099)
-		die(EX_USAGE, "--month %s: attendu AAAA-MM, entre 2000 et 2099", s);
+	    w->month < 1 || w->month > 12 || w->year < ORIGINE_Y || w->year > 2099)
+		die(EX_USAGE, "%s %s: attendu AAAA-MM, de %d-01 à 2099-12", opt,
+		    s, ORIGINE_Y);
+}
+
+/* --months A..B: the first and the number of months. */
+static int
+months_opt(struct world *w, const char *s)
+{
+	const char *dots = strstr(s, "..");
+	struct world b;
+	char a[8];
+	int n;
+
+	if (dots == NULL || dots - s != 7)
+		die(EX_USAGE, "--months %s: attendu AAAA-MM..AAAA-MM", s);
+	memcpy(a, s, 7);
+	a[7] = '\0';
+	month_opt(w, a, "--months");
+	month_opt(&b, dots + 2, "--months");
+	n = (b.year * 12 + b.month) - (w->year * 12 + w->month) + 1;
+	if (n < 1 || n > 120)
+		die(EX_USAGE, "--months %s: attendu de 1 à 120 mois, le premier d'abord", s);
+	return n;
 }
 
 static void
-run_dir(const struct world *w, const char *dir, char **names, int n)
+make_dir(const char *dir)
 {
-	const struct kind *k;
-	int i;
-
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		die(EX_CANTCREAT, "%s: %s", dir, strerror(errno));
+}
+
+/* Every converter needed, before anything is written; 1 if commandes is. */
+static int
+check_kinds(char **names, int n)
+{
+	const struct kind *k;
+	int i, cmd = n == 0;
+
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < n; i++)
 		if ((k = kind_named(names[i])) == NULL)
 			die(EX_USAGE, "%s: nature inconnue (voir fluxgen --help)",
 			    names[i]);
-		else
+		else {
 			emit_check(k->conv);
+			cmd |= strcmp(k->name, "commandes") == 0;
+		}
 	for (i = 0; n == 0 && i < (int)nkinds; i++)
 		emit_check(kinds[i].conv);
+	return cmd;
+}
+
+static void
+run_dir(const struct world *w, const char *dir, char **names, int n,
+    int verite)
+{
+	int i;
+
+	make_dir(dir);
 	for (i = 0; n == 0 && i < (int)nkinds; i++)
 		kinds[i].dir(w, dir);
 	for (i = 0; i < n; i++)
 		kind_named(names[i])->dir(w, dir);
+	if (verite)
+		dir_verite(w, dir);
+}
+
+/*
+ * Consecutive cycles, each as --month would write it, in DIR/AAAA-MM;
+ * the orders of the two months before the first in DIR/reprise, so that
+ * the first month's refunds find their titles.
+ */
+static void
+run_months(const struct world *base, int nmonths, const char *dir,
+    char **names, int n, int verite)
+{
+	struct world w;
+	char *sub = xmalloc(strlen(dir) + 16);
+	int k, cmd = check_kinds(names, n);
+
+	make_dir(dir);
+	for (k = -2; k < nmonths; k++) {
+		w = *base;
+		month_add(&w.year, &w.month, k);
+		world_build(&w);
+		if (k < 0 && cmd) {
+			sprintf(sub, "%s/reprise", dir);
+			make_dir(sub);
+			dir_commandes(&w, sub);
+		} else if (k >= 0) {
+			sprintf(sub, "%s/%04d-%02d", dir, w.year, w.month);
+			run_dir(&w, sub, names, n, verite);
+		}
+		world_free(&w);
+	}
+	free(sub);
 }
 
 int
@@ -165,6 +243,8 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "scale", required_argument, NULL, 'x' },
 		{ "month", required_argument, NULL, 'm' },
+		{ "months", required_argument, NULL, 'M' },
+		{ "verite", no_argument, NULL, 'v' },
 		{ "dir", required_argument, NULL, 'd' },
 		{ "taux", required_argument, NULL, 't' },
 		{ "sad-excessifs", required_argument, NULL, 'e' },
@@ -178,7 +258,7 @@ main(int argc, char **argv)
 	const char *dir = NULL;
 	struct out o;
 	char *end;
-	int ch;
+	int ch, nmonths = 0, verite = 0;
 	size_t i;
 
 	err_setprog(argv[0]);
@@ -199,7 +279,13 @@ main(int argc, char **argv)
 				die(EX_USAGE, "--scale 0: un département a au moins un bénéficiaire, attendu au moins 0.0001");
 			break;
 		case 'm':
-			month_opt(&w, optarg);
+			month_opt(&w, optarg, "--month");
+			break;
+		case 'M':
+			nmonths = months_opt(&w, optarg);
+			break;
+		case 'v':
+			verite = 1;
 			break;
 		case 'd':
 			dir = optarg;
@@ -225,22 +311,30 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (dir == NULL && argc != 1) {
+	if (dir == NULL && (argc != 1 || nmonths || verite)) {
+		if (nmonths || verite)
+			warnx_("--months et --verite vont avec --dir");
 		usage(stderr, 0);
 		return EX_USAGE;
 	}
 	if (dir == NULL && (k = kind_named(argv[0])) == NULL)
 		die(EX_USAGE, "%s: nature inconnue (voir fluxgen --help)", argv[0]);
-	world_build(&w);
-	if (dir != NULL)
-		run_dir(&w, dir, argv, argc);
+	if (nmonths)
+		run_months(&w, nmonths, dir, argv, argc, verite);
 	else {
-		out_init(&o, 1, "la sortie standard");
-		k->gen(&w, &o);
-		out_flush(&o);
-		out_free(&o);
+		if (dir != NULL)
+			check_kinds(argv, argc);
+		world_build(&w);
+		if (dir != NULL)
+			run_dir(&w, dir, argv, argc, verite);
+		else {
+			out_init(&o, 1, "la sortie standard");
+			k->gen(&w, &o);
+			out_flush(&o);
+			out_free(&o);
+		}
+		world_free(&w);
 	}
-	world_free(&w);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EX_IOERR, "la sortie standard: %s", strerror(errno));
 	return 0;

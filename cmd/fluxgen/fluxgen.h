@@ -30,7 +30,8 @@ int		rng_chance(struct rng *r, int32_t rate);	/* rate in RATE_ONE */
 /* Stream purposes. */
 enum {
 	T_WORLD = 1, T_NAME, T_PLAN, T_SAD, T_CLIENT, T_PRIVE, T_ITV,
-	T_VISIT, T_EVT, T_CMD, T_TITRE, T_CHARGE, T_LOG, T_FAULT
+	T_VISIT, T_EVT, T_CMD, T_TITRE, T_CHARGE, T_LOG, T_FAULT,
+	T_EPIS, T_REVIS, T_RENOUV, T_HOSP
 };
 
 /* Calendar, integer only: days since 1970-01-01, seconds since the epoch. */
@@ -44,7 +45,7 @@ enum {
 	R_HOR, R_MDT, R_MHO, R_COA, R_COD, R_CO2, R_CRE, R_SUP,
 	R_SAD_EXCESSIF, R_DOUBLON, R_CHEVAUCHEMENT, R_VISITE_HOSP,
 	R_HORS_DROITS, R_NOM_DIFFERENT, R_TEL_ETRANGER, R_TARDIF,
-	R_SOUS_CONSO, R_CESU_ET_TG, R_HOSP, R_FIN_DROITS, R_DEBUT_DROITS,
+	R_SOUS_CONSO, R_CESU_ET_TG, R_HOSP, R_PLANS_FINS, R_PLANS_REVISES,
 	R_SANS_ID, R_PRIVES, R_TUTEUR, R_FACTURE_KO, R_REGUL,
 	R_N
 };
@@ -74,6 +75,7 @@ enum aide { A_APA, A_PCH, A_AM, A_PRIVE };
 
 /* A beneficiary of the département, or a client it does not fund. */
 struct person {
+	uint32_t	key;		/* identity: the SALSA id, or a private's */
 	uint32_t	sid;		/* SALSA id; 0 for a private client */
 	uint8_t		aide;		/* enum aide */
 	uint8_t		cesu;		/* 1 CESU, 0 télégestion */
@@ -86,9 +88,16 @@ struct person {
 	int32_t		hours;		/* centi-hours per month */
 	int32_t		tarif;		/* cents per hour */
 	int32_t		pct;		/* participation, hundredths of % */
-	int32_t		debut, fin;	/* coverage (days) */
-	int32_t		droit_debut, droit_fin;
+	int32_t		debut, fin;	/* real coverage (days) */
+	int32_t		droit_debut, droit_fin;	/* as the snapshot says */
+	int32_t		fin_ligne;	/* end of coverage the snapshot says */
+	int32_t		decision;	/* last decision known at the snapshot */
+	int32_t		hplan;		/* hours the snapshot says */
+	int32_t		hm[3];		/* hours in force in M-2, M-1, M */
+	uint8_t		renouv;		/* renewed at least once */
 	int32_t		hosp_debut, hosp_fin;	/* when B_HOSP */
+	int32_t		evt_debut, evt_fin;	/* latest stay, 0 if none */
+	int32_t		evt_mois;	/* its month index */
 	int32_t		birth;
 	uint32_t	phone;		/* 01 + 8 digits, 0 if none */
 	uint32_t	mobile;		/* 06 + 8 digits, 0 if none */
@@ -109,6 +118,8 @@ struct world {
 	int64_t		 scale;		/* ten-thousandths */
 	int		 year, month;	/* the cycle's month */
 	int32_t		 first, last;	/* its first and last days */
+	int32_t		 snap;		/* the Flux 1 snapshot: first day of M+1 */
+	uint32_t	 pwfin[22], pwrev[22];	/* survival powers, see geom */
 	int32_t		 rate[R_N];
 	int		 nexcessif;
 	struct person	*p;
@@ -188,6 +199,7 @@ struct emit {
 
 void	emit_open(struct emit *e, const char *dir, const char *name,
 	    const char *conv, const char *arg);
+void	emit_begin(struct emit *e);
 void	emit_close(struct emit *e);
 void	emit_check(const char *conv);
 
@@ -210,6 +222,7 @@ void	dir_evenements(const struct world *, const char *);
 void	dir_remboursements(const struct world *, const char *);
 void	dir_charges(const struct world *, const char *);
 void	dir_log(const struct world *, const char *);
+void	dir_verite(const struct world *, const char *);
 
 const struct kind *kind_named(const char *name);
 
@@ -220,6 +233,13 @@ const char	*plan_index(size_t i);
 void		 phone_str(uint32_t n, int mobile, char *out);
 int32_t		 cesu_titres(const struct person *p);	/* whole hours */
 int		 active_in(const struct person *p, int y, int m);
+int32_t		 hours_in(const struct world *w, const struct person *p, int y,
+		    int m);
+void		 client_id(const struct person *p, char *out);	/* 10 bytes */
+int		 in_month(const struct world *w, const struct person *p);
+
+#define ORIGINE_Y	2015	/* the département's process starts here */
+#define ANTERIORITE	300	/* days a plan stays in Flux 1 after its end */
 void		 month_add(int *y, int *m, int k);
 
 #endif

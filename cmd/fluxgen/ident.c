@@ -93,7 +93,7 @@ ident_of(const struct world *w, size_t i, struct ident *id)
 	struct rng r;
 	int femme = (p->flags & B_FEMME) != 0;
 
-	rng_init(&r, w->seed, T_NAME, i);
+	rng_init(&r, w->seed, T_NAME, p->key);
 	memset(id, 0, sizeof *id);
 	snprintf(id->civ, sizeof id->civ, "%s", femme ? "MME" : "M");
 	nom_of(&r, id->nom, sizeof id->nom);
@@ -146,7 +146,7 @@ ident_variant(const struct world *w, size_t i, const struct ident *in,
 	char *sp;
 
 	*out = *in;
-	rng_init(&r, w->seed, T_NAME, i ^ 0x5a5a5a5aULL);
+	rng_init(&r, w->seed, T_NAME, w->p[i].key ^ 0x5a5a5a5aULL);
 	switch (rng_below(&r, 4)) {
 	case 0:		/* capitals without accents */
 		translit_ascii_upper(in->nom, strlen(in->nom), &b);

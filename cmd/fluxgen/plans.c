@@ -27,7 +27,7 @@ tuteur(struct tab *t, const struct person *p, const struct ident *id)
 {
 	if (!(p->flags & B_TUTEUR))
 		return;
-	tab_fmt(t, P_identifiant_tuteur, "T%05u", p->sid % 100000);
+	tab_fmt(t, P_identifiant_tuteur, "T%s", plan_index(p->sid - 100000) + 1);
 	tab_str(t, P_civilite_tuteur, id->tut_civ);
 	tab_str(t, P_nom_tuteur, id->tut_nom);
 	tab_str(t, P_prenom_tuteur, id->tut_prenom);
@@ -47,7 +47,8 @@ plan_line(const struct world *w, struct tab *t, size_t i, unsigned long line)
 	const struct person *p = &w->p[i];
 	static const char *const module[] = { "APA", "PCH", "AM" };
 	struct ident id;
-	int64_t cout = ((int64_t)p->hours * p->tarif + 50) / 100;
+	int64_t cout = ((int64_t)p->hplan * p->tarif + 50) / 100;
+	size_t c = p->sid - 100000;
 	int64_t fin = cout - pct_of(cout, p->pct);
 
 	ident_of(w, i, &id);
@@ -57,14 +58,14 @@ plan_line(const struct world *w, struct tab *t, size_t i, unsigned long line)
 	tab_fmt(t, P_identifiant_beneficiaire_portail, "75%013u", p->sid);
 	tab_int(t, P_identifiant_beneficiaire_salsa, p->sid);
 	tab_str(t, P_module, module[p->aide]);
-	tab_fmt(t, P_index_demande_salsa, "D%s", plan_index(i) + 1);
-	tab_str(t, P_index_prestation_salsa, plan_index(i));
+	tab_fmt(t, P_index_demande_salsa, "D%s", plan_index(c) + 1);
+	tab_str(t, P_index_prestation_salsa, plan_index(c));
 	tab_date(t, P_date_debut_droit, p->droit_debut);
 	tab_date(t, P_date_fin_droit, p->droit_fin);
 	tab_date(t, P_date_debut_prise_en_charge, p->debut);
-	tab_date(t, P_date_fin_prise_en_charge, p->fin);
-	tab_dec(t, P_quantite_prise_en_charge, p->hours);
-	tab_dec(t, P_quantite_totale, p->hours);
+	tab_date(t, P_date_fin_prise_en_charge, p->fin_ligne);
+	tab_dec(t, P_quantite_prise_en_charge, p->hplan);
+	tab_dec(t, P_quantite_totale, p->hplan);
 	tab_dec(t, P_montant_participation, cout - fin);
 	tab_dec(t, P_pourcentage_ticket, p->pct);
 	tab_str(t, P_derogation, "0");
@@ -89,21 +90,22 @@ plan_line(const struct world *w, struct tab *t, size_t i, unsigned long line)
 	tab_phone(t, P_telephone_portable, p->mobile, 1);
 	tab_str(t, P_type_attributaire_paiement, !p->cesu ? "P" :
 	    p->flags & B_TUTEUR ? "T" : "B");
-	if (p->flags & B_HOSP) {
-		tab_fmt(t, P_identifiant_evenement, "%06u", 500000 + (uint32_t)i % 500000);
+	if (p->evt_debut) {
+		tab_fmt(t, P_identifiant_evenement, "%06u", 100000 +
+		    (p->sid * 131u + (uint32_t)p->evt_mois) % 900000u);
 		tab_str(t, P_type_evenement, "01");
-		tab_date(t, P_date_debut_evenement, p->hosp_debut);
-		tab_date(t, P_date_fin_evenement, p->hosp_fin);
+		tab_date(t, P_date_debut_evenement, p->evt_debut);
+		tab_date(t, P_date_fin_evenement, p->evt_fin);
 	}
 	tuteur(t, p, &id);
 	tab_str(t, P_code_mode_reglement, "001");
-	tab_date(t, P_date_decision, p->droit_debut - 15);
+	tab_date(t, P_date_decision, p->decision);
 	tab_dec(t, P_montant_unitaire_cd, p->tarif - pct_of(p->tarif, p->pct));
 	tab_dec(t, P_montant_unitaire_beneficiaire, pct_of(p->tarif, p->pct));
-	tab_dec(t, P_quantite_sans_depassement, p->hours);
-	tab_date(t, P_date_notification, p->droit_debut - 12);
+	tab_dec(t, P_quantite_sans_depassement, p->hplan);
+	tab_date(t, P_date_notification, p->decision + 3);
 	tab_str(t, P_code_type_demande, module[p->aide]);
-	tab_str(t, P_code_nature_demande, p->debut >= w->first ? "INI" : "REN");
+	tab_str(t, P_code_nature_demande, p->renouv ? "REN" : "INI");
 	if (p->sad >= 0 && !p->cesu)
 		tab_str(t, P_code_tiers_tarif, w->sad[p->sad].code);
 	tab_str(t, P_modalite_plan_aide, modalites[p->sid % 5]);
@@ -123,11 +125,13 @@ void
 gen_plans(const struct world *w, struct out *o)
 {
 	struct tab t;
+	unsigned long line = 0;
 	size_t i;
 
 	tab_open(&t, kind_named("plans"), o);
 	for (i = 0; i < w->nbenef; i++)
-		plan_line(w, &t, i, (unsigned long)i + 1);
+		if (w->p[i].fin_ligne >= w->snap - ANTERIORITE)
+			plan_line(w, &t, i, ++line);
 	tab_close(&t);
 }
 
@@ -138,7 +142,7 @@ dir_plans(const struct world *w, const char *dir)
 	char name[64];
 	int y, m, d;
 
-	civil(w->last + 1, &y, &m, &d);
+	civil(w->snap, &y, &m, &d);
 	snprintf(name, sizeof name, "PLANS_%04d%02d%02d.txt", y, m, d);
 	emit_open(&e, dir, name, "flux1", NULL);
 	gen_plans(w, &e.o);

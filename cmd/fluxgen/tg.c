@@ -65,6 +65,7 @@ client_rows(const struct world *w, struct tab *t, int sad)
 {
 	const struct sad *s = &w->sad[sad];
 	struct ident id, v;
+	char cid[12];
 	int k;
 
 	for (k = 0; k < s->nclients; k++) {
@@ -77,7 +78,8 @@ client_rows(const struct world *w, struct tab *t, int sad)
 		else
 			v = id;
 		deb(w, t, sad);
-		tab_fmt(t, K_identifiant_client, "C%06d", k);
+		client_id(p, cid);
+		tab_str(t, K_identifiant_client, cid);
 		if (p->sid && !(p->flags & B_SANSID))
 			tab_int(t, K_identifiant_beneficiaire_salsa, p->sid);
 		tab_str(t, K_civilite, v.civ);
@@ -111,8 +113,9 @@ itv_of(const struct world *w, int sad, int k, struct itv *it)
 	x = (int)rng_below(&r, 100);
 	snprintf(it->statut, sizeof it->statut, "%s", x < 85 ? "SAL" :
 	    x < 95 ? "MAN" : "INT");
-	it->debut = w->first - rng_range(&r, 30, 3000);
-	it->fin = x >= 95 ? w->last + rng_range(&r, 0, 90) : 0;
+	/* Temporary staff: a contract to the end of the year. */
+	it->debut = day_of(ORIGINE_Y, 1, 1) - rng_range(&r, 30, 3000);
+	it->fin = x >= 95 ? day_of(w->year, 12, 31) : 0;
 	it->phone = 10000000u + rng_below(&r, 89999999u);
 }
 
@@ -149,7 +152,13 @@ struct visit {
 	const char	*code;
 	int		 minutes;
 	int64_t		 quand;
+	int32_t		 day;		/* planned day */
+	unsigned	 anom;		/* V_* */
 };
+
+#define V_DOUBLON	1u
+#define V_CHEV		2u
+#define V_TEL		4u
 
 typedef void (*visitfn)(void *, const struct visit *);
 
@@ -284,11 +293,11 @@ client_visits(const struct world *w, int sad, int k, uint32_t *seq,
 	struct rng r;
 	struct visit v;
 	int32_t d, days[31];
-	int nd = 0, j, used[31] = {0}, c, sup;
+	int nd = 0, j, used[31] = {0}, c, sup, kk = (int)(p->key % 65521u);
 	uint32_t itvphone;
 	struct itv it;
 
-	rng_init(&r, w->seed, T_VISIT, i);
+	rng_init(&r, w->seed, T_VISIT, p->key);
 	plan_of(w, p, &r, &pl);
 	for (d = pl.from; d <= pl.to; d++)
 		if (!excluded(p, &pl, d))
@@ -301,16 +310,18 @@ client_visits(const struct world *w, int sad, int k, uint32_t *seq,
 		memset(&v, 0, sizeof v);
 		v.sad = sad;
 		v.client = k;
-		v.itv = rng_chance(&r, 10000) ? (k * 7 + 3) % s->nitv : k % s->nitv;
+		v.day = days[di];
+		v.itv = rng_chance(&r, 10000) ? (kk * 7 + 3) % s->nitv : kk % s->nitv;
 		itv_of(w, sad, v.itv, &it);
 		itvphone = it.phone;
 		v.arr_b = v.arr_r = ps + rng_range(&r, -300, 600);
 		v.dep_b = v.dep_r = pe + rng_range(&r, -300, 600);
 		if (p->phone && rng_chance(&r, 85000)) {
 			v.mode = "TEL";
-			if (rng_chance(&r, w->rate[R_TEL_ETRANGER]))
+			if (rng_chance(&r, w->rate[R_TEL_ETRANGER])) {
 				phone_str(itvphone, 1, v.appelant);
-			else
+				v.anom |= V_TEL;
+			} else
 				phone_str(p->phone, 0, v.appelant);
 		} else if (rng_chance(&r, 60000)) {
 			v.mode = "APP";
@@ -323,15 +334,19 @@ client_visits(const struct world *w, int sad, int k, uint32_t *seq,
 		fn(ctx, &v);
 		sup = v.code && strcmp(v.code, "SUP") == 0;
 		if (rng_chance(&r, w->rate[R_DOUBLON]) && !sup) {
+			struct visit dup = v;
+
+			dup.anom |= V_DOUBLON;
 			(*seq)++;
-			fn(ctx, &v);
+			fn(ctx, &dup);
 		}
 		if (rng_chance(&r, w->rate[R_CHEVAUCHEMENT]) && !sup) {
 			struct visit o = v;
 
-			o.itv = (k * 7 + 3) % s->nitv == v.itv ? (v.itv + 1) %
-			    s->nitv : (k * 7 + 3) % s->nitv;
+			o.itv = (kk * 7 + 3) % s->nitv == v.itv ? (v.itv + 1) %
+			    s->nitv : (kk * 7 + 3) % s->nitv;
 			o.code = NULL;
+			o.anom = V_CHEV;
 			o.minutes = 0;
 			o.quand = 0;
 			/* Ends by pe + 15 min: never into the next slot. */
@@ -341,6 +356,8 @@ client_visits(const struct world *w, int sad, int k, uint32_t *seq,
 				o.mode = "NFC";
 			if (strcmp(o.mode, "NFC") == 0)
 				o.appelant[0] = '\0';
+			else if (strcmp(o.mode, "TEL") == 0)
+				o.anom |= v.anom & V_TEL;
 			(*seq)++;
 			fn(ctx, &o);
 		}
@@ -360,10 +377,13 @@ visit_row(void *ctx, const struct visit *v)
 	struct tab *t = h->t;
 	const struct sad *s = &h->w->sad[v->sad];
 	const struct person *p = &h->w->p[s->clients[v->client]];
+	char cid[12];
 
 	deb(h->w, t, v->sad);
-	tab_fmt(t, H_identifiant_intervention, "V%08u", *h->seq);
-	tab_fmt(t, H_identifiant_client, "C%06d", v->client);
+	tab_fmt(t, H_identifiant_intervention, "V%04d%02d%07u", h->w->year,
+	    h->w->month, *h->seq);
+	client_id(p, cid);
+	tab_str(t, H_identifiant_client, cid);
 	tab_fmt(t, H_identifiant_intervenant, "I%05d", v->itv);
 	tab_str(t, H_code_prestation, code_prestation(p));
 	tab_str(t, H_mode_saisie, v->mode);
@@ -405,10 +425,26 @@ visit_rows(const struct world *w, struct tab *t, int sad)
 		client_visits(w, sad, k, &seq, visit_row, &h);
 }
 
+/* The first columns of an event: declared once, in the month it is. */
+static void
+event_head(const struct world *w, struct tab *t, int sad, uint32_t *n,
+    const struct person *p, const char *type)
+{
+	char cid[12];
+
+	deb(w, t, sad);
+	tab_fmt(t, E_identifiant_evenement, "E%04d%02d%06u", w->year, w->month,
+	    ++*n);
+	client_id(p, cid);
+	tab_str(t, E_identifiant_client, cid);
+	tab_str(t, E_type_evenement, type);
+}
+
 static void
 event_rows(const struct world *w, struct tab *t, int sad)
 {
 	const struct sad *s = &w->sad[sad];
+	int mi = w->year * 12 + w->month - 1;
 	uint32_t n = 0;
 	int k;
 
@@ -417,14 +453,10 @@ event_rows(const struct world *w, struct tab *t, int sad)
 		struct plan pl;
 		struct rng r;
 
-		rng_init(&r, w->seed, T_VISIT, (uint64_t)s->clients[k]);
+		rng_init(&r, w->seed, T_VISIT, p->key);
 		plan_of(w, p, &r, &pl);
-		if (p->flags & B_HOSP && p->hosp_fin >= w->first &&
-		    p->hosp_debut <= w->last) {
-			deb(w, t, sad);
-			tab_fmt(t, E_identifiant_evenement, "E%06u", ++n);
-			tab_fmt(t, E_identifiant_client, "C%06d", k);
-			tab_str(t, E_type_evenement, "HOS");
+		if (p->flags & B_HOSP && p->hosp_debut >= w->first) {
+			event_head(w, t, sad, &n, p, "HOS");
 			tab_date(t, E_date_debut, p->hosp_debut);
 			tab_date(t, E_date_fin, p->hosp_fin);
 			tab_str(t, E_commentaire, "Hospitalisation, retour prévu à la date de fin");
@@ -433,10 +465,7 @@ event_rows(const struct world *w, struct tab *t, int sad)
 			tab_row(t);
 		}
 		if (pl.abs) {
-			deb(w, t, sad);
-			tab_fmt(t, E_identifiant_evenement, "E%06u", ++n);
-			tab_fmt(t, E_identifiant_client, "C%06d", k);
-			tab_str(t, E_type_evenement, "ABS");
+			event_head(w, t, sad, &n, p, "ABS");
 			tab_date(t, E_date_debut, pl.abs);
 			tab_date(t, E_date_fin, pl.abs);
 			tab_str(t, E_commentaire, "Absente, chez sa fille");
@@ -445,23 +474,18 @@ event_rows(const struct world *w, struct tab *t, int sad)
 			tab_row(t);
 		}
 		if (p->sid && p->fin >= w->first && p->fin < w->last) {
-			deb(w, t, sad);
-			tab_fmt(t, E_identifiant_evenement, "E%06u", ++n);
-			tab_fmt(t, E_identifiant_client, "C%06d", k);
-			tab_str(t, E_type_evenement, "FPR");
+			event_head(w, t, sad, &n, p, "FPR");
 			tab_date(t, E_date_debut, p->fin + 1);
 			tab_str(t, E_commentaire, "Fin de prise en charge");
 			tab_instant(t, E_instant_declaration,
 			    paris_local(p->fin, 16 * 60));
 			tab_row(t);
 		}
-		if ((uint32_t)s->clients[k] % 200 == 7 && s->nitv > 1) {
-			deb(w, t, sad);
-			tab_fmt(t, E_identifiant_evenement, "E%06u", ++n);
-			tab_fmt(t, E_identifiant_client, "C%06d", k);
-			tab_str(t, E_type_evenement, "REF");
+		if ((p->key + (uint32_t)mi) % 200 == 7 && s->nitv > 1) {
+			event_head(w, t, sad, &n, p, "REF");
 			tab_date(t, E_date_debut, w->first + 9);
-			tab_fmt(t, E_identifiant_intervenant, "I%05d", (k + 1) % s->nitv);
+			tab_fmt(t, E_identifiant_intervenant, "I%05d",
+			    (int)((p->key + 1) % (uint32_t)s->nitv));
 			tab_str(t, E_commentaire, "Refuse l'intervenant remplaçant");
 			tab_instant(t, E_instant_declaration,
 			    paris_local(w->first + 9, 18 * 60 + 45));
@@ -599,4 +623,130 @@ dir_log(const struct world *w, const char *dir)
 	emit_open(&e, dir, name, "sadlog", NULL);
 	gen_log(w, &e.o);
 	emit_close(&e);
+}
+
+/*
+ * The truth behind a cycle (fluxgen(1), VÉRITÉ): who each SAD client
+ * really is, and what was injected into each visit.
+ */
+static const char *const vclients_cols[] = { "code_sad",
+	"identifiant_client", "identifiant_beneficiaire_salsa", "anomalies" };
+static const char *const vvisites_cols[] = { "code_sad",
+	"identifiant_intervention", "identifiant_client", "anomalies" };
+static const struct kind vclients = { "verite-clients", NULL, vclients_cols,
+	4, NULL, NULL };
+static const struct kind vvisites = { "verite-visites", NULL, vvisites_cols,
+	4, NULL, NULL };
+
+/* A client's own anomalies, ';'-separated, appended to b. */
+static void
+client_anoms(const struct person *p, struct buf *b)
+{
+	if (p->sid && (p->flags & B_NOMVAR))
+		buf_adds(b, ";nom-different");
+	if (p->sid && (p->flags & B_SANSID))
+		buf_adds(b, ";sans-identifiant");
+	if (p->flags & B_CESUTG)
+		buf_adds(b, ";cesu-et-tg");
+}
+
+/* One truth row: SAD, two identifiers, the anomalies gathered in b. */
+static void
+verite_row(struct tab *t, const struct sad *s, const char *a, const char *z,
+    struct buf *b)
+{
+	tab_fmt(t, 0, "SAD%s", s->code);
+	tab_str(t, 1, a);
+	tab_str(t, 2, z);
+	tab_str(t, 3, b->len ? b->p + 1 : NULL);
+	tab_row(t);
+	buf_reset(b);
+}
+
+struct vctx {
+	const struct world	*w;
+	struct tab		*t;
+	uint32_t		*seq;
+	struct buf		 b;
+};
+
+static void
+verite_visit(void *ctx, const struct visit *v)
+{
+	struct vctx *c = ctx;
+	const struct sad *s = &c->w->sad[v->sad];
+	const struct person *p = &c->w->p[s->clients[v->client]];
+	char id[24], cid[12], lc[8];
+	size_t k;
+
+	if (v->code) {
+		for (k = 0; v->code[k] && k < sizeof lc - 1; k++)
+			lc[k] = (char)(v->code[k] | 0x20);
+		lc[k] = '\0';
+		buf_addc(&c->b, ';');
+		buf_adds(&c->b, lc);
+		if (s->excessif)
+			buf_adds(&c->b, ";sad-excessif");
+	}
+	if (v->anom & V_DOUBLON)
+		buf_adds(&c->b, ";doublon");
+	if (v->anom & V_CHEV)
+		buf_adds(&c->b, ";chevauchement");
+	if (v->anom & V_TEL)
+		buf_adds(&c->b, ";telephone-etranger");
+	if ((p->flags & B_VISHOSP) && v->day >= p->hosp_debut &&
+	    v->day <= p->hosp_fin)
+		buf_adds(&c->b, ";visite-hospitalisation");
+	if (p->sid && !p->cesu && (v->day < p->debut || v->day > p->fin))
+		buf_adds(&c->b, ";hors-droits");
+	client_anoms(p, &c->b);
+	if (c->b.len == 0)
+		return;
+	snprintf(id, sizeof id, "V%04d%02d%07u", c->w->year, c->w->month,
+	    *c->seq);
+	client_id(p, cid);
+	verite_row(c->t, s, id, cid, &c->b);
+}
+
+void
+dir_verite(const struct world *w, const char *dir)
+{
+	struct emit e;
+	struct tab t;
+	struct vctx c = { w, &t, NULL, { 0 } };
+	char name[64], cid[12], sid[12];
+	uint32_t seq;
+	int k, j;
+
+	snprintf(name, sizeof name, "VERITE_CLIENTS_%04d%02d.csv", w->year,
+	    w->month);
+	emit_open(&e, dir, name, NULL, NULL);
+	tab_open(&t, &vclients, &e.o);
+	emit_begin(&e);
+	for (k = 0; k < w->nsad; k++)
+		for (j = 0; j < w->sad[k].nclients; j++) {
+			const struct person *p = &w->p[w->sad[k].clients[j]];
+
+			client_id(p, cid);
+			snprintf(sid, sizeof sid, "%u", p->sid);
+			client_anoms(p, &c.b);
+			verite_row(&t, &w->sad[k], cid, p->sid ? sid : NULL,
+			    &c.b);
+		}
+	tab_close(&t);
+	emit_close(&e);
+	snprintf(name, sizeof name, "VERITE_VISITES_%04d%02d.csv", w->year,
+	    w->month);
+	emit_open(&e, dir, name, NULL, NULL);
+	tab_open(&t, &vvisites, &e.o);
+	emit_begin(&e);
+	for (k = 0; k < w->nsad; k++) {
+		seq = 0;
+		c.seq = &seq;
+		for (j = 0; j < w->sad[k].nclients; j++)
+			client_visits(w, k, j, &seq, verite_visit, &c);
+	}
+	tab_close(&t);
+	emit_close(&e);
+	buf_free(&c.b);
 }

@@ -137,9 +137,9 @@ const struct rate rates[R_N] = {
 	[R_TARDIF] = { "encaissement-tardif", 1000, "titres CESU encaissés après leur validité" },
 	[R_SOUS_CONSO] = { "sous-consommation", 8000, "bénéficiaires CESU consommant moins de 50 %" },
 	[R_CESU_ET_TG] = { "cesu-et-tg", 1000, "bénéficiaires CESU aussi clients d'un SAD en TG" },
-	[R_HOSP] = { "hospitalisation", 4000, "bénéficiaires hospitalisés dans le mois" },
-	[R_FIN_DROITS] = { "fin-droits", 3000, "bénéficiaires dont la prise en charge finit dans le mois" },
-	[R_DEBUT_DROITS] = { "debut-droits", 3000, "bénéficiaires dont la prise en charge commence dans le mois" },
+	[R_HOSP] = { "hospitalisation", 2500, "bénéficiaires entrant à l'hôpital dans le mois" },
+	[R_PLANS_FINS] = { "plans-fins", 200, "prises en charge finissant dans la semaine (puis remplacées)" },
+	[R_PLANS_REVISES] = { "plans-revises", 150, "plans révisés dans la semaine (heures)" },
 	[R_SANS_ID] = { "sans-identifiant", 10000, "clients financés sans identifiant SALSA chez le SAD" },
 	[R_PRIVES] = { "clients-prives", 25000, "clients non financés, en proportion des financés" },
 	[R_TUTEUR] = { "tuteur", 8000, "bénéficiaires sous tutelle" },
@@ -218,42 +218,224 @@ tarif_of(const struct person *p)
 	return 2050;
 }
 
+/*
+ * Powers q^(2^k) of a weekly survival q = 1 - rate, in 2^32 fixed point,
+ * for geom(): integer only, so every machine draws the same weeks.
+ */
 static void
-dates_of(struct world *w, struct rng *r, struct person *p)
+powers(uint32_t *pw, int32_t rate)
 {
-	int days = w->last - w->first + 1;
+	uint64_t q = ((uint64_t)(RATE_ONE - rate) << 32) / RATE_ONE;
+	int k;
 
-	p->debut = w->first - rng_range(r, 30, 900);
-	p->fin = p->debut + rng_range(r, 365, 1460);
-	if (p->fin < w->last + 30)
-		p->fin = w->last + rng_range(r, 30, 700);
-	/* A week at least outside the coverage, so visits there show. */
-	if (rng_chance(r, w->rate[R_FIN_DROITS]))
-		p->fin = w->first + rng_range(r, 0, days - 8);
-	else if (rng_chance(r, w->rate[R_DEBUT_DROITS]))
-		p->debut = w->first + rng_range(r, 7, days - 1);
-	p->droit_debut = p->debut - (rng_chance(r, 20000) ? rng_range(r, 1, 60) : 0);
-	p->droit_fin = p->fin;
-	if (rng_chance(r, w->rate[R_HOSP])) {
-		p->flags |= B_HOSP;
-		p->hosp_debut = w->first - 5 + rng_range(r, 0, days);
-		p->hosp_fin = p->hosp_debut + rng_range(r, 7, 21);
+	if (q > 0xffffffffULL)
+		q = 0xffffffffULL;
+	for (k = 0; k < 22; k++) {
+		pw[k] = (uint32_t)q;
+		q = q * q >> 32;
 	}
 }
 
+/* Whole weeks before an event of weekly probability rate: geometric. */
+static int32_t
+geom(const uint32_t *pw, struct rng *r)
+{
+	uint64_t cur = 0xffffffffULL, u = rng_next(r) >> 32, c;
+	int32_t n = 0;
+	int k;
+
+	for (k = 21; k >= 0; k--)
+		if ((c = cur * pw[k] >> 32) > u) {
+			cur = c;
+			n += (int32_t)1 << k;
+		}
+	return n;
+}
+
+static int32_t
+origine(void)
+{
+	return day_of(ORIGINE_Y, 1, 5);	/* a Monday */
+}
+
+/*
+ * The k-th occupant of a slot: start, end and the day its plan was
+ * decided. The slot's first occupant is there at the origin; its
+ * remaining time is geometric (memoryless), like every later occupant's.
+ */
+struct epis {
+	int32_t		s, e, dec;
+	uint32_t	slot;
+	uint16_t	k;
+};
+
 static void
-person_of(struct world *w, size_t i, int aide, int cesu)
+episode(const struct world *w, uint64_t slot, int k, int32_t prev, struct epis *x)
+{
+	struct rng r;
+
+	rng_init(&r, w->seed, T_EPIS, slot << 16 | (uint64_t)k);
+	if (k == 0) {
+		x->s = origine() - rng_range(&r, 30, 2000);
+		x->e = origine() + 7 * geom(w->pwfin, &r) + rng_range(&r, 0, 6);
+	} else {
+		x->s = prev + rng_range(&r, 7, 56);
+		x->e = x->s + 28 + 7 * geom(w->pwfin, &r) + rng_range(&r, 0, 6);
+	}
+	x->dec = x->s - rng_range(&r, 15, 45);
+	x->slot = (uint32_t)slot;
+	x->k = (uint16_t)k;
+}
+
+static int32_t
+month_first(int32_t day, int k)
+{
+	int y, m, d;
+
+	civil(day, &y, &m, &d);
+	month_add(&y, &m, k);
+	return day_of(y, m, 1);
+}
+
+/*
+ * Hours revised at weekly rate plans-revises, each revision in force from
+ * the first of the next month: the hours of M-2, M-1, M, and of the
+ * snapshot.
+ */
+static void
+revisions(struct world *w, struct person *p)
+{
+	int32_t cp[4], t, eff;
+	struct rng r;
+	int j;
+
+	cp[3] = w->snap;
+	for (j = 0; j < 3; j++)
+		cp[j] = month_first(w->first, j - 2);
+	for (j = 0; j < 3; j++)
+		p->hm[j] = p->hours;
+	p->hplan = p->hours;
+	rng_init(&r, w->seed, T_REVIS, p->key);
+	for (t = p->debut + 7 * geom(w->pwrev, &r) + rng_range(&r, 0, 6);
+	    t <= w->snap && t < p->fin; t += 7 + 7 * geom(w->pwrev, &r)) {
+		int32_t h = hours_of(&r, p);
+
+		eff = month_first(t, 1);
+		for (j = 0; j < 3; j++)
+			if (eff <= cp[j])
+				p->hm[j] = h;
+		p->hplan = h;
+		if (t > p->decision)
+			p->decision = t;
+	}
+	p->hours = p->hm[2];
+}
+
+/*
+ * Rights of 4 to 8 years, renewed (REN) 15 to 60 days before their term
+ * while the person stays; an end before the term is known 14 days before
+ * to 14 days after it. What the snapshot says of them.
+ */
+static void
+droits(struct world *w, struct person *p, struct rng *r0)
+{
+	int32_t term, rdec, edec;
+	struct rng r;
+
+	rng_init(&r, w->seed, T_RENOUV, p->key);
+	p->droit_debut = p->debut - (rng_chance(r0, 20000) ? rng_range(r0, 1, 60) : 0);
+	term = p->debut + rng_range(&r, 1461, 2922) - 1;
+	while (p->fin > term) {
+		rdec = term - rng_range(&r, 15, 60);
+		if (rdec > w->snap)
+			break;
+		p->droit_debut = term + 1;
+		term += rng_range(&r, 1461, 2922);
+		p->renouv = 1;
+		if (rdec > p->decision)
+			p->decision = rdec;
+	}
+	p->droit_fin = p->fin_ligne = term;
+	edec = p->fin + rng_range(&r, -14, 14);
+	if (p->fin < term && edec <= w->snap) {
+		p->droit_fin = p->fin_ligne = p->fin;
+		if (edec > p->decision)
+			p->decision = edec;
+	}
+}
+
+/* Month index of a day: y * 12 + m - 1. */
+static int
+mois_of(int32_t day)
+{
+	int y, m, d;
+
+	civil(day, &y, &m, &d);
+	return y * 12 + m - 1;
+}
+
+/* A hospital stay starting in month mi, drawn at rate hospitalisation. */
+static int
+stay(const struct world *w, const struct person *p, int mi, int32_t *a,
+    int32_t *b, int *vis)
+{
+	struct rng r;
+	int32_t first = day_of(mi / 12, mi % 12 + 1, 1);
+
+	rng_init(&r, w->seed, T_HOSP, (uint64_t)p->key << 16 | (uint64_t)mi);
+	if (!rng_chance(&r, w->rate[R_HOSP]))
+		return 0;
+	*a = first + rng_range(&r, 0, days_in_month(mi / 12, mi % 12 + 1) - 1);
+	*b = *a + rng_range(&r, 7, 21);
+	*vis = rng_chance(&r, w->rate[R_VISITE_HOSP]);
+	return 1;
+}
+
+/*
+ * The stay touching the cycle's month (one starting in it, else one of
+ * the month before running into it), and the latest stay begun by the
+ * snapshot, which Flux 1 carries.
+ */
+static void
+stays(struct world *w, struct person *p)
+{
+	int m = w->year * 12 + w->month - 1, mi, vis = 0;
+	int32_t a, b;
+
+	if (stay(w, p, m, &a, &b, &vis) ||
+	    (stay(w, p, m - 1, &a, &b, &vis) && b >= w->first)) {
+		p->flags |= B_HOSP;
+		p->hosp_debut = a;
+		p->hosp_fin = b;
+		if (!p->cesu && vis)
+			p->flags |= B_VISHOSP;
+	}
+	for (mi = m; mi >= mois_of(p->debut); mi--)
+		if (stay(w, p, mi, &a, &b, &vis)) {
+			p->evt_debut = a;
+			p->evt_fin = b;
+			p->evt_mois = mi;
+			break;
+		}
+}
+
+static void
+person_of(struct world *w, size_t i, int aide, int cesu, uint32_t sid,
+    const struct epis *x)
 {
 	struct person *p = &w->p[i];
 	struct rng r;
-	int age;
+	int age, y, m, d;
 
-	rng_init(&r, w->seed, T_WORLD, i);
 	memset(p, 0, sizeof *p);
-	p->sid = 100000 + (uint32_t)i;
+	p->key = p->sid = sid;
+	rng_init(&r, w->seed, T_WORLD, p->key);
 	p->aide = (uint8_t)aide;
 	p->cesu = (uint8_t)cesu;
 	p->sad = -1;
+	p->debut = x->s;
+	p->fin = x->e;
+	p->decision = x->dec;
 	p->arr = (uint8_t)pick_arr(&r);
 	if (aide == A_PCH) {
 		age = rng_chance(&r, 10000) ? rng_range(&r, 3, 19) :
@@ -268,7 +450,8 @@ person_of(struct world *w, size_t i, int aide, int cesu)
 		p->flags |= B_FEMME;
 	if ((p->flags & B_FEMME) && age >= 25 && rng_chance(&r, 60000))
 		p->flags |= B_NAISS;
-	p->birth = day_of(w->year - age, 1, 1) + rng_range(&r, 0, 364);
+	civil(p->debut, &y, &m, &d);
+	p->birth = day_of(y - age, 1, 1) + rng_range(&r, 0, 364);
 	if (aide == A_APA)
 		p->gir = (uint8_t)apa_gir(&r);
 	else if (aide == A_AM && age >= 60)
@@ -280,7 +463,8 @@ person_of(struct world *w, size_t i, int aide, int cesu)
 		p->pct = rng_chance(&r, 45000) ? 0 : rng_range(&r, 50, 9000);
 	else
 		p->pct = rng_chance(&r, 80000) ? 0 : 1000;
-	dates_of(w, &r, p);
+	droits(w, p, &r);
+	revisions(w, p);
 	if (rng_chance(&r, 85000))
 		p->phone = 40000000u + rng_below(&r, 59999999u);
 	if (p->phone == 0 || rng_chance(&r, 40000))
@@ -289,9 +473,8 @@ person_of(struct world *w, size_t i, int aide, int cesu)
 		p->flags |= B_TUTEUR;
 	if (cesu && rng_chance(&r, 30000))
 		p->flags |= B_DEMAT;
-	rng_init(&r, w->seed, T_FAULT, i);
-	if (!cesu && (p->flags & B_HOSP) && rng_chance(&r, w->rate[R_VISITE_HOSP]))
-		p->flags |= B_VISHOSP;
+	stays(w, p);
+	rng_init(&r, w->seed, T_FAULT, p->key);
 	if (!cesu && (p->debut > w->first || p->fin < w->last) &&
 	    rng_chance(&r, w->rate[R_HORS_DROITS]))
 		p->flags |= B_HORSDROIT;
@@ -370,56 +553,33 @@ pick_sad(const struct world *w, struct rng *r)
 	return k;
 }
 
+/* Present in the cycle's month. */
+int
+in_month(const struct world *w, const struct person *p)
+{
+	return p->debut <= w->last && p->fin >= w->first;
+}
+
+/* The clients of the SADs in the month: funded ones, then private ones. */
 static void
 clients_build(struct world *w)
 {
-	size_t i, nprive = 0, cap;
+	size_t i;
 	int k;
 	struct rng r;
 
-	for (i = 0; i < w->nbenef; i++) {
+	for (i = 0; i < w->np; i++) {
 		struct person *p = &w->p[i];
 
-		if (p->cesu && !(p->flags & B_CESUTG))
-			continue;
-		rng_init(&r, w->seed, T_SAD, i);
-		p->sad = pick_sad(w, &r);
-		w->sad[p->sad].nclients++;
-	}
-	for (k = 0; k < w->nsad; k++)
-		nprive += ((size_t)w->sad[k].nclients * (size_t)w->rate[R_PRIVES] +
-		    RATE_ONE / 2) / RATE_ONE;
-	cap = w->nbenef + nprive;
-	w->p = xrealloc(w->p, cap * sizeof *w->p);
-	w->np = w->nbenef;
-	for (k = 0; k < w->nsad; k++) {
-		size_t n = ((size_t)w->sad[k].nclients *
-		    (size_t)w->rate[R_PRIVES] + RATE_ONE / 2) / RATE_ONE;
-
-		while (n-- > 0) {
-			struct person *p = &w->p[w->np];
-
-			rng_init(&r, w->seed, T_PRIVE, w->np);
-			memset(p, 0, sizeof *p);
-			p->aide = A_PRIVE;
-			p->mode = 'P';
-			p->sad = k;
-			p->arr = (uint8_t)pick_arr(&r);
-			if (rng_chance(&r, 65000))
-				p->flags |= B_FEMME;
-			p->birth = day_of(w->year - rng_range(&r, 55, 98), 1, 1) +
-			    rng_range(&r, 0, 364);
-			p->hours = hours_of(&r, p);
-			p->tarif = 2400;
-			p->debut = w->first - 400;
-			p->fin = w->last + 400;
-			if (rng_chance(&r, 80000))
-				p->phone = 40000000u + rng_below(&r, 59999999u);
-			else
-				p->mobile = 10000000u + rng_below(&r, 89999999u);
-			w->sad[k].nclients++;
-			w->np++;
+		/* Its SAD whatever the month: the plan names it. */
+		if (i < w->nbenef) {
+			if (p->cesu && !(p->flags & B_CESUTG))
+				continue;
+			rng_init(&r, w->seed, T_SAD, p->key);
+			p->sad = pick_sad(w, &r);
 		}
+		if (in_month(w, p))
+			w->sad[p->sad].nclients++;
 	}
 	for (k = 0; k < w->nsad; k++) {
 		w->sad[k].clients = xcalloc((size_t)w->sad[k].nclients + 1,
@@ -431,7 +591,7 @@ clients_build(struct world *w)
 		struct person *p = &w->p[i];
 		struct sad *s;
 
-		if (p->sad < 0)
+		if (p->sad < 0 || !in_month(w, p))
 			continue;
 		s = &w->sad[p->sad];
 		p->pos = s->nclients;
@@ -439,25 +599,174 @@ clients_build(struct world *w)
 	}
 }
 
+static int
+epis_cmp(const void *a, const void *b)
+{
+	const struct epis *x = a, *y = b;
+
+	if (x->s != y->s)
+		return x->s < y->s ? -1 : 1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+struct episodes {
+	struct epis	*v;
+	size_t		 n, cap;
+};
+
+static void
+epis_add(struct episodes *l, const struct epis *x)
+{
+	if (l->n == l->cap)
+		l->v = xrealloc(l->v, (l->cap = l->cap * 2 + 256) * sizeof *l->v);
+	l->v[l->n++] = *x;
+}
+
+/*
+ * Every occupant of every slot up to a little after the snapshot: the
+ * first ones (at the origin) in x0, one per slot, the later ones in xn,
+ * sorted by start. Those later ones are numbered in that order, so that
+ * an occupant keeps its number whatever the month asked for.
+ */
+static void
+occupants(struct world *w, uint32_t nslot, uint64_t base, struct epis *x0,
+    struct episodes *xn)
+{
+	int32_t cutoff = w->snap + 60;
+	struct epis x;
+	uint32_t c;
+	int k;
+
+	for (c = 0; c < nslot; c++) {
+		episode(w, base + c, 0, 0, &x0[c]);
+		for (k = 1, x = x0[c]; x.e < cutoff && k < 65535; k++) {
+			episode(w, base + c, k, x.e, &x);
+			if (x.s > cutoff)
+				break;
+			epis_add(xn, &x);
+		}
+	}
+	qsort(xn->v, xn->n, sizeof *xn->v, epis_cmp);
+}
+
+/* In the snapshot's window: decided by then, ended 300 days before at most. */
+static int
+wanted(const struct world *w, const struct epis *x)
+{
+	return x->dec <= w->snap && x->e >= w->snap - ANTERIORITE - 31;
+}
+
+/* The category (aid, CESU) of a slot. */
+static int
+categorie(const struct world *w, uint32_t c)
+{
+	size_t k;
+	uint32_t n;
+
+	for (k = 0; k + 1 < sizeof paris / sizeof paris[0]; k++) {
+		n = (uint32_t)scaled(w, paris[k].n);
+		if (c < n)
+			break;
+		c -= n;
+	}
+	return (int)k;
+}
+
+/*
+ * Private clients: slots drawn to SADs, their occupants numbered by slot
+ * and rank, present when the month sees them.
+ */
+static void
+prives_build(struct world *w, size_t ntg)
+{
+	uint32_t n = (uint32_t)((ntg * (size_t)w->rate[R_PRIVES] + RATE_ONE / 2) /
+	    RATE_ONE), c;
+	struct epis x;
+	struct rng r;
+	int k;
+	size_t cap = w->np + n + 1;
+	struct person *p;
+
+	w->p = xrealloc(w->p, cap * sizeof *w->p);
+	for (c = 0; c < n; c++) {
+		for (k = 0, x.e = 0; k < 65535; k++) {
+			episode(w, (uint64_t)1 << 40 | c, k, x.e, &x);
+			if (x.s > w->last)
+				break;
+			if (x.e < w->first)
+				continue;
+			if (w->np + 1 >= cap)
+				w->p = xrealloc(w->p, (cap *= 2) * sizeof *w->p);
+			p = &w->p[w->np++];
+			memset(p, 0, sizeof *p);
+			p->key = 0x80000000u | (uint32_t)k << 20 | c;
+			rng_init(&r, w->seed, T_PRIVE, p->key);
+			p->aide = A_PRIVE;
+			p->mode = 'P';
+			p->sad = pick_sad(w, &r);
+			p->arr = (uint8_t)pick_arr(&r);
+			if (rng_chance(&r, 65000))
+				p->flags |= B_FEMME;
+			p->birth = day_of(w->year - rng_range(&r, 55, 98), 1, 1) +
+			    rng_range(&r, 0, 364);
+			p->hours = hours_of(&r, p);
+			p->tarif = 2400;
+			p->debut = x.s;
+			p->fin = x.e;
+			if (rng_chance(&r, 80000))
+				p->phone = 40000000u + rng_below(&r, 59999999u);
+			else
+				p->mobile = 10000000u + rng_below(&r, 89999999u);
+		}
+	}
+}
+
 void
 world_build(struct world *w)
 {
-	size_t n = 0, i, k;
+	size_t k, n = 0, ntg = 0, cap;
+	uint32_t c;
+	struct episodes xn = { NULL, 0, 0 };
+	struct epis *x0;
 	struct rng r;
 
 	w->first = day_of(w->year, w->month, 1);
 	w->last = w->first + days_in_month(w->year, w->month) - 1;
-	for (k = 0; k < sizeof paris / sizeof paris[0]; k++)
+	w->snap = w->last + 1;
+	powers(w->pwfin, w->rate[R_PLANS_FINS]);
+	powers(w->pwrev, w->rate[R_PLANS_REVISES]);
+	for (k = 0; k < sizeof paris / sizeof paris[0]; k++) {
 		n += (size_t)scaled(w, paris[k].n);
-	w->p = xcalloc(n + 1, sizeof *w->p);
+		if (!paris[k].cesu)
+			ntg += (size_t)scaled(w, paris[k].n);
+	}
+	x0 = xcalloc(n + 1, sizeof *x0);
+	occupants(w, (uint32_t)n, 0, x0, &xn);
+	if (100000 + n + xn.n > 999999)
+		die(EX_USAGE, "--scale, --month: plus de 900 000 bénéficiaires depuis %d, les identifiants SALSA à six chiffres ne suffisent plus",
+		    ORIGINE_Y);
+	cap = n + xn.n + 1;
+	w->p = xcalloc(cap, sizeof *w->p);
 	w->nbenef = 0;
-	for (k = 0; k < sizeof paris / sizeof paris[0]; k++)
-		for (i = (size_t)scaled(w, paris[k].n); i > 0; i--) {
-			person_of(w, w->nbenef, paris[k].aide, paris[k].cesu);
-			w->nbenef++;
+	for (c = 0; c < n; c++)
+		if (wanted(w, &x0[c])) {
+			k = (size_t)categorie(w, c);
+			person_of(w, w->nbenef++, paris[k].aide, paris[k].cesu,
+			    100000 + c, &x0[c]);
 		}
+	for (k = 0; k < xn.n; k++)
+		if (wanted(w, &xn.v[k])) {
+			size_t cat = (size_t)categorie(w, xn.v[k].slot);
+
+			person_of(w, w->nbenef++, paris[cat].aide, paris[cat].cesu,
+			    (uint32_t)(100000 + n + k), &xn.v[k]);
+		}
+	free(x0);
+	free(xn.v);
+	w->np = w->nbenef;
 	rng_init(&r, w->seed, T_SAD, ~0ULL);
 	sads_build(w, &r);
+	prives_build(w, ntg);
 	clients_build(w);
 }
 
@@ -478,6 +787,22 @@ active_in(const struct person *p, int y, int m)
 	int32_t a = day_of(y, m, 1), b = a + days_in_month(y, m) - 1;
 
 	return p->debut <= b && p->fin >= a;
+}
+
+/* Hours in force in month y-m, one of M-2, M-1, M. */
+int32_t
+hours_in(const struct world *w, const struct person *p, int y, int m)
+{
+	int k = (y * 12 + m) - (w->year * 12 + w->month) + 2;
+
+	return k >= 0 && k < 3 ? p->hm[k] : p->hours;
+}
+
+/* A client's number at its SAD: a bijection of its identity. */
+void
+client_id(const struct person *p, char *out)
+{
+	snprintf(out, 10, "C%08X", p->key * 0x9e3779b1u + 0x7f4a7c15u);
 }
 
 int32_t

@@ -241,7 +241,14 @@ emit_start(struct emit *e)
 
 	if ((fd = mkstemp(e->tmp)) < 0)
 		die(EX_CANTCREAT, "%s: %s", e->tmp, strerror(errno));
-	if (fchmod(fd, 0600) != 0 || pipe(p) != 0)
+	if (fchmod(fd, 0600) != 0)
+		die(EX_OSERR, "%s: %s", e->tmp, strerror(errno));
+	if (e->conv == NULL) {		/* a CSV of ours, as it is */
+		e->pid = -1;
+		e->fd = e->o.fd = fd;
+		return;
+	}
+	if (pipe(p) != 0)
 		die(EX_OSERR, "%s: %s", e->tmp, strerror(errno));
 	if ((e->pid = fork()) < 0)
 		die(EX_OSERR, "fork: %s", strerror(errno));
@@ -261,6 +268,14 @@ emit_start(struct emit *e)
 	e->o.fd = p[1];
 }
 
+/* Starts the file now, so that it exists even without a row. */
+void
+emit_begin(struct emit *e)
+{
+	if (e->pid == 0)
+		emit_start(e);
+}
+
 void
 emit_close(struct emit *e)
 {
@@ -273,6 +288,10 @@ emit_close(struct emit *e)
 		return;
 	}
 	out_flush(&e->o);
+	if (e->pid < 0) {
+		out_free(&e->o);
+		goto done;
+	}
 	close(e->o.fd);
 	out_free(&e->o);
 	while (waitpid(e->pid, &st, 0) < 0)
@@ -285,6 +304,7 @@ emit_close(struct emit *e)
 		    "%s: «%s emit» a échoué (code %d): fichier non écrit",
 		    e->path, e->conv, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	}
+done:
 	if (fsync(e->fd) != 0 || close(e->fd) != 0 ||
 	    rename(e->tmp, e->path) != 0)
 		die(EX_IOERR, "%s: %s", e->path, strerror(errno));

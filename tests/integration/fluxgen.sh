@@ -90,7 +90,7 @@ fi
 # 3. Fault rates, measured at half Paris with some rates raised so that
 # every measure rests on a few hundred cases.
 S="--seed 11 --scale 0.5 --month 2016-05 --sad-excessifs 2"
-R="--taux hors-droits=80 --taux fin-droits=15 --taux debut-droits=15
+R="--taux hors-droits=80 --taux plans-fins=3
 --taux hospitalisation=40 --taux visite-hospitalisation=80
 --taux nom-different=40 --taux cesu-et-tg=40 --taux sous-consommation=40
 --taux encaissement-tardif=1.5 --taux doublon=2 --taux chevauchement=2
@@ -127,7 +127,8 @@ nf == 1 {
 	nom[s] = v("nom_beneficiaire"); pre[s] = v("prenom_beneficiaire")
 	mode[s] = v("mode_gestion"); deb[s] = v("date_debut_prise_en_charge")
 	fin[s] = v("date_fin_prise_en_charge")
-	if (mode[s] != "P") ncesu++
+	# a plan of the month, not one kept for its 300 days of history
+	if (mode[s] != "P" && deb[s] <= last && fin[s] >= first) ncesu++
 	if (v("type_evenement") == "01") { hd[s] = v("date_debut_evenement"); hf[s] = v("date_fin_evenement") }
 	next
 }
