@@ -144,7 +144,7 @@ commande_rows(const struct world *w, struct tab *t, int aide)
 					tab_str(t, C_bureau_distributeur_tuteur, "PARIS");
 				}
 				tab_date(t, C_date_debut_prise_en_charge, p->debut);
-				tab_date(t, C_date_fin_prise_en_charge, p->fin);
+				tab_date(t, C_date_fin_prise_en_charge, p->fin_ligne);
 				tab_str(t, C_titre_dematerialise,
 				    p->flags & B_DEMAT ? "O" : "N");
 				tab_fmt(t, C_reference_ligne_commande_externe,

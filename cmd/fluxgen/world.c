@@ -474,13 +474,14 @@ person_of(struct world *w, size_t i, int aide, int cesu, uint32_t sid,
 	if (cesu && rng_chance(&r, 30000))
 		p->flags |= B_DEMAT;
 	stays(w, p);
+	/* Every draw made whatever the month: a person keeps its faults. */
 	rng_init(&r, w->seed, T_FAULT, p->key);
-	if (!cesu && (p->debut > w->first || p->fin < w->last) &&
-	    rng_chance(&r, w->rate[R_HORS_DROITS]))
+	if (rng_chance(&r, w->rate[R_HORS_DROITS]) && !cesu &&
+	    (p->debut > w->first || p->fin < w->last))
 		p->flags |= B_HORSDROIT;
-	if (cesu && rng_chance(&r, w->rate[R_CESU_ET_TG]))
+	if (rng_chance(&r, w->rate[R_CESU_ET_TG]) && cesu)
 		p->flags |= B_CESUTG;
-	if (cesu && rng_chance(&r, w->rate[R_SOUS_CONSO]))
+	if (rng_chance(&r, w->rate[R_SOUS_CONSO]) && cesu)
 		p->flags |= B_SOUS;
 	if (rng_chance(&r, w->rate[R_NOM_DIFFERENT]))
 		p->flags |= B_NOMVAR;

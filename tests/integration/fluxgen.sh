@@ -2,7 +2,8 @@
 # fluxgen (issue 6): the same seed gives the same bytes; every file of a
 # cycle passes its converter's parse with no rejection and gives back the
 # CSV it was made from; the fault rates measured on the output are within
-# 10 % of the requested ones. A kind whose converter is not built is
+# 10 % of the requested ones. Consecutive months chain and the truth
+# written with --verite agrees with the files (issue 11). A kind whose converter is not built is
 # skipped, and said so.
 set -u
 B=${1:-build}
@@ -210,5 +211,142 @@ while read -r name got cases; do
 		ko "taux $name: mesuré $got %, demandé $w % (écart de plus de 10 %)"
 	fi
 done <"$T/rates"
+# 4. Months chain (issue 11): one seed is one continuing département.
+C="--seed 5 --scale 0.1"
+for m in 2016-03 2016-04; do
+	for k in plans horodatages evenements clients intervenants; do
+		# shellcheck disable=SC2086
+		fluxgen $C --month $m "$k" >"$T/$m.$k.csv" || ko "$m $k: code de sortie $?"
+	done
+done
+# Plans: month 2's snapshot is month 1's but for new, revised and ended
+# plans; an ended plan leaves the snapshot 300 days after its end only.
+gawk -f - "$T/2016-03.plans.csv" "$T/2016-04.plans.csv" >"$T/chain" <<'EOF'
+BEGIN { FPAT = "([^,]*)|(\"([^\"]|\"\")*\")" }
+FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; nf++; next }
+function v(n) { return $c[n] }
+{
+	key = v("identifiant_beneficiaire_salsa") SUBSEP v("index_demande_salsa") SUBSEP v("index_prestation_salsa")
+	line = $0; sub(/,[0-9]*$/, "", line)	# numero_ligne aside
+	id = v("nom_beneficiaire") "|" v("prenom_beneficiaire") "|" v("date_naissance_beneficiaire") "|" v("code_tiers_salsa") "|" v("mode_gestion") "|" v("code_financier") "|" v("date_debut_prise_en_charge")
+}
+nf == 1 { l1[key] = line; id1[key] = id; fin1[key] = v("date_fin_prise_en_charge"); n1++; next }
+{
+	n2++
+	if (!(key in l1)) { new++; next }
+	seen[key] = 1
+	if (l1[key] == line) same++
+	else { rev++; if (id1[key] != id) { bad++; print "révisé, identité changée: " key > "/dev/stderr" } }
+}
+END {
+	for (k in l1) if (!(k in seen)) { end++; if (fin1[k] >= "2015-07-05") { bad++; print "fini trop tôt: " k " " fin1[k] > "/dev/stderr" } }
+	printf "%d %d %d %d %d %d %d\n", n1, n2, same, new, rev, end, bad
+}
+EOF
+read -r n1 n2 same new rev end bad <"$T/chain"
+echo "fluxgen.sh: plans 2016-03 → 2016-04: $n2 lignes, $same identiques, $new nouvelles, $rev révisées, $end sorties"
+[ "$n1" -gt 1000 ] || ko "chaînage: $n1 plans seulement"
+[ $((same * 100)) -ge $((n2 * 90)) ] || ko "chaînage: $same lignes identiques sur $n2, moins de 90 %"
+[ $((same + new + rev)) = "$n2" ] && [ "$bad" = 0 ] && [ "$new" -gt 0 ] &&
+    [ "$rev" -gt 0 ] && [ "$end" -gt 0 ] || ko "chaînage: différences autres que nouveaux, révisés, sortis"
+# No visit or event of month 1 in month 2; a client and an intervenant
+# keep their number and are the same person.
+for k in horodatages evenements; do
+	n=$(cat "$T/2016-03.$k.csv" "$T/2016-04.$k.csv" | grep -v ^code_sad |
+	    cut -d, -f1,4 | sort | uniq -d | wc -l)
+	[ "$n" = 0 ] || ko "chaînage: $n identifiants de $k repris d'un mois à l'autre"
+done
+for k in clients intervenants; do
+	n=$(cat "$T/2016-03.$k.csv" "$T/2016-04.$k.csv" | grep -v ^code_sad |
+	    cut -d, -f1,4- | sort -u | cut -d, -f1,2 | uniq -d | wc -l)
+	[ "$n" = 0 ] || ko "chaînage: $n $k au même identifiant mais autres"
+	n=$(cat "$T/2016-03.$k.csv" "$T/2016-04.$k.csv" | grep -v ^code_sad |
+	    cut -d, -f1,4 | sort | uniq -d | wc -l)
+	[ "$n" -gt 100 ] || ko "chaînage: $n $k seulement présents les deux mois"
+done
+
+# --months: the single months side by side, the orders of the two months
+# before in reprise/; every refund names a title these orders issued.
+if [ -x "$BIN/flux4" ] && [ -x "$BIN/crcesu" ] && [ -x "$BIN/flux1" ] &&
+    [ -x "$BIN/flux15" ] && [ -x "$BIN/flux6" ] && [ -x "$BIN/sadlog" ]; then
+	# shellcheck disable=SC2086
+	fluxgen $C --verite --months 2016-03..2016-05 --dir "$T/mois" ||
+	    ko "--months: code de sortie $?"
+	for m in 2016-03 2016-04 2016-05; do
+		# shellcheck disable=SC2086
+		fluxgen $C --verite --month $m --dir "$T/un-$m" || ko "$m: code de sortie $?"
+		diff -r "$T/un-$m" "$T/mois/$m" >/dev/null || ko "--months: $m diffère de --month $m"
+	done
+	for m in 2016-01 2016-02; do
+		# shellcheck disable=SC2086
+		fluxgen $C --month $m --dir "$T/reprise" commandes
+	done
+	diff -r "$T/reprise" "$T/mois/reprise" >/dev/null ||
+	    ko "--months: reprise/ diffère des commandes de 2016-01 et 2016-02"
+	[ "$(ls "$T/mois" | tr '\n' ' ')" = "2016-03 2016-04 2016-05 reprise " ] ||
+	    ko "--months: répertoires $(ls "$T/mois" | tr '\n' ' ')"
+	# titles issued: AAMM, SALSA id, ranks 1 to the month's count
+	for f in "$T"/mois/*/COMMANDE_CESU_*.txt; do
+		flux4 parse <"$f" | tail -n +2
+	done | gawk 'BEGIN { FPAT = "([^,]*)|(\"([^\"]|\"\")*\")" }
+	    { n[substr($NF, 3, 2) substr($NF, 6, 2) sprintf("%06d", $10)] += $33 }
+	    END { for (k in n) print k, n[k] }' >"$T/emis"
+	for m in 2016-03 2016-04 2016-05; do
+		for f in "$T/mois/$m"/CRCESU_*.txt; do
+			crcesu parse <"$f" | tail -n +2
+		done | cut -d, -f5 >"$T/rembourses"
+		n=$(gawk 'NR == FNR { max[$1] = $2; next }
+		    { p = substr($1, 1, 10); r = substr($1, 11) + 0
+		      if (!(p in max) || r < 1 || r > max[p]) bad++ }
+		    END { print bad + 0 }' "$T/emis" "$T/rembourses")
+		[ -s "$T/rembourses" ] && [ "$n" = 0 ] ||
+		    ko "remboursements de $m: $n titres jamais émis par les commandes générées"
+		# the orders of M-2, M-1 and M, none other
+		[ "$(cut -c1-4 "$T/rembourses" | sort -u | wc -l)" = 3 ] ||
+		    ko "remboursements de $m: titres d'autres mois que M-2..M"
+	done
+
+	# The truth: every client of the clients files once, with the SALSA
+	# id the file gives when it gives one; the visits it lists are in the
+	# horodatages, with their client and correction code.
+	M="$T/mois/2016-04"
+	for k in clients horodatages; do
+		for f in "$M"/F15_*_"$k"_*.txt; do
+			flux15 parse --type="$k" <"$f" | tail -n +2
+		done >"$T/v.$k"
+	done
+	cat "$M"/PLANS_*.txt | flux1 parse >"$T/v.plans"
+	gawk -F, 'FILENAME ~ /v.plans$/ { s[$4] = 1; next }
+	    FILENAME ~ /v.clients$/ { c[$1 "," $4] = $5; nc++; next }
+	    FILENAME ~ /VERITE_CLIENTS/ && FNR > 1 {
+		k = $1 "," $2; nv++
+		if (!(k in c)) { print "client inconnu " k; next }
+		if ($3 != "" && !($3 in s)) print "bénéficiaire hors plans " $3
+		if (c[k] != "" && c[k] != $3) print "autre bénéficiaire " k
+		if (c[k] == "" && $3 != "" && $4 !~ /sans-identifiant/) print "sans identifiant non dit " k
+		if ($4 ~ /sans-identifiant/ && c[k] != "") print "sans-identifiant mais identifié " k
+		next }
+	    FILENAME ~ /v.horodatages$/ { h[$1 "," $4] = $5 "," tolower($15); next }
+	    FILENAME ~ /VERITE_VISITES/ && FNR > 1 {
+		k = $1 "," $2; split(h[k], x, ",")
+		if (!(k in h)) print "visite inconnue " k
+		else if (x[1] != $3) print "visite d un autre client " k
+		else if (x[2] != "" && index(";" $4 ";", ";" x[2] ";") == 0) print "code de correction absent " k
+		nvis++ }
+	    END { if (nv != nc) print nv " clients dans la vérité, " nc " dans les fichiers"
+		  if (nvis < 100) print nvis " visites seulement dans la vérité" }' \
+	    "$T/v.plans" "$T/v.clients" "$M"/VERITE_CLIENTS_201604.csv \
+	    "$T/v.horodatages" "$M"/VERITE_VISITES_201604.csv >"$T/v.err"
+	[ -s "$T/v.err" ] && { ko "vérité incohérente avec les fichiers"; head -5 "$T/v.err" >&2; }
+	for a in nom-different sans-identifiant cesu-et-tg; do
+		grep -q "$a" "$M"/VERITE_CLIENTS_201604.csv || ko "vérité: aucun client $a"
+	done
+	for a in hor sup doublon chevauchement telephone-etranger hors-droits visite-hospitalisation; do
+		grep -Eq "[,;]$a(;|\$)" "$M"/VERITE_VISITES_201604.csv || ko "vérité: aucune visite $a"
+	done
+else
+	echo "fluxgen.sh: --months ignoré, un convertisseur manque"
+fi
+
 [ "$fail" = 0 ] && echo "fluxgen.sh: ok ($(wc -l <"$T/rates") taux mesurés)"
 exit "$fail"
