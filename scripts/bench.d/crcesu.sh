@@ -30,12 +30,13 @@ gawk -f "$WORK/crcesu.awk" "$WORK/small.txt" | cmp -s - "$WORK/small.csv" ||
 rm -f "$WORK/small.txt" "$WORK/small.csv"
 gen-crcesu ${CRCESU_LINES:-3800000} >"$WORK/crcesu.txt"
 echo "  entrée : $(stat -c %s "$WORK/crcesu.txt") octets, $(wc -l <"$WORK/crcesu.txt") lignes"
-bench_cmd cat "$WORK/crcesu.txt" cat
-bench_cmd wc-l "$WORK/crcesu.txt" wc -l
-bench_cmd gawk "$WORK/crcesu.txt" gawk -f "$WORK/crcesu.awk"
-bench_cmd mawk "$WORK/crcesu.txt" mawk -f "$WORK/crcesu.awk"
-bench_cmd gawk-substr "$WORK/crcesu.txt" gawk -f "$WORK/substr.awk"
-bench_cmd crcesu-parse "$WORK/crcesu.txt" crcesu parse
+bench_add cat "$WORK/crcesu.txt" cat
+bench_add wc-l "$WORK/crcesu.txt" wc -l
+bench_add gawk "$WORK/crcesu.txt" gawk -f "$WORK/crcesu.awk"
+bench_add mawk "$WORK/crcesu.txt" mawk -f "$WORK/crcesu.awk"
+bench_add gawk-substr "$WORK/crcesu.txt" gawk -f "$WORK/substr.awk"
+bench_add crcesu-parse "$WORK/crcesu.txt" crcesu parse
+bench_run
 bench_ratio crcesu-parse gawk
 bench_ratio crcesu-parse mawk
 bench_ratio crcesu-parse gawk-substr

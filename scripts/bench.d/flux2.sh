@@ -1,6 +1,7 @@
 # flux2 parse against cat, wc -l and the same header-carrying split to CSV
 # (dates AAAAMMJJ -> AAAA-MM-JJ, CSV quoting) in gawk. One invoice of
-# FLUX2_LINES details (default 6,000,000: about 535 Mo).
+# FLUX2_LINES details (default 6,000,000: about 535 Mo). Miller splits and
+# quotes each record as it is (no header carried, no date): a floor.
 gen-flux2 ${FLUX2_LINES:-6000000} >"$WORK/flux2.txt"
 echo "  entrée : $(stat -c %s "$WORK/flux2.txt") octets, $(wc -l <"$WORK/flux2.txt") lignes"
 cat >"$WORK/flux2.awk" <<'AWK'
@@ -23,10 +24,14 @@ $1 == "2" {
 	    $11, q($12), $13
 }
 AWK
-bench_cmd cat "$WORK/flux2.txt" cat
-bench_cmd wc-l "$WORK/flux2.txt" wc -l
-bench_cmd gawk "$WORK/flux2.txt" gawk -f "$WORK/flux2.awk"
-bench_cmd flux2-parse "$WORK/flux2.txt" flux2 parse
+bench_add cat "$WORK/flux2.txt" cat
+bench_add wc-l "$WORK/flux2.txt" wc -l
+bench_add gawk "$WORK/flux2.txt" gawk -f "$WORK/flux2.awk"
+bench_add mlr "$WORK/flux2.txt" mlr --icsv --ifs pipe --implicit-csv-header \
+    --headerless-csv-output --allow-ragged-csv-input --ocsv cat
+bench_add flux2-parse "$WORK/flux2.txt" flux2 parse
+bench_run
 bench_ratio flux2-parse gawk
+bench_ratio flux2-parse mlr
 bench_ratio wc-l flux2-parse
 rm -f "$WORK/flux2.txt"

@@ -29,10 +29,11 @@ t == "3" {
 t == "8" { if ($2 + 0 != dl) { print "total faux" > "/dev/stderr"; exit 65 } next }
 t == "9" { if ($2 + 0 != nl) { print "total faux" > "/dev/stderr"; exit 65 } next }
 AWK
-bench_cmd cat "$WORK/flux5.txt" cat
-bench_cmd wc-l "$WORK/flux5.txt" wc -l
-bench_cmd gawk "$WORK/flux5.txt" env LC_ALL=C gawk -f "$WORK/flux5.awk"
-bench_cmd flux5-parse "$WORK/flux5.txt" flux5 parse
+bench_add cat "$WORK/flux5.txt" cat
+bench_add wc-l "$WORK/flux5.txt" wc -l
+bench_add gawk "$WORK/flux5.txt" env LC_ALL=C gawk -f "$WORK/flux5.awk"
+bench_add flux5-parse "$WORK/flux5.txt" flux5 parse
+bench_run
 bench_ratio flux5-parse gawk
 bench_ratio wc-l flux5-parse
 bench_ratio cat flux5-parse

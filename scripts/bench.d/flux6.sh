@@ -25,10 +25,11 @@ $1 == "FIC" {
 }
 $1 == "FIN" { if ($6 != NR) { print "fin" > "/dev/stderr"; exit 65 } }
 AWK
-bench_cmd cat "$WORK/flux6.txt" cat
-bench_cmd wc-l "$WORK/flux6.txt" wc -l
-bench_cmd gawk "$WORK/flux6.txt" gawk -f "$WORK/flux6.awk"
-bench_cmd flux6-parse "$WORK/flux6.txt" flux6 parse
+bench_add cat "$WORK/flux6.txt" cat
+bench_add wc-l "$WORK/flux6.txt" wc -l
+bench_add gawk "$WORK/flux6.txt" gawk -f "$WORK/flux6.awk"
+bench_add flux6-parse "$WORK/flux6.txt" flux6 parse
+bench_run
 bench_ratio flux6-parse gawk
 bench_ratio wc-l flux6-parse
 rm -f "$WORK/flux6.txt"

@@ -40,10 +40,11 @@ substr($0, 1, 3) == "FIN" { if (substr($0, 25, 8) + 0 != NR) { print "fin" > "/d
 	print out
 }
 AWK
-	bench_cmd cat "$WORK/$1.txt" cat
-	bench_cmd wc-l "$WORK/$1.txt" wc -l
-	bench_cmd gawk "$WORK/$1.txt" gawk -v LAYOUT="$WORK/layout" -f "$WORK/fixed.awk"
-	bench_cmd "$1-parse" "$WORK/$1.txt" "$1" parse
+	bench_add cat "$WORK/$1.txt" cat
+	bench_add wc-l "$WORK/$1.txt" wc -l
+	bench_add gawk "$WORK/$1.txt" gawk -v LAYOUT="$WORK/layout" -f "$WORK/fixed.awk"
+	bench_add "$1-parse" "$WORK/$1.txt" "$1" parse
+	bench_run
 	bench_ratio "$1-parse" gawk
 	bench_ratio wc-l "$1-parse"
 	rm -f "$WORK/$1.txt"

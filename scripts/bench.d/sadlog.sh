@@ -1,6 +1,7 @@
 # sadlog parse against cat, wc -l and the same ';'-split to CSV (dates
 # JJ/MM/AAAA -> AAAA-MM-JJ, decimal comma -> dot, CSV quoting) in gawk.
-# SADLOG_LINES records (default 4,500,000: about 530 Mo).
+# SADLOG_LINES records (default 4,500,000: about 530 Mo). Miller splits and
+# quotes only (no date, no decimal): a floor.
 gen-sadlog ${SADLOG_LINES:-4500000} >"$WORK/sadlog.csv"
 echo "  entrée : $(stat -c %s "$WORK/sadlog.csv") octets, $(wc -l <"$WORK/sadlog.csv") lignes"
 cat >"$WORK/sadlog.awk" <<'AWK'
@@ -17,10 +18,14 @@ NR == 1 { print "type_enregistrement,...,montant_salsa_attendu" }
 	print
 }
 AWK
-bench_cmd cat "$WORK/sadlog.csv" cat
-bench_cmd wc-l "$WORK/sadlog.csv" wc -l
-bench_cmd gawk "$WORK/sadlog.csv" gawk -f "$WORK/sadlog.awk"
-bench_cmd sadlog-parse "$WORK/sadlog.csv" sadlog parse
+bench_add cat "$WORK/sadlog.csv" cat
+bench_add wc-l "$WORK/sadlog.csv" wc -l
+bench_add gawk "$WORK/sadlog.csv" gawk -f "$WORK/sadlog.awk"
+bench_add mlr "$WORK/sadlog.csv" mlr --icsv --ifs semicolon --implicit-csv-header \
+    --headerless-csv-output --allow-ragged-csv-input --ocsv cat
+bench_add sadlog-parse "$WORK/sadlog.csv" sadlog parse
+bench_run
 bench_ratio sadlog-parse gawk
+bench_ratio sadlog-parse mlr
 bench_ratio wc-l sadlog-parse
 rm -f "$WORK/sadlog.csv"
