@@ -258,7 +258,7 @@ main(int argc, char **argv)
 	const char *dir = NULL;
 	struct out o;
 	char *end;
-	int ch, nmonths = 0, verite = 0;
+	int ch, nmonths = 0, verite = 0, month = 0;
 	size_t i;
 
 	err_setprog(argv[0]);
@@ -280,6 +280,7 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			month_opt(&w, optarg, "--month");
+			month = 1;
 			break;
 		case 'M':
 			nmonths = months_opt(&w, optarg);
@@ -311,6 +312,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (month && nmonths)
+		die(EX_USAGE, "--month et --months: l'un ou l'autre");
 	if (dir == NULL && (argc != 1 || nmonths || verite)) {
 		if (nmonths || verite)
 			warnx_("--months et --verite vont avec --dir");
