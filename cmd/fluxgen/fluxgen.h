@@ -1,9 +1,11 @@
 /*
  * fluxgen: one coherent, entirely fictitious département (see fluxgen(1)).
- * The world (beneficiaries, plans, SADs, clients, intervenants) is built
- * from the seed, the scale and the month; every kind is then derived from
- * it with random streams of its own, so that a kind generated alone gives
- * the same bytes as the same kind generated with every other.
+ * The world (beneficiaries, plans, SADs, clients, intervenants) is the
+ * state, at the cycle's month, of a process that starts at a fixed origin
+ * and depends on the seed and the scale only: consecutive months chain.
+ * Every kind is then derived from it with random streams of its own, keyed
+ * by each person's identity, so that a kind generated alone gives the same
+ * bytes as the same kind generated with every other.
  */
 #ifndef FLUXGEN_H
 #define FLUXGEN_H

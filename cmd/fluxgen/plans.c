@@ -1,6 +1,7 @@
 /*
  * plans: the weekly Flux 1 snapshot taken on the first day after the
- * cycle's month, one line per beneficiary (CESU and télégestion).
+ * cycle's month, one line per plan decided by then and not ended more than
+ * 300 days before (A4), CESU and télégestion.
  */
 #include <stdio.h>
 #include <string.h>
