@@ -295,15 +295,16 @@ if [ -x "$BIN/flux4" ] && [ -x "$BIN/crcesu" ] && [ -x "$BIN/flux1" ] &&
 		for f in "$T/mois/$m"/CRCESU_*.txt; do
 			crcesu parse <"$f" | tail -n +2
 		done | cut -d, -f5 >"$T/rembourses"
-		n=$(gawk 'NR == FNR { max[$1] = $2; next }
+		# issued by the orders of M-2, M-1 or M, each of them
+		n=$(gawk -v m="$m" 'NR == FNR { max[$1] = $2; next }
 		    { p = substr($1, 1, 10); r = substr($1, 11) + 0
-		      if (!(p in max) || r < 1 || r > max[p]) bad++ }
-		    END { print bad + 0 }' "$T/emis" "$T/rembourses")
+		      age = (substr(m, 3, 2) * 12 + substr(m, 6, 2)) - \
+		          (substr($1, 1, 2) * 12 + substr($1, 3, 2))
+		      if (!(p in max) || r < 1 || r > max[p] || age < 0 || age > 2) bad++
+		      else seen[age] = 1 }
+		    END { print bad + 0 + 3 - length(seen) }' "$T/emis" "$T/rembourses")
 		[ -s "$T/rembourses" ] && [ "$n" = 0 ] ||
-		    ko "remboursements de $m: $n titres jamais émis par les commandes générées"
-		# the orders of M-2, M-1 and M, none other
-		[ "$(cut -c1-4 "$T/rembourses" | sort -u | wc -l)" = 3 ] ||
-		    ko "remboursements de $m: titres d'autres mois que M-2..M"
+		    ko "remboursements de $m: $n titres que les commandes de M-2..M n'ont pas émis"
 	done
 
 	# The truth: every client of the clients files once, with the SALSA
