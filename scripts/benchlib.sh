@@ -73,6 +73,19 @@ bench_cmd() {
 	bench_run
 }
 
+# bench_floors INPUT: queues cat and wc -l of INPUT, the I/O floor.
+bench_floors() {
+	bench_add cat "$1" cat
+	bench_add wc-l "$1" wc -l
+}
+
+# bench_mlr INPUT FS: queues Miller splitting INPUT on FS (a Miller
+# separator name) and writing the fields as CSV, quoted where needed.
+bench_mlr() {
+	bench_add mlr "$1" mlr --icsv --ifs "$2" --implicit-csv-header \
+	    --headerless-csv-output --allow-ragged-csv-input --ocsv cat
+}
+
 # bench_ratio A B: how many times faster A is than B, on the median wall
 # time and on the median CPU time.
 bench_ratio() {

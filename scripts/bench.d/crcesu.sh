@@ -30,8 +30,7 @@ gawk -f "$WORK/crcesu.awk" "$WORK/small.txt" | cmp -s - "$WORK/small.csv" ||
 rm -f "$WORK/small.txt" "$WORK/small.csv"
 gen-crcesu ${CRCESU_LINES:-3800000} >"$WORK/crcesu.txt"
 echo "  entrée : $(stat -c %s "$WORK/crcesu.txt") octets, $(wc -l <"$WORK/crcesu.txt") lignes"
-bench_add cat "$WORK/crcesu.txt" cat
-bench_add wc-l "$WORK/crcesu.txt" wc -l
+bench_floors "$WORK/crcesu.txt"
 bench_add gawk "$WORK/crcesu.txt" gawk -f "$WORK/crcesu.awk"
 bench_add mawk "$WORK/crcesu.txt" mawk -f "$WORK/crcesu.awk"
 bench_add gawk-substr "$WORK/crcesu.txt" gawk -f "$WORK/substr.awk"

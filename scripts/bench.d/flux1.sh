@@ -10,13 +10,11 @@ BEGIN { FS = "|"; OFS = "," }
 	$1 = $1; print
 }
 AWK
-bench_add cat "$WORK/flux1.txt" cat
-bench_add wc-l "$WORK/flux1.txt" wc -l
+bench_floors "$WORK/flux1.txt"
 
 bench_add gawk "$WORK/flux1.txt" gawk -f "$WORK/split.awk"
 bench_add mawk "$WORK/flux1.txt" mawk -f "$WORK/split.awk"
-bench_add mlr "$WORK/flux1.txt" mlr --icsv --ifs pipe --implicit-csv-header \
-    --headerless-csv-output --allow-ragged-csv-input --ocsv cat
+bench_mlr "$WORK/flux1.txt" pipe
 bench_add flux1-parse "$WORK/flux1.txt" flux1 parse
 
 bench_run

@@ -12,12 +12,10 @@ BEGIN { FS = "|"; OFS = "," }
 	$1 = $1; print
 }
 AWK
-bench_add cat "$WORK/flux15.txt" cat
-bench_add wc-l "$WORK/flux15.txt" wc -l
+bench_floors "$WORK/flux15.txt"
 bench_add gawk "$WORK/flux15.txt" gawk -f "$WORK/split15.awk"
 bench_add mawk "$WORK/flux15.txt" mawk -f "$WORK/split15.awk"
-bench_add mlr "$WORK/flux15.txt" mlr --icsv --ifs pipe --implicit-csv-header \
-    --headerless-csv-output --allow-ragged-csv-input --ocsv cat
+bench_mlr "$WORK/flux15.txt" pipe
 bench_add flux15-parse "$WORK/flux15.txt" flux15 parse
 bench_run
 bench_ratio flux15-parse gawk

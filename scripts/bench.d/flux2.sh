@@ -24,11 +24,9 @@ $1 == "2" {
 	    $11, q($12), $13
 }
 AWK
-bench_add cat "$WORK/flux2.txt" cat
-bench_add wc-l "$WORK/flux2.txt" wc -l
+bench_floors "$WORK/flux2.txt"
 bench_add gawk "$WORK/flux2.txt" gawk -f "$WORK/flux2.awk"
-bench_add mlr "$WORK/flux2.txt" mlr --icsv --ifs pipe --implicit-csv-header \
-    --headerless-csv-output --allow-ragged-csv-input --ocsv cat
+bench_mlr "$WORK/flux2.txt" pipe
 bench_add flux2-parse "$WORK/flux2.txt" flux2 parse
 bench_run
 bench_ratio flux2-parse gawk

@@ -39,8 +39,7 @@ t == "7" { if ($2 != bt || $3 != bm || $5 != bc) fail("succursale"); ot += bt; o
 t == "8" { if ($2 != ot || $3 != om || $5 != oc) fail("commande"); next }
 t == "9" { if ($2 != nl) fail("lignes") }
 AWK
-bench_add cat "$WORK/flux4.txt" cat
-bench_add wc-l "$WORK/flux4.txt" wc -l
+bench_floors "$WORK/flux4.txt"
 bench_add gawk "$WORK/flux4.txt" env LC_ALL=C gawk -f "$WORK/flux4.awk"
 bench_add flux4-parse "$WORK/flux4.txt" flux4 parse
 bench_run

@@ -25,8 +25,7 @@ $1 == "FIC" {
 }
 $1 == "FIN" { if ($6 != NR) { print "fin" > "/dev/stderr"; exit 65 } }
 AWK
-bench_add cat "$WORK/flux6.txt" cat
-bench_add wc-l "$WORK/flux6.txt" wc -l
+bench_floors "$WORK/flux6.txt"
 bench_add gawk "$WORK/flux6.txt" gawk -f "$WORK/flux6.awk"
 bench_add flux6-parse "$WORK/flux6.txt" flux6 parse
 bench_run

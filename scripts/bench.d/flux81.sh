@@ -40,8 +40,7 @@ substr($0, 1, 3) == "FIN" { if (substr($0, 25, 8) + 0 != NR) { print "fin" > "/d
 	print out
 }
 AWK
-	bench_add cat "$WORK/$1.txt" cat
-	bench_add wc-l "$WORK/$1.txt" wc -l
+	bench_floors "$WORK/$1.txt"
 	bench_add gawk "$WORK/$1.txt" gawk -v LAYOUT="$WORK/layout" -f "$WORK/fixed.awk"
 	bench_add "$1-parse" "$WORK/$1.txt" "$1" parse
 	bench_run

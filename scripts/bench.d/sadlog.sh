@@ -18,11 +18,9 @@ NR == 1 { print "type_enregistrement,...,montant_salsa_attendu" }
 	print
 }
 AWK
-bench_add cat "$WORK/sadlog.csv" cat
-bench_add wc-l "$WORK/sadlog.csv" wc -l
+bench_floors "$WORK/sadlog.csv"
 bench_add gawk "$WORK/sadlog.csv" gawk -f "$WORK/sadlog.awk"
-bench_add mlr "$WORK/sadlog.csv" mlr --icsv --ifs semicolon --implicit-csv-header \
-    --headerless-csv-output --allow-ragged-csv-input --ocsv cat
+bench_mlr "$WORK/sadlog.csv" semicolon
 bench_add sadlog-parse "$WORK/sadlog.csv" sadlog parse
 bench_run
 bench_ratio sadlog-parse gawk
