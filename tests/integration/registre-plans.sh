@@ -102,6 +102,13 @@ expect_rc 65 $? "instantané dont toutes les lignes sont rejetées"
 has "$W/err" "aucune ligne acceptée (8 lues, 8 rejetées)" "message toutes rejetées"
 has "$W/err" ":9: champ 12 (quantite_prise_en_charge)" "rejets dits sur stderr"
 [ "$(state)" = "$before" ] && ok || ko "toutes rejetées : la base a changé"
+# The case seen in operation: a CRCESU file handed to integrer as a Flux 1.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+"$TOOLS/gen-crcesu" 20 >"$W/CRCESU_20261201.txt"
+sh "$ROOT/scripts/integrer" flux1 "$W/CRCESU_20261201.txt" "$W/int" >/dev/null 2>"$W/err"
+expect_rc 65 $? "integrer flux1 d'un fichier CRCESU"
+[ "$(state)" = "$before" ] && ok || ko "fichier CRCESU : la base a changé"
+[ "$(courants)" = 8 ] && ok || ko "fichier CRCESU : des plans ont été terminés"
 
 # --- 1: more than fin_plans_max_pct of the plans ended: refused, unless forced ---
 step "snapshot ending too many plans refused, then incomplete, then forced"
@@ -234,6 +241,23 @@ registre reprendre "$ING_C" --report "$W/rc" 2>"$W/err"
 expect_rc 0 $? "reprise d'une ligne remplacée depuis"
 has "$W/err" "rien de nouveau" "ligne remplacée : rien de nouveau"
 [ "$(state)" = "$before" ] && ok || ko "ligne remplacée : la base a changé"
+# A beneficiary unknown to the plans, then sent in a complement.
+printf '%s\n%s\n' "code_conseil_departemental,date_creation_fichier,numero_ordre,identifiant_beneficiaire,index_prestation,numero_employeur,type_prestation,periode_emploi,heures_plan_aide_cg,montant_prise_en_charge_cotisations,heures_impactees,montant_prise_en_charge_impactee,nature_mouvement,mois_facturation,date_limite_virement" \
+    "075,2026-12-01,1,888888,,E0001,APA,2026-11,10.00,50.00,10.00,50.00,C,2026-11,2026-12-15" >"$W/charges.csv"
+registre load charges --date 2026-12-05 <"$W/charges.csv" 2>"$W/err"
+expect_rc 65 $? "charges d'un bénéficiaire inconnu"
+ING_K=$(last_ing)
+registre reprendre "$ING_K" 2>"$W/err"
+expect_rc 0 $? "charges : reprise trop tôt"
+has "$W/err" "rien de nouveau" "charges : rien de nouveau"
+{ echo "$H"; sed 's/,999999,/,888888,/; s/,D00009,/,D00088,/; s/,P00009,/,P00088,/' "$W/l9"; } >"$W/p88.csv"
+registre load plans --date 2026-12-05 --complement <"$W/p88.csv" 2>/dev/null
+expect_rc 0 $? "complément : le bénéficiaire arrive"
+registre reprendre "$ING_K" 2>"$W/err"
+expect_rc 0 $? "charges : reprise"
+has "$W/err" "charges : ingestion $(last_ing), 1 lignes lues, 1 nouvelles" "charges : ligne reprise"
+[ "$(val "SELECT count(*) FROM cesutg.charge WHERE identifiant_beneficiaire = '888888'
+    AND valide_au IS NULL")" = 1 ] && ok || ko "charges : ligne chargée"
 registre reprendre 999999 2>"$W/err"; expect_rc 66 $? "reprise d'une ingestion inconnue"
 has "$W/err" "ingestion 999999 inconnue" "message ingestion inconnue"
 registre reprendre 1x 2>/dev/null; expect_rc 64 $? "reprise : numéro invalide"
