@@ -1019,10 +1019,19 @@ check_vide(struct load *L, const struct counts *n)
 	    n->courants);
 }
 
+/* Dies with the message m, once the result it quotes is freed. */
+static _Noreturn void
+refuse(PGresult *r, const struct buf *m)
+{
+	PQclear(r);
+	die(EX_DATAERR, "%s", m->p);
+}
+
 /* A version never ends before it begins; a snapshot never goes back. */
 static void
 check_date(struct load *L, const struct counts *n)
 {
+	static struct buf m;
 	const char *p[2] = { L->k->name, L->date };
 	struct buf b = { 0 };
 	PGresult *r;
@@ -1031,13 +1040,15 @@ check_date(struct load *L, const struct counts *n)
 		r = db_query(L->c, "SELECT id, date_donnees FROM ingestion "
 		    "WHERE kind = $1 AND date_donnees > $2::date ORDER BY "
 		    "date_donnees DESC, id DESC LIMIT 1", 2, p);
-		if (PQntuples(r) > 0)
-			die(EX_DATAERR, "%s : --date %s antérieure aux données "
-			    "de %s déjà chargées (ingestion %s, données du %s) : "
-			    "un instantané plus ancien ne remplace pas un plus "
+		if (PQntuples(r) > 0) {
+			buf_addf(&m, "%s : --date %s antérieure aux données de "
+			    "%s déjà chargées (ingestion %s, données du %s) : un "
+			    "instantané plus ancien ne remplace pas un plus "
 			    "récent ; refusé, rien n'est modifié", L->source,
 			    L->date, L->k->name, PQgetvalue(r, 0, 0),
 			    PQgetvalue(r, 0, 1));
+			refuse(r, &m);
+		}
 		PQclear(r);
 	}
 	if (strcmp(n->v[1], "0") == 0)
@@ -1046,20 +1057,23 @@ check_date(struct load *L, const struct counts *n)
 	    "ON t.id = c.ancien WHERE c.champs <> '' AND t.valide_du > $1::date",
 	    L->k->table);
 	r = db_query(L->c, b.p, 1, p + 1);
-	if (strcmp(PQgetvalue(r, 0, 0), "0") != 0)
-		die(EX_DATAERR, "%s : --date %s antérieure à la version en cours "
-		    "de %s lignes que ce chargement modifierait (valide depuis le "
-		    "%s au plus tard) : une version ne peut finir avant de "
+	buf_free(&b);
+	if (strcmp(PQgetvalue(r, 0, 0), "0") != 0) {
+		buf_addf(&m, "%s : --date %s antérieure à la version en cours de "
+		    "%s lignes que ce chargement modifierait (valide depuis le %s "
+		    "au plus tard) : une version ne peut finir avant de "
 		    "commencer ; refusé, rien n'est modifié", L->source, L->date,
 		    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+		refuse(r, &m);
+	}
 	PQclear(r);
-	buf_free(&b);
 }
 
 /* Ends beyond fin_plans_max_pct of the current plans need a human. */
 static void
 check_fins(struct load *L, struct counts *n)
 {
+	static struct buf m;
 	char a[24], c[24];
 	const char *p[2] = { a, c };
 	PGresult *r;
@@ -1073,15 +1087,17 @@ check_fins(struct load *L, struct counts *n)
 	    "(SELECT coalesce((SELECT valeur FROM param WHERE nom = "
 	    "'fin_plans_max_pct'), '5') AS pct) x", 2, p);
 	if (strcmp(PQgetvalue(r, 0, 1), "t") == 0) {
-		if (!L->accepter_fins)
-			die(EX_DATAERR, "%s : ce flux terminerait %lld des %lld "
-			    "%s en cours (%s %%), plus que fin_plans_max_pct "
-			    "(%s %%) : refusé en entier, rien n'est modifié ni "
-			    "enregistré ; vérifiez le fichier (tronqué ? autre "
-			    "flux ?) ; si ces fins sont réelles, relancez avec "
-			    "--accepter-fins (le forçage est audité)", L->source,
+		if (!L->accepter_fins) {
+			buf_addf(&m, "%s : ce flux terminerait %lld des %lld %s "
+			    "en cours (%s %%), plus que fin_plans_max_pct (%s %%) "
+			    ": refusé en entier, rien n'est modifié ni enregistré "
+			    "; vérifiez le fichier (tronqué ? autre flux ?) ; si "
+			    "ces fins sont réelles, relancez avec --accepter-fins "
+			    "(le forçage est audité)", L->source,
 			    n->absents_flux, n->courants, L->k->name,
 			    PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 0));
+			refuse(r, &m);
+		}
 		n->forcees = 1;
 	}
 	PQclear(r);

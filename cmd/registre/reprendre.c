@@ -109,9 +109,11 @@ cmd_reprendre(int argc, char **argv)
 	db_exec(L.c, "SET LOCAL search_path = cesutg, pg_temp");
 	r = db_query(L.c, "SELECT i.kind, coalesce(i.reprise_de, i.id) FROM "
 	    "ingestion i WHERE i.id = $1::bigint", 1, p);
-	if (PQntuples(r) == 0)
+	if (PQntuples(r) == 0) {
+		PQclear(r);
 		die(EX_NOINPUT, "reprendre : ingestion %s inconnue (voir registre "
 		    "ingestions)", p[0]);
+	}
 	L.k = load_kind(PQgetvalue(r, 0, 0));
 	racine = xstrdup(PQgetvalue(r, 0, 1));
 	PQclear(r);
@@ -134,21 +136,21 @@ cmd_reprendre(int argc, char **argv)
 	load_tables(&L);
 	load_derived_cols(&L);
 	stage(&L, derniere);
+	ing = NULL;
 	if (L.lues == 0) {
 		db_exec(L.c, "ROLLBACK");
 		fprintf(stderr, "registre: reprise de l'ingestion %s (%s) : "
 		    "aucune ligne rejetée à reprendre, rien à faire\n", racine,
 		    L.k->name);
-		db_finish(L.c);
-		return 0;
-	}
-	obsoletes(&L, racine);
-	if ((ing = load_apply(&L)) == NULL) {
-		db_exec(L.c, "ROLLBACK");
-		fprintf(stderr, "registre: reprise de l'ingestion %s (%s) : "
-		    "rien de nouveau, les %lu lignes en attente restent "
-		    "rejetées ; rien n'est modifié\n", racine, L.k->name,
-		    L.lues);
+	} else {
+		obsoletes(&L, racine);
+		if ((ing = load_apply(&L)) == NULL) {
+			db_exec(L.c, "ROLLBACK");
+			fprintf(stderr, "registre: reprise de l'ingestion %s "
+			    "(%s) : rien de nouveau, les %lu lignes en attente "
+			    "restent rejetées ; rien n'est modifié\n", racine,
+			    L.k->name, L.lues);
+		}
 	}
 	db_finish(L.c);
 	free(ing);
