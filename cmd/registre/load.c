@@ -34,47 +34,6 @@
 #define REJETS_MAX	"100"	/* rejected lines told on stderr */
 
 /*
- * The keys seen so far, to reject a repeated key as the file streams. A
- * key is its values, each absent or length-prefixed, kept in an arena; the
- * table holds 8-byte slots (32 bits of hash, then the entry's number + 1)
- * so that probing stays in cache.
- */
-struct cle {
-	size_t		 off;
-	size_t		 len;
-	unsigned long	 ligne;
-};
-
-struct cles {
-	int		 actif;	/* else the server finds the duplicates */
-	int		 ncol;
-	int		 col[8];	/* CSV index of each key column */
-	uint64_t	*t;	/* 0: free slot */
-	size_t		 cap;	/* a power of 2 */
-	struct cle	*e;
-	size_t		 n;
-	struct buf	 arena;
-	struct buf	 k;	/* the key being looked up */
-};
-
-struct load {
-	const struct kind *k;
-	int		 ncols;
-	PGconn		*c;
-	const char	*source;
-	const char	*date;
-	const char	*report;
-	char		 sha[65];
-	int		 fd;
-	EVP_MD_CTX	*md;	/* a regular file hashed while it streams */
-	off_t		 hoff;	/* how much of it is hashed */
-	FILE		*rej;	/* rejected rows, as COPY text for table rej */
-	unsigned long	 lues;
-	unsigned long	 rejetees_c;
-	struct cles	 cles;
-};
-
-/*
  * Text PostgreSQL can store: valid UTF-8 without NUL bytes. ASCII words
  * without a NUL are skipped eight bytes at a time.
  */
@@ -676,9 +635,16 @@ stream(struct load *L)
 static void
 copy_rejects(struct load *L)
 {
+	struct buf b = { 0 };
+
 	if (fflush(L->rej) != 0 || fseek(L->rej, 0, SEEK_SET) != 0)
 		die(EX_IOERR, "fichier temporaire : %s", strerror(errno));
-	db_copy_file(L->c, "COPY rej FROM STDIN", L->rej, "fichier temporaire");
+
+	buf_adds(&b, "COPY rej (ligne, motif");
+	load_keylist(&b, L->k, ",");
+	buf_adds(&b, ") FROM STDIN");
+	db_copy_file(L->c, b.p, L->rej, "fichier temporaire");
+	buf_free(&b);
 }
 
 static const char *
@@ -706,8 +672,8 @@ sqltype(const struct kcol *col)
  * equalities rather than IS NOT DISTINCT FROM, which no join can hash:
  * a reload of 20,000 order lines compared every row with every other.
  */
-static void
-keymatch(struct buf *b, const struct kind *k, const char *a, const char *z)
+void
+load_keymatch(struct buf *b, const struct kind *k, const char *a, const char *z)
 {
 	const char *c;
 	int i, ki;
@@ -736,8 +702,8 @@ keyconcat(struct buf *b, const struct kind *k, const char *a)
 	buf_adds(b, ")");
 }
 
-static void
-create_temp(struct load *L)
+void
+load_tables(struct load *L)
 {
 	struct buf b = { 0 };
 	int i;
@@ -752,40 +718,63 @@ create_temp(struct load *L)
 	buf_adds(&b, "CREATE TEMP TABLE rej (ligne bigint, motif text");
 	for (i = 0; L->k->key[i] != NULL; i++)
 		buf_addf(&b, ", %s text", L->k->key[i]);
-	buf_adds(&b, ") ON COMMIT DROP");
+	buf_adds(&b, ", valeurs jsonb) ON COMMIT DROP");
 	db_exec(L->c, b.p);
 	buf_free(&b);
 }
 
 /* $1 and $2 stand for the ingestion id and the data date, both ours. */
 static void
-run(struct load *L, const char *sql, const char *ing)
+load_subst(struct buf *b, const struct load *L, const char *sql,
+    const char *ing)
 {
-	struct buf b = { 0 };
 	const char *p;
 
 	for (p = sql; *p != '\0'; p++) {
 		if (p[0] == '$' && p[1] == '1') {
-			buf_adds(&b, ing != NULL ? ing : "NULL");
+			buf_adds(b, ing != NULL ? ing : "NULL");
 			p++;
 		} else if (p[0] == '$' && p[1] == '2') {
-			buf_addf(&b, "'%s'", L->date);
+			buf_addf(b, "'%s'", L->date);
 			p++;
 		} else
-			buf_addc(&b, *p);
+			buf_addc(b, *p);
 	}
+}
+
+void
+load_run(struct load *L, const char *sql, const char *ing)
+{
+	struct buf b = { 0 };
+
+	load_subst(&b, L, sql, ing);
 	db_exec(L->c, b.p);
 	buf_free(&b);
 }
 
-static void
-keylist(struct buf *b, const struct kind *k, const char *a)
+void
+load_keylist(struct buf *b, const struct kind *k, const char *a)
 {
 	int i;
 
 	for (i = 0; k->key[i] != NULL; i++)
 		buf_addf(b, "%s%s%s", i || *a == ',' ? ", " : "",
 		    *a == ',' ? a + 1 : a, k->key[i]);
+}
+
+void
+load_derived_cols(struct load *L)
+{
+	const char *const *d = L->k->derived;
+	struct buf b = { 0 };
+	int i;
+
+	for (i = 0; d != NULL && d[i] != NULL; i += 2) {
+		buf_reset(&b);
+		buf_addf(&b, "ALTER TABLE stg ADD %s bigint", d[i]);
+		load_run(L, b.p, NULL);
+	}
+	buf_free(&b);
 }
 
 /* Derived columns, computed over the whole file before any rejection. */
@@ -796,15 +785,13 @@ derive(struct load *L)
 	struct buf b = { 0 };
 	int i;
 
+	load_derived_cols(L);
 	for (i = 0; d != NULL && d[i] != NULL; i += 2) {
-		buf_reset(&b);
-		buf_addf(&b, "ALTER TABLE stg ADD %s bigint", d[i]);
-		run(L, b.p, NULL);
 		buf_reset(&b);
 		buf_addf(&b, "UPDATE stg t SET %s = d.v FROM (SELECT s.ligne, "
 		    "%s AS v FROM stg s) d WHERE d.ligne = t.ligne", d[i],
 		    d[i + 1]);
-		run(L, b.p, NULL);
+		load_run(L, b.p, NULL);
 	}
 	buf_free(&b);
 }
@@ -822,7 +809,7 @@ validate(struct load *L)
 	dup = 0;
 	if (!L->cles.actif) {	/* else done while streaming */
 		buf_adds(&b, "SELECT EXISTS (SELECT 1 FROM stg GROUP BY ");
-		keylist(&b, k, "");
+		load_keylist(&b, k, "");
 		buf_adds(&b, " HAVING count(*) > 1)");
 		r = db_query(L->c, b.p, 0, NULL);
 		dup = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
@@ -831,16 +818,16 @@ validate(struct load *L)
 	}
 	buf_adds(&b, "WITH d AS (DELETE FROM stg s USING (SELECT ligne, "
 	    "min(ligne) OVER (PARTITION BY ");
-	keylist(&b, k, "");
+	load_keylist(&b, k, "");
 	buf_adds(&b, ") AS premiere FROM stg) p WHERE p.ligne = s.ligne AND "
 	    "p.premiere <> s.ligne RETURNING s.ligne, p.premiere");
-	keylist(&b, k, ",s.");
+	load_keylist(&b, k, ",s.");
 	buf_adds(&b, ") INSERT INTO rej SELECT ligne, 'clé en double : déjà "
 	    "présente ligne ' || premiere");
-	keylist(&b, k, ",");
+	load_keylist(&b, k, ",");
 	buf_adds(&b, " FROM d");
 	if (dup)
-		run(L, b.p, NULL);
+		load_run(L, b.p, NULL);
 	if (k->rules == NULL || k->rules[0] == NULL) {
 		buf_free(&b);
 		return;
@@ -858,11 +845,12 @@ validate(struct load *L)
 		PQfreemem(lit);
 	}
 	buf_adds(&b, " END AS motif");
-	keylist(&b, k, ",s.");
-	buf_adds(&b, ") INSERT INTO rej SELECT ligne, motif");
-	keylist(&b, k, ",");
-	buf_adds(&b, " FROM d");
-	run(L, b.p, NULL);
+	load_keylist(&b, k, ",s.");
+	buf_adds(&b, ", to_jsonb(s) AS valeurs) INSERT INTO rej SELECT ligne, "
+	    "motif");
+	load_keylist(&b, k, ",");
+	buf_adds(&b, ", valeurs FROM d");
+	load_run(L, b.p, NULL);
 	buf_free(&b);
 }
 
@@ -876,7 +864,7 @@ analyze(struct load *L)
 	struct buf b = { 0 };
 
 	buf_adds(&b, "SET LOCAL default_statistics_target = 10; ANALYZE stg (");
-	keylist(&b, L->k, "");
+	load_keylist(&b, L->k, "");
 	buf_adds(&b, ")");
 	db_exec(L->c, b.p);
 	buf_free(&b);
@@ -893,7 +881,7 @@ classify(struct load *L)
 	/* The usual visits file only adds: no join to materialise. */
 	buf_addf(&b, "SELECT EXISTS (SELECT 1 FROM stg s JOIN %s t ON "
 	    "t.valide_au IS NULL AND ", k->table);
-	keymatch(&b, k, "t", "s");
+	load_keymatch(&b, k, "t", "s");
 	buf_adds(&b, ")");
 	r = db_query(L->c, b.p, 0, NULL);
 	any = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
@@ -932,8 +920,8 @@ classify(struct load *L)
 	(void)first;
 	buf_addf(&b, ") END AS champs FROM stg s LEFT JOIN %s t ON "
 	    "t.valide_au IS NULL AND ", k->table);
-	keymatch(&b, k, "t", "s");
-	run(L, b.p, NULL);
+	load_keymatch(&b, k, "t", "s");
+	load_run(L, b.p, NULL);
 	buf_free(&b);
 }
 
@@ -944,7 +932,7 @@ absent(struct buf *b, const struct kind *k)
 
 	buf_adds(b, "t.valide_au IS NULL AND NOT EXISTS (SELECT 1 FROM stg s "
 	    "WHERE ");
-	keymatch(b, k, "s", "t");
+	load_keymatch(b, k, "s", "t");
 	buf_adds(b, ") AND NOT EXISTS (SELECT 1 FROM rej r WHERE ");
 	for (i = 0; k->key[i] != NULL; i++)
 		buf_addf(b, "%sr.%s IS NOT DISTINCT FROM t.%s::text",
@@ -952,68 +940,206 @@ absent(struct buf *b, const struct kind *k)
 	buf_adds(b, ")");
 }
 
+/* A snapshot, complete or not, measures what it leaves out. */
+static int
+mesure(const struct load *L)
+{
+	return L->k->snapshot &&
+	    (L->portee == P_COMPLET || L->portee == P_INCOMPLET);
+}
+
+/* Only a complete snapshot ends the rows it leaves out. */
+static int
+fins(const struct load *L)
+{
+	return L->k->snapshot && L->portee == P_COMPLET;
+}
+
 struct counts {
 	char	 v[5][24];	/* nouvelles modifiees inchangees terminees rejetees */
+	long long acceptees;
+	long long absents;	/* current rows the snapshot leaves out */
+	long long absents_flux;	/* of which not merely past the horizon */
+	long long courants;	/* current rows before the load */
+	int	 forcees;	/* ends beyond fin_plans_max_pct, accepted */
 };
 
 static void
 count(struct load *L, struct counts *n)
 {
-	struct buf b = { 0 };
+	const struct kind *k = L->k;
+	struct buf b = { 0 }, q = { 0 };
 	PGresult *r;
 	int i;
 
-	buf_addf(&b, "SELECT c.nouvelles, c.modifiees, c.inchangees, ");
-	if (L->k->snapshot) {
-		buf_addf(&b, "(SELECT count(*) FROM %s t WHERE ", L->k->table);
-		absent(&b, L->k);
-		buf_adds(&b, "), ");
+	memset(n, 0, sizeof *n);
+	buf_adds(&b, "SELECT c.nouvelles, c.modifiees, c.inchangees, "
+	    "(SELECT count(*) FROM rej), ");
+	if (mesure(L)) {
+		buf_addf(&b, "a.n, a.nf, (SELECT count(*) FROM %s WHERE "
+		    "valide_au IS NULL) FROM (SELECT count(*) AS n, count(*) "
+		    "FILTER (WHERE (%s) = 'absent_du_flux') AS nf FROM %s t "
+		    "WHERE ", k->table, k->endmotif, k->table);
+		absent(&b, k);
+		buf_adds(&b, ") a, ");
 	} else
-		buf_adds(&b, "0, ");
-	buf_adds(&b, "(SELECT count(*) FROM rej) FROM (SELECT count(*) FILTER "
-	    "(WHERE ancien IS NULL) AS nouvelles, count(*) FILTER (WHERE "
-	    "champs <> '') AS modifiees, count(*) FILTER (WHERE champs = '') "
-	    "AS inchangees FROM cls) c");
-	r = db_query(L->c, b.p, 0, NULL);
-	for (i = 0; i < 5; i++)
+		buf_adds(&b, "0, 0, 0 FROM ");
+	buf_adds(&b, "(SELECT count(*) FILTER (WHERE ancien IS NULL) AS "
+	    "nouvelles, count(*) FILTER (WHERE champs <> '') AS modifiees, "
+	    "count(*) FILTER (WHERE champs = '') AS inchangees FROM cls) c");
+	load_subst(&q, L, b.p, NULL);
+	r = db_query(L->c, q.p, 0, NULL);
+	for (i = 0; i < 3; i++) {
 		snprintf(n->v[i], sizeof n->v[i], "%s", PQgetvalue(r, 0, i));
+		n->acceptees += strtoll(n->v[i], NULL, 10);
+	}
+	snprintf(n->v[4], sizeof n->v[4], "%s", PQgetvalue(r, 0, 3));
+	n->absents = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+	n->absents_flux = strtoll(PQgetvalue(r, 0, 5), NULL, 10);
+	n->courants = strtoll(PQgetvalue(r, 0, 6), NULL, 10);
+	snprintf(n->v[3], sizeof n->v[3], "%lld", fins(L) ? n->absents : 0);
 	PQclear(r);
 	buf_free(&b);
+	buf_free(&q);
 }
 
+static void tell_rejects(struct load *);
+
+/* A snapshot of which nothing was accepted would end every plan. */
 static void
-already(struct load *L)
+check_vide(struct load *L, const struct counts *n)
+{
+	if (!mesure(L) || n->acceptees > 0)
+		return;
+	tell_rejects(L);
+	die(EX_DATAERR, "%s : aucune ligne acceptée (%lu lues, %s rejetées) : "
+	    "un instantané de %s vide terminerait les %lld en cours ; refusé en "
+	    "entier, rien n'est modifié ni enregistré (le bon fichier pourra "
+	    "être chargé ensuite)", L->source, L->lues, n->v[4], L->k->name,
+	    n->courants);
+}
+
+/* Dies with the message m, once the result it quotes is freed. */
+static _Noreturn void
+refuse(PGresult *r, const struct buf *m)
+{
+	PQclear(r);
+	die(EX_DATAERR, "%s", m->p);
+}
+
+/* A version never ends before it begins; a snapshot never goes back. */
+static void
+check_date(struct load *L, const struct counts *n)
 {
 	static struct buf m;
+	const char *p[2] = { L->k->name, L->date };
+	struct buf b = { 0 };
+	PGresult *r;
+
+	if (fins(L)) {
+		r = db_query(L->c, "SELECT id, date_donnees FROM ingestion "
+		    "WHERE kind = $1 AND date_donnees > $2::date ORDER BY "
+		    "date_donnees DESC, id DESC LIMIT 1", 2, p);
+		if (PQntuples(r) > 0) {
+			buf_addf(&m, "%s : --date %s antérieure aux données de "
+			    "%s déjà chargées (ingestion %s, données du %s) : un "
+			    "instantané plus ancien ne remplace pas un plus "
+			    "récent ; refusé, rien n'est modifié", L->source,
+			    L->date, L->k->name, PQgetvalue(r, 0, 0),
+			    PQgetvalue(r, 0, 1));
+			refuse(r, &m);
+		}
+		PQclear(r);
+	}
+	if (strcmp(n->v[1], "0") == 0)
+		return;
+	buf_addf(&b, "SELECT count(*), max(t.valide_du) FROM cls c JOIN %s t "
+	    "ON t.id = c.ancien WHERE c.champs <> '' AND t.valide_du > $1::date",
+	    L->k->table);
+	r = db_query(L->c, b.p, 1, p + 1);
+	buf_free(&b);
+	if (strcmp(PQgetvalue(r, 0, 0), "0") != 0) {
+		buf_addf(&m, "%s : --date %s antérieure à la version en cours de "
+		    "%s lignes que ce chargement modifierait (valide depuis le %s "
+		    "au plus tard) : une version ne peut finir avant de "
+		    "commencer ; refusé, rien n'est modifié", L->source, L->date,
+		    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+		refuse(r, &m);
+	}
+	PQclear(r);
+}
+
+/* Ends beyond fin_plans_max_pct of the current plans need a human. */
+static void
+check_fins(struct load *L, struct counts *n)
+{
+	static struct buf m;
+	char a[24], c[24];
+	const char *p[2] = { a, c };
+	PGresult *r;
+
+	if (!fins(L) || n->absents_flux == 0)
+		return;
+	snprintf(a, sizeof a, "%lld", n->absents_flux);
+	snprintf(c, sizeof c, "%lld", n->courants);
+	r = db_query(L->c, "SELECT x.pct, $1::numeric * 100 > x.pct::numeric * "
+	    "$2::numeric, round($1::numeric * 100 / $2::numeric, 1) FROM "
+	    "(SELECT coalesce((SELECT valeur FROM param WHERE nom = "
+	    "'fin_plans_max_pct'), '5') AS pct) x", 2, p);
+	if (strcmp(PQgetvalue(r, 0, 1), "t") == 0) {
+		if (!L->accepter_fins) {
+			buf_addf(&m, "%s : ce flux terminerait %lld des %lld %s "
+			    "en cours (%s %%), plus que fin_plans_max_pct (%s %%) "
+			    ": refusé en entier, rien n'est modifié ni enregistré "
+			    "; vérifiez le fichier (tronqué ? autre flux ?) ; si "
+			    "ces fins sont réelles, relancez avec --accepter-fins "
+			    "(le forçage est audité)", L->source,
+			    n->absents_flux, n->courants, L->k->name,
+			    PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 0));
+			refuse(r, &m);
+		}
+		n->forcees = 1;
+	}
+	PQclear(r);
+}
+
+/*
+ * Success: the same content is already in the ledger, so that a cron
+ * rerun after a crash is no alarm.
+ */
+static int
+already(struct load *L)
+{
 	const char *p[2] = { L->k->name, L->sha };
 	PGresult *r;
+	int n;
 
 	r = db_query(L->c, "SELECT id, source, to_char(quand, "
 	    "'YYYY-MM-DD HH24:MI:SS') FROM ingestion WHERE kind = $1 AND "
 	    "sha256 = $2", 2, p);
-	if (PQntuples(r) > 0) {
-		buf_addf(&m, "%s : contenu déjà chargé (ingestion %s, « %s », "
-		    "le %s, SHA-256 %s) : rien n'est modifié", L->source,
+	if ((n = PQntuples(r)) > 0)
+		fprintf(stderr, "registre: %s : déjà chargé, rien à faire "
+		    "(ingestion %s, « %s », le %s, SHA-256 %s)\n", L->source,
 		    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
 		    PQgetvalue(r, 0, 2), L->sha);
-		PQclear(r);
-		die(EX_DATAERR, "%s", m.p);
-	}
 	PQclear(r);
+	return n > 0;
 }
+
+static const char *const portees[] = { "complet", "incomplet", "complement",
+    "reprise" };
 
 static char *
 record(struct load *L, const struct counts *n)
 {
 	char lues[24], acc[24];
-	const char *p[11];
+	const char *p[14];
 	PGresult *r;
 	char *id;
 	const char *st;
 
 	snprintf(lues, sizeof lues, "%lu", L->lues);
-	snprintf(acc, sizeof acc, "%lld", strtoll(n->v[0], NULL, 10) +
-	    strtoll(n->v[1], NULL, 10) + strtoll(n->v[2], NULL, 10));
+	snprintf(acc, sizeof acc, "%lld", n->acceptees);
 	p[0] = L->k->name;
 	p[1] = L->source;
 	p[2] = L->sha;
@@ -1025,17 +1151,20 @@ record(struct load *L, const struct counts *n)
 	p[8] = n->v[1];
 	p[9] = n->v[2];
 	p[10] = n->v[3];
+	p[11] = portees[L->portee];
+	p[12] = n->forcees ? "t" : "f";
+	p[13] = L->reprise_de;
 	r = PQexecParams(L->c, "INSERT INTO ingestion (kind, source, sha256, "
 	    "date_donnees, lues, acceptees, rejetees, nouvelles, modifiees, "
-	    "inchangees, terminees) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-	    "$10, $11) RETURNING id", 11, NULL, p, NULL, NULL, 0);
+	    "inchangees, terminees, portee, fins_forcees, reprise_de) VALUES "
+	    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+	    "RETURNING id", 14, NULL, p, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		if (st != NULL && strcmp(st, "23505") == 0) {
 			PQclear(r);
-			die(EX_DATAERR, "%s : contenu déjà chargé par un "
-			    "chargement concurrent : rien n'est modifié",
-			    L->source);
+			die(EX_OK, "%s : déjà chargé par un chargement "
+			    "concurrent, rien à faire", L->source);
 		}
 		db_fail(L->c, r, "enregistrement de l'ingestion");
 	}
@@ -1054,25 +1183,29 @@ merge(struct load *L, const char *ing, int allnew)
 	buf_addf(&b, "UPDATE %s t SET valide_au = $2, ingestion_fin = $1, "
 	    "motif_fin = 'modifie' FROM cls c WHERE t.id = c.ancien AND "
 	    "c.champs <> ''", k->table);
-	run(L, b.p, ing);
+	load_run(L, b.p, ing);
 	buf_reset(&b);
-	buf_adds(&b, "CREATE TEMP TABLE fin ON COMMIT DROP AS SELECT "
-	    "NULL::text AS motif_fin");
-	keylist(&b, k, ",");
-	buf_adds(&b, " FROM stg WHERE false");
-	if (!k->snapshot)
-		run(L, b.p, ing);
-	else {
-		buf_reset(&b);
+	if (fins(L)) {
 		buf_addf(&b, "CREATE TEMP TABLE fin ON COMMIT DROP AS WITH u AS "
 		    "(UPDATE %s t SET valide_au = $2, ingestion_fin = $1, "
 		    "motif_fin = %s WHERE ", k->table, k->endmotif);
 		absent(&b, k);
 		buf_adds(&b, " RETURNING t.motif_fin");
-		keylist(&b, k, ",t.");
+		load_keylist(&b, k, ",t.");
 		buf_adds(&b, ") SELECT * FROM u");
-		run(L, b.p, ing);
+	} else if (mesure(L)) {	/* told in the report, left current */
+		buf_adds(&b, "CREATE TEMP TABLE fin ON COMMIT DROP AS SELECT "
+		    "'non_termine'::text AS motif_fin");
+		load_keylist(&b, k, ",t.");
+		buf_addf(&b, " FROM %s t WHERE ", k->table);
+		absent(&b, k);
+	} else {
+		buf_adds(&b, "CREATE TEMP TABLE fin ON COMMIT DROP AS SELECT "
+		    "NULL::text AS motif_fin");
+		load_keylist(&b, k, ",");
+		buf_adds(&b, " FROM stg WHERE false");
 	}
+	load_run(L, b.p, ing);
 	for (i = 0; i < L->ncols; i++)
 		buf_addf(&cols, ", %s", k->cols[i].name);
 	for (i = 0; k->derived != NULL && k->derived[i] != NULL; i += 2)
@@ -1087,9 +1220,9 @@ merge(struct load *L, const char *ing, int allnew)
 		    "valide_du%s) SELECT s.ligne, $1, $2%s FROM stg s JOIN cls c "
 		    "USING (ligne) WHERE c.ancien IS NULL OR c.champs <> '' "
 		    "ORDER BY s.ligne", k->table, cols.p, cols.p);
-	run(L, b.p, ing);
+	load_run(L, b.p, ing);
 	for (i = 0; k->after != NULL && k->after[i] != NULL; i++)
-		run(L, k->after[i], ing);
+		load_run(L, k->after[i], ing);
 	buf_free(&b);
 	buf_free(&cols);
 }
@@ -1112,11 +1245,16 @@ report(struct load *L, struct afile *a)
 	keyconcat(&b, k, "s");
 	buf_adds(&b, " AS cle, NULLIF(c.champs, '') AS champs, NULL AS motif FROM cls c "
 	    "JOIN stg s "
-	    "USING (ligne) UNION ALL SELECT 'termine', NULL, ");
+	    "USING (ligne) UNION ALL SELECT CASE f.motif_fin WHEN "
+	    "'non_termine' THEN 'non_termine' ELSE 'termine' END, NULL, ");
 	keyconcat(&b, k, "f");
 	buf_adds(&b, ", NULL, CASE f.motif_fin WHEN 'hors_anteriorite' THEN 'hors "
 	    "antériorité : absent du flux, prise en charge finie depuis plus "
-	    "longtemps que le paramètre anteriorite_plans_jours' ELSE 'absent "
+	    "longtemps que le paramètre anteriorite_plans_jours' WHEN "
+	    "'non_termine' THEN 'absent du flux, non terminé : chargement "
+	    "incomplet (--incomplet, le convertisseur a rejeté des lignes) ; "
+	    "le prochain instantané complet le terminera s''il manque encore' "
+	    "ELSE 'absent "
 	    "du flux : plan terminé' END FROM fin f UNION ALL SELECT "
 	    "'rejete', r.ligne, ");
 	keyconcat(&b, k, "r");
@@ -1144,8 +1282,64 @@ tell_rejects(struct load *L)
 	PQclear(r);
 }
 
-static const struct kind *
-find_kind(const char *name)
+/*
+ * Checks the staged rows against the ledger, refuses the whole load when
+ * it would wipe or rewind it, then records and merges, and commits. A
+ * replay that accepts nothing changes nothing: NULL, still in the
+ * transaction.
+ */
+char *
+load_apply(struct load *L)
+{
+	struct counts n;
+	struct afile a;
+	char *ing;
+
+	analyze(L);
+	validate(L);
+	classify(L);
+	count(L, &n);
+	L->acceptees = n.acceptees;
+	L->rejetees = strtoll(n.v[4], NULL, 10);
+	if (L->portee == P_REPRISE && n.acceptees == 0)
+		return NULL;
+	check_vide(L, &n);
+	check_date(L, &n);
+	check_fins(L, &n);
+	ing = record(L, &n);
+	load_run(L, "INSERT INTO rejet (ingestion, ligne, motif, valeurs) "
+	    "SELECT $1, ligne, motif, valeurs FROM rej ON CONFLICT DO NOTHING",
+	    ing);
+	merge(L, ing, strcmp(n.v[1], "0") == 0 && strcmp(n.v[2], "0") == 0);
+	if (L->report != NULL) {
+		afile_open(&a, L->report, AFILE_PRIVATE);
+		report(L, &a);
+	}
+	tell_rejects(L);
+	db_exec(L->c, "COMMIT");
+	if (L->report != NULL)
+		afile_commit(&a);
+	fprintf(stderr, "registre: %s : ingestion %s, %lu lignes lues, %s "
+	    "nouvelles, %s modifiées, %s inchangées, %s terminées, %s "
+	    "rejetées", L->k->name, ing, L->lues, n.v[0], n.v[1], n.v[2],
+	    n.v[3], n.v[4]);
+	if (L->portee == P_INCOMPLET && L->k->snapshot)
+		fprintf(stderr, " ; chargement incomplet (--incomplet) : %lld "
+		    "absents du flux non terminés", n.absents);
+	else if (L->portee == P_COMPLEMENT)
+		fprintf(stderr, " ; complément (--complement) : rien n'est "
+		    "terminé");
+	else if (L->portee == P_REPRISE)
+		fprintf(stderr, " ; reprise de l'ingestion %s", L->reprise_de);
+	if (n.forcees)
+		fprintf(stderr, " ; fins au-delà de fin_plans_max_pct acceptées "
+		    "(--accepter-fins, audité)");
+	fputc('\n', stderr);
+	return ing;
+}
+
+const struct kind *
+load_kind(const char *name)
 {
 	int i;
 
@@ -1156,6 +1350,35 @@ find_kind(const char *name)
 	    name);
 }
 
+/* One load or replay of a kind at a time. */
+void
+load_lock(PGconn *c, const char *kind)
+{
+	const char *p[1] = { kind };
+
+	PQclear(db_query(c, "SELECT pg_advisory_xact_lock(7464, hashtext($1))",
+	    1, p));
+}
+
+#define DATE_AVANCE_MAX	31	/* days a data date may lie ahead of today */
+
+static void
+check_date_opt(const char *date)
+{
+	char today[16];
+	time_t now = time(NULL);
+	int64_t d, t;
+
+	strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
+	if (!date_ok(date, strlen(date), &d))
+		die(EX_USAGE, "--date : date invalide « %s », attendu "
+		    "AAAA-MM-JJ", date);
+	if (date_ok(today, strlen(today), &t) && d > t + DATE_AVANCE_MAX)
+		die(EX_USAGE, "--date %s : plus de %d jours après aujourd'hui "
+		    "(%s) : ce n'est pas la date de données d'un fichier reçu",
+		    date, DATE_AVANCE_MAX, today);
+}
+
 int
 cmd_load(int argc, char **argv)
 {
@@ -1163,19 +1386,20 @@ cmd_load(int argc, char **argv)
 		{ "source", required_argument, NULL, 's' },
 		{ "date", required_argument, NULL, 'D' },
 		{ "report", required_argument, NULL, 'r' },
+		{ "complement", no_argument, NULL, 'c' },
+		{ "incomplet", no_argument, NULL, 'i' },
+		{ "accepter-fins", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct load L = { 0 };
-	struct counts n;
-	struct afile a;
-	char today[16], lock[256];
+	char today[16];
 	time_t now = time(NULL);
 	char *ing;
-	int64_t days;
-	int ch;
+	int ch, complement = 0, incomplet = 0;
 
 	L.source = "entrée standard";
-	while ((ch = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			L.source = optarg;
@@ -1186,23 +1410,39 @@ cmd_load(int argc, char **argv)
 		case 'r':
 			L.report = optarg;
 			break;
+		case 'c':
+			complement = 1;
+			break;
+		case 'i':
+			incomplet = 1;
+			break;
+		case 'f':
+			L.accepter_fins = 1;
+			break;
+		case 'h':
+			reg_usage("load", 0);
 		default:
-			die(EX_USAGE, "usage : registre load KIND [--source NOM] "
-			    "[--date AAAA-MM-JJ] [--report FICHIER] < fichier.csv");
+			reg_badopt("load", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)
-		die(EX_USAGE, "usage : registre load KIND [--source NOM] "
-		    "[--date AAAA-MM-JJ] [--report FICHIER] < fichier.csv");
-	L.k = find_kind(argv[optind]);
+		reg_usage("load", EX_USAGE);
+	L.k = load_kind(argv[optind]);
 	for (L.ncols = 0; L.k->cols[L.ncols].name != NULL; L.ncols++)
 		;
+	L.portee = complement ? P_COMPLEMENT : incomplet ? P_INCOMPLET :
+	    P_COMPLET;
+	if ((complement || L.accepter_fins) && !L.k->snapshot)
+		die(EX_USAGE, "--complement et --accepter-fins ne valent que pour "
+		    "un instantané (plans), pas pour %s", L.k->name);
+	if (complement && L.accepter_fins)
+		die(EX_USAGE, "--accepter-fins sans objet avec --complement : un "
+		    "complément ne termine rien");
 	if (L.date == NULL) {
 		strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
 		L.date = today;
-	} else if (!date_ok(L.date, strlen(L.date), &days))
-		die(EX_USAGE, "--date : date invalide « %s », attendu "
-		    "AAAA-MM-JJ", L.date);
+	} else
+		check_date_opt(L.date);
 	fingerprint(&L);
 	if ((L.rej = tmpfile()) == NULL)
 		die(EX_CANTCREAT, "fichier temporaire : %s", strerror(errno));
@@ -1215,35 +1455,21 @@ cmd_load(int argc, char **argv)
 	db_exec(L.c, "SET temp_buffers = '256MB'; SET work_mem = '256MB'");
 	db_exec(L.c, "BEGIN");
 	db_exec(L.c, "SET LOCAL search_path = cesutg, pg_temp");
-	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(7464, "
-	    "hashtext('%s'))", L.k->name);
-	db_exec(L.c, lock);
-	create_temp(&L);
+	load_lock(L.c, L.k->name);
+	load_tables(&L);
 	db_copy_in(L.c, "COPY stg FROM STDIN WITH (FORMAT binary)");
 	stream(&L);
-	already(&L);
+	if (already(&L)) {
+		db_exec(L.c, "ROLLBACK");
+		db_finish(L.c);
+		fclose(L.rej);
+		return 0;
+	}
 	copy_rejects(&L);
 	derive(&L);
-	analyze(&L);
-	validate(&L);
-	classify(&L);
-	count(&L, &n);
-	ing = record(&L, &n);
-	merge(&L, ing, strcmp(n.v[1], "0") == 0 && strcmp(n.v[2], "0") == 0);
-	if (L.report != NULL) {
-		afile_open(&a, L.report, AFILE_PRIVATE);
-		report(&L, &a);
-	}
-	tell_rejects(&L);
-	db_exec(L.c, "COMMIT");
-	if (L.report != NULL)
-		afile_commit(&a);
-	fprintf(stderr, "registre: %s : ingestion %s, %lu lignes lues, %s "
-	    "nouvelles, %s modifiées, %s inchangées, %s terminées, %s "
-	    "rejetées\n", L.k->name, ing, L.lues, n.v[0], n.v[1], n.v[2],
-	    n.v[3], n.v[4]);
+	ing = load_apply(&L);
 	db_finish(L.c);
 	fclose(L.rej);
 	free(ing);
-	return strcmp(n.v[4], "0") == 0 ? 0 : EX_DATAERR;
+	return L.rejetees == 0 ? 0 : EX_DATAERR;
 }

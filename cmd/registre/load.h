@@ -2,6 +2,16 @@
 #ifndef REGISTRE_LOAD_H
 #define REGISTRE_LOAD_H
 
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libpq-fe.h>
+#include <openssl/evp.h>
+
+#include "buf.h"
+
 /*
  * Column types: T text, D date (AAAA-MM-JJ), N decimal with `scale'
  * decimals at most, B boolean 1/0, I integer, H instant ISO 8601 with offset.
@@ -32,5 +42,68 @@ struct kind {
 };
 
 extern const struct kind kinds[];
+
+/*
+ * What a load is meant to be: a complete snapshot (absent rows end), one
+ * whose converter rejected lines (nothing ends), a complement (new and
+ * changed rows only) or the replay of rejected rows (registre reprendre).
+ */
+enum portee { P_COMPLET, P_INCOMPLET, P_COMPLEMENT, P_REPRISE };
+
+/*
+ * The keys seen so far, to reject a repeated key as the file streams. A
+ * key is its values, each absent or length-prefixed, kept in an arena; the
+ * table holds 8-byte slots (32 bits of hash, then the entry's number + 1)
+ * so that probing stays in cache.
+ */
+struct cle {
+	size_t		 off;
+	size_t		 len;
+	unsigned long	 ligne;
+};
+
+struct cles {
+	int		 actif;	/* else the server finds the duplicates */
+	int		 ncol;
+	int		 col[8];	/* CSV index of each key column */
+	uint64_t	*t;	/* 0: free slot */
+	size_t		 cap;	/* a power of 2 */
+	struct cle	*e;
+	size_t		 n;
+	struct buf	 arena;
+	struct buf	 k;	/* the key being looked up */
+};
+
+struct load {
+	const struct kind *k;
+	int		 ncols;
+	PGconn		*c;
+	const char	*source;
+	const char	*date;
+	const char	*report;
+	enum portee	 portee;
+	int		 accepter_fins;	/* --accepter-fins */
+	const char	*reprise_de;	/* the ingestion replayed */
+	char		 sha[65];
+	int		 fd;
+	EVP_MD_CTX	*md;	/* a regular file hashed while it streams */
+	off_t		 hoff;	/* how much of it is hashed */
+	FILE		*rej;	/* rejected rows, as COPY text for table rej */
+	unsigned long	 lues;
+	unsigned long	 rejetees_c;
+	long long	 acceptees;	/* told by load_apply */
+	long long	 rejetees;
+	struct cles	 cles;
+};
+
+const struct kind *load_kind(const char *name);
+void	 load_lock(PGconn *c, const char *kind);
+void	 load_tables(struct load *L);
+void	 load_derived_cols(struct load *L);
+void	 load_keymatch(struct buf *b, const struct kind *k, const char *a,
+	    const char *z);
+void	 load_keylist(struct buf *b, const struct kind *k, const char *a);
+void	 load_run(struct load *L, const char *sql, const char *ing);
+char	*load_apply(struct load *L);
 
 #endif

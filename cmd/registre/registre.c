@@ -18,7 +18,9 @@ static const char usage_text[] =
     "usage : registre [--db CONNINFO] db init|start|stop|status\n"
     "        registre [--db CONNINFO] migrate\n"
     "        registre [--db CONNINFO] load KIND [--source NOM] [--date AAAA-MM-JJ]\n"
-    "                 [--report FICHIER] < fichier.csv\n"
+    "                 [--report FICHIER] [--complement | --incomplet]\n"
+    "                 [--accepter-fins] < fichier.csv\n"
+    "        registre [--db CONNINFO] reprendre INGESTION [--report FICHIER]\n"
     "        registre [--db CONNINFO] ingestions\n"
     "        registre [--db CONNINFO] param list | get NOM | set NOM VALEUR\n"
     "        registre [--db CONNINFO] role add-sad CODE | add-agent NOM --aides LISTE |\n"
@@ -33,6 +35,70 @@ usage(int code)
 {
 	fputs(usage_text, code ? stderr : stdout);
 	exit(code);
+}
+
+/* Each subcommand's synopsis, as in registre(1); the others get them all. */
+static const struct {
+	const char *name;
+	const char *text;
+} synopses[] = {
+	{ "db", "usage : registre [--db CONNINFO] db init|start|stop|status\n" },
+	{ "migrate", "usage : registre [--db CONNINFO] migrate\n" },
+	{ "load", "usage : registre [--db CONNINFO] load KIND [--source NOM] "
+	    "[--date AAAA-MM-JJ]\n"
+	    "                 [--report FICHIER] [--complement | --incomplet]\n"
+	    "                 [--accepter-fins] < fichier.csv\n"
+	    "KIND : plans, clients, intervenants, horodatages, evenements, "
+	    "commandes,\n"
+	    "       remboursements, charges, log-factures\n" },
+	{ "reprendre", "usage : registre [--db CONNINFO] reprendre INGESTION "
+	    "[--report FICHIER]\n" },
+	{ "ingestions", "usage : registre [--db CONNINFO] ingestions\n" },
+	{ "param", "usage : registre [--db CONNINFO] param list | get NOM | "
+	    "set NOM VALEUR\n" },
+	{ "role", "usage : registre [--db CONNINFO] role add-sad CODE | "
+	    "add-agent NOM --aides LISTE |\n"
+	    "                 add-analyst NOM\n" },
+	{ "audit", "usage : registre [--db CONNINFO] audit verify\n" },
+	{ "export", "usage : registre [--db CONNINFO] export REPERTOIRE\n" },
+	{ "import", "usage : registre [--db CONNINFO] import REPERTOIRE\n" },
+};
+
+_Noreturn void
+reg_usage(const char *cmd, int code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof synopses / sizeof synopses[0]; i++) {
+		if (strcmp(synopses[i].name, cmd) == 0) {
+			fputs(synopses[i].text, code ? stderr : stdout);
+			if (code == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+				die(EX_IOERR, "écriture sur la sortie standard "
+				    "impossible");
+			exit(code);
+		}
+	}
+	usage(code);
+}
+
+/* getopt's own messages are English: ours, in French (opterr is 0). */
+_Noreturn void
+reg_badopt(const char *cmd, const char *arg)
+{
+	warnx_("option inconnue, ou sans sa valeur : « %s »", arg);
+	reg_usage(cmd, EX_USAGE);
+}
+
+/* --help or -h anywhere before "--": the subcommand's synopsis. */
+static int
+wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
 }
 
 const char *
@@ -266,6 +332,7 @@ static const struct {
 	{ "db", cmd_db },
 	{ "migrate", cmd_migrate },
 	{ "load", cmd_load },
+	{ "reprendre", cmd_reprendre },
 	{ "ingestions", cmd_ingestions },
 	{ "param", cmd_param },
 	{ "role", cmd_role },
@@ -287,6 +354,7 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	err_setprog(argv[0]);
+	opterr = 0;	/* our own messages, in French */
 	while ((ch = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -298,6 +366,8 @@ main(int argc, char **argv)
 			printf("registre %s\n", CESUTG_VERSION);
 			return 0;
 		default:
+			warnx_("option inconnue, ou sans sa valeur : « %s »",
+			    argv[optind - 1]);
 			usage(EX_USAGE);
 		}
 	}
@@ -307,6 +377,8 @@ main(int argc, char **argv)
 		usage(EX_USAGE);
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		if (strcmp(argv[0], cmds[i].name) == 0) {
+			if (wants_help(argc, argv))
+				reg_usage(argv[0], 0);
 			optind = 0;
 			rc = cmds[i].fn(argc, argv);
 			if (fflush(stdout) != 0 || ferror(stdout))
@@ -315,5 +387,6 @@ main(int argc, char **argv)
 			return rc;
 		}
 	}
+	warnx_("sous-commande inconnue « %s » (voir registre --help)", argv[0]);
 	usage(EX_USAGE);
 }

@@ -38,6 +38,9 @@ int	 cmd_migrate(int argc, char **argv);
 
 int	 cmd_db(int argc, char **argv);
 int	 cmd_load(int argc, char **argv);
+int	 cmd_reprendre(int argc, char **argv);
+_Noreturn void reg_usage(const char *cmd, int code);
+_Noreturn void reg_badopt(const char *cmd, const char *arg);
 int	 cmd_ingestions(int argc, char **argv);
 int	 cmd_param(int argc, char **argv);
 int	 cmd_role(int argc, char **argv);

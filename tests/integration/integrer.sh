@@ -42,10 +42,10 @@ grep -q "date_impossible" "$W/out/PLANS_2.txt.bilan.csv"
 check 0 $? "classe au bilan"
 check 1 "$(registre ingestions | grep -c PLANS_2.txt)" "lignes valides chargées"
 
-# The same content again: refused, nothing changes.
+# The same content again: a success that changes nothing.
 cp "$W/PLANS_1.txt" "$W/PLANS_1bis.txt"
 $I flux1 "$W/PLANS_1bis.txt" "$W/out" 2>"$W/err"
-check 65 $? "même contenu refusé"
+check 0 $? "même contenu : déjà chargé, rien à faire"
 check 0 "$(registre ingestions | grep -c PLANS_1bis.txt)" "pas d'ingestion en double"
 
 # A truncated file: nothing loaded.
