@@ -852,6 +852,11 @@ validate(struct load *L)
 		buf_addf(&b, "%s(%s)", i ? " OR " : "", k->rules[i]);
 	buf_adds(&b, " RETURNING s.ligne, CASE");
 	for (i = 0; k->rules[i] != NULL; i += 2) {
+		if (k->rules[i + 1][0] == '=') {
+			buf_addf(&b, " WHEN %s THEN %s", k->rules[i],
+			    k->rules[i + 1] + 1);
+			continue;
+		}
 		lit = PQescapeLiteral(L->c, k->rules[i + 1],
 		    strlen(k->rules[i + 1]));
 		buf_addf(&b, " WHEN %s THEN %s", k->rules[i], lit);
@@ -1172,7 +1177,7 @@ cmd_load(int argc, char **argv)
 	time_t now = time(NULL);
 	char *ing;
 	int64_t days;
-	int ch;
+	int ch, i;
 
 	L.source = "entrée standard";
 	while ((ch = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
@@ -1225,6 +1230,8 @@ cmd_load(int argc, char **argv)
 	copy_rejects(&L);
 	derive(&L);
 	analyze(&L);
+	for (i = 0; L.k->before != NULL && L.k->before[i] != NULL; i++)
+		run(&L, L.k->before[i], NULL);
 	validate(&L);
 	classify(&L);
 	count(&L, &n);

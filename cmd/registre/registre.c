@@ -23,10 +23,12 @@ static const char usage_text[] =
     "        registre [--db CONNINFO] param list | get NOM | set NOM VALEUR\n"
     "        registre [--db CONNINFO] role add-sad CODE | add-agent NOM --aides LISTE |\n"
     "                 add-analyst NOM\n"
+    "        registre [--db CONNINFO] sad add|set CODE [--nom NOM] [--tg CODES]\n"
+    "                 [--courriel ADRESSES] [--plateforme NOM] | sad list\n"
     "        registre [--db CONNINFO] audit verify\n"
     "        registre [--db CONNINFO] export REPERTOIRE | import REPERTOIRE\n"
     "KIND : plans, clients, intervenants, horodatages, evenements, commandes,\n"
-    "       remboursements, charges, log-factures\n";
+    "       remboursements, charges, log-factures, titres-repris\n";
 
 static _Noreturn void
 usage(int code)
@@ -269,6 +271,7 @@ static const struct {
 	{ "ingestions", cmd_ingestions },
 	{ "param", cmd_param },
 	{ "role", cmd_role },
+	{ "sad", cmd_sad },
 	{ "audit", cmd_audit },
 	{ "export", cmd_export },
 	{ "import", cmd_import },

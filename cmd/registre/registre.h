@@ -41,6 +41,8 @@ int	 cmd_load(int argc, char **argv);
 int	 cmd_ingestions(int argc, char **argv);
 int	 cmd_param(int argc, char **argv);
 int	 cmd_role(int argc, char **argv);
+int	 cmd_sad(int argc, char **argv);
+void	 print_csv(PGconn *c, const char *sql);
 int	 cmd_audit(int argc, char **argv);
 int	 cmd_export(int argc, char **argv);
 int	 cmd_import(int argc, char **argv);
