@@ -150,3 +150,24 @@ CREATE POLICY agent ON titre_repris FOR SELECT TO cesutg_agent
 CREATE POLICY agent ON remboursement_rejete FOR SELECT TO cesutg_agent
     USING ('CESU' IN (SELECT aide FROM acces_agent WHERE role = current_user));
 REVOKE EXECUTE ON FUNCTION sad_tg_ajouter(text, text) FROM PUBLIC;
+
+-- Refunds loaded before this migration as a new version of an earlier
+-- refund of the same title: each is a second refund, kept here too (the
+-- versions stay in remboursement as they were loaded).
+INSERT INTO remboursement_rejete (ingestion, ligne, numero_titre, cause,
+    motif, remboursement_anterieur, code_emetteur, date_creation,
+    numero_ordre, date_remboursement, reference_commande, code_carnet,
+    identifiant_beneficiaire, valeur_faciale, date_encaissement,
+    code_affilie, nom_affilie, type_affilie, code_produit)
+SELECT n.ingestion_debut, n.ligne, n.numero_titre, 'deja_rembourse',
+    'titre déjà remboursé le ' || to_char(p.date_remboursement,
+    'YYYY-MM-DD') || ' (ingestion ' || p.ingestion_debut || ')', p.id,
+    n.code_emetteur, n.date_creation, n.numero_ordre, n.date_remboursement,
+    n.reference_commande, n.code_carnet, n.identifiant_beneficiaire,
+    n.valeur_faciale, n.date_encaissement, n.code_affilie, n.nom_affilie,
+    n.type_affilie, n.code_produit
+FROM remboursement n
+CROSS JOIN LATERAL (SELECT * FROM remboursement p
+    WHERE p.numero_titre = n.numero_titre AND p.id < n.id
+    ORDER BY p.id LIMIT 1) p
+ORDER BY n.id;

@@ -158,6 +158,18 @@ DB=v4 sql postgres -1 -f "$R/001_schema.sql" -c "RESET ROLE" -f "$R/002_kinds.sq
     -c "INSERT INTO cesutg.sad (code, nom) VALUES ('010000', NULL), ('SAD010000', 'SAD Un'),
 	('020000', NULL), ('SAD777', NULL)" \
     -c "INSERT INTO cesutg.acces_sad VALUES ('sad_sad010000', 'SAD010000'), ('sad_sad777', 'SAD777')" \
+    -c "INSERT INTO cesutg.ingestion (kind, source, sha256, date_donnees, lues,
+	acceptees, rejetees) VALUES ('remboursements', 'j1', repeat('0', 64), '2026-11-16', 1, 1, 0),
+	('remboursements', 'j2', repeat('1', 64), '2026-11-20', 1, 1, 0)" \
+    -c "INSERT INTO cesutg.remboursement (code_emetteur, date_creation, numero_ordre,
+	date_remboursement, numero_titre, reference_commande, code_carnet,
+	identifiant_beneficiaire, valeur_faciale, date_encaissement, code_affilie,
+	nom_affilie, type_affilie, code_produit, ligne, ingestion_debut, ingestion_fin,
+	valide_du, valide_au, motif_fin) VALUES
+	('OP75', '2026-11-16', 1, '2026-11-15', '261110000200001', 'APA', '0110002', '100002',
+	23.50, '2026-11-14', '200000001', 'A', 'E', '01', 2, 1, 2, '2026-11-16', '2026-11-20', 'modifie'),
+	('OP75', '2026-11-20', 2, '2026-11-19', '261110000200001', 'APA', '0110002', '100002',
+	23.50, '2026-11-18', '200000002', 'B', 'E', '01', 5, 2, NULL, '2026-11-20', NULL, NULL)" \
     >/dev/null || ko "base au schéma 4"
 registre --db "host=$CESUTG_HOME dbname=v4 user=postgres" migrate 2>/dev/null
 expect_rc 0 $? "migration 4 -> 5"
@@ -167,6 +179,10 @@ DB=v4 sql postgres -c "SELECT string_agg(code || ':' || coalesce(nom, '-'), ' ' 
 printf '%s\n' '010000:SAD Un 020000:- SAD777:-' 'SAD010000:010000' \
     'sad_sad010000:010000 sad_sad777:SAD777' >"$W/v4.exp"
 same "$W/v4.exp" "$W/v4" "migration 5 : SADxxx rattaché au SAD xxx des plans"
+DB=v4 sql postgres -c "SELECT concat_ws('|', ingestion, ligne, cause, motif, code_affilie)
+    FROM cesutg.remboursement_rejete" >"$W/v4r" 2>&1
+echo '2|5|deja_rembourse|titre déjà remboursé le 2026-11-15 (ingestion 1)|200000002' >"$W/v4r.exp"
+same "$W/v4r.exp" "$W/v4r" "migration 5 : second remboursement chargé comme version gardé pour J2"
 registre --db "host=$CESUTG_HOME dbname=v4 user=postgres" audit verify >/dev/null
 expect_rc 0 $? "audit verify après la migration 5"
 

@@ -544,7 +544,8 @@ DB=v3 sql postgres -c "SELECT max(version) FROM cesutg.version_schema" \
     -c "SELECT string_agg(substr(numero_titre, 11) || ':' ||
     coalesce(annule_par || ':' || annule_le, '-'), ' ' ORDER BY numero_titre)
     FROM cesutg.titre" >"$W/v3"
-printf '%s\n' 4 '00001:- 00002:- 00003:- 00004:2:2026-10-22 00005:2:2026-10-22' >"$W/v3.exp"
+printf '%s\n' "$(ls "$R"/[0-9][0-9][0-9]_*.sql | wc -l)" \
+    '00001:- 00002:- 00003:- 00004:2:2026-10-22 00005:2:2026-10-22' >"$W/v3.exp"
 same "$W/v3.exp" "$W/v3" "migration 4 : titres que la version en cours ne couvre plus retirés"
 registre --db "host=$CESUTG_HOME dbname=v3 user=postgres" audit verify >/dev/null
 expect_rc 0 $? "audit verify après la migration 4"
@@ -564,8 +565,8 @@ step "export -> import -> export identical"
 registre export "$W/ex1" || ko "export"
 [ -z "$(find "$W/ex1" -type f ! -perm 600)" ] && ok || ko "export : fichiers non 0600"
 (cd "$W/ex1" && sha256sum -c --quiet MANIFEST.sha256) && ok || ko "manifeste invalide"
-head -1 "$W/ex1/titre.csv" | grep -q ',annule_par,annule_le$' &&
-    grep -q '^261110000200101,.*,[0-9][0-9]*,2026-10-23$' "$W/ex1/titre.csv" &&
+head -1 "$W/ex1/titre.csv" | grep -q ',annule_par,annule_le,' &&
+    grep -q '^261110000200101,.*,[0-9][0-9]*,2026-10-23,commande,' "$W/ex1/titre.csv" &&
     ok || ko "export : retrait du titre 261110000200101 absent de titre.csv"
 sql postgres -c "CREATE DATABASE copie"
 registre --db "host=$CESUTG_HOME dbname=copie user=postgres" import "$W/ex1" 2>/dev/null
