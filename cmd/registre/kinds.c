@@ -389,7 +389,7 @@ static const char *const commande_after[] = {
 	"EXCLUDED.identifiant_beneficiaire, EXCLUDED.valeur_faciale, "
 	"EXCLUDED.date_emission, EXCLUDED.date_validite, NULL, NULL) "
 	"WHERE t.reference_commande = EXCLUDED.reference_commande AND "
-	"((t.code_carnet, t.identifiant_beneficiaire, t.valeur_faciale, "
+	"t.origine = 'commande' AND ((t.code_carnet, t.identifiant_beneficiaire, t.valeur_faciale, "
 	"t.date_emission, t.date_validite) IS DISTINCT FROM "
 	"(EXCLUDED.code_carnet, EXCLUDED.identifiant_beneficiaire, "
 	"EXCLUDED.valeur_faciale, EXCLUDED.date_emission, "
@@ -658,9 +658,10 @@ static const char *const commande_rules[] = {
 	"EXISTS (SELECT 1 FROM titre t WHERE t.numero_titre BETWEEN "
 	NUMERO_TITRE("s.premier_titre") " AND "
 	NUMERO_TITRE("s.premier_titre + s.nombre_titres - 1") " AND "
-	"t.reference_commande <> coalesce(s.reference_commande_externe, ''))",
+	"(t.reference_commande <> coalesce(s.reference_commande_externe, '') "
+	"OR t.origine <> 'commande'))",
 	"numéros de titres déjà émis pour une autre commande (même mois et "
-	"même bénéficiaire)",
+	"même bénéficiaire) ou repris du précédent opérateur",
 	/*
 	 * Ranks run over the lines of an order, month and beneficiary in the
 	 * file: one that leaves out a line already loaded would renumber the

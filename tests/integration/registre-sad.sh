@@ -211,6 +211,11 @@ sql postgres -c "SELECT string_agg(numero_titre || ':' || origine || ':' ||
     FROM cesutg.titre WHERE origine = 'reprise'" >"$W/tt" 2>&1
 echo '260910000100001:reprise:-:-:2026-09:2026-08-20 260910000100002:reprise:-:-:2026-09:2026-08-20 260910000100003:reprise:vole:2026-10-02:2026-09:2026-08-20 261010000500001:reprise:annule:2026-10-15:2026-10:2026-10-01 261010000500002:reprise:perdu:-:2026-10:2026-10-01 261010000500003:reprise:-:-:2026-10:2026-10-01' >"$W/tt.exp"
 same "$W/tt.exp" "$W/tt" "titres repris dans le registre des titres"
+sed -n 1,2p "$TD/commandes1.csv" | sed '2s/,2026-11$/,2026-09/' >"$W/c9.csv"
+registre load commandes --date 2026-10-22 --report "$W/rc9" <"$W/c9.csv" 2>/dev/null
+expect_rc 65 $? "commande dont les numéros sont ceux de titres repris"
+grep -q "^rejete,2,.*ou repris du précédent opérateur" "$W/rc9" && ok ||
+    ko "une commande ne doit pas émettre un numéro repris"
 
 # --- refunds: a title refunded twice, stolen, cancelled, lost, out of date ---
 step "refunds: a title refunded twice, stolen, cancelled, lost, out of date"
