@@ -171,3 +171,7 @@ CROSS JOIN LATERAL (SELECT * FROM remboursement p
     WHERE p.numero_titre = n.numero_titre AND p.id < n.id
     ORDER BY p.id LIMIT 1) p
 ORDER BY n.id;
+
+INSERT INTO param (nom, valeur, motif, description) VALUES
+    ('delai_remboursement_mois', '1', '^[0-9]+$',
+	'C10 : mois pendant lesquels le CRCESU rembourse encore un titre après le mois de sa fin de validité (CESU préfinancé : jusqu''au dernier jour du mois suivant) ; encaissé plus tard, son remboursement est rejeté « titre périmé »');

@@ -523,8 +523,10 @@ static const char *const evenement_sad_rules[] = {
 
 /*
  * Each refund's title and the refund already held for it, looked up once
- * by index (a file costs its rows, not the ledger's size): the first
- * reason that applies is kept in stg, with the refunds it rejects.
+ * by index (LIMIT 1 keeps the planner from hashing the whole ledger: a
+ * file costs its rows, not the ledger's size); the first reason that
+ * applies is kept in stg, with the refunds it rejects. A title is refunded
+ * until the end of the month after its validity, plus a parameter.
  */
 static const char *const remboursement_before[] = {
 	"ALTER TABLE stg ADD cause text, ADD motif_titre text, "
@@ -542,21 +544,29 @@ static const char *const remboursement_before[] = {
 	"WHEN 'annule' THEN 'titre annulé' || x.depuis "
 	"WHEN 'perdu' THEN 'titre perdu' || x.depuis "
 	"WHEN 'perime' THEN 'titre périmé : encaissé le ' || x.encaisse || "
-	"', valable jusqu''au ' || x.validite END "
+	"', remboursable jusqu''au ' || x.limite || ' (valable jusqu''au ' || "
+	"x.validite || ')' END "
 	"FROM (SELECT s.ligne, r.id AS anterieur, r.date_remboursement AS "
 	"rembourse_le, r.ingestion_debut AS rembourse_par, coalesce("
 	"' (déclaré le ' || t.statut_le || ')', '') AS depuis, "
 	"s.date_encaissement AS encaisse, t.date_validite AS validite, "
+	"v.limite, "
 	"CASE WHEN r.id IS NOT NULL AND " REMBOURSEMENT_DE("r") " IS NOT "
 	"DISTINCT FROM " REMBOURSEMENT_DE("s") " THEN NULL "
 	"WHEN t.numero_titre IS NULL THEN 'jamais_emis' "
 	"WHEN r.id IS NOT NULL THEN 'deja_rembourse' "
 	"WHEN t.statut IS NOT NULL THEN t.statut "
 	"WHEN t.annule_par IS NOT NULL THEN 'retire' "
-	"WHEN s.date_encaissement > t.date_validite THEN 'perime' END AS cause "
-	"FROM stg s LEFT JOIN titre t ON t.numero_titre = s.numero_titre "
-	"LEFT JOIN remboursement r ON r.numero_titre = s.numero_titre AND "
-	"r.valide_au IS NULL) x WHERE x.ligne = u.ligne AND x.cause IS NOT NULL",
+	"WHEN s.date_encaissement > v.limite THEN 'perime' END AS cause "
+	"FROM stg s "
+	"LEFT JOIN LATERAL (SELECT * FROM titre t WHERE t.numero_titre = "
+	"s.numero_titre LIMIT 1) t ON true "
+	"LEFT JOIN LATERAL (SELECT * FROM remboursement r WHERE r.numero_titre = "
+	"s.numero_titre AND r.valide_au IS NULL LIMIT 1) r ON true "
+	"CROSS JOIN LATERAL (SELECT (date_trunc('month', t.date_validite) + "
+	"make_interval(months => 1 + (SELECT valeur::int FROM param WHERE nom = "
+	"'delai_remboursement_mois')))::date - 1 AS limite) v"
+	") x WHERE x.ligne = u.ligne AND x.cause IS NOT NULL",
 
 	"CREATE TEMP TABLE stg_titre_rejete ON COMMIT DROP AS SELECT * FROM stg "
 	"WHERE cause IS NOT NULL",

@@ -203,13 +203,14 @@ nouveau,7,261010000500003,,
 rejete,8,261010000500004,,"statut inconnu : emis, vole, annule ou perdu attendu"
 rejete,9,2610100005,,"numéro de titre invalide : 15 chiffres attendus, comme dans les retours du CRCESU"
 rejete,10,261110000100001,,numéro déjà émis par une commande chargée dans le registre : ce titre n'est pas à reprendre
+nouveau,11,261010000500005,,
 EOF
 same "$W/rt.exp" "$W/rt" "bilan des titres repris"
 sql postgres -c "SELECT string_agg(numero_titre || ':' || origine || ':' ||
     coalesce(statut, '-') || ':' || coalesce(statut_le::text, '-') || ':' ||
     mois_commande || ':' || date_emission, ' ' ORDER BY numero_titre)
     FROM cesutg.titre WHERE origine = 'reprise'" >"$W/tt" 2>&1
-echo '260910000100001:reprise:-:-:2026-09:2026-08-20 260910000100002:reprise:-:-:2026-09:2026-08-20 260910000100003:reprise:vole:2026-10-02:2026-09:2026-08-20 261010000500001:reprise:annule:2026-10-15:2026-10:2026-10-01 261010000500002:reprise:perdu:-:2026-10:2026-10-01 261010000500003:reprise:-:-:2026-10:2026-10-01' >"$W/tt.exp"
+echo '260910000100001:reprise:-:-:2026-09:2026-08-20 260910000100002:reprise:-:-:2026-09:2026-08-20 260910000100003:reprise:vole:2026-10-02:2026-09:2026-08-20 261010000500001:reprise:annule:2026-10-15:2026-10:2026-10-01 261010000500002:reprise:perdu:-:2026-10:2026-10-01 261010000500003:reprise:-:-:2026-10:2026-10-01 261010000500005:reprise:-:-:2026-10:2026-10-01' >"$W/tt.exp"
 same "$W/tt.exp" "$W/tt" "titres repris dans le registre des titres"
 sed -n 1,2p "$TD/commandes1.csv" | sed '2s/,2026-11$/,2026-09/' >"$W/c9.csv"
 registre load commandes --date 2026-10-22 --report "$W/rc9" <"$W/c9.csv" 2>/dev/null
@@ -236,7 +237,7 @@ j1=$(sql postgres -c "SELECT max(id) FROM cesutg.ingestion")
 {
 	remb 2026-11-20 2 2026-11-19 2026-11-18 200000002 261110000200001 \
 	    260910000100003 261010000500001 261010000500002 261010000500003 \
-	    260910000100002 260910000100002 269999000000001
+	    260910000100002 260910000100002 269999000000001 261010000500005
 	remb 2026-11-20 2 2026-11-15 2026-11-14 200000001 261110000200002 | sed 1d
 } >"$W/j2.csv"
 registre load remboursements --date 2026-11-20 --report "$W/rj2" <"$W/j2.csv" 2>"$W/err"
@@ -247,11 +248,12 @@ rejete,2,261110000200001,,titre déjà remboursé le 2026-11-15 (ingestion $j1)
 rejete,3,260910000100003,,titre volé (déclaré le 2026-10-02)
 rejete,4,261010000500001,,titre annulé (déclaré le 2026-10-15)
 rejete,5,261010000500002,,titre perdu
-rejete,6,261010000500003,,"titre périmé : encaissé le 2026-11-18, valable jusqu'au 2026-09-30"
+rejete,6,261010000500003,,"titre périmé : encaissé le 2026-11-18, remboursable jusqu'au 2026-10-31 (valable jusqu'au 2026-09-30)"
 nouveau,7,260910000100002,,
 rejete,8,260910000100002,,clé en double : déjà présente ligne 7
 rejete,9,269999000000001,,titre jamais émis : numéro de titre inconnu du registre des titres
-inchange,10,261110000200002,,
+nouveau,10,261010000500005,,
+inchange,11,261110000200002,,
 EOF
 same "$W/rj2.exp" "$W/rj2" "bilan du second fichier de remboursements"
 grep -q ":2: titre déjà remboursé le 2026-11-15 (ingestion $j1)" "$W/err" && ok ||
