@@ -204,6 +204,11 @@ cmd_sad(int argc, char **argv)
 	PGconn *c;
 	int add;
 
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		printf("%s\n", SAD_USAGE);
+		return 0;
+	}
 	if (argc == 2 && strcmp(argv[1], "list") == 0) {
 		c = db_connect(DB_ADMIN, 1);
 		print_csv(c, "COPY (SELECT s.code AS code_tiers_salsa, s.nom, "

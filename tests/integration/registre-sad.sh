@@ -95,6 +95,7 @@ registre sad set SAD010000 --nom X 2>"$W/err"; expect_rc 65 $? "sad set d'un cod
 registre sad set 020000 --courriel "pas une adresse" 2>"$W/err"
 expect_rc 65 $? "adresse invalide"
 registre sad set 020000 --inconnue 2>/dev/null; expect_rc 64 $? "option inconnue"
+registre sad --help | grep -q "^usage : registre sad add CODE" && ok || ko "sad --help"
 registre sad list >"$W/sl2"
 same "$W/sl.exp" "$W/sl2" "refus : rien de modifié"
 registre sad set 030000 --tg '' && registre sad set 030000 --tg SAD030000 ||
