@@ -16,7 +16,7 @@ to_stdout(void *arg, const char *p, size_t n)
 		die(EX_IOERR, "sortie standard : écriture impossible");
 }
 
-static void
+void
 print_csv(PGconn *c, const char *sql)
 {
 	db_copy_out(c, sql, to_stdout, NULL);
@@ -151,11 +151,14 @@ cmd_role(int argc, char **argv)
 		role_create(c, name, "cesutg_sad");
 		p[0] = name;
 		p[1] = argv[2];
+		/* A télégestion code names its SAD; an unknown code is declared. */
+		PQclear(db_query(c, "INSERT INTO cesutg.sad (code) SELECT $1 "
+		    "WHERE NOT EXISTS (SELECT 1 FROM cesutg.sad_tg WHERE code = "
+		    "$1) ON CONFLICT (code) DO NOTHING", 1, p + 1));
 		PQclear(db_query(c, "INSERT INTO cesutg.acces_sad (role, "
-		    "code_sad) VALUES ($1, $2) ON CONFLICT (role) DO UPDATE "
-		    "SET code_sad = EXCLUDED.code_sad", 2, p));
-		PQclear(db_query(c, "INSERT INTO cesutg.sad (code) VALUES ($1) "
-		    "ON CONFLICT (code) DO NOTHING", 1, p + 1));
+		    "code_sad) VALUES ($1, coalesce((SELECT sad FROM "
+		    "cesutg.sad_tg WHERE code = $2), $2)) ON CONFLICT (role) DO "
+		    "UPDATE SET code_sad = EXCLUDED.code_sad", 2, p));
 		db_exec(c, "COMMIT");
 		printf("%s\n", name);
 	} else if (argc == 5 && strcmp(argv[1], "add-agent") == 0 &&

@@ -90,7 +90,8 @@ static const char *const plan_key[] = { "identifiant_beneficiaire_salsa",
 
 static const char *const plan_after[] = {
 	"INSERT INTO sad (code, ingestion) SELECT DISTINCT code_tiers_salsa, "
-	"$1::bigint FROM stg WHERE code_tiers_salsa IS NOT NULL "
+	"$1::bigint FROM stg WHERE code_tiers_salsa IS NOT NULL AND "
+	"code_tiers_salsa NOT IN (SELECT code FROM sad_tg) "
 	"ON CONFLICT (code) DO NOTHING",
 
 	"INSERT INTO beneficiaire AS b (identifiant_salsa, identifiant_portail, "
@@ -388,7 +389,7 @@ static const char *const commande_after[] = {
 	"EXCLUDED.identifiant_beneficiaire, EXCLUDED.valeur_faciale, "
 	"EXCLUDED.date_emission, EXCLUDED.date_validite, NULL, NULL) "
 	"WHERE t.reference_commande = EXCLUDED.reference_commande AND "
-	"((t.code_carnet, t.identifiant_beneficiaire, t.valeur_faciale, "
+	"t.origine = 'commande' AND ((t.code_carnet, t.identifiant_beneficiaire, t.valeur_faciale, "
 	"t.date_emission, t.date_validite) IS DISTINCT FROM "
 	"(EXCLUDED.code_carnet, EXCLUDED.identifiant_beneficiaire, "
 	"EXCLUDED.valeur_faciale, EXCLUDED.date_emission, "
@@ -452,10 +453,12 @@ static const struct kcol log_facture_cols[] = {
 
 static const char *const log_facture_key[] = { "numero_facture", "type_enregistrement", "identifiant_beneficiaire_salsa", NULL };
 
+/* A Flux 15 file names its SAD by its code tiers or a télégestion code. */
 #define SAD_CONNU \
-	"s.code_sad NOT IN (SELECT code FROM sad)", \
-	"SAD inconnu : code_sad absent des plans d'aide et des SAD déclarés " \
-	"(registre role add-sad)"
+	"s.code_sad NOT IN (SELECT code FROM sad) AND s.code_sad NOT IN " \
+	"(SELECT code FROM sad_tg)", \
+	"SAD inconnu : code_sad n'est ni le code tiers SALSA d'un SAD ni un " \
+	"code de télégestion déclaré (registre sad add ou sad set --tg)"
 #define CLIENT_CONNU \
 	"(s.code_sad, s.identifiant_client) NOT IN (SELECT code_sad, " \
 	"identifiant_client FROM client WHERE valide_au IS NULL)", \
@@ -505,13 +508,151 @@ static const char *const evenement_sad_rules[] = {
 	NULL
 };
 
+/* The compared columns of a refund: equal, it is the same refund resent. */
+#define REMBOURSEMENT_DE(a) \
+	"(" a ".code_emetteur, " a ".date_remboursement, " \
+	a ".reference_commande, " a ".code_carnet, " \
+	a ".identifiant_beneficiaire, " a ".valeur_faciale, " \
+	a ".date_encaissement, " a ".code_affilie, " a ".nom_affilie, " \
+	a ".type_affilie, " a ".code_produit)"
+#define REMBOURSEMENT_COLS \
+	"code_emetteur, date_creation, numero_ordre, date_remboursement, " \
+	"reference_commande, code_carnet, identifiant_beneficiaire, " \
+	"valeur_faciale, date_encaissement, code_affilie, nom_affilie, " \
+	"type_affilie, code_produit"
+
+/*
+ * Each refund's title and the refund already held for it, looked up once
+ * by index (LIMIT 1 keeps the planner from hashing the whole ledger: a
+ * file costs its rows, not the ledger's size); the first reason that
+ * applies is kept in stg, with the refunds it rejects. A title is refunded
+ * until the end of the month after its validity, plus a parameter.
+ */
+static const char *const remboursement_before[] = {
+	"ALTER TABLE stg ADD cause text, ADD motif_titre text, "
+	"ADD anterieur bigint",
+
+	"UPDATE stg u SET cause = x.cause, anterieur = x.anterieur, "
+	"motif_titre = CASE x.cause "
+	"WHEN 'jamais_emis' THEN 'titre jamais émis : numéro de titre inconnu "
+	"du registre des titres' "
+	"WHEN 'deja_rembourse' THEN 'titre déjà remboursé le ' || "
+	"x.rembourse_le || ' (ingestion ' || x.rembourse_par || ')' "
+	"WHEN 'retire' THEN 'titre retiré : la version en cours de sa ligne de "
+	"commande ne le couvre plus (titre.annule_par)' "
+	"WHEN 'vole' THEN 'titre volé' || x.depuis "
+	"WHEN 'annule' THEN 'titre annulé' || x.depuis "
+	"WHEN 'perdu' THEN 'titre perdu' || x.depuis "
+	"WHEN 'perime' THEN 'titre périmé : encaissé le ' || x.encaisse || "
+	"', remboursable jusqu''au ' || x.limite || ' (valable jusqu''au ' || "
+	"x.validite || ')' END "
+	"FROM (SELECT s.ligne, r.id AS anterieur, r.date_remboursement AS "
+	"rembourse_le, r.ingestion_debut AS rembourse_par, coalesce("
+	"' (déclaré le ' || t.statut_le || ')', '') AS depuis, "
+	"s.date_encaissement AS encaisse, t.date_validite AS validite, "
+	"v.limite, "
+	"CASE WHEN r.id IS NOT NULL AND " REMBOURSEMENT_DE("r") " IS NOT "
+	"DISTINCT FROM " REMBOURSEMENT_DE("s") " THEN NULL "
+	"WHEN t.numero_titre IS NULL THEN 'jamais_emis' "
+	"WHEN r.id IS NOT NULL THEN 'deja_rembourse' "
+	"WHEN t.statut IS NOT NULL THEN t.statut "
+	"WHEN t.annule_par IS NOT NULL THEN 'retire' "
+	"WHEN s.date_encaissement > v.limite THEN 'perime' END AS cause "
+	"FROM stg s "
+	"LEFT JOIN LATERAL (SELECT * FROM titre t WHERE t.numero_titre = "
+	"s.numero_titre LIMIT 1) t ON true "
+	"LEFT JOIN LATERAL (SELECT * FROM remboursement r WHERE r.numero_titre = "
+	"s.numero_titre AND r.valide_au IS NULL LIMIT 1) r ON true "
+	"CROSS JOIN LATERAL (SELECT (date_trunc('month', t.date_validite) + "
+	"make_interval(months => 1 + (SELECT valeur::int FROM param WHERE nom = "
+	"'delai_remboursement_mois')))::date - 1 AS limite) v"
+	") x WHERE x.ligne = u.ligne AND x.cause IS NOT NULL",
+
+	"CREATE TEMP TABLE stg_titre_rejete ON COMMIT DROP AS SELECT * FROM stg "
+	"WHERE cause IS NOT NULL",
+	NULL
+};
+
 static const char *const remboursement_rules[] = {
-	"s.numero_titre NOT IN (SELECT numero_titre FROM titre)",
-	"titre jamais émis : numéro de titre inconnu du registre des titres",
-	"s.numero_titre IN (SELECT numero_titre FROM titre WHERE annule_par "
-	"IS NOT NULL)",
-	"titre retiré : la version en cours de sa ligne de commande ne le "
-	"couvre plus (titre.annule_par)",
+	"s.cause IS NOT NULL", "=s.motif_titre",
+	NULL
+};
+
+/* Kept for the fraud control (J2): title reasons, and a title twice in a file. */
+static const char *const remboursement_after[] = {
+	"INSERT INTO remboursement_rejete (ingestion, ligne, numero_titre, "
+	"cause, motif, remboursement_anterieur, " REMBOURSEMENT_COLS ") "
+	"SELECT $1, r.ligne, r.numero_titre, coalesce(k.cause, "
+	"'double_fichier'), r.motif, coalesce(k.anterieur, (SELECT x.id FROM "
+	"remboursement x WHERE x.numero_titre = r.numero_titre AND x.valide_au "
+	"IS NULL)), k.code_emetteur, k.date_creation, k.numero_ordre, "
+	"k.date_remboursement, k.reference_commande, k.code_carnet, "
+	"k.identifiant_beneficiaire, k.valeur_faciale, k.date_encaissement, "
+	"k.code_affilie, k.nom_affilie, k.type_affilie, k.code_produit "
+	"FROM rej r LEFT JOIN stg_titre_rejete k USING (ligne) "
+	"WHERE r.numero_titre IS NOT NULL AND (k.cause IS NOT NULL OR "
+	"r.motif LIKE 'clé en double%')",
+	NULL
+};
+
+static const struct kcol titre_repris_cols[] = {
+	{ "numero_titre", 'T', 1, 2, 0 },
+	{ "valeur_faciale", 'N', 1, 2, 0 },
+	{ "date_validite", 'D', 1, 2, 0 },
+	{ "identifiant_beneficiaire", 'T', 1, 2, 0 },
+	{ "mois_commande", 'M', 1, 2, 0 },
+	{ "statut", 'T', 1, 2, 0 },
+	{ "date_statut", 'D', 0, 2, 0 },
+	{ "reference_commande", 'T', 0, 2, 0 },
+	{ "code_carnet", 'T', 0, 2, 0 },
+	{ "date_emission", 'D', 0, 2, 0 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static const char *const titre_repris_key[] = { "numero_titre", NULL };
+
+static const char *const titre_repris_rules[] = {
+	"s.numero_titre !~ '^[0-9]{15}$'",
+	"numéro de titre invalide : 15 chiffres attendus, comme dans les "
+	"retours du CRCESU",
+	"s.statut NOT IN ('emis', 'vole', 'annule', 'perdu')",
+	"statut inconnu : emis, vole, annule ou perdu attendu",
+	"s.valeur_faciale <= 0",
+	"valeur faciale nulle ou négative",
+	"s.date_statut IS NOT NULL AND s.statut = 'emis'",
+	"date de statut donnée pour un titre en circulation (statut emis)",
+	"EXISTS (SELECT 1 FROM titre t WHERE t.numero_titre = s.numero_titre "
+	"AND t.origine <> 'reprise')",
+	"numéro déjà émis par une commande chargée dans le registre : ce titre "
+	"n'est pas à reprendre",
+	NULL
+};
+
+/* A title taken over is a title like another; a new version updates it. */
+static const char *const titre_repris_after[] = {
+	"INSERT INTO titre AS t (numero_titre, reference_commande, code_carnet, "
+	"identifiant_beneficiaire, valeur_faciale, date_emission, "
+	"date_validite, origine, mois_commande, statut, statut_le, ingestion) "
+	"SELECT s.numero_titre, coalesce(s.reference_commande, ''), "
+	"s.code_carnet, s.identifiant_beneficiaire, s.valeur_faciale, "
+	"coalesce(s.date_emission, (s.mois_commande || '-01')::date), "
+	"s.date_validite, 'reprise', s.mois_commande, NULLIF(s.statut, 'emis'), "
+	"s.date_statut, $1 FROM stg s "
+	"ON CONFLICT (numero_titre) DO UPDATE SET (reference_commande, "
+	"code_carnet, identifiant_beneficiaire, valeur_faciale, date_emission, "
+	"date_validite, mois_commande, statut, statut_le, ingestion) = "
+	"(EXCLUDED.reference_commande, EXCLUDED.code_carnet, "
+	"EXCLUDED.identifiant_beneficiaire, EXCLUDED.valeur_faciale, "
+	"EXCLUDED.date_emission, EXCLUDED.date_validite, "
+	"EXCLUDED.mois_commande, EXCLUDED.statut, EXCLUDED.statut_le, "
+	"EXCLUDED.ingestion) WHERE t.origine = 'reprise' AND "
+	"(t.reference_commande, t.code_carnet, t.identifiant_beneficiaire, "
+	"t.valeur_faciale, t.date_emission, t.date_validite, t.mois_commande, "
+	"t.statut, t.statut_le) IS DISTINCT FROM (EXCLUDED.reference_commande, "
+	"EXCLUDED.code_carnet, EXCLUDED.identifiant_beneficiaire, "
+	"EXCLUDED.valeur_faciale, EXCLUDED.date_emission, "
+	"EXCLUDED.date_validite, EXCLUDED.mois_commande, EXCLUDED.statut, "
+	"EXCLUDED.statut_le)",
 	NULL
 };
 
@@ -527,9 +668,10 @@ static const char *const commande_rules[] = {
 	"EXISTS (SELECT 1 FROM titre t WHERE t.numero_titre BETWEEN "
 	NUMERO_TITRE("s.premier_titre") " AND "
 	NUMERO_TITRE("s.premier_titre + s.nombre_titres - 1") " AND "
-	"t.reference_commande <> coalesce(s.reference_commande_externe, ''))",
+	"(t.reference_commande <> coalesce(s.reference_commande_externe, '') "
+	"OR t.origine <> 'commande'))",
 	"numéros de titres déjà émis pour une autre commande (même mois et "
-	"même bénéficiaire)",
+	"même bénéficiaire) ou repris du précédent opérateur",
 	/*
 	 * Ranks run over the lines of an order, month and beneficiary in the
 	 * file: one that leaves out a line already loaded would renumber the
@@ -572,12 +714,15 @@ const struct kind kinds[] = {
 	{ "evenements", "evenement_sad", evenement_sad_cols, evenement_sad_key, 0,
 	    NULL, evenement_sad_rules, NULL, NULL },
 	{ "remboursements", "remboursement", remboursement_cols,
-	    remboursement_key, 0, NULL, remboursement_rules, NULL, NULL },
+	    remboursement_key, 0, NULL, remboursement_rules,
+	    remboursement_after, NULL, remboursement_before },
 	{ "commandes", "commande", commande_cols, commande_key, 0, NULL,
 	    commande_rules, commande_after, commande_derived },
 	{ "charges", "charge", charge_cols, charge_key, 0, NULL, charge_rules,
 	    NULL, NULL },
 	{ "log-factures", "log_facture", log_facture_cols, log_facture_key, 0,
 	    NULL, NULL, NULL, NULL },
+	{ "titres-repris", "titre_repris", titre_repris_cols, titre_repris_key,
+	    0, NULL, titre_repris_rules, titre_repris_after, NULL },
 	{ NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL }
 };

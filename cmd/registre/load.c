@@ -839,6 +839,11 @@ validate(struct load *L)
 		buf_addf(&b, "%s(%s)", i ? " OR " : "", k->rules[i]);
 	buf_adds(&b, " RETURNING s.ligne, CASE");
 	for (i = 0; k->rules[i] != NULL; i += 2) {
+		if (k->rules[i + 1][0] == '=') {
+			buf_addf(&b, " WHEN %s THEN %s", k->rules[i],
+			    k->rules[i + 1] + 1);
+			continue;
+		}
 		lit = PQescapeLiteral(L->c, k->rules[i + 1],
 		    strlen(k->rules[i + 1]));
 		buf_addf(&b, " WHEN %s THEN %s", k->rules[i], lit);
@@ -1294,8 +1299,11 @@ load_apply(struct load *L)
 	struct counts n;
 	struct afile a;
 	char *ing;
+	int i;
 
 	analyze(L);
+	for (i = 0; L->k->before != NULL && L->k->before[i] != NULL; i++)
+		load_run(L, L->k->before[i], NULL);
 	validate(L);
 	classify(L);
 	count(L, &n);

@@ -39,6 +39,12 @@ struct kind {
 	 * before any rejection; it may be part of the key.
 	 */
 	const char *const	 *derived;
+	/*
+	 * SQL run on stg after the derived columns, before the rules: lookups
+	 * done once per row (columns it adds are neither merged nor compared).
+	 * A reason that starts with '=' is an SQL text expression over s.
+	 */
+	const char *const	 *before;
 };
 
 extern const struct kind kinds[];

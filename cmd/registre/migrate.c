@@ -19,8 +19,9 @@ MIG(2, "002_kinds.sql")
 MIG(3, "003_titres.sql")
 MIG(4, "004_titres_retires.sql")
 MIG(5, "005_reprises.sql")
+MIG(6, "006_sad_titres.sql")
 
-static const char *const migs[] = { mig_1, mig_2, mig_3, mig_4, mig_5 };
+static const char *const migs[] = { mig_1, mig_2, mig_3, mig_4, mig_5, mig_6 };
 
 int
 mig_count(void)

@@ -25,10 +25,12 @@ static const char usage_text[] =
     "        registre [--db CONNINFO] param list | get NOM | set NOM VALEUR\n"
     "        registre [--db CONNINFO] role add-sad CODE | add-agent NOM --aides LISTE |\n"
     "                 add-analyst NOM\n"
+    "        registre [--db CONNINFO] sad add|set CODE [--nom NOM] [--tg CODES]\n"
+    "                 [--courriel ADRESSES] [--plateforme NOM] | sad list\n"
     "        registre [--db CONNINFO] audit verify\n"
     "        registre [--db CONNINFO] export REPERTOIRE | import REPERTOIRE\n"
     "KIND : plans, clients, intervenants, horodatages, evenements, commandes,\n"
-    "       remboursements, charges, log-factures\n";
+    "       remboursements, charges, log-factures, titres-repris\n";
 
 static _Noreturn void
 usage(int code)
@@ -50,7 +52,7 @@ static const struct {
 	    "                 [--accepter-fins] < fichier.csv\n"
 	    "KIND : plans, clients, intervenants, horodatages, evenements, "
 	    "commandes,\n"
-	    "       remboursements, charges, log-factures\n" },
+	    "       remboursements, charges, log-factures, titres-repris\n" },
 	{ "reprendre", "usage : registre [--db CONNINFO] reprendre INGESTION "
 	    "[--report FICHIER]\n" },
 	{ "ingestions", "usage : registre [--db CONNINFO] ingestions\n" },
@@ -59,6 +61,13 @@ static const struct {
 	{ "role", "usage : registre [--db CONNINFO] role add-sad CODE | "
 	    "add-agent NOM --aides LISTE |\n"
 	    "                 add-analyst NOM\n" },
+	{ "sad", "usage : registre [--db CONNINFO] sad add CODE [--nom NOM] "
+	    "[--tg CODES]\n"
+	    "                 [--courriel ADRESSES] [--plateforme NOM]\n"
+	    "        registre [--db CONNINFO] sad set CODE [--nom NOM] "
+	    "[--tg CODES]\n"
+	    "                 [--courriel ADRESSES] [--plateforme NOM]\n"
+	    "        registre [--db CONNINFO] sad list\n" },
 	{ "audit", "usage : registre [--db CONNINFO] audit verify\n" },
 	{ "export", "usage : registre [--db CONNINFO] export REPERTOIRE\n" },
 	{ "import", "usage : registre [--db CONNINFO] import REPERTOIRE\n" },
@@ -336,6 +345,7 @@ static const struct {
 	{ "ingestions", cmd_ingestions },
 	{ "param", cmd_param },
 	{ "role", cmd_role },
+	{ "sad", cmd_sad },
 	{ "audit", cmd_audit },
 	{ "export", cmd_export },
 	{ "import", cmd_import },

@@ -305,7 +305,7 @@ nouveau,2,T00001/C001,,
 nouveau,3,T00001/C002,,
 nouveau,4,T00002/C001,,
 rejete,5,T00002/C009,,identifiant bénéficiaire Salsa inconnu des plans d'aide
-rejete,6,SAD999/C001,,SAD inconnu : code_sad absent des plans d'aide et des SAD déclarés (registre role add-sad)
+rejete,6,SAD999/C001,,SAD inconnu : code_sad n'est ni le code tiers SALSA d'un SAD ni un code de télégestion déclaré (registre sad add ou sad set --tg)
 EOF
 same "$W/rc.exp" "$W/rc" "bilan des clients"
 registre load intervenants --date 2026-11-02 <"$TD/intervenants.csv" 2>/dev/null
@@ -318,7 +318,7 @@ nouveau,2,T00001/V1,,
 nouveau,3,T00001/V2,,
 nouveau,4,T00002/V1,,
 rejete,5,T00002/V2,,client inconnu de ce SAD : chargez d'abord son fichier clients
-rejete,6,SAD999/V1,,SAD inconnu : code_sad absent des plans d'aide et des SAD déclarés (registre role add-sad)
+rejete,6,SAD999/V1,,SAD inconnu : code_sad n'est ni le code tiers SALSA d'un SAD ni un code de télégestion déclaré (registre sad add ou sad set --tg)
 rejete,7,T00001/V3,,horaires retenus absents : seule une visite supprimée (SUP) peut en être dépourvue
 EOF
 same "$W/rh1.exp" "$W/rh1" "bilan des horodatages"
@@ -566,8 +566,8 @@ step "export -> import -> export identical"
 registre export "$W/ex1" || ko "export"
 [ -z "$(find "$W/ex1" -type f ! -perm 600)" ] && ok || ko "export : fichiers non 0600"
 (cd "$W/ex1" && sha256sum -c --quiet MANIFEST.sha256) && ok || ko "manifeste invalide"
-head -1 "$W/ex1/titre.csv" | grep -q ',annule_par,annule_le$' &&
-    grep -q '^261110000200101,.*,[0-9][0-9]*,2026-10-23$' "$W/ex1/titre.csv" &&
+head -1 "$W/ex1/titre.csv" | grep -q ',annule_par,annule_le,' &&
+    grep -q '^261110000200101,.*,[0-9][0-9]*,2026-10-23,commande,' "$W/ex1/titre.csv" &&
     ok || ko "export : retrait du titre 261110000200101 absent de titre.csv"
 sql postgres -c "CREATE DATABASE copie"
 registre --db "host=$CESUTG_HOME dbname=copie user=postgres" import "$W/ex1" 2>/dev/null
