@@ -169,6 +169,7 @@ cesutg_debut() {
 	cesutg_verrou "$CESUTG_HOME/verrous/$prog" 0
 	# integrer, cesutg-recevoir and the hooks are beside this script.
 	PATH=$cesutg_lib:$PATH
+	mkdir -p "$CESUTG_JOURNAL" || exit 73
 	rc=0 arret= resume= t0=$(date +%s)
 	cesutg_log info "début"
 }
@@ -183,7 +184,8 @@ cesutg_etape() {
 		return 0
 	fi
 	_d=$(date +%s)
-	"$@" 9>&-
+	# What a step prints is for the journal; cron mails stderr only.
+	"$@" 9>&- >>"$CESUTG_JOURNAL/$prog.log"
 	_r=$?
 	_d=$(($(date +%s) - _d))
 	case $_r in
@@ -205,11 +207,11 @@ cesutg_sautee() {
 # notice while this registre does not have the subcommand yet.
 cesutg_registre() {
 	_e=$1; shift
-	if ! registre 2>&1 9>&- | grep -q "] $1\\b"; then
+	if [ -z "$arret" ] && ! registre 2>&1 9>&- | grep -q "] $1\\b"; then
 		cesutg_sautee "$_e" "« registre $1 » absent de ce registre"
-		return 0
+	else
+		cesutg_etape "$_e" registre "$@"
 	fi
-	cesutg_etape "$_e" registre "$@"
 }
 
 # cesutg_crochet NOM PROGRAMME INTERRUPTEUR ARGS...: a hook (transfers,
@@ -218,7 +220,9 @@ cesutg_registre() {
 cesutg_crochet() {
 	_e=$1 _p=$2 _i=$3; shift 3
 	eval "_v=\${$_i:-0}"
-	if [ "$_v" != 1 ]; then
+	if [ -n "$arret" ]; then
+		cesutg_etape "$_e"
+	elif [ "$_v" != 1 ]; then
 		cesutg_sautee "$_e" "$_i n'est pas à 1"
 	elif ! command -v "$_p" >/dev/null 2>&1; then
 		cesutg_sautee "$_e" "$_p n'est pas installé"
