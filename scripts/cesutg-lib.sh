@@ -68,7 +68,8 @@ cesutg_verrou() {
 # and to the journal file of the program.
 cesutg_log() {
 	if [ "$CESUTG_SYSLOG" = 1 ]; then
-		logger -t "$prog" -p "user.$1" -- "$2" 2>/dev/null || :
+		logger ${CESUTG_SYSLOG_SOCKET:+-u "$CESUTG_SYSLOG_SOCKET"} \
+		    -t "$prog" -p "user.$1" -- "$2" 2>/dev/null || :
 	fi
 	mkdir -p "$CESUTG_JOURNAL" 2>/dev/null &&
 	    printf '%s %s[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$prog" \

@@ -100,6 +100,25 @@ check oui "$(oui test -f "$H/spool/fait/F15_SAD010000_clients_20160608.txt")" \
 check 2016-06-08 "$(CESUTG_HOME=$H "$P/bin/registre" ingestions |
     awk -F, '$3 == "F15_SAD010000_clients_20160608.txt" { print $5 }')" "sa date des données"
 
+# Syslog: a line per step, facility user, tagged with the pipeline, to a
+# datagram socket of the test's own (perl is in every Debian).
+perl -MSocket -e 'socket(S, PF_UNIX, SOCK_DGRAM, 0) or die; unlink $ARGV[0];
+    bind(S, pack_sockaddr_un($ARGV[0])) or die; open(O, ">>", $ARGV[1]) or die;
+    select O; $| = 1; print O "prêt\n"; while (defined recv(S, $m, 8192, 0)) { print O "$m\n" }' \
+    "$W/syslog" "$W/syslog.txt" &
+sp=$!
+while ! grep -q prêt "$W/syslog.txt" 2>/dev/null; do sleep 0.1; done
+cp "$W/etc/cesutg.conf" "$W/etc/syslog.conf"
+printf 'CESUTG_SYSLOG=1\nCESUTG_SYSLOG_SOCKET=%s\n' "$W/syslog" >>"$W/etc/syslog.conf"
+(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/etc/syslog.conf" "$P/bin/cesutg-hebdo")
+check 0 $? "cesutg-hebdo avec syslog"
+sleep 0.3
+kill $sp
+for e in "<14>.* cesutg-hebdo: étape audit : code 0" "<13>.* cesutg-hebdo: étape alertes : sautée" \
+    "<14>.* cesutg-hebdo: fin, code 0"; do
+	check 1 "$(grep -c "$e" "$W/syslog.txt")" "syslog : $e"
+done
+
 # The lock: a second run while one holds it exits 75 at once.
 (flock 9; sleep 2) 9>>"$H/verrous/cesutg-quotidien" &
 sleep 0.3
