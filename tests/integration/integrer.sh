@@ -93,6 +93,27 @@ else
 	check 0 $? "instantané incomplet : message"
 fi
 
+# A complement (by its name, or --complement) ends no plan: loaded with
+# --complement, or refused by a registre without it.
+gen-flux1 -s 11 3 >"$W/PLANS_COMPLEMENT_20160616.txt"
+cp "$W/PLANS_COMPLEMENT_20160616.txt" "$W/PLANS_20160617.txt"
+if registre load 2>&1 | grep -q -e --complement; then
+	for f in PLANS_COMPLEMENT_20160616.txt; do
+		$I flux1 "$W/$f" "$O" 2>"$W/err"
+		check 0 $? "complément par son nom"
+		check 0 "$(registre ingestions | awk -F, -v f="$f" '$3 == f { print $12 }')" \
+		    "complément : aucun plan terminé"
+	done
+else
+	$I flux1 "$W/PLANS_COMPLEMENT_20160616.txt" "$O" 2>"$W/err"
+	check 65 $? "complément par son nom, registre sans --complement"
+	grep -q "ne connaît pas « registre load plans --complement »" "$W/err"
+	check 0 $? "complément par son nom : message"
+	$I --complement flux1 "$W/PLANS_20160617.txt" "$O" 2>"$W/err"
+	check 65 $? "--complement, registre sans --complement"
+	check 0 "$(nbing PLANS_20160617.txt)" "complément jamais chargé comme instantané"
+fi
+
 # A file of another flux under a Flux 1 name: refused, nothing loaded.
 cp "$W/g/CRCESU_20160504.txt" "$W/PLANS_20160622.txt"
 $I flux1 "$W/PLANS_20160622.txt" "$O" 2>"$W/err"

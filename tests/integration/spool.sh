@@ -125,7 +125,8 @@ check 2015-04-01 "$(CESUTG_HOME=$W/ref/var registre ingestions |
 check "" "$(find "$W/ref/var/integration" "$S" -name '.*' -type f ! -name .verrou)" \
     "aucun temporaire laissé"
 
-# Killed with -9 at random points, then run again until done: the same end.
+# Killed with -9 at random points (cesutg-recevoir alone, or inside
+# cesutg-quotidien), then run again until done: the same end.
 seed=${CESUTG_SEED:-$$}
 k=0 i=1 mid=0
 while [ $i -le "$NLOTS" ]; do
@@ -133,9 +134,12 @@ while [ $i -le "$NLOTS" ]; do
 	j=0
 	while [ $j -lt 5 ] && [ $k -lt "$KILLS" ]; do
 		d=$(awk -v s="$seed$k" -v t="$ms" 'BEGIN { srand(s); printf "%.3f", rand() * t / 2000 }')
+		# Every other kill hits the daily pipeline around it.
+		x=$R
+		[ $((k % 2)) -eq 1 ] && x="sh $ROOT/scripts/cesutg-quotidien"
 		setsid sh -c "cd / && exec env -i PATH=/usr/bin:/bin \
 		    CESUTG_CONF='$W/kill/cesutg.conf' CESUTG_SYSLOG=0 \
-		    CESUTG_PGOPTIONS='$CESUTG_PGOPTIONS' $R" 2>/dev/null &
+		    CESUTG_PGOPTIONS='$CESUTG_PGOPTIONS' $x" 2>/dev/null &
 		p=$!
 		sleep "$d"
 		kill -9 -"$p" 2>/dev/null
