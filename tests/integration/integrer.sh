@@ -16,7 +16,10 @@ chmod 755 "$W"
 CESUTG_HOME=$W/var
 CESUTG_PGOPTIONS="-c fsync=off -c full_page_writes=off"
 export CESUTG_HOME CESUTG_PGOPTIONS
-unset PGHOST PGHOSTADDR PGSERVICE PGDATABASE PGPORT PGUSER CESUTG_CONF \
+# An empty configuration: a /etc/cesutg/cesutg.conf of the machine is not read.
+CESUTG_CONF=/dev/null
+export CESUTG_CONF
+unset PGHOST PGHOSTADDR PGSERVICE PGDATABASE PGPORT PGUSER \
     CESUTG_INTEGRATION CESUTG_BIN
 asroot() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 trap 'asroot "$PGBIN/pg_ctl" -D "$CESUTG_HOME/data" -m immediate stop >/dev/null 2>&1; rm -rf "$W"' EXIT
