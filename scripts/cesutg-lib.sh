@@ -30,6 +30,7 @@ cesutg_config() {
 	: "${CESUTG_RETENTION_JOURS:=400}"
 	: "${CESUTG_ATTENTE:=3600}"
 	: "${CESUTG_SYSLOG:=1}"
+	: "${CESUTG_PARTENAIRES:=salsa cncesu}"
 	export PATH CESUTG_HOME CESUTG_SPOOL CESUTG_INTEGRATION CESUTG_JOURNAL
 }
 
@@ -49,6 +50,16 @@ cesutg_absolus() {
 	''|*[!0-9]*) echo "$prog: CESUTG_RETENTION_JOURS doit être un nombre de" \
 	    "jours (« $CESUTG_RETENTION_JOURS »)" >&2; exit 78 ;;
 	esac
+}
+
+# cesutg_spool: the spool's directories, one outgoing per partner (each
+# with its tmp/, for files written then renamed).
+cesutg_spool() {
+	mkdir -p "$CESUTG_SPOOL/arrivee/tmp" "$CESUTG_SPOOL/encours" \
+	    "$CESUTG_SPOOL/fait" "$CESUTG_SPOOL/rejete" || exit 73
+	for _p in $CESUTG_PARTENAIRES; do
+		mkdir -p "$CESUTG_SPOOL/sortie/$_p/tmp" || exit 73
+	done
 }
 
 # cesutg_verrou FICHIER ATTENTE: takes an exclusive lock on fd 9, waiting at
@@ -168,6 +179,7 @@ cesutg_debut() {
 	cesutg_absolus
 	umask 077
 	cesutg_verrou "$CESUTG_HOME/verrous/$prog" 0
+	cesutg_spool
 	# integrer, cesutg-recevoir and the hooks are beside this script.
 	PATH=$cesutg_lib:$PATH
 	mkdir -p "$CESUTG_JOURNAL" || exit 73

@@ -67,6 +67,8 @@ cron cesutg-quotidien 2>"$W/err"
 check 0 $? "cesutg-quotidien sous cron"
 check "" "$(cat "$W/err")" "cesutg-quotidien : rien sur l'erreur standard quand tout va bien"
 check "$n" "$(ls "$H/spool/fait" | wc -l)" "fichiers dans fait/"
+check "oui oui" "$(oui test -d "$H/spool/sortie/salsa/tmp") $(oui test -d "$H/spool/sortie/cncesu/tmp")" \
+    "spool/sortie/ des partenaires"
 check "$n" "$(CESUTG_HOME=$H "$P/bin/registre" ingestions | sed 1d | wc -l)" "ingestions"
 J=$H/journal/cesutg-quotidien.log
 for e in "étape recuperer : sautée" "étape recevoir : code 0" "étape controler : sautée" \
