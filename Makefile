@@ -5,6 +5,7 @@ VERSION	 = 0.1.0
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+CESUTGLIBDIR ?= $(PREFIX)/lib/cesutg
 DESTDIR	?=
 
 CC	?= cc
@@ -27,6 +28,10 @@ TOOLS	 = $(TOOLSRC:tests/tools/%.c=$(B)/tools/%)
 MAN1	 = $(wildcard man/*.1)
 MAN5	 = $(wildcard man/*.5)
 MAN7	 = $(wildcard man/*.7)
+# Shell scripts of operations: the pipelines go to BINDIR, their steps and
+# library to CESUTGLIBDIR, each with the installed paths written in.
+PIPELINES = cesutg-recevoir cesutg-quotidien cesutg-hebdo cesutg-mensuel
+LIBSCRIPTS = integrer cesutg-lib.sh
 
 # A command may list pkg-config modules it needs in cmd/NAME/pkgs.
 pkgs	 = $(shell test -f cmd/$(1)/pkgs && pkg-config --cflags --libs $$(cat cmd/$(1)/pkgs))
@@ -99,6 +104,13 @@ install: all
 	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(CESUTGLIBDIR)
+	for s in $(PIPELINES) $(LIBSCRIPTS); do \
+	    sed -e 's|^cesutg_lib=.*|cesutg_lib=$${CESUTG_LIB:-$(CESUTGLIBDIR)}|' \
+	        -e 's|@BINDIR@|$(BINDIR)|' scripts/$$s >$(DESTDIR)$(CESUTGLIBDIR)/$$s.tmp && \
+	    mv $(DESTDIR)$(CESUTGLIBDIR)/$$s.tmp $(DESTDIR)$(CESUTGLIBDIR)/$$s || exit 1; done
+	cd $(DESTDIR)$(CESUTGLIBDIR) && chmod 0644 cesutg-lib.sh && \
+	    chmod 0755 $(PIPELINES) integrer && mv -f $(PIPELINES) $(DESTDIR)$(BINDIR)/
 
 clean:
 	rm -rf build var

@@ -1,11 +1,14 @@
 #!/bin/sh
-# scripts/integrer, the cron step, against the embedded registre database in
-# a temporary CESUTG_HOME: a good load, a file with rejected lines, the same
-# file again, a truncated file, and the database stopped (exit 75, retry).
+# scripts/integrer, the step for one file, against the embedded registre
+# database in a temporary CESUTG_HOME: the data date of each flux, messages
+# naming the file, a file with rejected lines, the same file again (success),
+# a file of another flux, a partial output never loaded, two runs at once,
+# the database stopped (75, retry), and cron's environment.
 #   sh tests/integration/integrer.sh BUILD_DIR
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-PATH=$(cd "$B/bin" && pwd):$(cd "$B/tools" && pwd):$PATH
+BIN=$(cd "$B/bin" && pwd)
+PATH=$BIN:$(cd "$B/tools" && pwd):$PATH
 export PATH
 PGBIN=/usr/lib/postgresql/15/bin
 W=$(mktemp -d)
@@ -13,57 +16,181 @@ chmod 755 "$W"
 CESUTG_HOME=$W/var
 CESUTG_PGOPTIONS="-c fsync=off -c full_page_writes=off"
 export CESUTG_HOME CESUTG_PGOPTIONS
-unset PGHOST PGHOSTADDR PGSERVICE PGDATABASE PGPORT PGUSER
+# An empty configuration: a /etc/cesutg/cesutg.conf of the machine is not read.
+CESUTG_CONF=/dev/null
+export CESUTG_CONF
+unset PGHOST PGHOSTADDR PGSERVICE PGDATABASE PGPORT PGUSER \
+    CESUTG_INTEGRATION CESUTG_BIN
 asroot() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 trap 'asroot "$PGBIN/pg_ctl" -D "$CESUTG_HOME/data" -m immediate stop >/dev/null 2>&1; rm -rf "$W"' EXIT
 pass=0 fail=0
 check() {	# expected actual what
 	if [ "$1" = "$2" ]; then pass=$((pass + 1)); else
-		fail=$((fail + 1)); echo "ÉCHEC integrer: $3 : $2 au lieu de $1"; fi
+		fail=$((fail + 1)); echo "ÉCHEC integrer: $3 : « $2 » au lieu de « $1 »"; fi
 }
 I="sh $ROOT/scripts/integrer"
+O=$W/out
 registre db init >/dev/null 2>&1 || { echo "integrer.sh: db init impossible"; exit 1; }
+# date_donnees of the ingestion of SOURCE
+datede() { registre ingestions | awk -F, -v s="$1" '$3 == s { print $5 }'; }
+nbing() { registre ingestions | awk -F, -v s="$1" '$3 == s' | wc -l; }
 
-gen-flux1 -s 7 30 >"$W/PLANS_1.txt"
-$I flux1 "$W/PLANS_1.txt" "$W/out" 2>"$W/err"
-check 0 $? "fichier valide"
-check 30 "$(($(wc -l <"$W/out/PLANS_1.txt.csv") - 1))" "lignes CSV"
-check 600 "$(stat -c %a "$W/out/PLANS_1.txt.csv")" "mode du CSV"
-check 1 "$(registre ingestions | grep -c PLANS_1.txt)" "ingestion enregistrée"
+# A month of fluxgen files: each flux dated by its own first record or name.
+fluxgen --scale 0.01 --dir "$W/g" >/dev/null || { echo "integrer.sh: fluxgen"; exit 1; }
+registre role add-sad SAD010000 >/dev/null 2>&1
+for x in "flux1 PLANS_20160601.txt 2016-06-01" \
+    "flux4 COMMANDE_CESU_APA_201605.txt 2016-04-20" \
+    "flux15 F15_SAD010000_clients_20160601.txt 2016-06-01" \
+    "crcesu CRCESU_20160503.txt 2016-05-03" \
+    "flux6 FLUX6_CG75_201605.txt 2016-06-05" \
+    "sadlog LOG_FACTURES_20160606.csv 2016-06-06"; do
+	set -- $x
+	(cd / && $I "$1" "$W/g/$2" "$O" 2>"$W/err")
+	r=$?
+	[ "$1" = crcesu ] && [ $r -eq 65 ] && r=0	# titles never ordered
+	check 0 $r "$2 chargé"
+	check "$3" "$(datede "$2")" "$2 : date des données"
+done
+check 600 "$(stat -c %a "$O/PLANS_20160601.txt.csv")" "mode du CSV"
+check 196 "$(wc -l <"$O/PLANS_20160601.txt.csv")" "lignes CSV"
+check 0 "$(ls -a "$O" | grep -c '^\.[^.]')" "aucun temporaire laissé"
+# --date wins over the file's date (a complement: these few random plans end none).
+gen-flux1 -s 3 5 >"$W/PLANS_20160301.txt"
+$I --complement --date 2016-06-02 flux1 "$W/PLANS_20160301.txt" "$O" 2>"$W/err"
+check 0 $? "--date"
+check 2016-06-02 "$(datede PLANS_20160301.txt)" "--date : date des données"
 
-# A second week: same plans plus one line with an impossible date.
-gen-flux1 -s 9 30 >"$W/PLANS_2.txt"
-sed -n 1p "$W/PLANS_1.txt" | sed 's/|[0-9][0-9]\/[0-9][0-9]\/20[0-9][0-9]|/|31\/02\/2016|/' \
-    >>"$W/PLANS_2.txt"
-$I flux1 "$W/PLANS_2.txt" "$W/out" 2>"$W/err"
-check 65 $? "fichier avec une ligne rejetée"
-check 1 "$(wc -l <"$W/out/PLANS_2.txt.rejets")" "ligne dans les rejets"
-grep -q "date_impossible" "$W/out/PLANS_2.txt.bilan.csv"
-check 0 $? "classe au bilan"
-check 1 "$(registre ingestions | grep -c PLANS_2.txt)" "lignes valides chargées"
+# The same file again, and the same content under another name: success.
+$I flux1 "$W/g/PLANS_20160601.txt" "$O" 2>"$W/err"
+check 0 $? "même fichier : succès"
+check "integrer: PLANS_20160601.txt : déjà chargé, rien à faire" "$(cat "$W/err")" \
+    "même fichier : message"
+cp "$W/g/PLANS_20160601.txt" "$W/PLANS_20160608.txt"
+$I flux1 "$W/PLANS_20160608.txt" "$O" 2>"$W/err"
+check 0 $? "même contenu : succès"
+check 0 "$(nbing PLANS_20160608.txt)" "même contenu : pas d'ingestion en double"
+# Already loaded with rows that registre rejected: still 65, as the first run.
+$I crcesu "$W/g/CRCESU_20160503.txt" "$O" 2>"$W/err"
+check 65 $? "déjà chargé avec des lignes rejetées : 65 comme la première fois"
+grep -q "déjà chargé, rien à faire" "$W/err"
+check 0 $? "déjà chargé avec rejets : message"
 
-# The same content again: a success that changes nothing.
-cp "$W/PLANS_1.txt" "$W/PLANS_1bis.txt"
-$I flux1 "$W/PLANS_1bis.txt" "$W/out" 2>"$W/err"
-check 0 $? "même contenu : déjà chargé, rien à faire"
-check 0 "$(registre ingestions | grep -c PLANS_1bis.txt)" "pas d'ingestion en double"
+# One line rejected by the converter: the message names the file and line;
+# the snapshot is loaded as incomplete, or not at all by a registre that
+# cannot load it so (it would end the plan of the rejected line).
+cp "$W/g/PLANS_20160601.txt" "$W/PLANS_20160615.txt"
+sed -i '41s/|[0-9][0-9]\/[0-9][0-9]\/20[0-9][0-9]|/|31\/02\/2016|/' "$W/PLANS_20160615.txt"
+sed -i '42s/|[0-9][0-9]\/[0-9][0-9]\/20[0-9][0-9]|/|28\/02\/2016|/' "$W/PLANS_20160615.txt"
+$I flux1 "$W/PLANS_20160615.txt" "$O" 2>"$W/err"
+check 65 $? "ligne rejetée : 65"
+grep -q "^flux1: PLANS_20160615.txt:41: " "$W/err"
+check 0 $? "message « flux1: PLANS_20160615.txt:41: »"
+check 1 "$(wc -l <"$O/PLANS_20160615.txt.rejets")" "ligne dans les rejets"
+if registre load 2>&1 | grep -q -e --incomplet; then
+	check 1 "$(nbing PLANS_20160615.txt)" "instantané incomplet chargé"
+	check 0 "$(registre ingestions | awk -F, '$3 == "PLANS_20160615.txt" { print $12 }')" \
+	    "instantané incomplet : aucun plan terminé"
+else
+	check 0 "$(nbing PLANS_20160615.txt)" "instantané incomplet non chargé sans --incomplet"
+	grep -q "ne connaît pas « registre load plans --incomplet »" "$W/err"
+	check 0 $? "instantané incomplet : message"
+fi
 
+# A complement (by its name, or --complement) ends no plan: loaded with
+# --complement, or refused by a registre without it.
+gen-flux1 -s 11 3 >"$W/PLANS_COMPLEMENT_20160616.txt"
+cp "$W/PLANS_COMPLEMENT_20160616.txt" "$W/PLANS_20160617.txt"
+if registre load 2>&1 | grep -q -e --complement; then
+	for f in PLANS_COMPLEMENT_20160616.txt; do
+		$I flux1 "$W/$f" "$O" 2>"$W/err"
+		check 0 $? "complément par son nom"
+		check 0 "$(registre ingestions | awk -F, -v f="$f" '$3 == f { print $12 }')" \
+		    "complément : aucun plan terminé"
+	done
+else
+	$I flux1 "$W/PLANS_COMPLEMENT_20160616.txt" "$O" 2>"$W/err"
+	check 65 $? "complément par son nom, registre sans --complement"
+	grep -q "ne connaît pas « registre load plans --complement »" "$W/err"
+	check 0 $? "complément par son nom : message"
+	$I --complement flux1 "$W/PLANS_20160617.txt" "$O" 2>"$W/err"
+	check 65 $? "--complement, registre sans --complement"
+	check 0 "$(nbing PLANS_20160617.txt)" "complément jamais chargé comme instantané"
+fi
+
+# A file of another flux under a Flux 1 name: refused, nothing loaded.
+cp "$W/g/CRCESU_20160504.txt" "$W/PLANS_20160622.txt"
+$I flux1 "$W/PLANS_20160622.txt" "$O" 2>"$W/err"
+check 65 $? "CRCESU sous un nom de Flux 1"
+check 0 "$(nbing PLANS_20160622.txt)" "CRCESU sous un nom de Flux 1 : rien de chargé"
+$I flux4 "$W/g/PLANS_20160601.txt" "$O" 2>"$W/err"
+check 65 $? "Flux 1 annoncé comme Flux 4"
+# No date anywhere: refused, unless --date gives it.
+gen-flux1 -s 4 5 >"$W/PLANS_sans_date.txt"
+$I flux1 "$W/PLANS_sans_date.txt" "$O" 2>"$W/err"
+check 65 $? "nom sans date"
 # A truncated file: nothing loaded.
-head -c 1000 "$W/PLANS_1.txt" >"$W/PLANS_3.txt"
-$I flux1 "$W/PLANS_3.txt" "$W/out" 2>"$W/err"
+head -c 1000 "$W/g/FLUX6_CG75_201605.txt" >"$W/FLUX6_CG75_201606.txt"
+$I flux6 "$W/FLUX6_CG75_201606.txt" "$O" 2>"$W/err"
 check 65 $? "fichier tronqué"
-check 0 "$(registre ingestions | grep -c PLANS_3.txt)" "rien de chargé"
+check 0 "$(nbing FLUX6_CG75_201606.txt)" "fichier tronqué : rien de chargé"
+
+# A converter that dies after writing part of its output: nothing loaded, no
+# CSV under the final name, no temporary left, its code passed on.
+mkdir -p "$W/faux"
+cat >"$W/faux/flux1" <<EOF
+#!/bin/sh
+"$BIN/flux1" "\$@" | head -n 20
+exit 74
+EOF
+chmod +x "$W/faux/flux1"
+gen-flux1 -s 5 50 >"$W/PLANS_20160629.txt"
+PATH=$W/faux:$PATH $I flux1 "$W/PLANS_20160629.txt" "$O" 2>"$W/err"
+check 74 $? "convertisseur en échec : son code"
+check 0 "$(nbing PLANS_20160629.txt)" "sortie partielle jamais chargée"
+check no "$(test -e "$O/PLANS_20160629.txt.csv" && echo yes || echo no)" "pas de CSV partiel"
+check 0 "$(ls -a "$O" | grep -c '^\.[^.]')" "pas de temporaire après un échec"
+
+# Two runs on the same file at once: one loads, the other finds it loaded;
+# both succeed.
+gen-flux1 -s 6 300 >"$W/PLANS_20160706.txt"
+$I --complement flux1 "$W/PLANS_20160706.txt" "$O" 2>"$W/err1" & p1=$!
+$I --complement flux1 "$W/PLANS_20160706.txt" "$O" 2>"$W/err2" & p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+check "0 0" "$r1 $r2" "deux exécutions simultanées"
+check 1 "$(nbing PLANS_20160706.txt)" "deux exécutions : une ingestion"
+check 1 "$(cat "$W/err1" "$W/err2" | grep -c 'déjà chargé, rien à faire')" \
+    "deux exécutions : l'une trouve le fichier chargé"
 
 # The database stopped: 75, so that cron tries again; then it loads.
-gen-flux1 -s 8 10 >"$W/PLANS_4.txt"
+gen-flux1 -s 8 10 >"$W/PLANS_20160713.txt"
 registre db stop >/dev/null 2>&1
-$I flux1 "$W/PLANS_4.txt" "$W/out" 2>"$W/err"
+$I --complement flux1 "$W/PLANS_20160713.txt" "$O" 2>"$W/err"
 check 75 $? "base arrêtée"
 registre db start >/dev/null 2>&1
-$I flux1 "$W/PLANS_4.txt" "$W/out" 2>"$W/err"
+$I --complement flux1 "$W/PLANS_20160713.txt" "$O" 2>"$W/err"
 check 0 $? "nouvel essai"
 
-$I flux9 "$W/PLANS_4.txt" "$W/out" 2>/dev/null
+# Cron's environment: nothing but PATH, another directory; the paths come
+# from the configuration file.
+gen-flux1 -s 9 10 >"$W/PLANS_20160720.txt"
+cat >"$W/cesutg.conf" <<EOF
+CESUTG_HOME=$CESUTG_HOME
+CESUTG_BIN=$BIN
+CESUTG_INTEGRATION=$W/cron
+EOF
+(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/cesutg.conf" \
+    sh "$ROOT/scripts/integrer" --complement flux1 "$W/PLANS_20160720.txt" 2>"$W/err")
+check 0 $? "environnement de cron"
+check 2016-07-20 "$(datede PLANS_20160720.txt)" "cron : date des données"
+check yes "$(test -s "$W/cron/PLANS_20160720.txt.csv" && echo yes)" "cron : CSV au répertoire configuré"
+env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/absent.conf" \
+    sh "$ROOT/scripts/integrer" flux1 "$W/PLANS_20160720.txt" 2>/dev/null
+check 78 $? "configuration absente"
+
+$I flux9 "$W/PLANS_20160713.txt" "$O" 2>/dev/null
 check 64 $? "flux inconnu"
+$I flux1 "$W/absent.txt" "$O" 2>/dev/null
+check 66 $? "fichier absent"
 echo "integrer: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,261 @@
+# cesutg-lib.sh: what integrer and the cron pipelines share. Sourced, not
+# run. Sets no option of the caller's shell except where a function says so.
+# See cesutg-exploitation(7) for the configuration it reads.
+
+# Reads the configuration: $CESUTG_CONF, else /etc/cesutg/cesutg.conf when
+# it exists. Every assignment in it is exported (the PG* variables of libpq
+# must reach registre). A CESUTG_CONF that cannot be read is a config error.
+cesutg_config() {
+	_c=${CESUTG_CONF:-/etc/cesutg/cesutg.conf}
+	if [ -n "${CESUTG_CONF:-}" ] && [ ! -r "$_c" ]; then
+		echo "$prog: configuration illisible : $_c" >&2
+		exit 78
+	fi
+	if [ -r "$_c" ]; then
+		set -a
+		# shellcheck disable=SC1090
+		. "$_c" || { set +a; echo "$prog: configuration invalide : $_c" >&2; exit 78; }
+		set +a
+	fi
+	# make install writes its BINDIR here; the source tree relies on PATH.
+	: "${CESUTG_BIN:=@BINDIR@}"
+	case $CESUTG_BIN in
+	@*) ;;
+	*) PATH=$CESUTG_BIN:$PATH ;;
+	esac
+	: "${CESUTG_HOME:=var}"
+	: "${CESUTG_SPOOL:=$CESUTG_HOME/spool}"
+	: "${CESUTG_INTEGRATION:=$CESUTG_HOME/integration}"
+	: "${CESUTG_JOURNAL:=$CESUTG_HOME/journal}"
+	: "${CESUTG_RETENTION_JOURS:=400}"
+	: "${CESUTG_ATTENTE:=3600}"
+	: "${CESUTG_SYSLOG:=1}"
+	: "${CESUTG_PARTENAIRES:=salsa cncesu}"
+	export PATH CESUTG_HOME CESUTG_SPOOL CESUTG_INTEGRATION CESUTG_JOURNAL
+}
+
+# The pipelines run from cron, whose working directory is anywhere:
+# every path they use must be absolute.
+cesutg_absolus() {
+	for _v in CESUTG_HOME CESUTG_SPOOL CESUTG_INTEGRATION CESUTG_JOURNAL; do
+		eval "_p=\$$_v"
+		case $_p in
+		/*) ;;
+		*) echo "$prog: $_v doit être un chemin absolu (« $_p ») : le" \
+		       "définir dans ${CESUTG_CONF:-/etc/cesutg/cesutg.conf}" >&2
+		   exit 78 ;;
+		esac
+	done
+	case $CESUTG_RETENTION_JOURS in
+	''|*[!0-9]*) echo "$prog: CESUTG_RETENTION_JOURS doit être un nombre de" \
+	    "jours (« $CESUTG_RETENTION_JOURS »)" >&2; exit 78 ;;
+	esac
+}
+
+# cesutg_spool: the spool's directories, one outgoing per partner (each
+# with its tmp/, for files written then renamed).
+cesutg_spool() {
+	mkdir -p "$CESUTG_SPOOL/arrivee/tmp" "$CESUTG_SPOOL/encours" \
+	    "$CESUTG_SPOOL/fait" "$CESUTG_SPOOL/rejete" || exit 73
+	for _p in $CESUTG_PARTENAIRES; do
+		mkdir -p "$CESUTG_SPOOL/sortie/$_p/tmp" || exit 73
+	done
+}
+
+# cesutg_verrou FICHIER ATTENTE: takes an exclusive lock on fd 9, waiting at
+# most ATTENTE seconds (0: not at all). Exits 75 when it is held elsewhere.
+cesutg_verrou() {
+	mkdir -p "$(dirname "$1")" || exit 73
+	exec 9>>"$1" || exit 73
+	if [ "$2" -eq 0 ]; then
+		flock -n 9
+	else
+		flock -w "$2" 9
+	fi || { echo "$prog: $1 : une autre exécution est en cours," \
+	    "réessayer plus tard" >&2; exit 75; }
+}
+
+# cesutg_log NIVEAU MESSAGE: one line to syslog (user facility, tag $prog)
+# and to the journal file of the program.
+cesutg_log() {
+	if [ "$CESUTG_SYSLOG" = 1 ]; then
+		logger ${CESUTG_SYSLOG_SOCKET:+-u "$CESUTG_SYSLOG_SOCKET"} \
+		    -t "$prog" -p "user.$1" -- "$2" 2>/dev/null || :
+	fi
+	mkdir -p "$CESUTG_JOURNAL" 2>/dev/null &&
+	    printf '%s %s[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$prog" \
+	    "$$" "$2" >>"$CESUTG_JOURNAL/$prog.log" 2>/dev/null || :
+}
+
+# cesutg_pire A B: the code a pipeline reports for two results: any
+# failure of ours or of the system first, then 75 (retry), then 65 (data).
+cesutg_pire() {
+	for _x in "$1" "$2"; do
+		case $_x in 0|65|75) ;; *) echo "$_x"; return ;; esac
+	done
+	for _x in 75 65; do
+		[ "$1" = "$_x" ] || [ "$2" = "$_x" ] && { echo "$_x"; return; }
+	done
+	echo 0
+}
+
+# cesutg_date_valide AAAA-MM-JJ: a real calendar date.
+cesutg_date_valide() {
+	case $1 in
+	[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]) ;;
+	*) return 1 ;;
+	esac
+	[ "$(date -u -d "$1" +%Y-%m-%d 2>/dev/null)" = "$1" ]
+}
+
+# cesutg_reconnaitre FICHIER: prints "flux kind date nature" for a received
+# file, from its name and its first record, which must agree (the table is
+# in integrer(1)); nature is instantane or complement for Flux 1, fichier
+# otherwise. Prints the reason and returns 1 for a file it cannot place.
+cesutg_reconnaitre() {
+	LC_ALL=C awk -v n="$(basename "$1")" '
+	function jma(s) { return substr(s, 7, 4) "-" substr(s, 4, 2) "-" substr(s, 1, 2) }
+	function amj(s) { return substr(s, 1, 4) "-" substr(s, 5, 2) "-" substr(s, 7, 2) }
+	function nomdate(re,   s) {	# the AAAAMMJJ that follows re in the name
+		if (!match(n, re "[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]"))
+			return ""
+		return amj(substr(n, RSTART + RLENGTH - 8, 8))
+	}
+	function non(m) { print m; exit 1 }
+	BEGIN {
+		if ((getline l < ARGV[1]) <= 0) non("fichier vide ou illisible")
+		sub(/\r$/, "", l)
+		if (n ~ /^PLANS_/) {
+			nat = n ~ /^PLANS_COMPLEMENT_/ ? "complement" : "instantane"
+			d = nomdate("^PLANS_(COMPLEMENT_)?")
+			if (d == "") non("nom de Flux 1 sans date AAAAMMJJ")
+			if (split(l, f, "|") < 60)
+				non("premier enregistrement qui n'\''est pas une ligne de Flux 1")
+			print "flux1 plans " d " " nat; exit 0
+		}
+		if (n ~ /^COMMANDE_CESU_/) {
+			if (l !~ /^1[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]/)
+				non("premier enregistrement qui n'\''est pas une entête de Flux 4")
+			print "flux4 commandes " jma(substr(l, 2, 2) "/" substr(l, 4, 2) "/" substr(l, 6, 4)) " fichier"
+			exit 0
+		}
+		if (n ~ /^F15_/) {
+			split(l, f, "|")
+			if (f[1] != "DEB" || f[2] != "F15")
+				non("premier enregistrement qui n'\''est pas un DEB de Flux 15")
+			if (f[4] !~ /^(clients|intervenants|horodatages|evenements)$/)
+				non("nature de Flux 15 inconnue « " f[4] " »")
+			print "flux15 " f[4] " " substr(f[6], 1, 10) " fichier"; exit 0
+		}
+		if (n ~ /^CRCESU_/) {
+			if (substr(l, 1, 7) != "DEBRCES")
+				non("premier enregistrement qui n'\''est pas un DEB de retour CRCESU")
+			print "crcesu remboursements " amj(substr(l, 25, 8)) " fichier"; exit 0
+		}
+		if (n ~ /^FLUX6_/) {
+			split(l, f, ";")
+			if (f[1] != "DEB" || f[2] != "FTCG")
+				non("premier enregistrement qui n'\''est pas un DEB de Flux 6")
+			print "flux6 charges " amj(f[4]) " fichier"; exit 0
+		}
+		if (n ~ /^LOG_FACTURES_/) {
+			if (l !~ /^[12];/)
+				non("premier enregistrement qui n'\''est pas une ligne du journal des factures")
+			d = nomdate("^LOG_FACTURES_")
+			split(l, f, ";")
+			if (d == "" && f[1] == "1")
+				d = f[2] ~ /\// ? jma(f[2]) : amj(f[2])
+			if (d == "") non("journal des factures sans date")
+			print "sadlog log-factures " d " fichier"; exit 0
+		}
+		non("nom de fichier inconnu (voir integrer(1), RECONNAISSANCE)")
+	}' "$1" || return 1
+}
+
+# The pipelines. cesutg_debut: configuration, absolute paths, the lock of
+# this pipeline (a second run while one is going exits 75 at once).
+cesutg_debut() {
+	cesutg_config
+	cesutg_absolus
+	umask 077
+	cesutg_verrou "$CESUTG_HOME/verrous/$prog" 0
+	cesutg_spool
+	# integrer, cesutg-recevoir and the hooks are beside this script.
+	PATH=$cesutg_lib:$PATH
+	mkdir -p "$CESUTG_JOURNAL" || exit 73
+	rc=0 arret= resume= t0=$(date +%s)
+	cesutg_log info "début"
+}
+
+# cesutg_etape NOM COMMANDE...: one step, logged with its code and time.
+# After a step that failed (neither 0 nor 65) the next ones are skipped:
+# they would work on a day half integrated.
+cesutg_etape() {
+	_e=$1; shift
+	if [ -n "$arret" ]; then
+		cesutg_sautee "$_e" "étape précédente en échec ($arret)"
+		return 0
+	fi
+	_d=$(date +%s)
+	# What a step prints is for the journal; cron mails stderr only.
+	"$@" 9>&- >>"$CESUTG_JOURNAL/$prog.log"
+	_r=$?
+	_d=$(($(date +%s) - _d))
+	case $_r in
+	0) cesutg_log info "étape $_e : code 0 en $_d s" ;;
+	65) cesutg_log warning "étape $_e : code 65 (données rejetées) en $_d s" ;;
+	*) cesutg_log err "étape $_e : code $_r en $_d s"; arret=$_e ;;
+	esac
+	resume="$resume $_e=$_r"
+	rc=$(cesutg_pire "$rc" "$_r")
+	return 0
+}
+
+cesutg_sautee() {
+	cesutg_log notice "étape $1 : sautée, $2"
+	resume="$resume $1=sautée"
+}
+
+# cesutg_registre NOM SOUS-COMMANDE ARGS...: a registre step, skipped with a
+# notice while this registre does not have the subcommand yet.
+cesutg_registre() {
+	_e=$1; shift
+	if [ -z "$arret" ] && ! registre 2>&1 9>&- | grep -q "] $1\\b"; then
+		cesutg_sautee "$_e" "« registre $1 » absent de ce registre"
+	else
+		cesutg_etape "$_e" registre "$@"
+	fi
+}
+
+# cesutg_crochet NOM PROGRAMME INTERRUPTEUR ARGS...: a hook (transfers,
+# mail) run when the program is installed and the configuration turns it
+# on (INTERRUPTEUR=1).
+cesutg_crochet() {
+	_e=$1 _p=$2 _i=$3; shift 3
+	eval "_v=\${$_i:-0}"
+	if [ -n "$arret" ]; then
+		cesutg_etape "$_e"
+	elif [ "$_v" != 1 ]; then
+		cesutg_sautee "$_e" "$_i n'est pas à 1"
+	elif ! command -v "$_p" >/dev/null 2>&1; then
+		cesutg_sautee "$_e" "$_p n'est pas installé"
+	else
+		cesutg_etape "$_e" "$_p" "$@"
+	fi
+}
+
+# cesutg_fin: the run summary (journal, syslog; stderr when it failed, for
+# cron's mail), the failure mail hook, and the exit code.
+cesutg_fin() {
+	_m="fin, code $rc en $(($(date +%s) - t0)) s :$resume"
+	if [ "$rc" -eq 0 ]; then cesutg_log info "$_m"; else cesutg_log err "$_m"; fi
+	if [ "$rc" -ne 0 ] || [ "${CESUTG_BAVARD:-0}" = 1 ]; then
+		echo "$prog: $_m" >&2
+	fi
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 65 ] && [ "${CESUTG_MAIL:-0}" = 1 ] &&
+	    command -v cesutg-mail >/dev/null 2>&1; then
+		echo "$prog: $_m" | cesutg-mail echec "$prog" "$rc" 9>&- ||
+		    cesutg_log err "cesutg-mail : envoi de l'alerte impossible"
+	fi
+	exit "$rc"
+}

@@ -1,0 +1,191 @@
+#!/bin/sh
+# The installed cron pipelines: make install with DESTDIR and PREFIX, then
+# each pipeline run as cron does (env -i PATH=/usr/bin:/bin, from /, paths
+# from the configuration file): steps logged, later steps absent from this
+# registre skipped, a hook run, a lock, a failed step stopping the next
+# ones, and the monthly retention.
+#   sh tests/integration/pipelines.sh BUILD_DIR
+B=${1:-build}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PGBIN=/usr/lib/postgresql/15/bin
+W=$(mktemp -d)
+chmod 755 "$W"
+unset PGHOST PGHOSTADDR PGSERVICE PGDATABASE PGPORT PGUSER CESUTG_CONF \
+    CESUTG_HOME CESUTG_SPOOL CESUTG_INTEGRATION CESUTG_JOURNAL CESUTG_BIN
+asroot() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+trap 'asroot "$PGBIN/pg_ctl" -D "$W/home/data" -m immediate stop >/dev/null 2>&1; [ -n "${GARDER:-}" ] || rm -rf "$W"' EXIT
+pass=0 fail=0
+check() {	# expected actual what
+	if [ "$1" = "$2" ]; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "ÉCHEC pipelines: $3 : « $2 » au lieu de « $1 »"; fi
+}
+oui() { if "$@"; then echo oui; else echo non; fi; }
+
+# Staged install: everything under DESTDIR, the paths written in are PREFIX's.
+make -s -C "$ROOT" B="$B" install DESTDIR="$W/stage" PREFIX=/opt/cesutg >/dev/null 2>&1
+check 0 $? "make install DESTDIR"
+for f in bin/cesutg-recevoir bin/cesutg-quotidien bin/cesutg-hebdo bin/cesutg-mensuel \
+    bin/registre lib/cesutg/integrer; do
+	check oui "$(oui test -x "$W/stage/opt/cesutg/$f")" "$f installé, exécutable"
+done
+check 644 "$(stat -c %a "$W/stage/opt/cesutg/lib/cesutg/cesutg-lib.sh")" "mode de cesutg-lib.sh"
+check 'cesutg_lib=${CESUTG_LIB:-/opt/cesutg/lib/cesutg}' \
+    "$(grep '^cesutg_lib=' "$W/stage/opt/cesutg/bin/cesutg-quotidien")" "chemin de la bibliothèque"
+check 1 "$(grep -c 'CESUTG_BIN:=/opt/cesutg/bin}' "$W/stage/opt/cesutg/lib/cesutg/cesutg-lib.sh")" \
+    "chemin des programmes"
+for m in integrer.1 cesutg-recevoir.1 cesutg-quotidien.1 cesutg-exploitation.7; do
+	check oui "$(oui test -f "$W/stage/opt/cesutg/share/man/man${m##*.}/$m")" "page $m installée"
+done
+
+# A real install to run.
+P=$W/usr
+make -s -C "$ROOT" B="$B" install PREFIX="$P" >/dev/null 2>&1
+check 0 $? "make install PREFIX"
+H=$W/home
+mkdir -p "$W/etc"
+cat >"$W/etc/cesutg.conf" <<EOF
+# cesutg, configuration de test
+CESUTG_HOME=$H
+CESUTG_PGOPTIONS="-c fsync=off -c full_page_writes=off"
+CESUTG_SYSLOG=0
+CESUTG_ATTENTE=5
+EOF
+cron() {	# pipeline: run as cron does
+	(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/etc/cesutg.conf" "$P/bin/$1")
+}
+CESUTG_HOME=$H "$P/bin/registre" db init >/dev/null 2>&1 ||
+    { echo "pipelines.sh: db init impossible"; exit 1; }
+CESUTG_HOME=$H "$P/bin/registre" role add-sad SAD010000 >/dev/null 2>&1
+PATH=$P/bin:$PATH "$P/bin/fluxgen" --scale 0.003 --month 2016-05 --dir "$W/g" \
+    plans commandes clients intervenants >/dev/null 2>&1
+mkdir -p "$H/spool/arrivee"
+cp "$W"/g/PLANS_* "$W"/g/COMMANDE_CESU_APA_* "$W"/g/F15_SAD010000_* "$H/spool/arrivee/"
+n=$(ls "$H/spool/arrivee" | wc -l)
+
+# Daily: the files integrated, every step logged, absent steps skipped.
+cron cesutg-quotidien 2>"$W/err"
+check 0 $? "cesutg-quotidien sous cron"
+check "" "$(cat "$W/err")" "cesutg-quotidien : rien sur l'erreur standard quand tout va bien"
+check "$n" "$(ls "$H/spool/fait" | wc -l)" "fichiers dans fait/"
+check "oui oui" "$(oui test -d "$H/spool/sortie/salsa/tmp") $(oui test -d "$H/spool/sortie/cncesu/tmp")" \
+    "spool/sortie/ des partenaires"
+check "$n" "$(CESUTG_HOME=$H "$P/bin/registre" ingestions | sed 1d | wc -l)" "ingestions"
+J=$H/journal/cesutg-quotidien.log
+for e in "étape recuperer : sautée" "étape recevoir : code 0" "étape controler : sautée" \
+    "étape factures : sautée" "étape envoyer : sautée" "étape avis : sautée" "fin, code 0"; do
+	check 1 "$(grep -c "$e" "$J")" "journal : $e"
+done
+check 1 "$(grep -c "PLANS_20160601.txt : flux1 plans du 2016-06-01 intégré" \
+    "$H/journal/cesutg-recevoir.log")" "journal de cesutg-recevoir"
+
+# Weekly: the audit checked; a hook run when installed and turned on: it
+# drops a file into the spool, which the same run integrates.
+mkdir -p "$W/hook"
+cat >"$P/bin/cesutg-recuperer" <<EOF
+#!/bin/sh
+cp "$W"/g/F15_SAD010000_clients_* "\$CESUTG_SPOOL/arrivee/tmp/F15_SAD010000_clients_20160608.txt" &&
+sed -i 's/|2016-06-01T/|2016-06-08T/' "\$CESUTG_SPOOL/arrivee/tmp/F15_SAD010000_clients_20160608.txt" &&
+mv "\$CESUTG_SPOOL/arrivee/tmp/F15_SAD010000_clients_20160608.txt" "\$CESUTG_SPOOL/arrivee/"
+EOF
+chmod +x "$P/bin/cesutg-recuperer"
+echo CESUTG_TRANSFERTS=1 >>"$W/etc/cesutg.conf"
+cron cesutg-hebdo 2>"$W/err"
+check 0 $? "cesutg-hebdo sous cron"
+J=$H/journal/cesutg-hebdo.log
+for e in "étape recuperer : code 0" "étape recevoir : code 0" "étape audit : code 0" \
+    "étape alertes : sautée, « registre alertes » absent" \
+    "étape envoyer : sautée, cesutg-envoyer n'est pas installé"; do
+	check 1 "$(grep -c "$e" "$J")" "journal : $e"
+done
+check oui "$(oui test -f "$H/spool/fait/F15_SAD010000_clients_20160608.txt")" \
+    "fichier récupéré puis intégré dans la même exécution"
+check 2016-06-08 "$(CESUTG_HOME=$H "$P/bin/registre" ingestions |
+    awk -F, '$3 == "F15_SAD010000_clients_20160608.txt" { print $5 }')" "sa date des données"
+
+# Syslog: a line per step, facility user, tagged with the pipeline, to a
+# datagram socket of the test's own (perl is in every Debian).
+perl -MSocket -e 'socket(S, PF_UNIX, SOCK_DGRAM, 0) or die; unlink $ARGV[0];
+    bind(S, pack_sockaddr_un($ARGV[0])) or die; open(O, ">>", $ARGV[1]) or die;
+    select O; $| = 1; print O "prêt\n"; while (defined recv(S, $m, 8192, 0)) { print O "$m\n" }' \
+    "$W/syslog" "$W/syslog.txt" &
+sp=$!
+while ! grep -q prêt "$W/syslog.txt" 2>/dev/null; do sleep 0.1; done
+cp "$W/etc/cesutg.conf" "$W/etc/syslog.conf"
+printf 'CESUTG_SYSLOG=1\nCESUTG_SYSLOG_SOCKET=%s\n' "$W/syslog" >>"$W/etc/syslog.conf"
+(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/etc/syslog.conf" "$P/bin/cesutg-hebdo")
+check 0 $? "cesutg-hebdo avec syslog"
+sleep 0.3
+kill $sp
+for e in "<14>.* cesutg-hebdo: étape audit : code 0" "<13>.* cesutg-hebdo: étape alertes : sautée" \
+    "<14>.* cesutg-hebdo: fin, code 0"; do
+	check 1 "$(grep -c "$e" "$W/syslog.txt")" "syslog : $e"
+done
+
+# The lock: a second run while one holds it exits 75 at once.
+(flock 9; sleep 2) 9>>"$H/verrous/cesutg-quotidien" &
+sleep 0.3
+cron cesutg-quotidien 2>"$W/err"
+check 75 $? "cesutg-quotidien déjà en cours : 75"
+wait
+
+# A failed step: 75 from the stopped base, the next steps skipped, the
+# summary on stderr for cron's mail.
+cp "$W"/g/PLANS_* "$H/spool/arrivee/PLANS_20160615.txt"
+CESUTG_HOME=$H "$P/bin/registre" db stop >/dev/null 2>&1
+cron cesutg-quotidien 2>"$W/err"
+check 75 $? "base arrêtée : 75"
+grep -q "fin, code 75 .*recevoir=75 controler=sautée" "$W/err"
+check 0 $? "résumé sur l'erreur standard"
+check 1 "$(grep -c "étape controler : sautée, étape précédente en échec (recevoir)" \
+    "$H/journal/cesutg-quotidien.log")" "étapes suivantes sautées"
+check oui "$(oui test -f "$H/spool/arrivee/PLANS_20160615.txt")" "fichier laissé dans arrivee/"
+CESUTG_HOME=$H "$P/bin/registre" db start >/dev/null 2>&1
+cron cesutg-quotidien 2>"$W/err"
+check 0 $? "cesutg-quotidien relancé"
+
+# Monthly: the export, then the retention: reports and received files older
+# than the retention removed, younger ones kept, a loaded CSV copy removed
+# once exported, one never loaded kept until the retention.
+I=$H/integration
+for x in VIEUX.txt JEUNE.txt; do
+	for s in bilan.csv rejets csv; do echo x >"$I/$x.$s"; done
+done
+echo x >"$I/NONCHARGE.txt.csv"
+touch -d '401 days ago' "$I"/VIEUX.txt.* "$H/spool/fait/PLANS_20160601.txt"
+touch -d '399 days ago' "$I"/JEUNE.txt.*
+echo CESUTG_RETENTION_JOURS=400 >>"$W/etc/cesutg.conf"
+cron cesutg-mensuel 2>"$W/err"
+check 0 $? "cesutg-mensuel sous cron"
+J=$H/journal/cesutg-mensuel.log
+for e in "étape export : code 0" "étape retention : code 0" "étape prefacture : sautée" \
+    "étape cesu : sautée" "étape tableaux : sautée"; do
+	check 1 "$(grep -c "$e" "$J")" "journal : $e"
+done
+check oui "$(oui test -f "$H/exports/$(date +%Y-%m-%d)/MANIFEST.sha256")" "export écrit"
+check "non non non" "$(oui test -e "$I/VIEUX.txt.bilan.csv") $(oui test -e "$I/VIEUX.txt.rejets") $(oui test -e "$I/VIEUX.txt.csv")" \
+    "plus de 400 jours : supprimés"
+check "oui oui" "$(oui test -e "$I/JEUNE.txt.bilan.csv") $(oui test -e "$I/JEUNE.txt.rejets")" \
+    "moins de 400 jours : gardés"
+check non "$(oui test -e "$H/spool/fait/PLANS_20160601.txt")" "fichier reçu de plus de 400 jours supprimé"
+check "non oui" "$(oui test -e "$I/PLANS_20160601.txt.csv") $(oui test -e "$I/PLANS_20160601.txt.registre.csv")" \
+    "copie CSV chargée et exportée supprimée, bilan gardé"
+check oui "$(oui test -e "$I/NONCHARGE.txt.csv")" "copie CSV jamais chargée gardée"
+
+# contrib/: each timer persistent, each unit and cron line naming an
+# installed pipeline.
+for t in "$ROOT"/contrib/systemd/*.timer; do
+	check 1 "$(grep -c '^Persistent=true$' "$t")" "${t##*/} : Persistent=true"
+done
+for x in $(sed -n 's|^ExecStart=/usr/local/bin/||p' "$ROOT"/contrib/systemd/*.service) \
+    $(awk '/^[0-9*]/ { sub(".*/", "", $7); print $7 }' "$ROOT/contrib/cesutg.cron"); do
+	check oui "$(oui test -x "$P/bin/$x")" "contrib : $x installé"
+done
+
+# Configuration errors are 78: a relative home, an unreadable file.
+printf 'CESUTG_HOME=var\n' >"$W/etc/relatif.conf"
+(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/etc/relatif.conf" "$P/bin/cesutg-hebdo" 2>/dev/null)
+check 78 $? "CESUTG_HOME relatif : 78"
+(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/etc/absent.conf" "$P/bin/cesutg-mensuel" 2>/dev/null)
+check 78 $? "configuration absente : 78"
+echo "pipelines: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
