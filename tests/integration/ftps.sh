@@ -155,6 +155,12 @@ CESUTG_ETEINT_CERT=$P/client.crt
 CESUTG_ETEINT_CLE=$P/client.key
 CESUTG_ETEINT_AC=$P/ac.crt
 CESUTG_ETEINT_NETRC=$W/netrc
+# a path in the URL
+CESUTG_CHEMIN_URL=$U/depot
+CESUTG_CHEMIN_CERT=$P/client.crt
+CESUTG_CHEMIN_CLE=$P/client.key
+CESUTG_CHEMIN_AC=$P/ac.crt
+CESUTG_CHEMIN_NETRC=$W/netrc
 # no key
 CESUTG_INCOMPLET_URL=$U
 CESUTG_INCOMPLET_CERT=$P/client.crt
@@ -203,8 +209,8 @@ check 0 "$(ls -A "$S" | wc -l)" "sortie vidée"
 check 0 $? "marqueurs SHA-256 des fichiers envoyés"
 ups() { awk -v f="$1" '$12 == "i" && $9 ~ f' "$W/xfer.log" | wc -l; }
 n=$(ups /depot/)
-$ENV cncesu >"$W/out" 2>"$W/err"
-check 0 $? "deuxième passage"
+env -i PATH=/usr/bin:/bin CESUTG_CONF="$CESUTG_CONF" $ENV cncesu >"$W/out" 2>"$W/err"
+check 0 $? "deuxième passage, environnement de cron"
 check "$n" "$(ups /depot/)" "rien renvoyé au deuxième passage"
 cp "$W/orig/FLUX81_1.txt" "$S/"
 $ENV cncesu >"$W/out" 2>"$W/err"
@@ -256,7 +262,7 @@ for i in 1 2 3 4; do
 	cp "$W/orig/ALEA_$i.txt" "$S/"
 done
 k=0
-while [ $k -lt 10 ]; do
+while [ $k -lt 8 ]; do
 	CESUTG_CURL_OPTIONS="--limit-rate 200k" setsid $ENV cncesu >/dev/null 2>&1 &
 	pid=$!
 	sleep "0.$(od -An -N1 -tu1 /dev/urandom | awk '{ printf "%02d", $1 % 90 + 5 }')"
@@ -266,7 +272,7 @@ while [ $k -lt 10 ]; do
 	k=$((k + 1))
 done
 $ENV cncesu >"$W/out" 2>"$W/err"
-check 0 $? "dernier passage après 10 kill -9"
+check 0 $? "dernier passage après 8 kill -9"
 take
 check 4 "$(ls "$W/pris" | wc -l)" "4 fichiers reçus par le partenaire, aucun doublon"
 for i in 1 2 3 4; do
@@ -291,6 +297,8 @@ $ENV incomplet >/dev/null 2>"$W/err"
 check 78 $? "clé non configurée"
 grep -q "CESUTG_INCOMPLET_CLE" "$W/err"
 check 0 $? "message nomme le réglage manquant"
+$ENV chemin >/dev/null 2>"$W/err"
+check 78 $? "chemin dans l'URL refusé"
 $ENV inconnu >/dev/null 2>"$W/err"
 check 78 $? "partenaire inconnu"
 $ENV 'a b' >/dev/null 2>"$W/err"
@@ -320,8 +328,8 @@ check 600 "$(stat -c %a "$A/CRCESU_1.txt")" "mode des fichiers reçus"
 downs() { awk '$12 == "o"' "$W/xfer.log" | wc -l; }
 mv "$A"/CRCESU_* "$W/traite/"
 n=$(downs)
-$REC cncesu >"$W/out" 2>"$W/err"
-check 0 $? "deuxième récupération"
+env -i PATH=/usr/bin:/bin CESUTG_CONF="$CESUTG_CONF" $REC cncesu >"$W/out" 2>"$W/err"
+check 0 $? "deuxième récupération, environnement de cron"
 check "$n" "$(downs)" "rien retéléchargé"
 check 0 "$(ls "$A" | grep -vc '^tmp$')" "rien relivré"
 
@@ -359,7 +367,7 @@ drain() {
 	done
 }
 k=0
-while [ $k -lt 8 ]; do
+while [ $k -lt 6 ]; do
 	setsid $REC cncesu >/dev/null 2>&1 &
 	pid=$!
 	sleep "0.$(od -An -N1 -tu1 /dev/urandom | awk '{ printf "%02d", $1 % 90 + 5 }')"
@@ -369,7 +377,7 @@ while [ $k -lt 8 ]; do
 	k=$((k + 1))
 done
 $REC cncesu >"$W/out" 2>"$W/err"
-check 0 $? "dernière récupération après 8 kill -9"
+check 0 $? "dernière récupération après 6 kill -9"
 drain
 for i in 1 2 3; do
 	cmp -s "$F/retrait/ALEA_$i.txt" "$W/traite/ALEA_$i.txt"

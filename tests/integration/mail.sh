@@ -141,8 +141,9 @@ check 1 "$([ -n "$m2" ] && echo 1)" "second destinataire servi"
 
 # A body with a line longer than SMTP allows goes base64, read from stdin.
 { echo "ligne courte é"; head -c 3000 /dev/zero | tr '\0' 'x'; echo; } >"$W/long"
-$MAIL agent@cesutg.test "Rapport" <"$W/long" 2>"$W/err"
-check 0 $? "envoi d'un corps à ligne longue"
+env -i PATH=/usr/bin:/bin CESUTG_CONF="$CESUTG_CONF" $MAIL agent@cesutg.test "Rapport" \
+    <"$W/long" 2>"$W/err"
+check 0 $? "envoi d'un corps à ligne longue, environnement de cron"
 m=$(wait_mail agent 2)
 check base64 "$(header "$m" Content-Transfer-Encoding)" "ligne longue en base64"
 check Rapport "$(header "$m" Subject)" "objet ASCII laissé tel quel"
