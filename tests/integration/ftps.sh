@@ -33,6 +33,50 @@ grow() {
 		i=$((i + 1))
 	done
 }
+# collect DIR INTO: moves the files of DIR into INTO, as the partner or the
+# dispatcher takes them; a name seen twice is kept as NAME.doublon.N.
+collect() {
+	for f in "$1"/*; do
+		[ -f "$f" ] || continue
+		b=${f##*/}
+		if [ -e "$2/$b" ]; then
+			dup=$((dup + 1))
+			b=$b.doublon.$dup
+		fi
+		mv "$f" "$2/$b"
+	done
+}
+# chaos N DIR INTO CMD...: N runs of CMD, each in its own process group
+# killed with -9 after 0.05 to 0.94 s, DIR collected into INTO after each.
+chaos() {
+	n=$1 from=$2 into=$3
+	shift 3
+	k=0
+	while [ $k -lt "$n" ]; do
+		setsid "$@" >/dev/null 2>&1 &
+		pid=$!
+		sleep "0.$(od -An -N1 -tu1 /dev/urandom | awk '{ printf "%02d", $1 % 90 + 5 }')"
+		kill -9 -$pid 2>/dev/null
+		wait $pid 2>/dev/null
+		collect "$from" "$into"
+		k=$((k + 1))
+	done
+}
+# curl and mv that kill their process group once a command with an argument
+# starting with $CRASH_AFTER is done: a crash at a chosen step.
+mkdir "$W/bin"
+for c in curl mv; do
+	cat >"$W/bin/$c" <<FIN
+#!/bin/sh
+$(command -v $c) "\$@"
+rc=\$?
+case " \$* " in
+*" \$CRASH_AFTER"*) kill -9 0 ;;
+esac
+exit \$rc
+FIN
+	chmod 755 "$W/bin/$c"
+done
 ENV="sh $ROOT/scripts/cesutg-envoyer"
 REC="sh $ROOT/scripts/cesutg-recuperer"
 
@@ -249,31 +293,14 @@ check 0 "$(ls -A "$F/depot" | grep -c '^\.')" "pas de temporaire après reprise"
 # kill -9 at random points; between runs the partner takes the files away
 # (the worst case: a re-send would not be seen in its directory).
 mv "$F/depot"/* "$W/" && mkdir "$W/pris"
-take() {
-	for f in "$F/depot"/*; do
-		[ -f "$f" ] || continue
-		b=${f##*/}
-		if [ -e "$W/pris/$b" ]; then mv "$f" "$W/pris/$b.doublon.$dup; dup=$((dup + 1))"
-		else mv "$f" "$W/pris/$b"; fi
-	done
-}
 for i in 1 2 3 4; do
 	head -c 60000 /dev/urandom >"$W/orig/ALEA_$i.txt"
 	cp "$W/orig/ALEA_$i.txt" "$S/"
 done
-k=0
-while [ $k -lt 8 ]; do
-	CESUTG_CURL_OPTIONS="--limit-rate 200k" setsid $ENV cncesu >/dev/null 2>&1 &
-	pid=$!
-	sleep "0.$(od -An -N1 -tu1 /dev/urandom | awk '{ printf "%02d", $1 % 90 + 5 }')"
-	kill -9 -$pid 2>/dev/null
-	wait $pid 2>/dev/null
-	take
-	k=$((k + 1))
-done
+chaos 8 "$F/depot" "$W/pris" env CESUTG_CURL_OPTIONS="--limit-rate 200k" $ENV cncesu
 $ENV cncesu >"$W/out" 2>"$W/err"
 check 0 $? "dernier passage après 8 kill -9"
-take
+collect "$F/depot" "$W/pris"
 check 4 "$(ls "$W/pris" | wc -l)" "4 fichiers reçus par le partenaire, aucun doublon"
 for i in 1 2 3 4; do
 	cmp -s "$W/orig/ALEA_$i.txt" "$W/pris/ALEA_$i.txt"
@@ -281,6 +308,21 @@ for i in 1 2 3 4; do
 done
 check 0 "$(ls -A "$S" | wc -l)" "sortie vide après les kill -9"
 check 0 "$(ls -A "$F/depot" | wc -l)" "aucun temporaire laissé chez le partenaire"
+
+# A crash at each step of the protocol, right after a curl command: the
+# partner takes the file away before the rerun.
+for step in -T RNFR; do
+	head -c 5000 /dev/urandom >"$W/orig/PAS$step.txt"
+	cp "$W/orig/PAS$step.txt" "$S/"
+	CRASH_AFTER=$step PATH=$W/bin:$PATH setsid $ENV cncesu >/dev/null 2>&1
+	collect "$F/depot" "$W/pris"
+	$ENV cncesu >"$W/out" 2>"$W/err"
+	check 0 $? "reprise après un arrêt brutal après curl $step"
+	collect "$F/depot" "$W/pris"
+	cmp -s "$W/orig/PAS$step.txt" "$W/pris/PAS$step.txt"
+	check 0 $? "PAS$step.txt reçu une fois, intact"
+done
+check 6 "$(ls "$W/pris" | wc -l)" "aucun doublon après les arrêts brutaux"
 
 # --- exit codes ----------------------------------------------------------------
 cp "$W/orig/FLUX81_3.txt" "$W/x.txt"
@@ -358,30 +400,28 @@ for i in 1 2 3; do
 	head -c 50000 /dev/urandom >"$F/retrait/ALEA_$i.txt"
 done
 chown -R "$uid:$gid" "$F/retrait"
-drain() {
-	for f in "$A"/*; do
-		[ -f "$f" ] || continue
-		b=${f##*/}
-		if [ -e "$W/traite/$b" ]; then mv "$f" "$W/traite/$b.doublon.$dup; dup=$((dup + 1))"
-		else mv "$f" "$W/traite/$b"; fi
-	done
-}
-k=0
-while [ $k -lt 6 ]; do
-	setsid $REC cncesu >/dev/null 2>&1 &
-	pid=$!
-	sleep "0.$(od -An -N1 -tu1 /dev/urandom | awk '{ printf "%02d", $1 % 90 + 5 }')"
-	kill -9 -$pid 2>/dev/null
-	wait $pid 2>/dev/null
-	drain
-	k=$((k + 1))
-done
+chaos 6 "$A" "$W/traite" $REC cncesu
 $REC cncesu >"$W/out" 2>"$W/err"
 check 0 $? "dernière récupération après 6 kill -9"
-drain
+collect "$A" "$W/traite"
 for i in 1 2 3; do
 	cmp -s "$F/retrait/ALEA_$i.txt" "$W/traite/ALEA_$i.txt"
 	check 0 $? "ALEA_$i.txt livré une fois, intact"
+done
+
+# A crash right after the download, then right after the marker is written.
+n=1
+for step in -o "$H/spool/recu/cncesu/PAS"; do
+	head -c 5000 /dev/urandom >"$F/retrait/PAS$n.txt"
+	chown "$uid:$gid" "$F/retrait/PAS$n.txt"
+	CRASH_AFTER=$step PATH=$W/bin:$PATH setsid $REC cncesu >/dev/null 2>&1
+	collect "$A" "$W/traite"
+	$REC cncesu >"$W/out" 2>"$W/err"
+	check 0 $? "reprise après un arrêt brutal après ${step##*/}"
+	collect "$A" "$W/traite"
+	cmp -s "$F/retrait/PAS$n.txt" "$W/traite/PAS$n.txt"
+	check 0 $? "PAS$n.txt livré une fois, intact"
+	n=$((n + 1))
 done
 check 0 "$(ls "$W/traite" | grep -c doublon)" "aucune livraison en double"
 check 0 "$(ls -A "$A/tmp" | wc -l)" "arrivee/tmp vide à la fin"
