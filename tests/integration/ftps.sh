@@ -219,6 +219,13 @@ CESUTG_CHEMIN_CERT=$P/client.crt
 CESUTG_CHEMIN_CLE=$P/client.key
 CESUTG_CHEMIN_AC=$P/ac.crt
 CESUTG_CHEMIN_NETRC=$W/netrc
+# a directory outside the login directory
+CESUTG_REPERTOIRE_URL=$U
+CESUTG_REPERTOIRE_CERT=$P/client.crt
+CESUTG_REPERTOIRE_CLE=$P/client.key
+CESUTG_REPERTOIRE_AC=$P/ac.crt
+CESUTG_REPERTOIRE_NETRC=$W/netrc
+CESUTG_REPERTOIRE_DEPOT=../etc
 # no key
 CESUTG_INCOMPLET_URL=$U
 CESUTG_INCOMPLET_CERT=$P/client.crt
@@ -257,6 +264,8 @@ done
 $ENV cncesu >"$W/out" 2>"$W/err"
 check 0 $? "envoi de 3 fichiers"
 check 3 "$(grep -c 'envoyé (' "$W/out")" "3 envois annoncés"
+check 1 "$(grep -c 'certificat client .* expire le' "$W/err")" \
+    "certificat client qui expire dans moins d'un mois signalé"
 for i in 1 2 3; do
 	cmp -s "$W/orig/FLUX81_$i.txt" "$F/depot/FLUX81_$i.txt"
 	check 0 $? "FLUX81_$i.txt reçu intact"
@@ -353,6 +362,8 @@ $ENV incomplet >/dev/null 2>"$W/err"
 check 78 $? "clé non configurée"
 grep -q "CESUTG_INCOMPLET_CLE" "$W/err"
 check 0 $? "message nomme le réglage manquant"
+$ENV repertoire >/dev/null 2>"$W/err"
+check 78 $? "répertoire distant hors du répertoire de connexion"
 $ENV chemin >/dev/null 2>"$W/err"
 check 78 $? "chemin dans l'URL refusé"
 $ENV inconnu >/dev/null 2>"$W/err"
