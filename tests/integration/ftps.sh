@@ -17,6 +17,10 @@ for c in curl openssl flock setsid; do
 done
 W=$(mktemp -d)
 chmod 755 "$W"
+# The scripts killed with -9 leave their temporary files here.
+TMPDIR=$W/tmp
+export TMPDIR
+mkdir "$TMPDIR"
 SRV=
 trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; wait 2>/dev/null; rm -rf "$W"' EXIT
 pass=0 fail=0 dup=0
@@ -261,16 +265,20 @@ for i in 1 2 3; do
 	head -c $((i * 1000 + 7)) /dev/urandom >"$W/orig/FLUX81_$i.txt"
 	cp "$W/orig/FLUX81_$i.txt" "$S/"
 done
+: >"$W/orig/VIDE.txt"
+cp "$W/orig/VIDE.txt" "$S/"
 $ENV cncesu >"$W/out" 2>"$W/err"
-check 0 $? "envoi de 3 fichiers"
-check 3 "$(grep -c 'envoyé (' "$W/out")" "3 envois annoncés"
+check 0 $? "envoi de 4 fichiers"
+check 4 "$(grep -c 'envoyé (' "$W/out")" "4 envois annoncés"
+check 1 "$([ -f "$F/depot/VIDE.txt" ] && [ ! -s "$F/depot/VIDE.txt" ] && echo 1)" \
+    "fichier vide envoyé"
 check 1 "$(grep -c 'certificat client .* expire le' "$W/err")" \
     "certificat client qui expire dans moins d'un mois signalé"
 for i in 1 2 3; do
 	cmp -s "$W/orig/FLUX81_$i.txt" "$F/depot/FLUX81_$i.txt"
 	check 0 $? "FLUX81_$i.txt reçu intact"
 done
-check 3 "$(ls -A "$F/depot" | wc -l)" "pas de fichier temporaire chez le partenaire"
+check 4 "$(ls -A "$F/depot" | wc -l)" "pas de fichier temporaire chez le partenaire"
 check 0 "$(ls -A "$S" | wc -l)" "sortie vidée"
 (cd "$E" && sha256sum -c --quiet ./*.sha256 >/dev/null 2>&1)
 check 0 $? "marqueurs SHA-256 des fichiers envoyés"
@@ -294,6 +302,19 @@ echo x >"$S/FLUX 5.txt"
 $ENV cncesu >"$W/out" 2>"$W/err"
 check 65 $? "nom avec espace refusé"
 rm -f "$S/FLUX 5.txt"
+
+# A temporary file left at the partner's, longer than the file: removed, and
+# the next run sends the file whole.
+head -c 3000 /dev/urandom >"$W/orig/LONG.txt"
+cp "$W/orig/LONG.txt" "$S/"
+head -c 5000 /dev/urandom >"$F/depot/.LONG.txt.$(sha256sum <"$S/LONG.txt" | cut -c1-12).part"
+chown "$uid:$gid" "$F/depot"/.LONG*
+$ENV cncesu >"$W/out" 2>"$W/err"
+check 75 $? "temporaire distant trop long : reprise au passage suivant"
+$ENV cncesu >"$W/out" 2>"$W/err"
+check 0 $? "passage suivant"
+cmp -s "$W/orig/LONG.txt" "$F/depot/LONG.txt"
+check 0 $? "fichier envoyé en entier après un temporaire trop long"
 
 # kill -9 in the middle of a transfer, then a rerun resumes it.
 head -c 300000 /dev/urandom >"$W/orig/GROS.txt"
@@ -381,6 +402,7 @@ for i in 1 2; do
 	head -c $((i * 2000 + 3)) /dev/urandom >"$F/retrait/CRCESU_$i.txt"
 done
 echo ignoré >"$F/retrait/AUTRE.dat"
+: >"$F/retrait/VIDE.txt"
 echo caché >"$F/retrait/.cache.txt"
 chown -R "$uid:$gid" "$F/retrait"
 $REC cncesu >"$W/out" 2>"$W/err"
@@ -389,11 +411,12 @@ for i in 1 2; do
 	cmp -s "$F/retrait/CRCESU_$i.txt" "$A/CRCESU_$i.txt"
 	check 0 $? "CRCESU_$i.txt livré intact"
 done
-check 2 "$(ls "$A" | grep -vc '^tmp$')" "seuls les fichiers du motif livrés"
+check 1 "$([ -f "$A/VIDE.txt" ] && [ ! -s "$A/VIDE.txt" ] && echo 1)" "fichier vide livré"
+check 3 "$(ls "$A" | grep -vc '^tmp$')" "seuls les fichiers du motif livrés"
 check 0 "$(ls -A "$A/tmp" | wc -l)" "arrivee/tmp vide"
 check 600 "$(stat -c %a "$A/CRCESU_1.txt")" "mode des fichiers reçus"
 downs() { awk '$12 == "o"' "$W/xfer.log" | wc -l; }
-mv "$A"/CRCESU_* "$W/traite/"
+mv "$A"/CRCESU_* "$A/VIDE.txt" "$W/traite/"
 n=$(downs)
 env -i PATH=/usr/bin:/bin CESUTG_CONF="$CESUTG_CONF" $REC cncesu >"$W/out" 2>"$W/err"
 check 0 $? "deuxième récupération, environnement de cron"
