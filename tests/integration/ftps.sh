@@ -108,8 +108,10 @@ F=$W/ftp
 mkdir -p "$F/depot" "$F/retrait" "$F/ancien"
 if [ "$(id -u)" -eq 0 ]; then
 	user=nobody group=$(id -gn nobody) uid=$(id -u nobody) gid=$(id -g nobody)
+	chroot="DefaultRoot ~"
 else
 	user=$(id -un) group=$(id -gn) uid=$(id -u) gid=$(id -g)
+	chroot=
 fi
 chown -R "$uid:$gid" "$F"
 echo "cesutg:$(openssl passwd -6 'mot de passe'):$uid:$gid::$F:/bin/false" >"$W/ftpd.passwd"
@@ -138,7 +140,7 @@ TransferLog $W/xfer.log
 AuthOrder mod_auth_file.c
 AuthUserFile $W/ftpd.passwd
 RequireValidShell off
-DefaultRoot ~
+$chroot
 AllowOverwrite on
 AllowStoreRestart on
 AllowRetrieveRestart on
