@@ -81,6 +81,26 @@ exit \$rc
 FIN
 	chmod 755 "$W/bin/$c"
 done
+# status CODE WHAT CMD...: CMD exits with CODE.
+status() {
+	code=$1 what=$2
+	shift 2
+	"$@" >/dev/null 2>"$W/err"
+	check "$code" $? "$what"
+}
+# crash STEP DIR INTO FILE CMD...: CMD crashed right after STEP, DIR collected
+# into INTO, CMD run again: FILE must be in INTO once, intact.
+crash() {
+	step=$1 from=$2 into=$3 file=$4
+	shift 4
+	CRASH_AFTER=$step PATH=$W/bin:$PATH setsid "$@" >/dev/null 2>&1
+	collect "$from" "$into"
+	"$@" >"$W/out" 2>"$W/err"
+	check 0 $? "reprise après un arrêt brutal après ${step##*/}"
+	collect "$from" "$into"
+	cmp -s "$file" "$into/${file##*/}"
+	check 0 $? "${file##*/} arrivé une fois, intact"
+}
 ENV="sh $ROOT/scripts/cesutg-envoyer"
 REC="sh $ROOT/scripts/cesutg-recuperer"
 
@@ -183,61 +203,41 @@ PORT=$(sed -n 's/^Port //p' "$W/proftpd.conf")
 U=ftp://127.0.0.1:$PORT
 
 H=$W/cesutg
-cat >"$W/cesutg.conf" <<EOF
-CESUTG_HOME=$H
-CESUTG_CNCESU_URL=$U
-CESUTG_CNCESU_CERT=$P/client.crt
-CESUTG_CNCESU_CLE=$P/client.key
-CESUTG_CNCESU_AC=$P/ac.crt
-CESUTG_CNCESU_NETRC=$W/netrc
-CESUTG_CNCESU_DEPOT=depot
-CESUTG_CNCESU_RETRAIT=/retrait/
-CESUTG_CNCESU_MOTIF='*.txt'
-# a client certificate from another CA
-CESUTG_INTRUS_URL=$U
-CESUTG_INTRUS_CERT=$P/intrus.crt
-CESUTG_INTRUS_CLE=$P/intrus.key
-CESUTG_INTRUS_AC=$P/ac.crt
-CESUTG_INTRUS_NETRC=$W/netrc
-# a server certificate this client does not trust
-CESUTG_MEFIANT_URL=$U
-CESUTG_MEFIANT_CERT=$P/client.crt
-CESUTG_MEFIANT_CLE=$P/client.key
-CESUTG_MEFIANT_AC=$P/autre.crt
-CESUTG_MEFIANT_NETRC=$W/netrc
-# nobody listens there
-CESUTG_ETEINT_URL=ftp://127.0.0.1:9
-CESUTG_ETEINT_CERT=$P/client.crt
-CESUTG_ETEINT_CLE=$P/client.key
-CESUTG_ETEINT_AC=$P/ac.crt
-CESUTG_ETEINT_NETRC=$W/netrc
-# a server without MLSD
-CESUTG_ANCIEN_URL=$U
-CESUTG_ANCIEN_CERT=$P/client.crt
-CESUTG_ANCIEN_CLE=$P/client.key
-CESUTG_ANCIEN_AC=$P/ac.crt
-CESUTG_ANCIEN_NETRC=$W/netrc
-CESUTG_ANCIEN_RETRAIT=ancien
-CESUTG_ANCIEN_MOTIF='*.txt'
-# a path in the URL
-CESUTG_CHEMIN_URL=$U/depot
-CESUTG_CHEMIN_CERT=$P/client.crt
-CESUTG_CHEMIN_CLE=$P/client.key
-CESUTG_CHEMIN_AC=$P/ac.crt
-CESUTG_CHEMIN_NETRC=$W/netrc
-# a directory outside the login directory
-CESUTG_REPERTOIRE_URL=$U
-CESUTG_REPERTOIRE_CERT=$P/client.crt
-CESUTG_REPERTOIRE_CLE=$P/client.key
-CESUTG_REPERTOIRE_AC=$P/ac.crt
-CESUTG_REPERTOIRE_NETRC=$W/netrc
-CESUTG_REPERTOIRE_DEPOT=../etc
-# no key
-CESUTG_INCOMPLET_URL=$U
-CESUTG_INCOMPLET_CERT=$P/client.crt
-CESUTG_INCOMPLET_AC=$P/ac.crt
-CESUTG_INCOMPLET_NETRC=$W/netrc
+# partner NAME URL CERT CA: the settings of a partner, the client key
+# named like its certificate.
+partner() {
+	cat <<EOF
+CESUTG_$1_URL=$2
+CESUTG_$1_CERT=$P/$3.crt
+CESUTG_$1_CLE=$P/$3.key
+CESUTG_$1_AC=$P/$4.crt
+CESUTG_$1_NETRC=$W/netrc
 EOF
+}
+{
+	echo "CESUTG_HOME=$H"
+	partner CNCESU "$U" client ac
+	echo "CESUTG_CNCESU_DEPOT=depot"
+	echo "CESUTG_CNCESU_RETRAIT=/retrait/"
+	echo "CESUTG_CNCESU_MOTIF='*.txt'"
+	# a server without MLSD
+	partner ANCIEN "$U" client ac
+	echo "CESUTG_ANCIEN_RETRAIT=ancien"
+	echo "CESUTG_ANCIEN_MOTIF='*.txt'"
+	# a client certificate from another CA
+	partner INTRUS "$U" intrus ac
+	# a server certificate this client does not trust
+	partner MEFIANT "$U" client autre
+	# nobody listens there
+	partner ETEINT ftp://127.0.0.1:9 client ac
+	# a path in the URL
+	partner CHEMIN "$U/depot" client ac
+	# a directory outside the login directory
+	partner REPERTOIRE "$U" client ac
+	echo "CESUTG_REPERTOIRE_DEPOT=../etc"
+	# no key
+	partner INCOMPLET "$U" client ac | grep -v _CLE=
+} >"$W/cesutg.conf"
 CESUTG_CONF=$W/cesutg.conf
 export CESUTG_CONF
 unset CESUTG_HOME CESUTG_CURL_OPTIONS
@@ -360,13 +360,7 @@ check 0 "$(ls -A "$F/depot" | wc -l)" "aucun temporaire laissé chez le partenai
 for step in -T RNFR; do
 	head -c 5000 /dev/urandom >"$W/orig/PAS$step.txt"
 	cp "$W/orig/PAS$step.txt" "$S/"
-	CRASH_AFTER=$step PATH=$W/bin:$PATH setsid $ENV cncesu >/dev/null 2>&1
-	collect "$F/depot" "$W/pris"
-	$ENV cncesu >"$W/out" 2>"$W/err"
-	check 0 $? "reprise après un arrêt brutal après curl $step"
-	collect "$F/depot" "$W/pris"
-	cmp -s "$W/orig/PAS$step.txt" "$W/pris/PAS$step.txt"
-	check 0 $? "PAS$step.txt reçu une fois, intact"
+	crash "$step" "$F/depot" "$W/pris" "$W/orig/PAS$step.txt" $ENV cncesu
 done
 check 5 "$(ls "$W/pris" | wc -l)" "aucun doublon après les arrêts brutaux"
 
@@ -375,24 +369,16 @@ cp "$W/orig/FLUX81_3.txt" "$W/x.txt"
 for p in intrus mefiant eteint incomplet; do
 	mkdir -p "$H/spool/sortie/$p" && cp "$W/x.txt" "$H/spool/sortie/$p/"
 done
-$ENV intrus >/dev/null 2>"$W/err"
-check 77 $? "certificat client d'une autre AC"
-$ENV mefiant >/dev/null 2>"$W/err"
-check 77 $? "certificat serveur non reconnu"
-$ENV eteint >/dev/null 2>"$W/err"
-check 75 $? "serveur injoignable"
-$ENV incomplet >/dev/null 2>"$W/err"
-check 78 $? "clé non configurée"
+status 77 "certificat client d'une autre AC" $ENV intrus
+status 77 "certificat serveur non reconnu" $ENV mefiant
+status 75 "serveur injoignable" $ENV eteint
+status 78 "clé non configurée" $ENV incomplet
 grep -q "CESUTG_INCOMPLET_CLE" "$W/err"
 check 0 $? "message nomme le réglage manquant"
-$ENV repertoire >/dev/null 2>"$W/err"
-check 78 $? "répertoire distant hors du répertoire de connexion"
-$ENV chemin >/dev/null 2>"$W/err"
-check 78 $? "chemin dans l'URL refusé"
-$ENV inconnu >/dev/null 2>"$W/err"
-check 78 $? "partenaire inconnu"
-$ENV 'a b' >/dev/null 2>"$W/err"
-check 64 $? "nom de partenaire invalide"
+status 78 "répertoire distant hors du répertoire de connexion" $ENV repertoire
+status 78 "chemin dans l'URL refusé" $ENV chemin
+status 78 "partenaire inconnu" $ENV inconnu
+status 64 "nom de partenaire invalide" $ENV 'a b'
 CESUTG_CONF=$W/absent $ENV cncesu >/dev/null 2>"$W/err"
 check 78 $? "configuration absente"
 check 1 "$(ls "$H/spool/sortie/eteint" | wc -l)" "fichier gardé quand le serveur est injoignable"
@@ -464,13 +450,7 @@ n=1
 for step in -o "$H/spool/recu/cncesu/PAS"; do
 	head -c 5000 /dev/urandom >"$F/retrait/PAS$n.txt"
 	chown "$uid:$gid" "$F/retrait/PAS$n.txt"
-	CRASH_AFTER=$step PATH=$W/bin:$PATH setsid $REC cncesu >/dev/null 2>&1
-	collect "$A" "$W/traite"
-	$REC cncesu >"$W/out" 2>"$W/err"
-	check 0 $? "reprise après un arrêt brutal après ${step##*/}"
-	collect "$A" "$W/traite"
-	cmp -s "$F/retrait/PAS$n.txt" "$W/traite/PAS$n.txt"
-	check 0 $? "PAS$n.txt livré une fois, intact"
+	crash "$step" "$A" "$W/traite" "$F/retrait/PAS$n.txt" $REC cncesu
 	n=$((n + 1))
 done
 check 0 "$(ls "$W/traite" | grep -c doublon)" "aucune livraison en double"
