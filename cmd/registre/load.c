@@ -1106,7 +1106,8 @@ report(struct load *L, struct afile *a)
 	const struct kind *k = L->k;
 	struct buf b = { 0 };
 
-	buf_adds(&b, "COPY (SELECT statut, ligne, cle, champs, motif FROM ("
+	buf_adds(&b, "COPY (SELECT statut, ligne, tableur(cle) AS cle, champs, "
+	    "tableur(motif) AS motif FROM ("
 	    "SELECT CASE WHEN c.ancien IS NULL THEN 'nouveau' WHEN c.champs "
 	    "<> '' THEN 'modifie' ELSE 'inchange' END AS statut, c.ligne, ");
 	keyconcat(&b, k, "s");
@@ -1135,8 +1136,8 @@ tell_rejects(struct load *L)
 	r = db_query(L->c, "SELECT ligne, motif, count(*) OVER () FROM rej "
 	    "ORDER BY ligne LIMIT " REJETS_MAX, 0, NULL);
 	for (i = 0; i < PQntuples(r); i++)
-		fprintf(stderr, "registre: %s:%s: %s\n", L->source,
-		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+		fprintf(stderr, "registre: %s:%s: %s\n", msg_net(L->source),
+		    PQgetvalue(r, i, 0), msg_net(PQgetvalue(r, i, 1)));
 	if (PQntuples(r) > 0 && atol(PQgetvalue(r, 0, 2)) > PQntuples(r))
 		fprintf(stderr, "registre: %s : %ld autres lignes rejetées, "
 		    "voir le bilan (--report)\n", L->source,
@@ -1168,7 +1169,7 @@ cmd_load(int argc, char **argv)
 	struct load L = { 0 };
 	struct counts n;
 	struct afile a;
-	char today[16], lock[256];
+	char today[16];
 	time_t now = time(NULL);
 	char *ing;
 	int64_t days;
@@ -1215,9 +1216,11 @@ cmd_load(int argc, char **argv)
 	db_exec(L.c, "SET temp_buffers = '256MB'; SET work_mem = '256MB'");
 	db_exec(L.c, "BEGIN");
 	db_exec(L.c, "SET LOCAL search_path = cesutg, pg_temp");
-	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(7464, "
-	    "hashtext('%s'))", L.k->name);
-	db_exec(L.c, lock);
+	/* A row lock: no SAD login can take it (an advisory lock, any could). */
+	PQclear(db_query(L.c, "INSERT INTO verrou (nom) VALUES ($1) ON "
+	    "CONFLICT DO NOTHING", 1, &L.k->name));
+	PQclear(db_query(L.c, "SELECT 1 FROM verrou WHERE nom = $1 FOR UPDATE",
+	    1, &L.k->name));
 	create_temp(&L);
 	db_copy_in(L.c, "COPY stg FROM STDIN WITH (FORMAT binary)");
 	stream(&L);
@@ -1231,13 +1234,13 @@ cmd_load(int argc, char **argv)
 	ing = record(&L, &n);
 	merge(&L, ing, strcmp(n.v[1], "0") == 0 && strcmp(n.v[2], "0") == 0);
 	if (L.report != NULL) {
-		afile_open(&a, L.report, AFILE_PRIVATE);
+		rapport_ouvrir(&a, L.report);
 		report(&L, &a);
 	}
 	tell_rejects(&L);
 	db_exec(L.c, "COMMIT");
 	if (L.report != NULL)
-		afile_commit(&a);
+		rapport_fermer(&a);
 	fprintf(stderr, "registre: %s : ingestion %s, %lu lignes lues, %s "
 	    "nouvelles, %s modifiées, %s inchangées, %s terminées, %s "
 	    "rejetées\n", L.k->name, ing, L.lues, n.v[0], n.v[1], n.v[2],

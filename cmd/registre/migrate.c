@@ -18,8 +18,9 @@ MIG(1, "001_schema.sql")
 MIG(2, "002_kinds.sql")
 MIG(3, "003_titres.sql")
 MIG(4, "004_titres_retires.sql")
+MIG(5, "005_secu.sql")
 
-static const char *const migs[] = { mig_1, mig_2, mig_3, mig_4 };
+static const char *const migs[] = { mig_1, mig_2, mig_3, mig_4, mig_5 };
 
 int
 mig_count(void)
