@@ -218,29 +218,11 @@ END
 $f$;
 
 -- A head that is missing is a failure, as is one that disagrees with the
--- chain; the data must agree with it too.
-CREATE OR REPLACE FUNCTION audit_verifier() RETURNS TABLE (id bigint,
-    probleme text)
+-- chain (audit_chaine, migration 1's check); the data must agree with it.
+ALTER FUNCTION audit_verifier() RENAME TO audit_chaine;
+CREATE FUNCTION audit_verifier() RETURNS TABLE (id bigint, probleme text)
 LANGUAGE sql STABLE SET search_path = cesutg AS $f$
-	WITH a AS (
-		SELECT x.*, audit_empreinte(x) AS calcul,
-		    lag(x.id) OVER w AS id_prec,
-		    lag(x.empreinte) OVER w AS empreinte_prec
-		FROM audit x WINDOW w AS (ORDER BY x.id)
-	)
-	SELECT a.id, CASE
-	    WHEN a.empreinte <> a.calcul THEN 'ligne modifiée'
-	    WHEN a.id <> coalesce(a.id_prec, 0) + 1 THEN 'ligne(s) supprimée(s) avant celle-ci'
-	    ELSE 'chaînage rompu' END
-	FROM a
-	WHERE a.empreinte <> a.calcul OR a.id <> coalesce(a.id_prec, 0) + 1
-	    OR a.precedent <> coalesce(a.empreinte_prec, repeat('0', 64))
-	UNION ALL
-	SELECT t.n, 'dernière(s) ligne(s) supprimée(s) ou tête modifiée'
-	FROM audit_tete t
-	WHERE t.n <> coalesce((SELECT max(x.id) FROM audit x), 0)
-	    OR t.empreinte <> coalesce((SELECT x.empreinte FROM audit x
-	    ORDER BY x.id DESC LIMIT 1), repeat('0', 64))
+	SELECT * FROM audit_chaine()
 	UNION ALL
 	SELECT 0, 'tête du journal (audit_tete) absente'
 	WHERE NOT EXISTS (SELECT 1 FROM audit_tete)
