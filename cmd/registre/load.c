@@ -1140,7 +1140,7 @@ tell_rejects(struct load *L)
 		    PQgetvalue(r, i, 0), msg_net(PQgetvalue(r, i, 1)));
 	if (PQntuples(r) > 0 && atol(PQgetvalue(r, 0, 2)) > PQntuples(r))
 		fprintf(stderr, "registre: %s : %ld autres lignes rejetées, "
-		    "voir le bilan (--report)\n", L->source,
+		    "voir le bilan (--report)\n", msg_net(L->source),
 		    atol(PQgetvalue(r, 0, 2)) - PQntuples(r));
 	PQclear(r);
 }
