@@ -63,29 +63,33 @@ END
 $f$;
 
 -- What a bulk insert asserts of its rows: their number and the sum of a
--- 60-bit digest of each (null fields left out, so that a column added
--- later, null in older rows, changes no digest). A sum does not depend on
--- the order of the rows: verification recomputes it from the table.
-CREATE FUNCTION audit_condense(j jsonb) RETURNS bigint
+-- 60-bit digest of each, taken over the row's text form (the fast one; a
+-- JSON image costs ten times more) without its trailing empty fields, so
+-- that a column added later, null in older rows, changes no digest. A sum
+-- does not depend on the order of the rows: verification recomputes it.
+-- Dates and instants are written ISO, in UTC, by the functions that call
+-- this one (their SET clauses).
+CREATE FUNCTION audit_condense(ligne text) RETURNS bigint
 LANGUAGE sql IMMUTABLE STRICT AS $f$
-	SELECT ('x' || substr(encode(sha256(convert_to(
-	    jsonb_strip_nulls(j)::text, 'UTF8')), 'hex'), 1, 15))::bit(60)::bigint
+	SELECT ('x' || substr(encode(sha256(convert_to(rtrim(ligne, ',)'),
+	    'UTF8')), 'hex'), 1, 15))::bit(60)::bigint
 $f$;
 
 CREATE OR REPLACE FUNCTION audit_insertion() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
-SET TimeZone = 'UTC' AS $f$
+SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
+AS $f$
 DECLARE
 	o jsonb;
 BEGIN
 	IF TG_ARGV[0] = 'id' THEN
 		EXECUTE 'SELECT jsonb_build_object(''lignes'', count(*), '
 		    '''premier_id'', min(id), ''dernier_id'', max(id), '
-		    '''somme'', coalesce(sum(audit_condense(to_jsonb(n))), 0)) '
+		    '''somme'', coalesce(sum(audit_condense(n::text)), 0)) '
 		    'FROM nouvelles n' INTO o;
 	ELSE
 		EXECUTE 'SELECT jsonb_build_object(''lignes'', count(*), '
-		    '''somme'', coalesce(sum(audit_condense(to_jsonb(n))), 0)) '
+		    '''somme'', coalesce(sum(audit_condense(n::text)), 0)) '
 		    'FROM nouvelles n' INTO o;
 	END IF;
 	IF (o->>'lignes')::bigint > 0 THEN
@@ -96,34 +100,41 @@ END
 $f$;
 
 -- Audited tables: 'ligne' when every insert is traced row by row, 'masse'
--- when inserts are traced per statement; pk, the primary key's columns.
-CREATE FUNCTION audit_tables() RETURNS TABLE (t text, mode text, pk text[])
+-- when inserts are traced per statement; the primary key as an expression
+-- over an image j (cle), and as a join of an image e.j to a row x (egal).
+CREATE FUNCTION audit_tables() RETURNS TABLE (t text, mode text, cle text,
+    egal text)
 LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 	SELECT c.relname::text,
 	    CASE WHEN EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid
 		AND g.tgname = c.relname || '_audit_ins') THEN 'masse'
 		ELSE 'ligne' END,
-	    (SELECT array_agg(a.attname::text ORDER BY
-		array_position(i.indkey::int2[], a.attnum))
-	    FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid
-		AND a.attnum = ANY (i.indkey)
-	    WHERE i.indrelid = c.oid AND i.indisprimary)
+	    'jsonb_build_object(' || string_agg(format('%L, j->%L', a.attname,
+		a.attname), ', ' ORDER BY k.n) || ')',
+	    string_agg(format('x.%I = (e.j->>%L)::%s', a.attname, a.attname,
+		format_type(a.atttypid, a.atttypmod)), ' AND ' ORDER BY k.n)
 	FROM pg_class c
+	JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+	CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k (att, n)
+	JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.att
 	WHERE c.relnamespace = 'cesutg'::regnamespace AND c.relkind = 'r'
 	    AND EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid
 		AND g.tgname = c.relname || '_audit')
+	GROUP BY c.oid, c.relname
 	ORDER BY 1
 $f$;
 
--- The state the chain starts from for the rows already there: one row per
--- row of a table traced row by row, the number and sum of the rows of a
--- table traced per statement. Operation 'ETAT'.
+-- The state the chain starts from for the rows already there: one image
+-- per row of a table traced row by row, the number and sum of the rows of
+-- a table traced per statement. Operation 'ETAT'.
 DO $$
 DECLARE
 	r record;
 	j jsonb;
 BEGIN
 	SET LOCAL TimeZone = 'UTC';
+	SET LOCAL DateStyle = 'ISO, YMD';
+	SET LOCAL IntervalStyle = 'postgres';
 	FOR r IN SELECT * FROM audit_tables() LOOP
 		IF r.mode = 'ligne' THEN
 			FOR j IN EXECUTE format('SELECT to_jsonb(x) FROM %I x '
@@ -133,7 +144,7 @@ BEGIN
 		ELSE
 			EXECUTE format('SELECT jsonb_build_object(''lignes'', '
 			    'count(*), ''somme'', coalesce(sum(audit_condense('
-			    'to_jsonb(x))), 0)) FROM %I x', r.t) INTO j;
+			    'x::text)), 0)) FROM %I x', r.t) INTO j;
 			PERFORM audit_ecrire(r.t, 'ETAT', NULL, j);
 		END IF;
 	END LOOP;
@@ -148,63 +159,71 @@ END $$;
 -- image before their first change, else the row) add up to the sums the
 -- inserts recorded since its 'ETAT'.
 CREATE FUNCTION audit_donnees() RETURNS TABLE (id bigint, probleme text)
-LANGUAGE plpgsql STABLE SET search_path = cesutg SET TimeZone = 'UTC' AS $f$
+LANGUAGE plpgsql STABLE SET search_path = cesutg SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
+SET work_mem = '256MB' AS $f$
 DECLARE
 	r record;
-	cle text;
 	base bigint;
 	attendu numeric;
 	obtenu numeric;
 BEGIN
 	FOR r IN SELECT * FROM audit_tables() LOOP
-		SELECT 'jsonb_build_object(' || string_agg(format('%L, j->%L',
-		    k, k), ', ') || ')' INTO cle FROM unnest(r.pk) k;
+		-- Last image of each row that has one, against the row; both in
+		-- text form, the cheap one.
 		RETURN QUERY EXECUTE format($q$
-		    WITH ev AS (
-			SELECT DISTINCT ON (c) a.id, a.operation, a.nouveau, c
+		    WITH e AS (
+			SELECT DISTINCT ON (c) a.id, a.operation, a.nouveau, c, j
 			FROM audit a, LATERAL (SELECT coalesce(a.nouveau, a.ancien)
 			    AS j) x, LATERAL (SELECT %1$s AS c) y
 			WHERE a.table_nom = %2$L AND (a.operation IN ('UPDATE',
 			    'DELETE') OR %3$L = 'ligne')
 			ORDER BY c, a.id DESC
-		    ), cur AS (
-			SELECT %1$s AS c, j FROM (SELECT to_jsonb(x) AS j
-			    FROM %2$I x) x
 		    )
-		    SELECT ev.id, %2$L || ' ' || coalesce(ev.c, cur.c)::text ||
-			CASE WHEN ev.id IS NULL THEN ' : ligne sans trace dans l''audit'
-			WHEN cur.c IS NULL THEN ' : ligne absente, sans suppression tracée'
-			WHEN ev.operation = 'DELETE' THEN ' : ligne supprimée selon l''audit, encore présente'
+		    SELECT e.id, %2$L || ' ' || e.c::text || CASE
+			WHEN x.ctid IS NULL THEN ' : ligne absente, sans suppression tracée'
+			WHEN e.operation = 'DELETE' THEN ' : ligne supprimée selon l''audit, encore présente'
 			ELSE ' : valeurs différentes de sa dernière image d''audit' END
-		    FROM ev FULL JOIN cur USING (c)
-		    WHERE (ev.id IS NULL AND %3$L = 'ligne')
-			OR (cur.c IS NULL AND ev.operation <> 'DELETE')
-			OR (cur.c IS NOT NULL AND ev.operation = 'DELETE')
-			OR jsonb_strip_nulls(ev.nouveau) <> jsonb_strip_nulls(cur.j)
-		    $q$, cle, r.t, r.mode);
-		CONTINUE WHEN r.mode = 'ligne';
+		    FROM e LEFT JOIN %2$I x ON %4$s
+		    WHERE (x.ctid IS NULL) <> (e.operation = 'DELETE')
+			OR (e.operation <> 'DELETE' AND rtrim(jsonb_populate_record(
+			NULL::%2$I, e.nouveau)::text, ',)') <> rtrim(x::text, ',)'))
+		    $q$, r.cle, r.t, r.mode, r.egal);
+		IF r.mode = 'ligne' THEN
+			RETURN QUERY EXECUTE format($q$
+			    SELECT NULL::bigint, %1$L || ' ' || c::text ||
+				' : ligne sans trace dans l''audit'
+			    FROM (SELECT to_jsonb(x) AS j FROM %1$I x) x,
+				LATERAL (SELECT %2$s AS c) y
+			    WHERE NOT EXISTS (SELECT 1 FROM audit a,
+				LATERAL (SELECT a.nouveau AS j) z,
+				LATERAL (SELECT %2$s AS c) w
+				WHERE a.table_nom = %1$L AND a.operation <> 'DELETE'
+				AND w.c = y.c)
+			    $q$, r.t, r.cle);
+			CONTINUE;
+		END IF;
 		SELECT coalesce(max(a.id), 0) INTO base FROM audit a
 		WHERE a.table_nom = r.t AND a.operation = 'ETAT';
 		SELECT coalesce(sum((a.nouveau->>'somme')::numeric), 0)
 		INTO attendu FROM audit a
 		WHERE a.table_nom = r.t AND a.id >= base
 		    AND a.operation IN ('INSERT', 'ETAT') AND a.nouveau ? 'somme';
+		-- Rows as inserted: before their first change, else as they are.
 		EXECUTE format($q$
-		    WITH premier AS (
-			SELECT DISTINCT ON (c) a.ancien, c
+		    WITH e AS (
+			SELECT DISTINCT ON (c) a.ancien AS j, c
 			FROM audit a, LATERAL (SELECT a.ancien AS j) x,
 			    LATERAL (SELECT %1$s AS c) y
 			WHERE a.table_nom = %2$L AND a.id > %3$s
 			    AND a.operation IN ('UPDATE', 'DELETE')
 			ORDER BY c, a.id
-		    ), cur AS (
-			SELECT %1$s AS c, j FROM (SELECT to_jsonb(x) AS j
-			    FROM %2$I x) x
 		    )
-		    SELECT coalesce(sum(audit_condense(coalesce(premier.ancien,
-			cur.j))), 0)
-		    FROM premier FULL JOIN cur USING (c)
-		    $q$, cle, r.t, base) INTO obtenu;
+		    SELECT coalesce((SELECT sum(audit_condense(x::text))
+			FROM %2$I x WHERE NOT EXISTS (SELECT 1 FROM e WHERE %4$s)), 0)
+			+ coalesce((SELECT sum(audit_condense(
+			jsonb_populate_record(NULL::%2$I, e.j)::text)) FROM e), 0)
+		    $q$, r.cle, r.t, base, r.egal) INTO obtenu;
 		IF obtenu <> attendu THEN
 			id := base;
 			probleme := r.t || ' : lignes différentes de ce que les '
