@@ -271,7 +271,7 @@ ancre_verifier(PGconn *c, const char *path, const struct ancre *a)
 }
 
 static void
-ancre_ecrire(const char *path, const char *ident, struct ancre *a,
+ancre_ecrire(const char *path, const char *ident, const struct ancre *a,
     const char *n, const char *empreinte)
 {
 	struct afile f;
@@ -285,6 +285,11 @@ ancre_ecrire(const char *path, const char *ident, struct ancre *a,
 	out_puts(&f.o, empreinte);
 	out_putc(&f.o, '\n');
 	afile_commit(&f);
+}
+
+static void
+ancre_free(struct ancre *a)
+{
 	buf_free(&a->autres);
 	free(a->n);
 	free(a->empreinte);
@@ -336,6 +341,7 @@ cmd_audit(int argc, char **argv)
 	}
 	PQclear(r);
 	PQclear(id);
+	ancre_free(&a);
 	db_exec(c, "COMMIT");
 	db_finish(c);
 	buf_free(&path);

@@ -196,8 +196,9 @@ PGconn *
 db_connect(enum db_who who, int check_version)
 {
 	const char *keys[8], *vals[8];
+	static char *msg;	/* reachable at exit: die() follows */
 	PGconn *c;
-	char *msg, *nl;
+	char *nl;
 	int n = 0, code;
 
 	if (getenv("PGCONNECT_TIMEOUT") == NULL) {	/* --db may still say */
