@@ -62,6 +62,12 @@ BEGIN
 END
 $f$;
 
+-- The head is kept like the audit: never deleted, never moved back.
+CREATE TRIGGER audit_tete_garde BEFORE DELETE OR TRUNCATE ON audit_tete
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_interdit();
+CREATE TRIGGER audit_tete_recul BEFORE UPDATE ON audit_tete
+    FOR EACH ROW WHEN (NEW.n < OLD.n) EXECUTE FUNCTION audit_interdit();
+
 -- What a bulk insert asserts of its rows: their number and the sum of a
 -- 60-bit digest of each, taken over the row's text form (the fast one; a
 -- JSON image costs ten times more) without its trailing empty fields, so

@@ -105,12 +105,16 @@ registre audit verify >"$W/out" 2>"$W/err"
 expect_rc 0 $? "audit verify"
 [ -f "$CESUTG_HOME/audit-ancre" ] && [ "$(stat -c %a "$CESUTG_HOME/audit-ancre")" = 600 ] &&
     ok || ko "ancre de l'audit absente ou pas en 0600"
+for q in "DELETE FROM cesutg.audit_tete" "TRUNCATE cesutg.audit_tete" \
+    "UPDATE cesutg.audit_tete SET n = 0"; do
+	sql postgres -c "$q" >/dev/null 2>&1 && ko "tête non protégée : $q" || ok
+done
 newdb vide
 registre --db "$(as vide cesutg_loader)" load plans --date 2026-11-28 \
     <"$TD/plans1.csv" 2>/dev/null
 registre --db "$(as vide postgres)" audit verify >/dev/null 2>&1
 expect_rc 0 $? "audit verify, base vide chargée"
-DB=vide sql postgres -c "ALTER TABLE cesutg.audit DISABLE TRIGGER USER" \
+DB=vide sql postgres -c "SET session_replication_role = replica" \
     -c "TRUNCATE cesutg.audit" -c "DELETE FROM cesutg.audit_tete"
 registre --db "$(as vide postgres)" audit verify >"$W/out" 2>"$W/err"
 expect_rc 65 $? "audit vidé et tête supprimée"
@@ -125,7 +129,7 @@ registre --db "$(as queue postgres)" audit verify >/dev/null 2>&1
 expect_rc 0 $? "audit verify, base queue"
 registre --db "$(as queue cesutg_loader)" load plans --date 2026-12-05 \
     <"$TD/plans2.csv" >/dev/null 2>&1
-DB=queue sql postgres -c "ALTER TABLE cesutg.audit DISABLE TRIGGER USER" \
+DB=queue sql postgres -c "SET session_replication_role = replica" \
     -c "DELETE FROM cesutg.audit WHERE id >= (SELECT min(id) FROM cesutg.audit
 	WHERE table_nom = 'ingestion' AND nouveau->>'id' = '2')" \
     -c "UPDATE cesutg.audit_tete t SET n = a.id, empreinte = a.empreinte
@@ -136,7 +140,8 @@ expect_rc 65 $? "fin du journal supprimée, tête réécrite (ancre neuve)"
 grep -q "ingestion .* : ligne sans trace" "$W/err" && grep -q "plan : lignes différentes" "$W/err" &&
     ok || { ko "message données contre audit"; cat "$W/err"; }
 # Emptied, head reset: the anchor kept outside tells.
-DB=queue sql postgres -c "TRUNCATE cesutg.audit" \
+DB=queue sql postgres -c "SET session_replication_role = replica" \
+    -c "TRUNCATE cesutg.audit" \
     -c "UPDATE cesutg.audit_tete SET n = 0, empreinte = repeat('0', 64)"
 registre --db "$(as queue postgres)" audit verify >/dev/null 2>"$W/err"
 expect_rc 65 $? "audit vidé, tête remise à zéro"
