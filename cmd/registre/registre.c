@@ -3,6 +3,7 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,54 @@ connect_sysexit(const char *msg)
 	return has(msg, refus) ? EX_NOPERM : EX_CONFIG;
 }
 
+/*
+ * A server that stops answering (a stopped backend) is waited for no longer
+ * than its statement_timeout and GUET_MARGE seconds, each call to libpq:
+ * the server itself gives up first when it can.
+ */
+#define GUET_MARGE	10
+static unsigned guet_s;
+
+static void
+guet_fin(int sig)
+{
+	static const char m[] = "registre: le serveur ne répond plus (délai "
+	    "statement_timeout dépassé sans réponse) : connexion abandonnée, "
+	    "rien n'a été enregistré, réessayez plus tard\n";
+
+	(void)sig;
+	(void)!write(2, m, sizeof m - 1);
+	_exit(EX_TEMPFAIL);
+}
+
+static void
+guet(int on)
+{
+	if (guet_s > 0)
+		alarm(on ? guet_s : 0);
+}
+
+static void
+guet_regler(PGconn *c)
+{
+	struct sigaction sa;
+	PGresult *r;
+	long long ms;
+
+	r = db_query(c, "SELECT setting FROM pg_settings WHERE name = "
+	    "'statement_timeout'", 0, NULL);
+	ms = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	if (ms <= 0)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = guet_fin;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	guet_s = ms / 1000 + GUET_MARGE > 86400 * 7 ? 86400 * 7 :
+	    (unsigned)(ms / 1000) + GUET_MARGE;
+}
+
 #define CONNECT_TIMEOUT		"10"	/* seconds; PGCONNECT_TIMEOUT */
 #define STATEMENT_TIMEOUT	"1h"	/* each unless PGOPTIONS says */
 #define LOCK_TIMEOUT		"1min"
@@ -255,6 +304,7 @@ db_connect(enum db_who who, int check_version)
 	    LOCK_TIMEOUT "' ELSE '" STATEMENT_TIMEOUT "' END, false) FROM "
 	    "pg_settings WHERE name IN ('lock_timeout', 'statement_timeout') "
 	    "AND source = 'default'");
+	guet_regler(c);
 	if (check_version)
 		mig_check(c);
 	return c;
@@ -291,9 +341,13 @@ db_fail(PGconn *c, PGresult *r, const char *what)
 void
 db_exec(PGconn *c, const char *sql)
 {
-	PGresult *r = PQexec(c, sql);
-	ExecStatusType st = PQresultStatus(r);
+	PGresult *r;
+	ExecStatusType st;
 
+	guet(1);
+	r = PQexec(c, sql);
+	guet(0);
+	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		db_fail(c, r, "requête");
 	PQclear(r);
@@ -302,9 +356,13 @@ db_exec(PGconn *c, const char *sql)
 PGresult *
 db_query(PGconn *c, const char *sql, int nparams, const char *const *params)
 {
-	PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(r);
+	PGresult *r;
+	ExecStatusType st;
 
+	guet(1);
+	r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+	guet(0);
+	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		db_fail(c, r, "requête");
 	return r;
@@ -315,17 +373,22 @@ void
 db_copy_out(PGconn *c, const char *sql,
     void (*sink)(void *, const char *, size_t), void *arg)
 {
-	PGresult *r = PQexec(c, sql);
+	PGresult *r;
 	char *p;
 	int n;
 
+	guet(1);
+	r = PQexec(c, sql);
 	if (PQresultStatus(r) != PGRES_COPY_OUT)
 		db_fail(c, r, "COPY");
 	PQclear(r);
 	while ((n = PQgetCopyData(c, &p, 0)) > 0) {
+		guet(0);
 		sink(arg, p, (size_t)n);
 		PQfreemem(p);
+		guet(1);
 	}
+	guet(0);
 	if (n == -2)
 		db_fail(c, NULL, "COPY");
 	db_copy_done(c, "COPY");
@@ -334,8 +397,11 @@ db_copy_out(PGconn *c, const char *sql,
 void
 db_copy_in(PGconn *c, const char *sql)
 {
-	PGresult *r = PQexec(c, sql);
+	PGresult *r;
 
+	guet(1);
+	r = PQexec(c, sql);
+	guet(0);
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 		db_fail(c, r, "COPY");
 	PQclear(r);
@@ -344,8 +410,10 @@ db_copy_in(PGconn *c, const char *sql)
 void
 db_copy_put(PGconn *c, const char *p, size_t n)
 {
+	guet(1);
 	if (n > 0 && PQputCopyData(c, p, (int)n) != 1)
 		db_fail(c, NULL, "COPY");
+	guet(0);
 }
 
 /* Ends a COPY; the first failure is reported with what. */
@@ -354,11 +422,13 @@ db_copy_done(PGconn *c, const char *what)
 {
 	PGresult *r;
 
+	guet(1);
 	while ((r = PQgetResult(c)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			db_fail(c, r, what);
 		PQclear(r);
 	}
+	guet(0);
 }
 
 /* Streams a file into COPY ... FROM STDIN. */

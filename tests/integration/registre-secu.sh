@@ -6,6 +6,7 @@
 #   sh tests/integration/registre-secu.sh BUILD_DIR
 B=${1:-build}
 BIN=$(cd "$B/bin" && pwd)
+TOOLS=$(cd "$B/tools" && pwd)
 TD=$(cd "$(dirname "$0")/../../testdata/registre" && pwd)
 PATH=$BIN:$PATH
 export PATH
@@ -284,6 +285,31 @@ expect_rc 75 $? "statement_timeout dépassé"
 grep -q "statement_timeout" "$W/err" && ok || { ko "message statement_timeout"; cat "$W/err"; }
 sql postgres -c "SELECT count(*) FROM cesutg.plan WHERE index_prestation_salsa = 'L00002'" |
     grep -qx 0 && ok || ko "statement_timeout : chargement partiel"
+
+# A backend that stops answering in the middle of a load: given up after
+# statement_timeout and a margin, never waited for forever.
+"$TOOLS/gen-flux1" 30000 | flux1 parse >"$W/g30.csv"
+PGOPTIONS="-c statement_timeout=5s" registre load plans --date 2026-12-05 \
+    <"$W/g30.csv" >/dev/null 2>"$W/err" &
+rp=$!
+PIDS="$PIDS $rp"
+s=$(date +%s)
+bp=
+for i in $(seq 100); do
+	bp=$(sql postgres -c "SELECT pid FROM pg_stat_activity WHERE
+	    application_name = 'registre' AND usename = 'cesutg_loader'")
+	[ -n "$bp" ] && break
+	sleep 0.1
+done
+[ -n "$bp" ] && kill -STOP "$bp"
+( sleep 60; kill "$rp" 2>/dev/null ) &
+PIDS="$PIDS $!"
+wait "$rp"
+expect_rc 75 $? "serveur arrêté au milieu d'un chargement"
+[ $(( $(date +%s) - s )) -lt 40 ] && ok || ko "serveur muet : attente trop longue"
+grep -q "le serveur ne répond plus" "$W/err" && ok || { ko "message serveur muet"; cat "$W/err"; }
+[ -n "$bp" ] && kill -CONT "$bp"
+sql postgres -c "SELECT pg_terminate_backend($bp)" >/dev/null 2>&1
 
 # --- 12. disk full in PostgreSQL: temporary (75) ---
 step "12. disk full"
