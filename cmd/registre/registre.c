@@ -179,8 +179,8 @@ connect_sysexit(const char *msg)
 	static const char *const refus[] = { "authentication", "pg_hba",
 	    "password", "permission denied", "not permitted", "authentifi",
 	    "mot de passe", "refusé", "pas autorisé", NULL };
-	static const char *const tls[] = { "SSL", "certificate", "certificat",
-	    NULL };
+	static const char *const tls[] = { "certificat", "SSL was required",
+	    "does not support SSL", "sslmode", NULL };
 
 	if (strstr(msg, "FATAL") == NULL)
 		return has(msg, tls) ? EX_CONFIG : EX_TEMPFAIL;
