@@ -25,8 +25,9 @@ static const char usage_text[] =
     "        registre [--db CONNINFO] param list | get NOM | set NOM VALEUR\n"
     "        registre [--db CONNINFO] role add-sad CODE | add-agent NOM --aides LISTE |\n"
     "                 add-analyst NOM\n"
-    "        registre [--db CONNINFO] audit verify\n"
-    "        registre [--db CONNINFO] export REPERTOIRE | import REPERTOIRE\n"
+    "        registre [--db CONNINFO] audit verify [--ancre FICHIER]\n"
+    "        registre [--db CONNINFO] export | import [--cle FICHIER] "
+    "REPERTOIRE\n"
     "KIND : plans, clients, intervenants, horodatages, evenements, commandes,\n"
     "       remboursements, charges, log-factures\n";
 
