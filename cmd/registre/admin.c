@@ -1,9 +1,12 @@
 /* registre ingestions, param, role, audit: the ledger's small commands. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "afile.h"
+#include "buf.h"
 #include "err.h"
 #include "out.h"
 #include "registre.h"
@@ -198,7 +201,12 @@ cmd_role(int argc, char **argv)
 			die(EX_USAGE, "nom de rôle invalide « %s » : minuscules, "
 			    "chiffres et _ seulement", argv[2]);
 		c = db_connect(DB_ADMIN, 1);
+		db_exec(c, "BEGIN");
 		role_create(c, argv[2], "cesutg_analyste");
+		p[0] = argv[2];
+		PQclear(db_query(c, "INSERT INTO cesutg.acces_analyste (role) "
+		    "VALUES ($1) ON CONFLICT DO NOTHING", 1, p));
+		db_exec(c, "COMMIT");
 	} else
 		die(EX_USAGE, "usage : registre role add-sad CODE | add-agent "
 		    "NOM --aides APA,PCHA,... | add-analyst NOM");
@@ -206,28 +214,139 @@ cmd_role(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The head of the chain is also kept outside the database, one line per
+ * cluster and database in the anchor file: a later verification fails if
+ * the row it saw last is gone or changed (tail rows deleted, head
+ * rewritten, audit emptied), and moves the anchor on when all is well.
+ */
+struct ancre {
+	struct buf	 autres;	/* the other databases' lines */
+	char		*n;	/* this database's, or NULL */
+	char		*empreinte;
+};
+
+static void
+ancre_lire(const char *path, const char *ident, struct ancre *a)
+{
+	char line[512], id[256], n[32], e[80];
+	FILE *f = fopen(path, "r");
+
+	memset(a, 0, sizeof *a);
+	buf_addc(&a->autres, '\0');
+	a->autres.len = 0;
+	if (f == NULL) {
+		if (errno != ENOENT)
+			die(EX_NOINPUT, "ancre %s : %s", path, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%255s %31s %79s", id, n, e) != 3)
+			die(EX_DATAERR, "ancre %s : ligne illisible", path);
+		if (strcmp(id, ident) == 0) {
+			a->n = xstrdup(n);
+			a->empreinte = xstrdup(e);
+		} else
+			buf_adds(&a->autres, line);
+	}
+	fclose(f);
+}
+
+static int
+ancre_verifier(PGconn *c, const char *path, const struct ancre *a)
+{
+	const char *p[2] = { a->n, a->empreinte };
+	PGresult *r;
+	int ok;
+
+	if (a->n == NULL)
+		return 1;
+	r = db_query(c, "SELECT 1 FROM cesutg.audit WHERE id = $1::bigint AND "
+	    "empreinte = $2", 2, p);
+	ok = PQntuples(r) == 1;
+	PQclear(r);
+	if (!ok)
+		fprintf(stderr, "registre: audit : ligne %s : absente ou changée "
+		    "depuis la dernière vérification (empreinte %.16s… gardée "
+		    "dans %s) : journal raccourci, vidé ou réécrit\n", a->n,
+		    a->empreinte, path);
+	return ok;
+}
+
+static void
+ancre_ecrire(const char *path, const char *ident, const struct ancre *a,
+    const char *n, const char *empreinte)
+{
+	struct afile f;
+
+	afile_open(&f, path, AFILE_PRIVATE);
+	out_write(&f.o, a->autres.p, a->autres.len);
+	out_puts(&f.o, ident);
+	out_putc(&f.o, ' ');
+	out_puts(&f.o, n);
+	out_putc(&f.o, ' ');
+	out_puts(&f.o, empreinte);
+	out_putc(&f.o, '\n');
+	afile_commit(&f);
+}
+
+static void
+ancre_free(struct ancre *a)
+{
+	buf_free(&a->autres);
+	free(a->n);
+	free(a->empreinte);
+}
+
 int
 cmd_audit(int argc, char **argv)
 {
+	static const struct option lopts[] = {
+		{ "ancre", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct buf path = { 0 };
+	struct ancre a;
 	PGconn *c;
-	PGresult *r;
-	int i, n;
+	PGresult *r, *id;
+	int i, n, ch;
 
-	if (argc != 2 || strcmp(argv[1], "verify") != 0)
-		die(EX_USAGE, "usage : registre audit verify");
+	while ((ch = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+		if (ch != 'a')
+			die(EX_USAGE, "usage : registre audit verify "
+			    "[--ancre FICHIER]");
+		buf_adds(&path, optarg);
+	}
+	if (argc - optind != 1 || strcmp(argv[optind], "verify") != 0)
+		die(EX_USAGE, "usage : registre audit verify [--ancre FICHIER]");
+	if (path.len == 0)
+		buf_addf(&path, "%s/audit-ancre", reg_home());
 	c = db_connect(DB_ADMIN, 1);
+	db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	id = db_query(c, "SELECT system_identifier || '/' || current_database() "
+	    "FROM pg_control_system()", 0, NULL);
+	ancre_lire(path.p, PQgetvalue(id, 0, 0), &a);
 	r = db_query(c, "SELECT id, probleme FROM cesutg.audit_verifier()", 0,
 	    NULL);
 	n = PQntuples(r);
 	for (i = 0; i < n; i++)
 		fprintf(stderr, "registre: audit : ligne %s : %s\n",
-		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+		    PQgetvalue(r, i, 0), msg_net(PQgetvalue(r, i, 1)));
 	PQclear(r);
+	n += !ancre_verifier(c, path.p, &a);
 	r = db_query(c, "SELECT n, empreinte FROM cesutg.audit_tete", 0, NULL);
-	if (n == 0)
-		printf("audit intègre : %s lignes, dernière empreinte %s\n",
+	if (n == 0 && PQntuples(r) == 1) {
+		ancre_ecrire(path.p, PQgetvalue(id, 0, 0), &a,
 		    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+		printf("audit intègre : %s lignes, dernière empreinte %s "
+		    "(ancre %s)\n", PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
+		    path.p);
+	}
 	PQclear(r);
+	PQclear(id);
+	ancre_free(&a);
+	db_exec(c, "COMMIT");
 	db_finish(c);
+	buf_free(&path);
 	return n == 0 ? 0 : EX_DATAERR;
 }

@@ -1,16 +1,23 @@
 /*
- * Reversibility (articles 8 and 9): every table as CSV, the schema as SQL
- * and a SHA-256 manifest, files mode 0600; import verifies the manifest and
+ * Reversibility (articles 8 and 9): every table as CSV, the schema as SQL,
+ * a SHA-256 manifest and its HMAC under a key kept outside the export,
+ * files mode 0600; import authenticates the manifest, verifies it and
  * rebuilds an empty database identically.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include "afile.h"
 #include "buf.h"
@@ -18,6 +25,8 @@
 #include "registre.h"
 
 #define MANIFEST "MANIFEST.sha256"
+#define SCEAU	"MANIFEST.hmac"
+#define CLE_MIN	32	/* characters of an export key */
 
 struct hfile {
 	struct afile	 a;
@@ -61,6 +70,182 @@ hclose(struct hfile *h, struct buf *manifest, const char *name)
 	sha256_hex(md, hex);
 	afile_commit(&h->a);
 	buf_addf(manifest, "%s  %s\n", hex, name);
+}
+
+/*
+ * A report to a special file (/dev/null, a pipe, a terminal) is written to
+ * it directly: only a regular file is replaced, atomically.
+ */
+void
+rapport_ouvrir(struct afile *a, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) == -1 || S_ISREG(st.st_mode)) {
+		afile_open(a, path, AFILE_PRIVATE);
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		die(EX_CANTCREAT, "%s : est un répertoire", path);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		die(EX_CANTCREAT, "%s : %s", path, strerror(errno));
+	memset(a, 0, sizeof *a);
+	a->path = xstrdup(path);
+	out_init(&a->o, fd, a->path);
+}
+
+void
+rapport_fermer(struct afile *a)
+{
+	if (a->tmp != NULL) {
+		afile_commit(a);
+		return;
+	}
+	out_flush(&a->o);
+	if (close(a->o.fd) == -1)
+		die(EX_IOERR, "%s : %s", a->path, strerror(errno));
+	out_free(&a->o);
+	free(a->path);
+}
+
+/*
+ * The export key: the first line of a file outside the export, mode 0600
+ * (--cle, default $CESUTG_HOME/cle-export). Export creates a random one
+ * when there is none; import requires it.
+ */
+static void
+cle_lire(const char *path, int creer, struct buf *cle)
+{
+	unsigned char r[32];
+	char hex[65], blk[4096];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (creer && access(path, F_OK) == -1 && errno == ENOENT) {
+		if (RAND_bytes(r, sizeof r) != 1)
+			die(EX_SOFTWARE, "aléa indisponible pour la clé d'export");
+		sha256_hex(r, hex);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600)) == -1)
+			die(EX_CANTCREAT, "clé d'export %s : %s (voir --cle)", path,
+			    strerror(errno));
+		if (write(fd, hex, 64) != 64 || write(fd, "\n", 1) != 1 ||
+		    fsync(fd) == -1 || close(fd) == -1)
+			die(EX_IOERR, "clé d'export %s : %s", path,
+			    strerror(errno));
+		fprintf(stderr, "registre: clé d'export créée : %s (gardez-la, "
+		    "hors de l'export : l'import la demande)\n", path);
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		die(EX_NOINPUT, "clé d'export %s : %s (voir --cle)", path,
+		    strerror(errno));
+	if (fstat(fd, &st) == -1 || (st.st_mode & 077) != 0)
+		die(EX_CONFIG, "clé d'export %s lisible par d'autres que son "
+		    "propriétaire : chmod 600 %s", path, path);
+	buf_reset(cle);
+	while ((n = read(fd, blk, sizeof blk)) > 0)
+		buf_add(cle, blk, (size_t)n);
+	if (n == -1)
+		die(EX_IOERR, "clé d'export %s : %s", path, strerror(errno));
+	close(fd);
+	cle->len = strcspn(cle->p ? cle->p : "", "\n");
+	if (cle->len < CLE_MIN)
+		die(EX_CONFIG, "clé d'export %s : %d caractères au moins sur la "
+		    "première ligne", path, CLE_MIN);
+}
+
+static void
+cle_chemin(struct buf *p, const char *opt)
+{
+	if (opt != NULL)
+		buf_adds(p, opt);
+	else
+		buf_addf(p, "%s/cle-export", reg_home());
+}
+
+static void
+sceau(const struct buf *cle, const struct buf *man, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (HMAC(EVP_sha256(), cle->p, (int)cle->len,
+	    (const unsigned char *)man->p, man->len, md, &n) == NULL || n != 32)
+		die(EX_SOFTWARE, "HMAC-SHA-256 indisponible");
+	sha256_hex(md, hex);
+}
+
+static void
+lire_tout(const char *path, struct buf *b)
+{
+	char blk[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		die(EX_NOINPUT, "%s : %s", path, strerror(errno));
+	buf_reset(b);
+	buf_addc(b, '\0');
+	b->len = 0;
+	while ((n = fread(blk, 1, sizeof blk, f)) > 0)
+		buf_add(b, blk, n);
+	if (ferror(f))
+		die(EX_IOERR, "%s : lecture impossible", path);
+	fclose(f);
+}
+
+/* The manifest must carry the HMAC of this key before anything is read. */
+static void
+authentifier(const char *dir, const char *cle_opt)
+{
+	struct buf p = { 0 }, cle = { 0 }, man = { 0 }, got = { 0 };
+	char hex[65];
+
+	cle_chemin(&p, cle_opt);
+	cle_lire(p.p, 0, &cle);
+	buf_reset(&p);
+	buf_addf(&p, "%s/%s", dir, MANIFEST);
+	lire_tout(p.p, &man);
+	sceau(&cle, &man, hex);
+	buf_reset(&p);
+	buf_addf(&p, "%s/%s", dir, SCEAU);
+	if (access(p.p, F_OK) == -1)
+		die(EX_DATAERR, "%s absent : export non authentifié, import "
+		    "refusé", p.p);
+	lire_tout(p.p, &got);
+	if (got.len != 64 + 2 + strlen(MANIFEST) + 1 ||
+	    CRYPTO_memcmp(got.p, hex, 64) != 0 ||
+	    strcmp(got.p + 64, "  " MANIFEST "\n") != 0)
+		die(EX_DATAERR, "%s : HMAC du manifeste faux : export altéré "
+		    "ou clé d'une autre installation, import refusé", p.p);
+	OPENSSL_cleanse(cle.p, cle.len);
+	buf_free(&cle);
+	buf_free(&man);
+	buf_free(&got);
+	buf_free(&p);
+}
+
+/* export and import take DIR and an optional --cle FILE. */
+static const char *
+args_cle(int argc, char **argv, const char *usage, const char **cle)
+{
+	static const struct option lopts[] = {
+		{ "cle", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	*cle = NULL;
+	while ((ch = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+		if (ch != 'k')
+			die(EX_USAGE, "usage : %s", usage);
+		*cle = optarg;
+	}
+	if (argc - optind != 1)
+		die(EX_USAGE, "usage : %s", usage);
+	return argv[optind];
 }
 
 /* Columns COPY can write back: not generated, in table order. */
@@ -113,17 +298,18 @@ session(PGconn *c)
 int
 cmd_export(int argc, char **argv)
 {
-	struct buf man = { 0 }, sql = { 0 }, name = { 0 };
+	struct buf man = { 0 }, sql = { 0 }, name = { 0 }, cle = { 0 };
 	struct hfile h;
-	const char *dir;
+	const char *dir, *cle_opt;
 	PGconn *c;
 	PGresult *t;
-	char *cols, *tid;
+	char *cols, *tid, hex[65];
 	int i;
 
-	if (argc != 2)
-		die(EX_USAGE, "usage : registre export REPERTOIRE");
-	dir = argv[1];
+	dir = args_cle(argc, argv, "registre export [--cle FICHIER] REPERTOIRE",
+	    &cle_opt);
+	cle_chemin(&name, cle_opt);
+	cle_lire(name.p, 1, &cle);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		die(EX_CANTCREAT, "%s : %s", dir, strerror(errno));
 	c = db_connect(DB_ADMIN, 1);
@@ -152,6 +338,15 @@ cmd_export(int argc, char **argv)
 	hwrite(&h, sql.p, sql.len);
 	hclose(&h, &man, "schema.sql");
 	hopen(&h, dir, MANIFEST);
+	hwrite(&h, man.p, man.len);
+	EVP_MD_CTX_free(h.ctx);
+	afile_commit(&h.a);
+	sceau(&cle, &man, hex);
+	OPENSSL_cleanse(cle.p, cle.len);
+	buf_free(&cle);
+	buf_reset(&man);
+	buf_addf(&man, "%s  %s\n", hex, MANIFEST);
+	hopen(&h, dir, SCEAU);
 	hwrite(&h, man.p, man.len);
 	EVP_MD_CTX_free(h.ctx);
 	afile_commit(&h.a);
@@ -280,11 +475,13 @@ cmd_import(int argc, char **argv)
 	PGconn *c;
 	PGresult *t, *r;
 	struct buf sql = { 0 };
+	const char *dir, *cle_opt;
 	int i;
 
-	if (argc != 2)
-		die(EX_USAGE, "usage : registre import REPERTOIRE");
-	verify(argv[1]);
+	dir = args_cle(argc, argv, "registre import [--cle FICHIER] REPERTOIRE",
+	    &cle_opt);
+	authentifier(dir, cle_opt);
+	verify(dir);
 	c = db_connect(DB_ADMIN, 0);
 	r = db_query(c, "SELECT to_regclass('cesutg.ingestion') IS NOT NULL",
 	    0, NULL);
@@ -299,7 +496,8 @@ cmd_import(int argc, char **argv)
 	db_exec(c, "BEGIN");
 	r = db_query(c, "SELECT (SELECT count(*) FROM cesutg.ingestion) + "
 	    "(SELECT count(*) FROM cesutg.acces_sad) + (SELECT count(*) FROM "
-	    "cesutg.acces_agent)", 0, NULL);
+	    "cesutg.acces_agent) + (SELECT count(*) FROM cesutg.acces_analyste)",
+	    0, NULL);
 	i = strcmp(PQgetvalue(r, 0, 0), "0");
 	PQclear(r);
 	if (i != 0)
@@ -314,7 +512,7 @@ cmd_import(int argc, char **argv)
 		    PQgetvalue(t, i, 0));
 	db_exec(c, sql.p);
 	for (i = 0; i < PQntuples(t); i++)
-		copy_file(c, argv[1], PQgetvalue(t, i, 0));
+		copy_file(c, dir, PQgetvalue(t, i, 0));
 	PQclear(t);
 	db_exec(c, "DO $$ DECLARE r record; m bigint; BEGIN FOR r IN SELECT "
 	    "c.relname, a.attname, pg_get_serial_sequence('cesutg.' || "
@@ -326,13 +524,14 @@ cmd_import(int argc, char **argv)
 	    "r.attname, r.relname) INTO m; PERFORM setval(r.seq, "
 	    "coalesce(m, 1), m IS NOT NULL); END LOOP; "
 	    "FOR r IN SELECT role, 'cesutg_sad' AS g FROM cesutg.acces_sad "
-	    "UNION SELECT role, 'cesutg_agent' FROM cesutg.acces_agent LOOP "
+	    "UNION SELECT role, 'cesutg_agent' FROM cesutg.acces_agent "
+	    "UNION SELECT role, 'cesutg_analyste' FROM cesutg.acces_analyste LOOP "
 	    "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r.role) "
 	    "THEN EXECUTE format('CREATE ROLE %I LOGIN', r.role); END IF; "
 	    "EXECUTE format('GRANT %I TO %I', r.g, r.role); END LOOP; END $$");
 	db_exec(c, "COMMIT");
 	db_finish(c);
 	buf_free(&sql);
-	fprintf(stderr, "registre: import de %s terminé\n", argv[1]);
+	fprintf(stderr, "registre: import de %s terminé\n", dir);
 	return 0;
 }

@@ -1244,7 +1244,8 @@ report(struct load *L, struct afile *a)
 	const struct kind *k = L->k;
 	struct buf b = { 0 };
 
-	buf_adds(&b, "COPY (SELECT statut, ligne, cle, champs, motif FROM ("
+	buf_adds(&b, "COPY (SELECT statut, ligne, tableur(cle) AS cle, champs, "
+	    "tableur(motif) AS motif FROM ("
 	    "SELECT CASE WHEN c.ancien IS NULL THEN 'nouveau' WHEN c.champs "
 	    "<> '' THEN 'modifie' ELSE 'inchange' END AS statut, c.ligne, ");
 	keyconcat(&b, k, "s");
@@ -1278,11 +1279,11 @@ tell_rejects(struct load *L)
 	r = db_query(L->c, "SELECT ligne, motif, count(*) OVER () FROM rej "
 	    "ORDER BY ligne LIMIT " REJETS_MAX, 0, NULL);
 	for (i = 0; i < PQntuples(r); i++)
-		fprintf(stderr, "registre: %s:%s: %s\n", L->source,
-		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+		fprintf(stderr, "registre: %s:%s: %s\n", msg_net(L->source),
+		    PQgetvalue(r, i, 0), msg_net(PQgetvalue(r, i, 1)));
 	if (PQntuples(r) > 0 && atol(PQgetvalue(r, 0, 2)) > PQntuples(r))
 		fprintf(stderr, "registre: %s : %ld autres lignes rejetées, "
-		    "voir le bilan (--report)\n", L->source,
+		    "voir le bilan (--report)\n", msg_net(L->source),
 		    atol(PQgetvalue(r, 0, 2)) - PQntuples(r));
 	PQclear(r);
 }
@@ -1320,13 +1321,13 @@ load_apply(struct load *L)
 	    ing);
 	merge(L, ing, strcmp(n.v[1], "0") == 0 && strcmp(n.v[2], "0") == 0);
 	if (L->report != NULL) {
-		afile_open(&a, L->report, AFILE_PRIVATE);
+		rapport_ouvrir(&a, L->report);
 		report(L, &a);
 	}
 	tell_rejects(L);
 	db_exec(L->c, "COMMIT");
 	if (L->report != NULL)
-		afile_commit(&a);
+		rapport_fermer(&a);
 	fprintf(stderr, "registre: %s : ingestion %s, %lu lignes lues, %s "
 	    "nouvelles, %s modifiées, %s inchangées, %s terminées, %s "
 	    "rejetées", L->k->name, ing, L->lues, n.v[0], n.v[1], n.v[2],
@@ -1364,7 +1365,10 @@ load_lock(PGconn *c, const char *kind)
 {
 	const char *p[1] = { kind };
 
-	PQclear(db_query(c, "SELECT pg_advisory_xact_lock(7464, hashtext($1))",
+	/* A row lock: no SAD login can take it (an advisory lock, any could). */
+	PQclear(db_query(c, "INSERT INTO verrou (nom) VALUES ($1) ON "
+	    "CONFLICT DO NOTHING", 1, p));
+	PQclear(db_query(c, "SELECT 1 FROM verrou WHERE nom = $1 FOR UPDATE",
 	    1, p));
 }
 

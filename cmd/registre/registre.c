@@ -3,11 +3,13 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "err.h"
 #include "registre.h"
 
@@ -27,8 +29,9 @@ static const char usage_text[] =
     "                 add-analyst NOM\n"
     "        registre [--db CONNINFO] sad add|set CODE [--nom NOM] [--tg CODES]\n"
     "                 [--courriel ADRESSES] [--plateforme NOM] | sad list\n"
-    "        registre [--db CONNINFO] audit verify\n"
-    "        registre [--db CONNINFO] export REPERTOIRE | import REPERTOIRE\n"
+    "        registre [--db CONNINFO] audit verify [--ancre FICHIER]\n"
+    "        registre [--db CONNINFO] export | import [--cle FICHIER] "
+    "REPERTOIRE\n"
     "KIND : plans, clients, intervenants, horodatages, evenements, commandes,\n"
     "       remboursements, charges, log-factures, titres-repris\n";
 
@@ -68,9 +71,12 @@ static const struct {
 	    "[--tg CODES]\n"
 	    "                 [--courriel ADRESSES] [--plateforme NOM]\n"
 	    "        registre [--db CONNINFO] sad list\n" },
-	{ "audit", "usage : registre [--db CONNINFO] audit verify\n" },
-	{ "export", "usage : registre [--db CONNINFO] export REPERTOIRE\n" },
-	{ "import", "usage : registre [--db CONNINFO] import REPERTOIRE\n" },
+	{ "audit", "usage : registre [--db CONNINFO] audit verify "
+	    "[--ancre FICHIER]\n" },
+	{ "export", "usage : registre [--db CONNINFO] export [--cle FICHIER] "
+	    "REPERTOIRE\n" },
+	{ "import", "usage : registre [--db CONNINFO] import [--cle FICHIER] "
+	    "REPERTOIRE\n" },
 };
 
 _Noreturn void
@@ -148,14 +154,185 @@ libpq_configured(void)
 	return 0;
 }
 
+/*
+ * Message text safe for a terminal and a log: control bytes (C0, DEL and
+ * C1) written \xHH, and a run of 13 or 15 digits, the shape of a NIR,
+ * masked but for its first digit and its last two. Four results may be in
+ * use at once.
+ */
+const char *
+msg_net(const char *s)
+{
+	static struct buf b[4];
+	static unsigned k;
+	struct buf *o = &b[k++ % 4];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, n, j;
+
+	buf_reset(o);
+	buf_addc(o, '\0');
+	o->len = 0;
+	for (i = 0; p[i] != '\0'; i++) {
+		for (n = 0; p[i + n] >= '0' && p[i + n] <= '9'; n++)
+			;
+		if (n > 0) {
+			for (j = 0; j < n; j++)
+				buf_addc(o, (n != 13 && n != 15) || j == 0 ||
+				    j >= n - 2 ? (char)p[i + j] : '*');
+			i += n - 1;
+		} else if (p[i] < 0x20 || p[i] == 0x7f)
+			buf_addf(o, "\\x%02x", p[i]);
+		else if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+			buf_addf(o, "\\x%02x", p[++i]);
+		else
+			buf_addc(o, (char)p[i]);
+	}
+	return o->p;
+}
+
+/*
+ * SQLSTATE classes to sysexits, in one place (registre(1), EXIT STATUS):
+ * what a later run may get through is temporary, for cron to retry.
+ */
+static const struct {
+	const char	*etat;	/* a SQLSTATE or its prefix */
+	int		 code;
+	const char	*quoi;
+} etats[] = {
+	{ "57014", EX_TEMPFAIL, "délai de la requête dépassé (statement_timeout)" },
+	{ "55P03", EX_TEMPFAIL, "verrou non obtenu dans le délai (lock_timeout) : "
+	    "un autre chargement ou une écriture tracée le tient" },
+	{ "53", EX_TEMPFAIL, "ressources du serveur épuisées (disque, mémoire "
+	    "ou connexions)" },
+	{ "40", EX_TEMPFAIL, "conflit entre transactions concurrentes" },
+	{ "57P", EX_TEMPFAIL, "serveur arrêté ou en redémarrage" },
+	{ "08", EX_TEMPFAIL, "connexion interrompue" },
+	{ "58", EX_IOERR, "erreur d'entrée-sortie du serveur" },
+	{ "28", EX_NOPERM, "autorisation refusée" },
+	{ "42501", EX_NOPERM, "droits insuffisants" },
+	{ "3D", EX_CONFIG, "base inexistante" },
+	{ "3F", EX_CONFIG, "schéma inexistant" },
+	{ "F0", EX_CONFIG, "configuration du serveur" },
+	{ "22", EX_DATAERR, "donnée refusée" },
+	{ "23", EX_DATAERR, "contrainte non respectée" },
+};
+
+int
+db_sysexit(const char *etat, const char **quoi)
+{
+	size_t i;
+
+	for (i = 0; etat != NULL && i < sizeof etats / sizeof etats[0]; i++) {
+		if (strncmp(etat, etats[i].etat, strlen(etats[i].etat)) == 0) {
+			if (quoi != NULL)
+				*quoi = etats[i].quoi;
+			return etats[i].code;
+		}
+	}
+	if (quoi != NULL)
+		*quoi = NULL;
+	return EX_SOFTWARE;
+}
+
+static int
+has(const char *s, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strstr(s, *words) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * A failed connection: libpq gives no SQLSTATE, only text (English, or the
+ * server's language after FATAL). A server that answered FATAL refused
+ * for good, unless it is starting, stopping or full; an unreachable one,
+ * or a timeout, is temporary; a TLS failure is configuration.
+ */
+static int
+connect_sysexit(const char *msg)
+{
+	static const char *const passe[] = { "starting up", "shutting down",
+	    "recovery", "too many", "connection slots", "démarr", "arrêt",
+	    "restaur", "trop de", "emplacements de connexion", NULL };
+	static const char *const refus[] = { "authentication", "pg_hba",
+	    "password", "permission denied", "not permitted", "authentifi",
+	    "mot de passe", "refusé", "pas autorisé", NULL };
+	static const char *const tls[] = { "certificat", "SSL was required",
+	    "does not support SSL", "sslmode", NULL };
+
+	if (strstr(msg, "FATAL") == NULL)
+		return has(msg, tls) ? EX_CONFIG : EX_TEMPFAIL;
+	if (has(msg, passe))
+		return EX_TEMPFAIL;
+	return has(msg, refus) ? EX_NOPERM : EX_CONFIG;
+}
+
+/*
+ * A server that stops answering (a stopped backend) is waited for no longer
+ * than its statement_timeout and GUET_MARGE seconds, each call to libpq:
+ * the server itself gives up first when it can.
+ */
+#define GUET_MARGE	10
+static unsigned guet_s;
+
+static void
+guet_fin(int sig)
+{
+	static const char m[] = "registre: le serveur ne répond plus (délai "
+	    "statement_timeout dépassé sans réponse) : connexion abandonnée, "
+	    "rien n'a été enregistré, réessayez plus tard\n";
+
+	(void)sig;
+	(void)!write(2, m, sizeof m - 1);
+	_exit(EX_TEMPFAIL);
+}
+
+static void
+guet(int on)
+{
+	if (guet_s > 0)
+		alarm(on ? guet_s : 0);
+}
+
+static void
+guet_regler(PGconn *c)
+{
+	struct sigaction sa;
+	PGresult *r;
+	long long ms;
+
+	r = db_query(c, "SELECT setting FROM pg_settings WHERE name = "
+	    "'statement_timeout'", 0, NULL);
+	ms = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	if (ms <= 0)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = guet_fin;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	guet_s = ms / 1000 + GUET_MARGE > 86400 * 7 ? 86400 * 7 :
+	    (unsigned)(ms / 1000) + GUET_MARGE;
+}
+
+#define CONNECT_TIMEOUT		"10"	/* seconds; PGCONNECT_TIMEOUT */
+#define STATEMENT_TIMEOUT	"1h"	/* each unless PGOPTIONS says */
+#define LOCK_TIMEOUT		"1min"
+
 PGconn *
 db_connect(enum db_who who, int check_version)
 {
 	const char *keys[8], *vals[8];
+	static char *msg;	/* reachable at exit: die() follows */
 	PGconn *c;
 	char *nl;
-	int n = 0;
+	int n = 0, code;
 
+	if (getenv("PGCONNECT_TIMEOUT") == NULL) {	/* --db may still say */
+		keys[n] = "connect_timeout";
+		vals[n++] = CONNECT_TIMEOUT;
+	}
 	if (libpq_configured()) {
 		keys[n] = "dbname";
 		vals[n++] = opt_db != NULL ? opt_db : "";
@@ -171,35 +348,59 @@ db_connect(enum db_who who, int check_version)
 	vals[n++] = "registre";
 	keys[n] = NULL;
 	vals[n] = NULL;
-	c = db_cur = PQconnectdbParams(keys, vals, 1);
+	/* Options libpq refuses (a bad PGSSLMODE) fail before any contact. */
+	c = PQconnectStartParams(keys, vals, 1);
+	code = c != NULL && PQstatus(c) == CONNECTION_BAD &&
+	    strstr(PQerrorMessage(c), "connection to server") == NULL &&
+	    strstr(PQerrorMessage(c), "could not") == NULL ? EX_CONFIG : 0;
+	if (code == 0 && c != NULL && PQstatus(c) != CONNECTION_BAD) {
+		PQfinish(c);
+		c = PQconnectdbParams(keys, vals, 1);
+	}
+	db_cur = c;
 	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
-		static char *msg;
-
 		msg = xstrdup(c ? PQerrorMessage(c) : "mémoire épuisée");
 		if ((nl = strchr(msg, '\n')) != NULL)
 			*nl = '\0';
 		PQfinish(c);
 		db_cur = NULL;
-		die(EX_TEMPFAIL, "base de données injoignable (%s) : %s ; "
-		    "rien n'a été fait, réessayez plus tard",
-		    libpq_configured() ? "paramètres libpq" : reg_home(), msg);
+		if (code == 0)
+			code = connect_sysexit(msg);
+		die(code, "base de données %s (%s) : %s ; %s",
+		    code == EX_TEMPFAIL ? "injoignable" : "refusée",
+		    libpq_configured() ? "paramètres libpq" : reg_home(),
+		    msg_net(msg), code == EX_TEMPFAIL ? "rien n'a été fait, "
+		    "réessayez plus tard" : "rien n'a été fait ; corrigez la "
+		    "configuration ou les droits, réessayer n'y changera rien");
 	}
 	PQsetClientEncoding(c, "UTF8");
 	/* A killed client's backend must notice soon and roll back. */
 	db_exec(c, "SET datestyle = 'ISO, YMD'; SET intervalstyle = 'iso_8601'; "
 	    "SET client_min_messages = warning; "
 	    "SET client_connection_check_interval = '1s'");
+	/* Our timeouts, unless PGOPTIONS, the role or the database set one. */
+	db_exec(c, "SELECT set_config(name, CASE name WHEN 'lock_timeout' THEN '"
+	    LOCK_TIMEOUT "' ELSE '" STATEMENT_TIMEOUT "' END, false) FROM "
+	    "pg_settings WHERE name IN ('lock_timeout', 'statement_timeout') "
+	    "AND source = 'default'");
+	guet_regler(c);
 	if (check_version)
 		mig_check(c);
 	return c;
 }
 
-/* A lost connection is temporary (75); any other failure is internal. */
+/*
+ * A lost connection is temporary (75); otherwise the SQLSTATE's class says
+ * (db_sysexit).
+ */
 _Noreturn void
 db_fail(PGconn *c, PGresult *r, const char *what)
 {
 	static char *s;
+	const char *etat = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *quoi;
 	char *nl;
+	int code = db_sysexit(etat, &quoi);
 
 	s = xstrdup(r ? PQresultErrorMessage(r) : PQerrorMessage(c));
 	PQclear(r);
@@ -207,16 +408,25 @@ db_fail(PGconn *c, PGresult *r, const char *what)
 		*nl = '\0';
 	if (PQstatus(c) != CONNECTION_OK)
 		die(EX_TEMPFAIL, "connexion à la base perdue (%s) : %s ; la "
-		    "transaction est annulée, rien n'a été enregistré", what, s);
-	die(EX_SOFTWARE, "%s : %s", what, s);
+		    "transaction est annulée, rien n'a été enregistré", what,
+		    msg_net(s));
+	if (quoi == NULL)
+		die(code, "%s : %s", what, msg_net(s));
+	die(code, "%s : %s : %s%s", what, quoi, msg_net(s),
+	    code == EX_TEMPFAIL ? " ; la transaction est annulée, rien n'a été "
+	    "enregistré, réessayez plus tard" : "");
 }
 
 void
 db_exec(PGconn *c, const char *sql)
 {
-	PGresult *r = PQexec(c, sql);
-	ExecStatusType st = PQresultStatus(r);
+	PGresult *r;
+	ExecStatusType st;
 
+	guet(1);
+	r = PQexec(c, sql);
+	guet(0);
+	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		db_fail(c, r, "requête");
 	PQclear(r);
@@ -225,9 +435,13 @@ db_exec(PGconn *c, const char *sql)
 PGresult *
 db_query(PGconn *c, const char *sql, int nparams, const char *const *params)
 {
-	PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(r);
+	PGresult *r;
+	ExecStatusType st;
 
+	guet(1);
+	r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+	guet(0);
+	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		db_fail(c, r, "requête");
 	return r;
@@ -238,17 +452,22 @@ void
 db_copy_out(PGconn *c, const char *sql,
     void (*sink)(void *, const char *, size_t), void *arg)
 {
-	PGresult *r = PQexec(c, sql);
+	PGresult *r;
 	char *p;
 	int n;
 
+	guet(1);
+	r = PQexec(c, sql);
 	if (PQresultStatus(r) != PGRES_COPY_OUT)
 		db_fail(c, r, "COPY");
 	PQclear(r);
 	while ((n = PQgetCopyData(c, &p, 0)) > 0) {
+		guet(0);
 		sink(arg, p, (size_t)n);
 		PQfreemem(p);
+		guet(1);
 	}
+	guet(0);
 	if (n == -2)
 		db_fail(c, NULL, "COPY");
 	db_copy_done(c, "COPY");
@@ -257,8 +476,11 @@ db_copy_out(PGconn *c, const char *sql,
 void
 db_copy_in(PGconn *c, const char *sql)
 {
-	PGresult *r = PQexec(c, sql);
+	PGresult *r;
 
+	guet(1);
+	r = PQexec(c, sql);
+	guet(0);
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 		db_fail(c, r, "COPY");
 	PQclear(r);
@@ -267,8 +489,10 @@ db_copy_in(PGconn *c, const char *sql)
 void
 db_copy_put(PGconn *c, const char *p, size_t n)
 {
+	guet(1);
 	if (n > 0 && PQputCopyData(c, p, (int)n) != 1)
 		db_fail(c, NULL, "COPY");
+	guet(0);
 }
 
 /* Ends a COPY; the first failure is reported with what. */
@@ -277,11 +501,13 @@ db_copy_done(PGconn *c, const char *what)
 {
 	PGresult *r;
 
+	guet(1);
 	while ((r = PQgetResult(c)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			db_fail(c, r, what);
 		PQclear(r);
 	}
+	guet(0);
 }
 
 /* Streams a file into COPY ... FROM STDIN. */

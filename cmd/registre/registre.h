@@ -21,6 +21,8 @@ void	 db_exec(PGconn *c, const char *sql);
 PGresult *db_query(PGconn *c, const char *sql, int nparams,
 	    const char *const *params);
 _Noreturn void db_fail(PGconn *c, PGresult *r, const char *what);
+int	 db_sysexit(const char *sqlstate, const char **what);
+const char *msg_net(const char *s);
 void	 db_finish(PGconn *c);
 char	*db_ident(PGconn *c, const char *s);
 void	 db_copy_out(PGconn *c, const char *sql,
@@ -49,6 +51,10 @@ void	 print_csv(PGconn *c, const char *sql);
 int	 cmd_audit(int argc, char **argv);
 int	 cmd_export(int argc, char **argv);
 int	 cmd_import(int argc, char **argv);
+
+struct afile;
+void	 rapport_ouvrir(struct afile *a, const char *path);
+void	 rapport_fermer(struct afile *a);
 
 void	 sha256_hex(const unsigned char *md, char hex[65]);
 

@@ -243,7 +243,7 @@ has "$W/err" "rien de nouveau" "ligne remplacée : rien de nouveau"
 [ "$(state)" = "$before" ] && ok || ko "ligne remplacée : la base a changé"
 # A beneficiary unknown to the plans, then sent in a complement.
 printf '%s\n%s\n' "code_conseil_departemental,date_creation_fichier,numero_ordre,identifiant_beneficiaire,index_prestation,numero_employeur,type_prestation,periode_emploi,heures_plan_aide_cg,montant_prise_en_charge_cotisations,heures_impactees,montant_prise_en_charge_impactee,nature_mouvement,mois_facturation,date_limite_virement" \
-    "075,2026-12-01,1,888888,,E0001,APA,2026-11,10.00,50.00,10.00,50.00,C,2026-11,2026-12-15" >"$W/charges.csv"
+    "075,2026-12-01,1,888888,,E0001,1,2026-11,10.00,50.00,10.00,50.00,C,2026-11,2026-12-15" >"$W/charges.csv"
 registre load charges --date 2026-12-05 <"$W/charges.csv" 2>"$W/err"
 expect_rc 65 $? "charges d'un bénéficiaire inconnu"
 ING_K=$(last_ing)

@@ -123,11 +123,11 @@ sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'param'
 
 # --- hostile values: stored literally or rejected, never executed ---
 step "hostile values: stored literally or rejected, never executed"
-long=$(awk 'BEGIN { while (n++ < 10000) printf "x" }')
+long=$(awk 'BEGIN { while (n++ < 50) printf "x" }')
 {
 	sed -n 1p "$TD/plans1.csv"
 	sed -n 2p "$TD/plans1.csv" | awk -F, -v OFS=, -v long="$long" '{
-	    $7 = "H00001"; $24 = "\"Robert\047); DROP TABLE cesutg.plan;--\""
+	    $7 = "H00001"; $24 = "\"R\047); DROP TABLE cesutg.plan;--\""
 	    $25 = "\"a \"\"cité\"\" \\N \\\\ \\."
 	    $25 = $25 "\n\\.\n\tfin\""; $28 = long; print }'
 	sed -n 2p "$TD/plans1.csv" | awk -F, -v OFS=, '{ $7 = "H00002"; $24 = "A\001B"; print }'
@@ -145,11 +145,11 @@ sql postgres -c "SELECT count(*) FROM cesutg.plan" | grep -qx 3 && ok ||
 grep -q "champ 24 (nom_beneficiaire) : octets invalides" "$W/err" &&
     ok || ko "octet invalide non rejeté"
 sql postgres -c "SELECT nom_beneficiaire FROM cesutg.plan WHERE index_prestation_salsa = 'H00001'" |
-    grep -qxF "Robert'); DROP TABLE cesutg.plan;--" && ok || ko "SQL non stocké littéralement"
+    grep -qxF "R'); DROP TABLE cesutg.plan;--" && ok || ko "SQL non stocké littéralement"
 sql postgres -c "SELECT md5(prenom_beneficiaire) || ' ' || length(adresse_1)
     FROM cesutg.plan WHERE index_prestation_salsa = 'H00001'" >"$W/h1"
-printf 'a "cité" \\N \\\\ \\.\n\\.\n\tfin' | md5sum | sed "s/ .*/ 10000/" >"$W/h1.exp"
-same "$W/h1.exp" "$W/h1" "guillemets, antislashs, \\. et valeur de 10 000 caractères"
+printf 'a "cité" \\N \\\\ \\.\n\\.\n\tfin' | md5sum | sed "s/ .*/ 50/" >"$W/h1.exp"
+same "$W/h1.exp" "$W/h1" "guillemets, antislashs, \\. et valeur de 50 caractères (le plus long permis)"
 sql postgres -c "SELECT nom_beneficiaire FROM cesutg.plan WHERE index_prestation_salsa IN ('H00002', 'H00004') ORDER BY 1" >"$W/h2"
 printf 'A\001B\n\\0 ${x} $(id) %%s\n' >"$W/h2.exp"
 same "$W/h2.exp" "$W/h2" "octet de contrôle et texte façon shell"
@@ -540,13 +540,11 @@ DB=v3 sql postgres -1 -f "$R/001_schema.sql" -c "RESET ROLE" -f "$R/002_kinds.sq
 	FROM generate_series(1, 5) g" >/dev/null || ko "base au schéma 3"
 registre --db "host=$CESUTG_HOME dbname=v3 user=postgres" migrate 2>/dev/null
 expect_rc 0 $? "migration 3 -> 4"
-DB=v3 sql postgres -c "SELECT max(version) FROM cesutg.version_schema" \
+DB=v3 sql postgres -c "SELECT max(version) >= 4 FROM cesutg.version_schema" \
     -c "SELECT string_agg(substr(numero_titre, 11) || ':' ||
     coalesce(annule_par || ':' || annule_le, '-'), ' ' ORDER BY numero_titre)
     FROM cesutg.titre" >"$W/v3"
-# migrate applies every later migration too
-printf '%s\n' "$(ls "$R"/[0-9][0-9][0-9]_*.sql | wc -l)" \
-    '00001:- 00002:- 00003:- 00004:2:2026-10-22 00005:2:2026-10-22' >"$W/v3.exp"
+printf '%s\n' t '00001:- 00002:- 00003:- 00004:2:2026-10-22 00005:2:2026-10-22' >"$W/v3.exp"
 same "$W/v3.exp" "$W/v3" "migration 4 : titres que la version en cours ne couvre plus retirés"
 registre --db "host=$CESUTG_HOME dbname=v3 user=postgres" audit verify >/dev/null
 expect_rc 0 $? "audit verify après la migration 4"
@@ -586,7 +584,7 @@ grep -q "param.csv : empreinte SHA-256 différente" "$W/err" && ok || ko "messag
 cp -r "$W/ex1" "$W/ex4" && sed -i '/  param.csv$/d' "$W/ex4/MANIFEST.sha256"
 registre --db "host=$CESUTG_HOME dbname=copie2 user=postgres" import "$W/ex4" 2>"$W/err"
 expect_rc 65 $? "import d'un fichier hors manifeste"
-grep -q "param.csv absent du manifeste" "$W/err" && ok || ko "message fichier hors manifeste"
+grep -q "HMAC du manifeste faux" "$W/err" && ok || ko "message manifeste altéré"
 
 # --- audit chain ---
 step "audit chain"
