@@ -253,6 +253,17 @@ for x in $(sed -n 's|^ExecStart=/usr/local/bin/||p' "$ROOT"/contrib/systemd/*.se
 	check oui "$(oui test -x "$P/bin/$x")" "contrib : $x installé"
 done
 
+# The runbook documents every variable the scripts read, in one place; the
+# example's partner block sets only settings cesutg-envoyer reads.
+for v in $(grep -ho 'CESUTG_[A-Z_]*[A-Z]' "$ROOT"/scripts/cesutg-* | sort -u); do
+	[ "$v" = CESUTG_LIB ] && continue	# written by make install
+	check oui "$(oui grep -qw "$v" "$ROOT/man/cesutg-exploitation.7")" "$v dans cesutg-exploitation(7)"
+done
+for v in $(sed -n 's/^#*CESUTG_SALSA_\([A-Z]*\)=.*/\1/p' "$ROOT/contrib/cesutg.conf.exemple"); do
+	check oui "$(oui grep -q "(setting $v)" "$ROOT/scripts/cesutg-envoyer")" \
+	    "cesutg.conf.exemple : CESUTG_SALSA_$v lu par cesutg-envoyer"
+done
+
 # Configuration errors are 78: a relative home, an unreadable file.
 printf 'CESUTG_HOME=var\n' >"$W/etc/relatif.conf"
 (cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/etc/relatif.conf" "$P/bin/cesutg-hebdo" 2>/dev/null)
