@@ -111,6 +111,8 @@ install: all
 	    mv $(DESTDIR)$(CESUTGLIBDIR)/$$s.tmp $(DESTDIR)$(CESUTGLIBDIR)/$$s || exit 1; done
 	cd $(DESTDIR)$(CESUTGLIBDIR) && chmod 0644 cesutg-lib.sh && \
 	    chmod 0755 $(PIPELINES) integrer && mv -f $(PIPELINES) $(DESTDIR)$(BINDIR)/
+	install -m 0755 scripts/cesutg-envoyer scripts/cesutg-mail $(DESTDIR)$(BINDIR)
+	ln -sf cesutg-envoyer $(DESTDIR)$(BINDIR)/cesutg-recuperer
 
 clean:
 	rm -rf build var

@@ -183,7 +183,10 @@ cesutg_debut() {
 	# integrer, cesutg-recevoir and the hooks are beside this script.
 	PATH=$cesutg_lib:$PATH
 	mkdir -p "$CESUTG_JOURNAL" || exit 73
-	rc=0 arret= resume= t0=$(date +%s)
+	rc=0 arret= suite= resume= t0=$(date +%s)
+	# Where this run's lines start in the journal, for the failure mail.
+	j0=0
+	[ ! -f "$CESUTG_JOURNAL/$prog.log" ] || j0=$(wc -c <"$CESUTG_JOURNAL/$prog.log")
 	cesutg_log info "début"
 }
 
@@ -197,14 +200,22 @@ cesutg_etape() {
 		return 0
 	fi
 	_d=$(date +%s)
-	# What a step prints is for the journal; cron mails stderr only.
-	"$@" 9>&- >>"$CESUTG_JOURNAL/$prog.log"
+	# What a step prints is for the journal; cron mails stderr only, so
+	# its stderr goes there and, copied, to the journal too.
+	_t=$CESUTG_HOME/verrous/$prog.erreurs
+	"$@" 9>&- >>"$CESUTG_JOURNAL/$prog.log" 2>"$_t"
 	_r=$?
 	_d=$(($(date +%s) - _d))
+	if [ -s "$_t" ]; then
+		cat "$_t" >&2
+		cat "$_t" >>"$CESUTG_JOURNAL/$prog.log"
+	fi
+	rm -f "$_t"
 	case $_r in
 	0) cesutg_log info "étape $_e : code 0 en $_d s" ;;
 	65) cesutg_log warning "étape $_e : code 65 (données rejetées) en $_d s" ;;
-	*) cesutg_log err "étape $_e : code $_r en $_d s"; arret=$_e ;;
+	*) cesutg_log err "étape $_e : code $_r en $_d s"
+	   [ -n "$suite" ] || arret=$_e ;;
 	esac
 	resume="$resume $_e=$_r"
 	rc=$(cesutg_pire "$rc" "$_r")
@@ -227,35 +238,86 @@ cesutg_registre() {
 	fi
 }
 
-# cesutg_crochet NOM PROGRAMME INTERRUPTEUR ARGS...: a hook (transfers,
-# mail) run when the program is installed and the configuration turns it
-# on (INTERRUPTEUR=1).
-cesutg_crochet() {
-	_e=$1 _p=$2 _i=$3; shift 3
-	eval "_v=\${$_i:-0}"
+# cesutg_transferts NOM PROGRAMME: the FTPS hook (cesutg-recuperer,
+# cesutg-envoyer), when installed and turned on (CESUTG_TRANSFERTS=1): one
+# step NOM-partenaire per partner of CESUTG_PARTENAIRES whose
+# CESUTG_<PARTENAIRE>_URL is set. One partner's failure stops neither the
+# others nor the next steps: the files already there are still worth
+# integrating or sending.
+cesutg_transferts() {
+	_n=$1 _p=$2
 	if [ -n "$arret" ]; then
-		cesutg_etape "$_e"
-	elif [ "$_v" != 1 ]; then
-		cesutg_sautee "$_e" "$_i n'est pas à 1"
+		cesutg_etape "$_n"
+		return 0
+	elif [ "${CESUTG_TRANSFERTS:-0}" != 1 ]; then
+		cesutg_sautee "$_n" "CESUTG_TRANSFERTS n'est pas à 1"
+		return 0
 	elif ! command -v "$_p" >/dev/null 2>&1; then
-		cesutg_sautee "$_e" "$_p n'est pas installé"
+		cesutg_sautee "$_n" "$_p n'est pas installé"
+		return 0
+	fi
+	for _q in $CESUTG_PARTENAIRES; do
+		_v=CESUTG_$(printf '%s' "$_q" | tr a-z A-Z)_URL _u=x
+		# A bad name is for the program to refuse (64), not for eval.
+		case $_q in
+		*[!a-z0-9_]*) ;;
+		*) eval "_u=\${$_v:-}" ;;
+		esac
+		if [ -z "$_u" ]; then
+			cesutg_sautee "$_n-$_q" "$_v n'est pas défini"
+		elif [ "$CESUTG_SPOOL" != "$CESUTG_HOME/spool" ]; then
+			# The transfer programs know only $CESUTG_HOME/spool.
+			suite=1
+			cesutg_etape "$_n-$_q" cesutg_non 78 \
+			    "CESUTG_SPOOL doit valoir \$CESUTG_HOME/spool pour les transferts"
+		else
+			suite=1
+			cesutg_etape "$_n-$_q" "$_p" "$_q"
+		fi
+		suite=
+	done
+}
+
+cesutg_non() {	# code message: a step refused
+	echo "$prog: $2" >&2
+	return "$1"
+}
+
+# cesutg_alerte RESUME: the failure mail to the operators, the summary and
+# this run's journal lines (the last 200) as its body.
+cesutg_alerte() {
+	if [ -z "${CESUTG_MAIL_EXPLOITATION:-}" ]; then
+		cesutg_log warning "alerte non envoyée : CESUTG_MAIL_EXPLOITATION n'est pas défini"
+		return 0
+	elif ! command -v cesutg-mail >/dev/null 2>&1; then
+		cesutg_log err "alerte non envoyée : cesutg-mail n'est pas installé"
+		return 0
+	fi
+	{
+		echo "$prog: $1"
+		echo
+		echo "Journal de l'exécution ($CESUTG_JOURNAL/$prog.log) :"
+		tail -c +$((j0 + 1)) "$CESUTG_JOURNAL/$prog.log" | tail -n 200
+	} | cesutg-mail "$CESUTG_MAIL_EXPLOITATION" \
+	    "cesutg : échec de $prog sur $(uname -n) (code $rc)" 9>&-
+	_r=$?
+	if [ "$_r" -eq 0 ]; then
+		cesutg_log info "alerte envoyée à $CESUTG_MAIL_EXPLOITATION"
 	else
-		cesutg_etape "$_e" "$_p" "$@"
+		cesutg_log err "alerte : envoi à $CESUTG_MAIL_EXPLOITATION impossible (cesutg-mail, code $_r)"
 	fi
 }
 
 # cesutg_fin: the run summary (journal, syslog; stderr when it failed, for
-# cron's mail), the failure mail hook, and the exit code.
+# cron's mail), the failure mail (CESUTG_MAIL=1), and the exit code.
 cesutg_fin() {
 	_m="fin, code $rc en $(($(date +%s) - t0)) s :$resume"
 	if [ "$rc" -eq 0 ]; then cesutg_log info "$_m"; else cesutg_log err "$_m"; fi
 	if [ "$rc" -ne 0 ] || [ "${CESUTG_BAVARD:-0}" = 1 ]; then
 		echo "$prog: $_m" >&2
 	fi
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 65 ] && [ "${CESUTG_MAIL:-0}" = 1 ] &&
-	    command -v cesutg-mail >/dev/null 2>&1; then
-		echo "$prog: $_m" | cesutg-mail echec "$prog" "$rc" 9>&- ||
-		    cesutg_log err "cesutg-mail : envoi de l'alerte impossible"
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 65 ] && [ "${CESUTG_MAIL:-0}" = 1 ]; then
+		cesutg_alerte "$_m"
 	fi
 	exit "$rc"
 }

@@ -474,5 +474,36 @@ $REC ancien >"$W/out" 2>"$W/err"
 check 0 $? "deuxième récupération sans MLSD"
 check "$n" "$(downs)" "rien retéléchargé sans MLSD"
 
+# --- the daily pipeline, as cron runs it --------------------------------------
+# cesutg-quotidien of the source tree under env -i: its step envoyer-salsa
+# sends spool/sortie/salsa/ to this server, recuperer-salsa fetches from an
+# empty directory; cncesu, without URL in this configuration, is skipped.
+Q=$W/quotidien
+mkdir -p "$Q/spool/sortie/salsa" "$F/salsa" "$F/vide"
+chown "$uid:$gid" "$F/salsa" "$F/vide"
+{
+	echo "CESUTG_HOME=$Q"
+	echo "CESUTG_SYSLOG=0"
+	echo "CESUTG_PARTENAIRES='salsa cncesu'"
+	echo "CESUTG_TRANSFERTS=1"
+	partner SALSA "$U" client ac
+	echo "CESUTG_SALSA_DEPOT=salsa"
+	echo "CESUTG_SALSA_RETRAIT=vide"
+} >"$W/quotidien.conf"
+head -c 3000 /dev/urandom >"$W/FACTURES_1.txt"
+cp "$W/FACTURES_1.txt" "$Q/spool/sortie/salsa/"
+(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/quotidien.conf" \
+    sh "$ROOT/scripts/cesutg-quotidien") >"$W/out" 2>"$W/err"
+check 0 $? "cesutg-quotidien sous cron, transferts"
+cmp -s "$W/FACTURES_1.txt" "$F/salsa/FACTURES_1.txt"
+check 0 $? "fichier de spool/sortie/salsa/ déposé chez le partenaire"
+check "non oui" "$([ -e "$Q/spool/sortie/salsa/FACTURES_1.txt" ] && echo oui || echo non) $([ -e "$Q/spool/envoye/salsa/FACTURES_1.txt" ] && echo oui || echo non)" \
+    "fichier envoyé rangé dans spool/envoye/salsa/"
+for e in "étape recuperer-salsa : code 0" "étape envoyer-salsa : code 0" \
+    "étape recuperer-cncesu : sautée, CESUTG_CNCESU_URL n'est pas défini" \
+    "étape envoyer-cncesu : sautée, CESUTG_CNCESU_URL n'est pas défini" "fin, code 0"; do
+	check 1 "$(grep -c "$e" "$Q/journal/cesutg-quotidien.log")" "journal du pipeline : $e"
+done
+
 echo "ftps: $pass réussis, $fail échecs"
 [ "$fail" -eq 0 ]

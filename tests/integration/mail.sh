@@ -158,6 +158,33 @@ check 0 $? "envoi d'un corps Windows-1252"
 m=$(wait_mail agent 3)
 check "refusé : «NOM»" "$(body "$m")" "corps Windows-1252 converti en UTF-8"
 
+# A pipeline's failure mail, as cron runs it: cesutg-quotidien of the source
+# tree under env -i, its transfer step failing (78: no client certificate),
+# mails the operators through this Postfix.
+cat "$CESUTG_CONF" - >"$W/pipeline.conf" <<EOF
+CESUTG_HOME=$W/cesutg
+CESUTG_SYSLOG=0
+CESUTG_TRANSFERTS=1
+CESUTG_PARTENAIRES=salsa
+CESUTG_SALSA_URL=ftp://127.0.0.1:9
+CESUTG_SALSA_CERT=$W/absent.crt
+CESUTG_MAIL=1
+CESUTG_MAIL_EXPLOITATION=chef@cesutg.test
+EOF
+(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/pipeline.conf" \
+    sh "$ROOT/scripts/cesutg-quotidien") >/dev/null 2>"$W/err"
+check 78 $? "cesutg-quotidien en échec"
+m=$(wait_mail chef 2)
+check "cesutg : échec de cesutg-quotidien sur $(uname -n) (code 78)" \
+    "$(header "$m" Subject | decode)" "alerte du pipeline : objet"
+check cesutg@cesutg.test "$(header "$m" From)" "alerte du pipeline : From"
+check "1 1 2" "$(for e in "^cesutg-quotidien: fin, code 78 .*recuperer-salsa=78" \
+    "étape envoyer-salsa : code 78" "CESUTG_SALSA_CERT: $W/absent.crt illisible"; do
+	body "$m" | grep -c "$e"; done | tr '\n' ' ' | sed 's/ $//')" \
+    "alerte du pipeline : résumé, étapes et leurs messages"
+check 1 "$(grep -c "alerte envoyée à chef@cesutg.test" "$W/cesutg/journal/cesutg-quotidien.log")" \
+    "alerte du pipeline : journal"
+
 # Failures.
 $MAIL agent@cesutg.test 2>"$W/err"
 check 64 $? "objet manquant"

@@ -2,8 +2,9 @@
 # The installed cron pipelines: make install with DESTDIR and PREFIX, then
 # each pipeline run as cron does (env -i PATH=/usr/bin:/bin, from /, paths
 # from the configuration file): steps logged, later steps absent from this
-# registre skipped, a hook run, a lock, a failed step stopping the next
-# ones, and the monthly retention.
+# registre skipped, the transfer hooks run once per configured partner, a
+# lock, a failed step stopping the next ones, a failed transfer not, the
+# failure mail, and the monthly retention.
 #   sh tests/integration/pipelines.sh BUILD_DIR
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,9 +26,11 @@ oui() { if "$@"; then echo oui; else echo non; fi; }
 make -s -C "$ROOT" B="$B" install DESTDIR="$W/stage" PREFIX=/opt/cesutg >/dev/null 2>&1
 check 0 $? "make install DESTDIR"
 for f in bin/cesutg-recevoir bin/cesutg-quotidien bin/cesutg-hebdo bin/cesutg-mensuel \
-    bin/registre lib/cesutg/integrer; do
+    bin/registre lib/cesutg/integrer bin/cesutg-envoyer bin/cesutg-recuperer bin/cesutg-mail; do
 	check oui "$(oui test -x "$W/stage/opt/cesutg/$f")" "$f installé, exécutable"
 done
+check "Récupère en FTPS" "$("$W/stage/opt/cesutg/bin/cesutg-recuperer" --help | grep -o '^Récupère en FTPS')" \
+    "cesutg-recuperer installé sous son nom"
 check 644 "$(stat -c %a "$W/stage/opt/cesutg/lib/cesutg/cesutg-lib.sh")" "mode de cesutg-lib.sh"
 check 'cesutg_lib=${CESUTG_LIB:-/opt/cesutg/lib/cesutg}' \
     "$(grep '^cesutg_lib=' "$W/stage/opt/cesutg/bin/cesutg-quotidien")" "chemin de la bibliothèque"
@@ -72,31 +75,52 @@ check "oui oui" "$(oui test -d "$H/spool/sortie/salsa/tmp") $(oui test -d "$H/sp
 check "$n" "$(CESUTG_HOME=$H "$P/bin/registre" ingestions | sed 1d | wc -l)" "ingestions"
 J=$H/journal/cesutg-quotidien.log
 for e in "étape recuperer : sautée" "étape recevoir : code 0" "étape controler : sautée" \
-    "étape factures : sautée" "étape envoyer : sautée" "étape avis : sautée" "fin, code 0"; do
+    "étape factures : sautée" "étape envoyer : sautée, CESUTG_TRANSFERTS" "fin, code 0"; do
 	check 1 "$(grep -c "$e" "$J")" "journal : $e"
 done
 check 1 "$(grep -c "PLANS_20160601.txt : flux1 plans du 2016-06-01 intégré" \
     "$H/journal/cesutg-recevoir.log")" "journal de cesutg-recevoir"
 
-# Weekly: the audit checked; a hook run when installed and turned on: it
-# drops a file into the spool, which the same run integrates.
+# Weekly: the audit checked; the transfer hooks, turned on, called once per
+# partner whose URL is set, with its name (fakes in place of the installed
+# ones: they log their call and exit with the code in hook/code.PROGRAM if
+# any). The first fetch drops a file into the spool, which the same run
+# integrates.
 mkdir -p "$W/hook"
-cat >"$P/bin/cesutg-recuperer" <<EOF
+for h in recuperer envoyer mail; do
+	rm -f "$P/bin/cesutg-$h"	# cesutg-recuperer is a link: not written through
+	cat >"$P/bin/cesutg-$h" <<EOF
 #!/bin/sh
-cp "$W"/g/F15_SAD010000_clients_* "\$CESUTG_SPOOL/arrivee/tmp/F15_SAD010000_clients_20160608.txt" &&
-sed -i 's/|2016-06-01T/|2016-06-08T/' "\$CESUTG_SPOOL/arrivee/tmp/F15_SAD010000_clients_20160608.txt" &&
-mv "\$CESUTG_SPOOL/arrivee/tmp/F15_SAD010000_clients_20160608.txt" "\$CESUTG_SPOOL/arrivee/"
+echo "$h \$*" >>"$W/hook/appels"
+[ $h = mail ] && cat >"$W/hook/corps"
+[ -f "$W/hook/$h.sh" ] && . "$W/hook/$h.sh"
+c=\$(cat "$W/hook/code.$h" 2>/dev/null) || c=0
+[ "\$c" = 0 ] || echo "cesutg-$h: échec simulé, code \$c" >&2
+exit "\$c"
 EOF
-chmod +x "$P/bin/cesutg-recuperer"
-echo CESUTG_TRANSFERTS=1 >>"$W/etc/cesutg.conf"
+	chmod +x "$P/bin/cesutg-$h"
+done
+cat >"$W/hook/recuperer.sh" <<EOF
+f=F15_SAD010000_clients_20160608.txt
+[ -e "$W/hook/depose" ] || { touch "$W/hook/depose" &&
+	cp "$W"/g/F15_SAD010000_clients_* "\$CESUTG_SPOOL/arrivee/tmp/\$f" &&
+	sed -i 's/|2016-06-01T/|2016-06-08T/' "\$CESUTG_SPOOL/arrivee/tmp/\$f" &&
+	mv "\$CESUTG_SPOOL/arrivee/tmp/\$f" "\$CESUTG_SPOOL/arrivee/"; }
+EOF
+printf 'CESUTG_TRANSFERTS=1\nCESUTG_SALSA_URL=ftp://salsa.invalid:2121\n' >>"$W/etc/cesutg.conf"
 cron cesutg-hebdo 2>"$W/err"
 check 0 $? "cesutg-hebdo sous cron"
 J=$H/journal/cesutg-hebdo.log
-for e in "étape recuperer : code 0" "étape recevoir : code 0" "étape audit : code 0" \
+for e in "étape recuperer-salsa : code 0" \
+    "étape recuperer-cncesu : sautée, CESUTG_CNCESU_URL n'est pas défini" \
+    "étape recevoir : code 0" "étape audit : code 0" \
     "étape alertes : sautée, « registre alertes » absent" \
-    "étape envoyer : sautée, cesutg-envoyer n'est pas installé"; do
+    "étape envoyer-salsa : code 0" \
+    "étape envoyer-cncesu : sautée, CESUTG_CNCESU_URL n'est pas défini"; do
 	check 1 "$(grep -c "$e" "$J")" "journal : $e"
 done
+check "recuperer salsa|envoyer salsa|" "$(tr '\n' '|' <"$W/hook/appels")" \
+    "crochets de transfert appelés avec le partenaire"
 check oui "$(oui test -f "$H/spool/fait/F15_SAD010000_clients_20160608.txt")" \
     "fichier récupéré puis intégré dans la même exécution"
 check 2016-06-08 "$(CESUTG_HOME=$H "$P/bin/registre" ingestions |
@@ -129,8 +153,12 @@ check 75 $? "cesutg-quotidien déjà en cours : 75"
 wait
 
 # A failed step: 75 from the stopped base, the next steps skipped, the
-# summary on stderr for cron's mail.
+# summary on stderr for cron's mail, and the failure mail to the operators
+# (cesutg-mail DESTINATAIRES OBJET, the summary and the run's journal on
+# stdin).
 cp "$W"/g/PLANS_* "$H/spool/arrivee/PLANS_20160615.txt"
+printf 'CESUTG_MAIL=1\nCESUTG_MAIL_EXPLOITATION=exploitation@cesutg.test\n' >>"$W/etc/cesutg.conf"
+: >"$W/hook/appels"
 CESUTG_HOME=$H "$P/bin/registre" db stop >/dev/null 2>&1
 cron cesutg-quotidien 2>"$W/err"
 check 75 $? "base arrêtée : 75"
@@ -139,9 +167,53 @@ check 0 $? "résumé sur l'erreur standard"
 check 1 "$(grep -c "étape controler : sautée, étape précédente en échec (recevoir)" \
     "$H/journal/cesutg-quotidien.log")" "étapes suivantes sautées"
 check oui "$(oui test -f "$H/spool/arrivee/PLANS_20160615.txt")" "fichier laissé dans arrivee/"
+check "recuperer salsa|mail exploitation@cesutg.test cesutg : échec de cesutg-quotidien sur $(uname -n) (code 75)|" \
+    "$(tr '\n' '|' <"$W/hook/appels")" "alerte : crochets appelés, destinataire et objet"
+check "1 1 1 0" "$(for e in "^cesutg-quotidien: fin, code 75" "étape recevoir : code 75" \
+    "étape envoyer : sautée" "étape recevoir : code 0"; do grep -c "$e" "$W/hook/corps"; done | tr '\n' ' ' | sed 's/ $//')" \
+    "alerte : résumé et journal de cette exécution seulement"
+check 1 "$(grep -c "alerte envoyée à exploitation@cesutg.test" "$H/journal/cesutg-quotidien.log")" \
+    "journal : alerte envoyée"
 CESUTG_HOME=$H "$P/bin/registre" db start >/dev/null 2>&1
 cron cesutg-quotidien 2>"$W/err"
 check 0 $? "cesutg-quotidien relancé"
+
+# A failed transfer stops neither the other partners nor the next steps;
+# a failed mail is logged; no operators' address: no mail, a log line.
+echo 'CESUTG_CNCESU_URL=ftp://cncesu.invalid' >>"$W/etc/cesutg.conf"
+echo 75 >"$W/hook/code.recuperer"
+echo 69 >"$W/hook/code.mail"
+: >"$W/hook/appels"
+cron cesutg-hebdo 2>"$W/err"
+check 75 $? "récupération en échec : 75"
+check 2 "$(grep -c "^cesutg-recuperer: échec simulé, code 75" "$W/err")" \
+    "message de l'étape sur l'erreur standard"
+check "recuperer salsa|recuperer cncesu|envoyer salsa|envoyer cncesu|mail|" \
+    "$(cut -d' ' -f1-2 "$W/hook/appels" | sed 's/^mail .*/mail/' | tr '\n' '|')" \
+    "récupération en échec : les autres étapes faites"
+for e in "étape recuperer-cncesu : code 75" "étape recevoir : code 0" "étape audit : code 0" \
+    "étape envoyer-cncesu : code 0"; do
+	check 1 "$(grep -c "$e" "$W/hook/corps")" "alerte : $e"
+done
+check 2 "$(grep -c "^cesutg-recuperer: échec simulé, code 75" "$W/hook/corps")" \
+    "alerte : messages des étapes"
+check 1 "$(grep -c "alerte : envoi à exploitation@cesutg.test impossible (cesutg-mail, code 69)" \
+    "$H/journal/cesutg-hebdo.log")" "journal : alerte impossible"
+echo 'CESUTG_MAIL_EXPLOITATION=' >>"$W/etc/cesutg.conf"
+: >"$W/hook/appels"
+cron cesutg-hebdo 2>"$W/err"
+check 75 $? "récupération en échec, sans adresse : 75"
+check 0 "$(grep -c '^mail' "$W/hook/appels")" "sans adresse : pas de courrier"
+check 1 "$(grep -c "alerte non envoyée : CESUTG_MAIL_EXPLOITATION n'est pas défini" \
+    "$H/journal/cesutg-hebdo.log")" "journal : sans adresse"
+rm -f "$W/hook/code.recuperer"
+# The transfer programs know $CESUTG_HOME/spool only: another spool refused.
+cp "$W/etc/cesutg.conf" "$W/etc/spool.conf"
+echo "CESUTG_SPOOL=$W/autre" >>"$W/etc/spool.conf"
+(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/etc/spool.conf" "$P/bin/cesutg-hebdo") 2>"$W/err"
+check 78 $? "transferts avec un autre CESUTG_SPOOL : 78"
+check 4 "$(grep -c 'CESUTG_SPOOL doit valoir $CESUTG_HOME/spool pour les transferts' "$W/err")" \
+    "transferts avec un autre CESUTG_SPOOL : message"
 
 # Monthly: the export, then the retention: reports and received files older
 # than the retention removed, younger ones kept, a loaded CSV copy removed
@@ -179,6 +251,17 @@ done
 for x in $(sed -n 's|^ExecStart=/usr/local/bin/||p' "$ROOT"/contrib/systemd/*.service) \
     $(awk '/^[0-9*]/ { sub(".*/", "", $7); print $7 }' "$ROOT/contrib/cesutg.cron"); do
 	check oui "$(oui test -x "$P/bin/$x")" "contrib : $x installé"
+done
+
+# The runbook documents every variable the scripts read, in one place; the
+# example's partner block sets only settings cesutg-envoyer reads.
+for v in $(grep -ho 'CESUTG_[A-Z_]*[A-Z]' "$ROOT"/scripts/cesutg-* | sort -u); do
+	[ "$v" = CESUTG_LIB ] && continue	# written by make install
+	check oui "$(oui grep -qw "$v" "$ROOT/man/cesutg-exploitation.7")" "$v dans cesutg-exploitation(7)"
+done
+for v in $(sed -n 's/^#*CESUTG_SALSA_\([A-Z]*\)=.*/\1/p' "$ROOT/contrib/cesutg.conf.exemple"); do
+	check oui "$(oui grep -q "(setting $v)" "$ROOT/scripts/cesutg-envoyer")" \
+	    "cesutg.conf.exemple : CESUTG_SALSA_$v lu par cesutg-envoyer"
 done
 
 # Configuration errors are 78: a relative home, an unreadable file.
