@@ -48,7 +48,7 @@ INSERT INTO motif_controle VALUES
     ('horaire_manquant', 'arrivée ou départ retenu manquant', true),
     ('supprimee', 'intervention supprimée par le SAD (SUP)', true),
     ('doublon', 'doublon : même client, arrivée à moins d''une minute d''une autre intervention', true),
-    ('chevauchement', 'intervenant chez deux clients à la fois', true),
+    ('chevauchement', 'intervenant chez deux clients à la fois (avertissement)', false),
     ('duree_hors_bornes', 'durée retenue hors des bornes (duree_min_minutes, duree_max_minutes)', true),
     ('telephone_incompatible', 'appel depuis un numéro qui n''est pas celui du client (avertissement, I5)', false),
     ('cesu_et_tg', 'bénéficiaire d''un plan CESU en cours servi en télégestion (F10)', false),
@@ -80,11 +80,11 @@ CREATE TABLE derogation_taux (
 -- Result of the checks: one row per current visit of the month (code_sad is
 -- the SAD's code tiers), its reason codes in controle_motif.
 CREATE TABLE controle_visite (
-	horodatage bigint PRIMARY KEY REFERENCES horodatage,
+	horodatage bigint PRIMARY KEY,
 	mois text NOT NULL,
 	code_sad text NOT NULL,
 	identifiant_beneficiaire_salsa text,
-	plan bigint REFERENCES plan,
+	plan bigint,
 	jour date,
 	secondes bigint NOT NULL,
 	payable boolean NOT NULL,
@@ -92,8 +92,8 @@ CREATE TABLE controle_visite (
 );
 CREATE INDEX controle_visite_mois ON controle_visite (mois, code_sad);
 CREATE TABLE controle_motif (
-	horodatage bigint NOT NULL REFERENCES controle_visite ON DELETE CASCADE,
-	code text NOT NULL REFERENCES motif_controle,
+	horodatage bigint NOT NULL,
+	code text NOT NULL,
 	PRIMARY KEY (horodatage, code)
 );
 
@@ -143,6 +143,8 @@ BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
+	DELETE FROM controle_motif k USING controle_visite c
+	    WHERE k.horodatage = c.horodatage AND c.mois = m;
 	DELETE FROM controle_visite c WHERE c.mois = m;
 	DELETE FROM taux_correction t WHERE t.mois = m;
 	DROP TABLE IF EXISTS pg_temp.v, pg_temp.mo;
@@ -179,6 +181,8 @@ BEGIN
 		AND r.identifiant_client = h.identifiant_client
 	    WHERE h.valide_au IS NULL) x
 	WHERE x.jour >= d0 AND x.jour < d1;
+	CREATE INDEX ON v (code_tg, identifiant_intervenant, a);
+	ANALYZE v;
 
 	CREATE TEMP TABLE mo (id bigint, code text) ON COMMIT DROP;
 	INSERT INTO mo
@@ -219,16 +223,16 @@ BEGIN
 
 	-- The later of two visits of a client that start within the gap.
 	INSERT INTO mo
-	SELECT DISTINCT v.id, 'doublon' FROM v JOIN v w
-	    ON w.code_tg = v.code_tg AND w.identifiant_client = v.identifiant_client
-	    AND w.id <> v.id AND w.cc IS DISTINCT FROM 'SUP'
-	    AND (w.a, w.id) < (v.a, v.id) AND v.a - w.a <= ecart
-	WHERE v.cc IS DISTINCT FROM 'SUP';
+	SELECT id, 'doublon' FROM (SELECT id, a - lag(a) OVER (PARTITION BY
+		code_tg, identifiant_client ORDER BY a, id) AS ecart_prec
+	    FROM v WHERE cc IS DISTINCT FROM 'SUP' AND a IS NOT NULL) d
+	WHERE ecart_prec <= ecart;
 	-- Both visits of an intervenant at two clients overlapping too long.
 	INSERT INTO mo
 	SELECT DISTINCT v.id, 'chevauchement' FROM v JOIN v w
 	    ON w.code_tg = v.code_tg
 	    AND w.identifiant_intervenant = v.identifiant_intervenant
+	    AND w.a > v.a - interval '24 hours' AND w.a < v.z - recouv
 	    AND w.identifiant_client <> v.identifiant_client
 	    AND w.cc IS DISTINCT FROM 'SUP'
 	    AND least(v.z, w.z) - greatest(v.a, w.a) > recouv
@@ -286,9 +290,9 @@ BEGIN
 	SELECT v.id, m, v.sad, v.ben, v.plan_id, v.jour,
 	    coalesce(extract(epoch FROM v.z - v.a)::bigint, 0)
 		+ CASE WHEN v.mn_ok THEN v.mn * 60 ELSE 0 END,
-	    NOT EXISTS (SELECT 1 FROM mo JOIN motif_controle k ON k.code = mo.code
-		WHERE mo.id = v.id AND k.bloquant)
-	FROM v;
+	    b.id IS NULL
+	FROM v LEFT JOIN (SELECT DISTINCT mo.id FROM mo JOIN motif_controle k
+	    ON k.code = mo.code WHERE k.bloquant) b ON b.id = v.id;
 	INSERT INTO controle_motif SELECT DISTINCT id, code FROM mo;
 	RETURN QUERY SELECT count(*), count(*) FILTER (WHERE c.payable)
 	    FROM controle_visite c WHERE c.mois = m;
