@@ -40,6 +40,8 @@ CREATE TABLE motif_controle (
 );
 INSERT INTO motif_controle VALUES
     ('client_non_rapproche', 'client non rapproché d''un bénéficiaire du Département', true),
+    ('client_non_finance', 'client que le SAD déclare non financé par le Département', true),
+    ('chevauchement_client', 'autre intervention chez le même client à la même heure (avertissement)', false),
     ('sad_hors_plan', 'SAD absent des plans d''aide TG du bénéficiaire (prestataire non reconnu, F9)', true),
     ('prestation_hors_plan', 'prestation absente du plan d''aide du bénéficiaire chez ce SAD', true),
     ('hors_droits', 'hors des dates de droit ou de prise en charge du plan', true),
@@ -174,7 +176,11 @@ BEGIN
 		h.code_correction AS cc,
 		(coalesce(h.arrivee_retenue, h.arrivee_brute, h.depart_retenu,
 		    h.depart_brut, h.instant_creation) AT TIME ZONE tz)::date AS jour,
-		r.identifiant_beneficiaire_salsa AS ben
+		r.identifiant_beneficiaire_salsa AS ben,
+		(SELECT c.beneficiaire_departement FROM client c
+		    WHERE c.code_sad = h.code_sad
+		    AND c.identifiant_client = h.identifiant_client
+		    AND c.valide_au IS NULL) AS finance
 	    FROM horodatage h
 	    LEFT JOIN sad_tg g ON g.code = h.code_sad
 	    LEFT JOIN client_rapproche r ON r.code_sad = h.code_sad
@@ -182,11 +188,13 @@ BEGIN
 	    WHERE h.valide_au IS NULL) x
 	WHERE x.jour >= d0 AND x.jour < d1;
 	CREATE INDEX ON v (code_tg, identifiant_intervenant, a);
+	CREATE INDEX ON v (code_tg, identifiant_client, a);
 	ANALYZE v;
 
 	CREATE TEMP TABLE mo (id bigint, code text) ON COMMIT DROP;
 	INSERT INTO mo
-	SELECT id, 'client_non_rapproche' FROM v WHERE ben IS NULL
+	SELECT id, CASE WHEN finance IS FALSE THEN 'client_non_finance'
+	    ELSE 'client_non_rapproche' END FROM v WHERE ben IS NULL
 	UNION ALL
 	SELECT id, 'sad_hors_plan' FROM v WHERE ben IS NOT NULL
 	    AND prestations IS NULL
@@ -236,6 +244,16 @@ BEGIN
 	    AND w.identifiant_client <> v.identifiant_client
 	    AND w.cc IS DISTINCT FROM 'SUP'
 	    AND least(v.z, w.z) - greatest(v.a, w.a) > recouv
+	WHERE v.cc IS DISTINCT FROM 'SUP';
+
+	-- Both visits of a client overlapping too long (a doublon aside).
+	INSERT INTO mo
+	SELECT DISTINCT v.id, 'chevauchement_client' FROM v JOIN v w
+	    ON w.code_tg = v.code_tg AND w.identifiant_client = v.identifiant_client
+	    AND w.a > v.a - interval '24 hours' AND w.a < v.z - recouv
+	    AND w.id <> v.id AND w.cc IS DISTINCT FROM 'SUP'
+	    AND least(v.z, w.z) - greatest(v.a, w.a) > recouv
+	    AND abs(extract(epoch FROM w.a - v.a)) > extract(epoch FROM ecart)
 	WHERE v.cc IS DISTINCT FROM 'SUP';
 
 	-- Hospital stays: Flux 1 events of type 01 and the SADs' HOS events.

@@ -65,7 +65,7 @@ expect_rc 0 $? "minutes autorisées par un agent TG"
 
 step "controler: every visit of the month, its reason codes"
 registre controler 2026-10 --liste >"$W/liste" 2>"$W/err"; expect_rc 0 $? "controler"
-grep -q "34 interventions contrôlées, 23 payables" "$W/err" && ok || ko "bilan de controler"
+grep -q "36 interventions contrôlées, 24 payables" "$W/err" && ok || ko "bilan de controler"
 same "$TD/controle.expected" "$W/liste" "contrôle des interventions"
 registre --db "$AGENT" controler 2026-10 >/dev/null 2>&1
 expect_rc 0 $? "controler relancé par un agent TG"
