@@ -99,6 +99,21 @@ cmd_controler(int argc, char **argv)
 	return 0;
 }
 
+/* registre controles list MOIS: the last results, as the reader may see. */
+int
+cmd_controles(int argc, char **argv)
+{
+	PGconn *c;
+
+	if (argc != 3 || strcmp(argv[1], "list") != 0)
+		reg_usage("controles", EX_USAGE);
+	mois_check("controles", argv[2]);
+	c = db_connect(DB_ADMIN, 1);
+	print_month(c, liste_sql, argv[2]);
+	db_finish(c);
+	return 0;
+}
+
 int
 cmd_taux_correction(int argc, char **argv)
 {

@@ -27,7 +27,8 @@ static const char usage_text[] =
     "                 add-analyst NOM\n"
     "        registre [--db CONNINFO] sad add|set CODE [--nom NOM] [--tg CODES]\n"
     "                 [--courriel ADRESSES] [--plateforme NOM] | sad list\n"
-    "        registre [--db CONNINFO] controler MOIS [--liste] | taux-correction [MOIS]\n"
+    "        registre [--db CONNINFO] controler MOIS [--liste] | controles list MOIS\n"
+    "        registre [--db CONNINFO] taux-correction [MOIS]\n"
     "        registre [--db CONNINFO] derogation SAD MOIS --motif TEXTE\n"
     "        registre [--db CONNINFO] minutes autoriser BENEFICIAIRE DU [AU] --motif TEXTE |\n"
     "                 minutes list\n"
@@ -77,6 +78,7 @@ static const struct {
 	    "        registre [--db CONNINFO] sad list\n" },
 	{ "controler", "usage : registre [--db CONNINFO] controler MOIS "
 	    "[--liste]\n" },
+	{ "controles", "usage : registre [--db CONNINFO] controles list MOIS\n" },
 	{ "taux-correction", "usage : registre [--db CONNINFO] taux-correction "
 	    "[MOIS]\n" },
 	{ "derogation", "usage : registre [--db CONNINFO] derogation SAD MOIS "
@@ -367,6 +369,7 @@ static const struct {
 	{ "role", cmd_role },
 	{ "sad", cmd_sad },
 	{ "controler", cmd_controler },
+	{ "controles", cmd_controles },
 	{ "taux-correction", cmd_taux_correction },
 	{ "derogation", cmd_derogation },
 	{ "minutes", cmd_minutes },

@@ -48,6 +48,7 @@ int	 cmd_sad(int argc, char **argv);
 void	 print_csv(PGconn *c, const char *sql);
 int	 cmd_audit(int argc, char **argv);
 int	 cmd_controler(int argc, char **argv);
+int	 cmd_controles(int argc, char **argv);
 int	 cmd_taux_correction(int argc, char **argv);
 int	 cmd_derogation(int argc, char **argv);
 int	 cmd_minutes(int argc, char **argv);

@@ -74,6 +74,10 @@ same "$W/liste" "$W/liste2" "controler relancé : mêmes résultats"
 registre controler 2026-13 2>/dev/null; expect_rc 64 $? "mois invalide"
 registre --db "$SAD1" controler 2026-10 --liste >/dev/null 2>&1
 expect_rc 77 $? "un SAD ne relance pas le contrôle"
+registre controles list 2026-10 >"$W/liste3"; expect_rc 0 $? "controles list"
+same "$W/liste" "$W/liste3" "controles list : le résultat du contrôle"
+registre --db "$SAD1" controles list 2026-10 >"$W/liste4"; expect_rc 0 $? "controles list (SAD)"
+grep -v '^S02,' "$W/liste" | cmp -s - "$W/liste4" && ok || ko "un SAD ne lit que ses interventions"
 registre --db "$APA" controler 2026-10 >/dev/null 2>&1
 expect_rc 77 $? "un agent sans TG ne relance pas le contrôle"
 registre --db "$SAD1" taux-correction >"$W/t" 2>/dev/null
