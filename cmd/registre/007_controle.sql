@@ -149,44 +149,57 @@ BEGIN
 	    WHERE k.horodatage = c.horodatage AND c.mois = m;
 	DELETE FROM controle_visite c WHERE c.mois = m;
 	DELETE FROM taux_correction t WHERE t.mois = m;
-	DROP TABLE IF EXISTS pg_temp.v, pg_temp.mo;
+	DROP TABLE IF EXISTS pg_temp.v, pg_temp.mo, pg_temp.cand;
+	-- Fresh statistics after a load: the plans below depend on them.
+	ANALYZE horodatage;
+	ANALYZE client;
+	ANALYZE plan;
 	CREATE TEMP TABLE v ON COMMIT DROP AS
-	SELECT x.*, (SELECT p.id FROM plan p WHERE p.valide_au IS NULL
-		AND p.dispositif = 'TG' AND p.code_tiers_salsa = x.sad
-		AND p.identifiant_beneficiaire_salsa = x.ben
-		AND p.code_nomenclature = x.code_prestation
-		AND x.jour BETWEEN greatest(p.date_debut_droit,
-		    p.date_debut_prise_en_charge) AND least(coalesce(
-		    p.date_fin_droit, 'infinity'), coalesce(
-		    p.date_fin_prise_en_charge, 'infinity'))
-		ORDER BY p.id LIMIT 1) AS plan_id,
-	    (SELECT array_agg(DISTINCT p.code_nomenclature) FROM plan p
-		WHERE p.valide_au IS NULL AND p.dispositif = 'TG'
-		AND p.code_tiers_salsa = x.sad
-		AND p.identifiant_beneficiaire_salsa = x.ben) AS prestations,
+	WITH tg AS (
+		SELECT p.id, p.code_tiers_salsa AS sad,
+		    p.identifiant_beneficiaire_salsa AS ben,
+		    p.code_nomenclature AS code,
+		    greatest(p.date_debut_droit, p.date_debut_prise_en_charge) AS du,
+		    least(coalesce(p.date_fin_droit, 'infinity'),
+			coalesce(p.date_fin_prise_en_charge, 'infinity')) AS au
+		FROM plan p WHERE p.valide_au IS NULL AND p.dispositif = 'TG'
+	), presta AS (
+		SELECT sad, ben, array_agg(DISTINCT code) AS prestations
+		FROM tg GROUP BY sad, ben
+	), x AS (
+		SELECT h.id, h.code_sad AS code_tg,
+		    coalesce(g.sad, h.code_sad) AS sad,
+		    h.identifiant_client, h.identifiant_intervenant,
+		    h.code_prestation, h.mode_saisie, h.numero_appelant,
+		    h.arrivee_retenue AS a, h.depart_retenu AS z,
+		    coalesce(h.minutes_ajoutees, 0) AS mn,
+		    h.code_correction AS cc,
+		    (coalesce(h.arrivee_retenue, h.arrivee_brute, h.depart_retenu,
+			h.depart_brut, h.instant_creation) AT TIME ZONE tz)::date
+			AS jour,
+		    r.identifiant_beneficiaire_salsa AS ben,
+		    c.id IS NOT NULL AS connu, c.beneficiaire_departement AS finance,
+		    c.telephone_fixe AS tel1, c.telephone_portable AS tel2
+		FROM horodatage h
+		LEFT JOIN sad_tg g ON g.code = h.code_sad
+		LEFT JOIN client_rapproche r ON r.code_sad = h.code_sad
+		    AND r.identifiant_client = h.identifiant_client
+		LEFT JOIN client c ON c.code_sad = h.code_sad
+		    AND c.identifiant_client = h.identifiant_client
+		    AND c.valide_au IS NULL
+		WHERE h.valide_au IS NULL
+	)
+	SELECT DISTINCT ON (x.id) x.*, t.id AS plan_id, pr.prestations,
 	    x.mn > 0 AND EXISTS (SELECT 1 FROM autorisation_minutes a
 		WHERE a.identifiant_beneficiaire_salsa = x.ben
 		AND x.jour >= a.date_debut
 		AND x.jour <= coalesce(a.date_fin, 'infinity')) AS mn_ok
-	FROM (SELECT h.id, h.code_sad AS code_tg, coalesce(g.sad, h.code_sad) AS sad,
-		h.identifiant_client, h.identifiant_intervenant,
-		h.code_prestation, h.mode_saisie, h.numero_appelant,
-		h.arrivee_retenue AS a, h.depart_retenu AS z,
-		coalesce(h.minutes_ajoutees, 0) AS mn,
-		h.code_correction AS cc,
-		(coalesce(h.arrivee_retenue, h.arrivee_brute, h.depart_retenu,
-		    h.depart_brut, h.instant_creation) AT TIME ZONE tz)::date AS jour,
-		r.identifiant_beneficiaire_salsa AS ben,
-		(SELECT c.beneficiaire_departement FROM client c
-		    WHERE c.code_sad = h.code_sad
-		    AND c.identifiant_client = h.identifiant_client
-		    AND c.valide_au IS NULL) AS finance
-	    FROM horodatage h
-	    LEFT JOIN sad_tg g ON g.code = h.code_sad
-	    LEFT JOIN client_rapproche r ON r.code_sad = h.code_sad
-		AND r.identifiant_client = h.identifiant_client
-	    WHERE h.valide_au IS NULL) x
-	WHERE x.jour >= d0 AND x.jour < d1;
+	FROM x
+	LEFT JOIN presta pr ON pr.sad = x.sad AND pr.ben = x.ben
+	LEFT JOIN tg t ON t.sad = x.sad AND t.ben = x.ben
+	    AND t.code = x.code_prestation AND x.jour BETWEEN t.du AND t.au
+	WHERE x.jour >= d0 AND x.jour < d1
+	ORDER BY x.id, t.id;
 	CREATE INDEX ON v (code_tg, identifiant_intervenant, a);
 	CREATE INDEX ON v (code_tg, identifiant_client, a);
 	ANALYZE v;
@@ -215,13 +228,10 @@ BEGIN
 	UNION ALL
 	SELECT id, 'minutes_non_autorisees' FROM v WHERE mn > 0 AND NOT mn_ok
 	UNION ALL
-	SELECT v.id, 'telephone_incompatible' FROM v
-	    JOIN client c ON c.code_sad = v.code_tg
-		AND c.identifiant_client = v.identifiant_client
-		AND c.valide_au IS NULL
-	    WHERE v.mode_saisie = 'TEL' AND v.numero_appelant IS NOT NULL
-		AND v.numero_appelant IS DISTINCT FROM c.telephone_fixe
-		AND v.numero_appelant IS DISTINCT FROM c.telephone_portable
+	SELECT id, 'telephone_incompatible' FROM v
+	    WHERE connu AND mode_saisie = 'TEL' AND numero_appelant IS NOT NULL
+		AND numero_appelant IS DISTINCT FROM tel1
+		AND numero_appelant IS DISTINCT FROM tel2
 	UNION ALL
 	SELECT id, 'cesu_et_tg' FROM v WHERE EXISTS (SELECT 1 FROM plan p
 	    WHERE p.valide_au IS NULL AND p.dispositif = 'CESU'
@@ -235,26 +245,40 @@ BEGIN
 		code_tg, identifiant_client ORDER BY a, id) AS ecart_prec
 	    FROM v WHERE cc IS DISTINCT FROM 'SUP' AND a IS NOT NULL) d
 	WHERE ecart_prec <= ecart;
+	-- Overlaps: a later visit whose start falls before the latest end of
+	-- the earlier visits of the same intervenant (or client) is a
+	-- candidate; the exact pairs are then sought among candidates only.
+	CREATE TEMP TABLE cand ON COMMIT DROP AS
+	SELECT id, code_tg, identifiant_intervenant, identifiant_client, a, z,
+	    max(z) OVER (PARTITION BY code_tg, identifiant_intervenant
+		ORDER BY a, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+		- a > recouv AS par_intervenant,
+	    max(z) OVER (PARTITION BY code_tg, identifiant_client
+		ORDER BY a, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+		- a > recouv AS par_client
+	FROM v WHERE cc IS DISTINCT FROM 'SUP' AND a IS NOT NULL AND z IS NOT NULL;
+	DELETE FROM cand WHERE par_intervenant IS NOT TRUE
+	    AND par_client IS NOT TRUE;
 	-- Both visits of an intervenant at two clients overlapping too long.
 	INSERT INTO mo
-	SELECT DISTINCT v.id, 'chevauchement' FROM v JOIN v w
-	    ON w.code_tg = v.code_tg
-	    AND w.identifiant_intervenant = v.identifiant_intervenant
-	    AND w.a > v.a - interval '24 hours' AND w.a < v.z - recouv
-	    AND w.identifiant_client <> v.identifiant_client
+	SELECT DISTINCT unnest(ARRAY[c.id, w.id]), 'chevauchement'
+	FROM cand c JOIN v w ON c.par_intervenant
+	    AND w.code_tg = c.code_tg
+	    AND w.identifiant_intervenant = c.identifiant_intervenant
+	    AND w.a > c.a - interval '24 hours' AND (w.a, w.id) < (c.a, c.id)
+	    AND w.identifiant_client <> c.identifiant_client
 	    AND w.cc IS DISTINCT FROM 'SUP'
-	    AND least(v.z, w.z) - greatest(v.a, w.a) > recouv
-	WHERE v.cc IS DISTINCT FROM 'SUP';
-
+	    AND least(c.z, w.z) - c.a > recouv;
 	-- Both visits of a client overlapping too long (a doublon aside).
 	INSERT INTO mo
-	SELECT DISTINCT v.id, 'chevauchement_client' FROM v JOIN v w
-	    ON w.code_tg = v.code_tg AND w.identifiant_client = v.identifiant_client
-	    AND w.a > v.a - interval '24 hours' AND w.a < v.z - recouv
-	    AND w.id <> v.id AND w.cc IS DISTINCT FROM 'SUP'
-	    AND least(v.z, w.z) - greatest(v.a, w.a) > recouv
-	    AND abs(extract(epoch FROM w.a - v.a)) > extract(epoch FROM ecart)
-	WHERE v.cc IS DISTINCT FROM 'SUP';
+	SELECT DISTINCT unnest(ARRAY[c.id, w.id]), 'chevauchement_client'
+	FROM cand c JOIN v w ON c.par_client
+	    AND w.code_tg = c.code_tg
+	    AND w.identifiant_client = c.identifiant_client
+	    AND w.a > c.a - interval '24 hours' AND (w.a, w.id) < (c.a, c.id)
+	    AND c.a - w.a > ecart
+	    AND w.cc IS DISTINCT FROM 'SUP'
+	    AND least(c.z, w.z) - c.a > recouv;
 
 	-- Hospital stays: Flux 1 events of type 01 and the SADs' HOS events.
 	WITH sejour AS (
@@ -391,10 +415,10 @@ CREATE TABLE prefacture (
 );
 CREATE INDEX prefacture_mois ON prefacture (mois, code_sad);
 CREATE TABLE prefacture_visite (
-	prefacture bigint NOT NULL REFERENCES prefacture ON DELETE CASCADE,
+	prefacture bigint NOT NULL,
 	code_sad_tg text NOT NULL,
 	identifiant_intervention text NOT NULL,
-	horodatage bigint NOT NULL REFERENCES horodatage,
+	horodatage bigint NOT NULL,
 	secondes bigint NOT NULL,
 	PRIMARY KEY (code_sad_tg, identifiant_intervention)
 );
@@ -424,6 +448,8 @@ BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
+	DELETE FROM prefacture_visite x USING prefacture f
+	    WHERE x.prefacture = f.id AND f.mois = m AND f.statut = 'calculee';
 	DELETE FROM prefacture f WHERE f.mois = m AND f.statut = 'calculee';
 	DROP TABLE IF EXISTS pg_temp.pv, pg_temp.pl;
 	CREATE TEMP TABLE pv ON COMMIT DROP AS
@@ -493,7 +519,16 @@ BEGIN
 END
 $f$;
 
-SELECT brancher('prefacture', 'id');
+-- Validations are audited row by row, calculations once per statement; a
+-- line not yet validated is replaced at each calculation, not audited.
+SELECT brancher('prefacture', 'aucun');
+CREATE TRIGGER prefacture_audit AFTER UPDATE ON prefacture
+    FOR EACH ROW EXECUTE FUNCTION audit_ligne();
+CREATE TRIGGER prefacture_audit_ins AFTER INSERT ON prefacture
+    REFERENCING NEW TABLE AS nouvelles FOR EACH STATEMENT
+    EXECUTE FUNCTION audit_insertion('id');
+CREATE TRIGGER prefacture_tete AFTER INSERT OR UPDATE ON prefacture
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_tete_maj();
 SELECT brancher('prefacture_visite', 'aucun');
 GRANT SELECT ON prefacture, prefacture_visite TO cesutg_sad, cesutg_agent;
 GRANT UPDATE (statut, validee_sad_par, validee_sad_le) ON prefacture
