@@ -55,45 +55,78 @@ static const char liste_sql[] =
     "WHERE c.mois = %s ORDER BY c.code_sad, h.code_sad, "
     "h.identifiant_intervention, m.code) TO STDOUT WITH (FORMAT csv, HEADER)";
 
-static void
+/* Runs a COPY whose one %s is the month (NULL: every month). */
+void
 print_month(PGconn *c, const char *fmt, const char *mois)
 {
-	char *lit = PQescapeLiteral(c, mois, strlen(mois));
-	size_t n = strlen(fmt) + strlen(lit);
+	char *lit = mois != NULL ? PQescapeLiteral(c, mois, strlen(mois)) : NULL;
+	size_t n = strlen(fmt) + (lit != NULL ? strlen(lit) : 4);
 	char *sql = xmalloc(n);
 
 	/* COPY takes no bind parameter: the month is checked and quoted. */
-	snprintf(sql, n, fmt, lit);
+	snprintf(sql, n, fmt, lit != NULL ? lit : "NULL");
 	print_csv(c, sql);
 	free(sql);
-	PQfreemem(lit);
+	if (lit != NULL)
+		PQfreemem(lit);
 }
 
-int
-cmd_controler(int argc, char **argv)
+/* The month before this one (which = 0) or this one (1), local time. */
+char *
+mois_courant(PGconn *c, int which)
 {
-	const char *p[1];
-	PGconn *c;
-	PGresult *r;
-	int liste = 0;
+	PGresult *r = db_query(c, which ? "SELECT to_char(now() AT TIME ZONE "
+	    "cesutg.param_texte('fuseau_horaire'), 'YYYY-MM')" :
+	    "SELECT to_char(date_trunc('month', now() AT TIME ZONE "
+	    "cesutg.param_texte('fuseau_horaire')) - interval '1 month', "
+	    "'YYYY-MM')", 0, NULL);
+	char *m = xstrdup(PQgetvalue(r, 0, 0));
 
-	if (argc == 3 && strcmp(argv[2], "--liste") == 0)
-		liste = 1;
-	else if (argc != 2)
-		reg_usage("controler", EX_USAGE);
-	mois_check("controler", argv[1]);
-	p[0] = argv[1];
-	c = db_connect(DB_ADMIN, 1);
-	require_agent_tg(c, "contrôle des interventions");
+	PQclear(r);
+	return m;
+}
+
+/* One month's checks; the summary goes where the CSV does not. */
+static void
+controler(PGconn *c, const char *mois, FILE *bilan)
+{
+	const char *p[1] = { mois };
+	PGresult *r;
+
 	db_exec(c, "BEGIN");
 	/* One run at a time: a month is replaced as a whole. */
 	db_exec(c, "SELECT pg_advisory_xact_lock(7464, 13)");
 	r = db_query(c, "SELECT * FROM cesutg.controler($1)", 1, p);
-	fprintf(stderr, "registre: %s : %s interventions contrôlées, %s "
-	    "payables\n", argv[1], PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+	fprintf(bilan, "registre: %s : %s interventions contrôlées, %s "
+	    "payables\n", mois, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
 	PQclear(r);
 	db_exec(c, "COMMIT");
-	if (liste)
+}
+
+/* registre controler [MOIS [--liste]]: without MOIS, last month and this
+ * one (the daily pipeline: late visits of last month still arrive). */
+int
+cmd_controler(int argc, char **argv)
+{
+	PGconn *c;
+	char *m;
+	int i;
+
+	if (argc > 3 || (argc == 3 && strcmp(argv[2], "--liste") != 0))
+		reg_usage("controler", EX_USAGE);
+	if (argc > 1)
+		mois_check("controler", argv[1]);
+	c = db_connect(DB_ADMIN, 1);
+	require_agent_tg(c, "contrôle des interventions");
+	if (argc > 1)
+		controler(c, argv[1], argc == 3 ? stderr : stdout);
+	else
+		for (i = 0; i < 2; i++) {
+			m = mois_courant(c, i);
+			controler(c, m, stdout);
+			free(m);
+		}
+	if (argc == 3)
 		print_month(c, liste_sql, argv[1]);
 	db_finish(c);
 	return 0;
@@ -118,29 +151,19 @@ int
 cmd_taux_correction(int argc, char **argv)
 {
 	PGconn *c;
-	const char *sql = "COPY (SELECT code_sad, mois, code_correction, "
-	    "corrigees, visites, taux, seuil, CASE WHEN exclusion THEN 1 ELSE 0 "
-	    "END AS exclusion, (SELECT d.motif FROM cesutg.derogation_taux d "
-	    "WHERE d.code_sad = t.code_sad AND d.mois = t.mois) AS derogation "
-	    "FROM cesutg.taux_correction t WHERE %s IS NULL OR mois = %s "
-	    "ORDER BY code_sad, mois, code_correction) TO STDOUT WITH "
-	    "(FORMAT csv, HEADER)";
-	char *lit, *q;
-	size_t n;
 
 	if (argc > 2)
 		reg_usage("taux-correction", EX_USAGE);
 	if (argc == 2)
 		mois_check("taux-correction", argv[1]);
 	c = db_connect(DB_ADMIN, 1);
-	lit = argc == 2 ? PQescapeLiteral(c, argv[1], strlen(argv[1])) : NULL;
-	n = strlen(sql) + 2 * (lit ? strlen(lit) : 4) + 1;
-	q = xmalloc(n);
-	snprintf(q, n, sql, lit ? lit : "NULL", lit ? lit : "NULL");
-	print_csv(c, q);
-	free(q);
-	if (lit)
-		PQfreemem(lit);
+	print_month(c, "COPY (SELECT code_sad, mois, code_correction, "
+	    "corrigees, visites, taux, seuil, CASE WHEN exclusion THEN 1 ELSE 0 "
+	    "END AS exclusion, (SELECT d.motif FROM cesutg.derogation_taux d "
+	    "WHERE d.code_sad = t.code_sad AND d.mois = t.mois) AS derogation "
+	    "FROM cesutg.taux_correction t WHERE mois = coalesce(%s, mois) "
+	    "ORDER BY code_sad, mois, code_correction) TO STDOUT WITH "
+	    "(FORMAT csv, HEADER)", argc == 2 ? argv[1] : NULL);
 	db_finish(c);
 	return 0;
 }

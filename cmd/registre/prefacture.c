@@ -32,20 +32,6 @@ static const char list_sql[] =
     "f.identifiant_beneficiaire_salsa, f.code_prestation, f.plan, f.rang) "
     "TO STDOUT WITH (FORMAT csv, HEADER)";
 
-static void
-list(PGconn *c, const char *mois)
-{
-	char *lit = PQescapeLiteral(c, mois, strlen(mois));
-	size_t n = sizeof list_sql + strlen(lit);
-	char *sql = xmalloc(n);
-
-	/* COPY takes no bind parameter: the month is checked and quoted. */
-	snprintf(sql, n, list_sql, lit);
-	print_csv(c, sql);
-	free(sql);
-	PQfreemem(lit);
-}
-
 static long
 count_rows(PGresult *r)
 {
@@ -133,35 +119,43 @@ valider(PGconn *c, int argc, char **argv, int oui)
 	    oui ? "" : "dé");
 }
 
+/* registre prefacture [calculer] [MOIS]: without MOIS, last month (the
+ * monthly pipeline). */
 int
 cmd_prefacture(int argc, char **argv)
 {
 	const char *p[1];
+	char *m = NULL;
 	PGconn *c;
 	PGresult *r;
 
-	if (argc < 3)
-		reg_usage("prefacture", EX_USAGE);
-	mois_check("prefacture", argv[2]);
-	if (strcmp(argv[1], "calculer") == 0 && argc == 3) {
+	if (argc <= 3 && (argc == 1 || strcmp(argv[1], "calculer") == 0)) {
+		if (argc == 3)
+			mois_check("prefacture", argv[2]);
 		c = db_connect(DB_ADMIN, 1);
 		require_agent_tg(c, "calcul de la pré-facture");
-		p[0] = argv[2];
+		p[0] = argc == 3 ? argv[2] : (m = mois_courant(c, 0));
 		db_exec(c, "BEGIN");
 		db_exec(c, "SELECT pg_advisory_xact_lock(7464, 13)");
 		r = db_query(c, "SELECT cesutg.prefacturer($1)", 1, p);
-		fprintf(stderr, "registre: %s : %s ligne(s) de pré-facture "
-		    "calculée(s)\n", argv[2], PQgetvalue(r, 0, 0));
+		printf("registre: %s : %s ligne(s) de pré-facture calculée(s)\n",
+		    p[0], PQgetvalue(r, 0, 0));
 		PQclear(r);
 		db_exec(c, "COMMIT");
-	} else if (strcmp(argv[1], "list") == 0 && argc == 3) {
-		c = db_connect(DB_ADMIN, 1);
-		list(c, argv[2]);
-	} else if ((strcmp(argv[1], "valider") == 0 ||
-	    strcmp(argv[1], "devalider") == 0) && argc >= 4) {
-		c = db_connect(DB_ADMIN, 1);
+		free(m);
+		db_finish(c);
+		return 0;
+	}
+	if (argc < 3)
+		reg_usage("prefacture", EX_USAGE);
+	mois_check("prefacture", argv[2]);
+	c = db_connect(DB_ADMIN, 1);
+	if (strcmp(argv[1], "list") == 0 && argc == 3)
+		print_month(c, list_sql, argv[2]);
+	else if ((strcmp(argv[1], "valider") == 0 ||
+	    strcmp(argv[1], "devalider") == 0) && argc >= 4)
 		valider(c, argc, argv, argv[1][0] == 'v');
-	} else
+	else
 		reg_usage("prefacture", EX_USAGE);
 	db_finish(c);
 	return 0;

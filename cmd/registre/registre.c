@@ -27,12 +27,12 @@ static const char usage_text[] =
     "                 add-analyst NOM\n"
     "        registre [--db CONNINFO] sad add|set CODE [--nom NOM] [--tg CODES]\n"
     "                 [--courriel ADRESSES] [--plateforme NOM] | sad list\n"
-    "        registre [--db CONNINFO] controler MOIS [--liste] | controles list MOIS\n"
+    "        registre [--db CONNINFO] controler [MOIS [--liste]] | controles list MOIS\n"
     "        registre [--db CONNINFO] taux-correction [MOIS]\n"
     "        registre [--db CONNINFO] derogation SAD MOIS --motif TEXTE\n"
     "        registre [--db CONNINFO] minutes autoriser BENEFICIAIRE DU [AU] --motif TEXTE |\n"
     "                 minutes list\n"
-    "        registre [--db CONNINFO] prefacture calculer|list MOIS\n"
+    "        registre [--db CONNINFO] prefacture [calculer] [MOIS] | list MOIS\n"
     "        registre [--db CONNINFO] prefacture valider|devalider MOIS\n"
     "                 BENEFICIAIRE ... | --sad SAD\n"
     "        registre [--db CONNINFO] audit verify\n"
@@ -76,8 +76,8 @@ static const struct {
 	    "[--tg CODES]\n"
 	    "                 [--courriel ADRESSES] [--plateforme NOM]\n"
 	    "        registre [--db CONNINFO] sad list\n" },
-	{ "controler", "usage : registre [--db CONNINFO] controler MOIS "
-	    "[--liste]\n" },
+	{ "controler", "usage : registre [--db CONNINFO] controler "
+	    "[MOIS [--liste]]\n" },
 	{ "controles", "usage : registre [--db CONNINFO] controles list MOIS\n" },
 	{ "taux-correction", "usage : registre [--db CONNINFO] taux-correction "
 	    "[MOIS]\n" },
@@ -87,7 +87,7 @@ static const struct {
 	    "BENEFICIAIRE DU [AU] --motif TEXTE\n"
 	    "        registre [--db CONNINFO] minutes list\n" },
 	{ "prefacture", "usage : registre [--db CONNINFO] prefacture "
-	    "calculer|list MOIS\n"
+	    "[calculer] [MOIS] | list MOIS\n"
 	    "        registre [--db CONNINFO] prefacture valider|devalider MOIS\n"
 	    "                 BENEFICIAIRE ... | --sad SAD\n" },
 	{ "audit", "usage : registre [--db CONNINFO] audit verify\n" },

@@ -55,6 +55,8 @@ int	 cmd_minutes(int argc, char **argv);
 int	 cmd_prefacture(int argc, char **argv);
 int	 mois_ok(const char *s);
 void	 mois_check(const char *cmd, const char *s);
+void	 print_month(PGconn *c, const char *fmt, const char *mois);
+char	*mois_courant(PGconn *c, int which);
 void	 require_agent_tg(PGconn *c, const char *what);
 int	 cmd_export(int argc, char **argv);
 int	 cmd_import(int argc, char **argv);

@@ -72,6 +72,10 @@ expect_rc 0 $? "controler relancé par un agent TG"
 registre controler 2026-10 --liste >"$W/liste2" 2>/dev/null
 same "$W/liste" "$W/liste2" "controler relancé : mêmes résultats"
 registre controler 2026-13 2>/dev/null; expect_rc 64 $? "mois invalide"
+# Without a month (the daily pipeline): last month and this one, on stdout.
+registre controler >"$W/out" 2>"$W/err"; expect_rc 0 $? "controler sans mois"
+[ "$(grep -c ' interventions contrôlées, ' "$W/out")" = 2 ] && [ ! -s "$W/err" ] &&
+    ok || ko "controler sans mois : deux mois, rien sur l'erreur standard"
 registre --db "$SAD1" controler 2026-10 --liste >/dev/null 2>&1
 expect_rc 77 $? "un SAD ne relance pas le contrôle"
 registre controles list 2026-10 >"$W/liste3"; expect_rc 0 $? "controles list"
@@ -86,7 +90,9 @@ grep -q '^S02' "$W/t" && ko "un SAD lit le taux d'un autre" || ok
 step "taux de correction (B10, F11), dérogation"
 registre taux-correction 2026-10 >"$W/taux"; expect_rc 0 $? "taux-correction"
 same "$TD/taux1.expected" "$W/taux" "taux de correction"
-registre prefacture calculer 2026-10 2>"$W/err"; expect_rc 0 $? "prefacture calculer"
+registre prefacture calculer 2026-10 >"$W/out" 2>"$W/err"; expect_rc 0 $? "prefacture calculer"
+grep -qx "registre: 2026-10 : 5 ligne(s) de pré-facture calculée(s)" "$W/out" && ok ||
+    ko "bilan de prefacture calculer (sortie standard)"
 registre prefacture list 2026-10 >"$W/p1"; expect_rc 0 $? "prefacture list"
 same "$TD/prefacture1.expected" "$W/p1" "pré-facture (taux dépassé chez S02)"
 registre --db "$SAD1" derogation S02 2026-10 --motif "panne" 2>/dev/null
@@ -99,13 +105,13 @@ registre --db "$AGENT" derogation S02 2026-10 --motif "panne du téléphone fixe
 expect_rc 0 $? "dérogation par un agent TG"
 sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'derogation_taux'
     AND qui = 'agent_tg'" | grep -qx 1 && ok || ko "dérogation auditée"
-registre controler 2026-10 2>/dev/null && registre prefacture calculer 2026-10 2>/dev/null
+registre controler 2026-10 >/dev/null 2>&1 && registre prefacture calculer 2026-10 >/dev/null 2>&1
 registre prefacture list 2026-10 >"$W/p2"
 same "$TD/prefacture2.expected" "$W/p2" "pré-facture après dérogation"
 registre taux-correction 2026-10 | grep -q '^S02,2026-10,"",2,3,0.6667,0.2000,0,panne du téléphone fixe$' &&
     ok || ko "taux : dérogation affichée"
 # F11: another month's rates stay when a month is recomputed.
-registre controler 2026-09 2>/dev/null
+registre controler 2026-09 >/dev/null 2>&1
 [ "$(registre taux-correction | grep -c ',2026-10,')" = 5 ] && ok || ko "historique des taux"
 
 step "validation: the SAD per beneficiary, then the Département"
@@ -133,14 +139,14 @@ sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'prefacture
 step "a late visit goes to a complementary pre-invoice"
 registre load horodatages --date 2026-11-05 <"$TD/horodatages-tardives.csv" 2>/dev/null
 expect_rc 0 $? "load horodatages tardifs"
-registre controler 2026-10 2>/dev/null && registre prefacture calculer 2026-10 2>/dev/null
+registre controler 2026-10 >/dev/null 2>&1 && registre prefacture calculer 2026-10 >/dev/null 2>&1
 registre --db "$SAD1" prefacture list 2026-10 >"$W/p3"
 same "$TD/prefacture3.expected" "$W/p3" "pré-facture complémentaire (vue du SAD S01)"
 registre --db "$AGENT" prefacture devalider 2026-10 --sad S01 2>/dev/null
 expect_rc 0 $? "dévalidation du Département"
 registre --db "$SAD1" prefacture devalider 2026-10 100001 2>/dev/null
 expect_rc 0 $? "dévalidation du SAD"
-registre prefacture calculer 2026-10 2>/dev/null
+registre prefacture calculer 2026-10 >/dev/null 2>&1
 registre prefacture list 2026-10 | grep -c '^S01,2026-10,100001,' | grep -qx 1 && ok ||
     ko "ligne dévalidée recalculée en une seule"
 registre audit verify >/dev/null; expect_rc 0 $? "audit intègre"
