@@ -206,8 +206,9 @@ cmd_derogation(int argc, char **argv)
 int
 cmd_minutes(int argc, char **argv)
 {
-	const char *p[4];
+	const char *p[4], *st;
 	PGconn *c;
+	PGresult *r;
 
 	if (argc == 2 && strcmp(argv[1], "list") == 0) {
 		c = db_connect(DB_ADMIN, 1);
@@ -227,9 +228,21 @@ cmd_minutes(int argc, char **argv)
 	p[3] = argv[argc - 1];
 	c = db_connect(DB_ADMIN, 1);
 	require_agent_tg(c, "autorisation de minutes ajoutées");
-	PQclear(db_query(c, "INSERT INTO cesutg.autorisation_minutes "
+	r = PQexecParams(c, "INSERT INTO cesutg.autorisation_minutes "
 	    "(identifiant_beneficiaire_salsa, date_debut, date_fin, motif) "
-	    "VALUES ($1, $2::date, $3::date, $4)", 4, p));
+	    "VALUES ($1, $2::date, $3::date, $4)", 4, NULL, p, NULL, NULL, 0);
+	st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	/* A bad date (class 22) or the same start twice (23): the user's. */
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && st != NULL &&
+	    (strncmp(st, "22", 2) == 0 || strncmp(st, "23", 2) == 0)) {
+		PQclear(r);
+		die(EX_DATAERR, "autorisation refusée : dates AAAA-MM-JJ, la fin "
+		    "pas avant le début, une seule autorisation par bénéficiaire "
+		    "et date de début");
+	}
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		db_fail(c, r, "minutes");
+	PQclear(r);
 	db_finish(c);
 	return 0;
 }

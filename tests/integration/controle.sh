@@ -62,6 +62,12 @@ registre --db "$APA" minutes autoriser 100003 2026-01-01 --motif "plan d'aide" 2
 expect_rc 77 $? "minutes autorisées par un agent sans TG"
 registre --db "$AGENT" minutes autoriser 100003 2026-01-01 --motif "plan d'aide"
 expect_rc 0 $? "minutes autorisées par un agent TG"
+registre --db "$AGENT" minutes autoriser 100003 2026-01-01 --motif "bis" 2>/dev/null
+expect_rc 65 $? "autorisation en double"
+registre --db "$AGENT" minutes autoriser 100003 2026-02-30 --motif "x" 2>/dev/null
+expect_rc 65 $? "autorisation : date invalide"
+[ "$(registre minutes list | sed 1d | cut -d, -f1,2,3,5)" = "100003,2026-01-01,,agent_tg" ] &&
+    ok || ko "minutes list"
 
 step "controler: every visit of the month, its reason codes"
 registre controler 2026-10 --liste >"$W/liste" 2>"$W/err"; expect_rc 0 $? "controler"
