@@ -29,6 +29,14 @@ static const char usage_text[] =
     "                 add-analyst NOM\n"
     "        registre [--db CONNINFO] sad add|set CODE [--nom NOM] [--tg CODES]\n"
     "                 [--courriel ADRESSES] [--plateforme NOM] | sad list\n"
+    "        registre [--db CONNINFO] controler [MOIS [--liste]] | controles list MOIS\n"
+    "        registre [--db CONNINFO] taux-correction [MOIS]\n"
+    "        registre [--db CONNINFO] derogation SAD MOIS --motif TEXTE\n"
+    "        registre [--db CONNINFO] minutes autoriser BENEFICIAIRE DU [AU] --motif TEXTE |\n"
+    "                 minutes list\n"
+    "        registre [--db CONNINFO] prefacture [calculer] [MOIS] | list MOIS\n"
+    "        registre [--db CONNINFO] prefacture valider|devalider MOIS\n"
+    "                 BENEFICIAIRE ... | --sad SAD\n"
     "        registre [--db CONNINFO] audit verify [--ancre FICHIER]\n"
     "        registre [--db CONNINFO] export | import [--cle FICHIER] "
     "REPERTOIRE\n"
@@ -71,6 +79,20 @@ static const struct {
 	    "[--tg CODES]\n"
 	    "                 [--courriel ADRESSES] [--plateforme NOM]\n"
 	    "        registre [--db CONNINFO] sad list\n" },
+	{ "controler", "usage : registre [--db CONNINFO] controler "
+	    "[MOIS [--liste]]\n" },
+	{ "controles", "usage : registre [--db CONNINFO] controles list MOIS\n" },
+	{ "taux-correction", "usage : registre [--db CONNINFO] taux-correction "
+	    "[MOIS]\n" },
+	{ "derogation", "usage : registre [--db CONNINFO] derogation SAD MOIS "
+	    "--motif TEXTE\n" },
+	{ "minutes", "usage : registre [--db CONNINFO] minutes autoriser "
+	    "BENEFICIAIRE DU [AU] --motif TEXTE\n"
+	    "        registre [--db CONNINFO] minutes list\n" },
+	{ "prefacture", "usage : registre [--db CONNINFO] prefacture "
+	    "[calculer] [MOIS] | list MOIS\n"
+	    "        registre [--db CONNINFO] prefacture valider|devalider MOIS\n"
+	    "                 BENEFICIAIRE ... | --sad SAD\n" },
 	{ "audit", "usage : registre [--db CONNINFO] audit verify "
 	    "[--ancre FICHIER]\n" },
 	{ "export", "usage : registre [--db CONNINFO] export [--cle FICHIER] "
@@ -572,6 +594,12 @@ static const struct {
 	{ "param", cmd_param },
 	{ "role", cmd_role },
 	{ "sad", cmd_sad },
+	{ "controler", cmd_controler },
+	{ "controles", cmd_controles },
+	{ "taux-correction", cmd_taux_correction },
+	{ "derogation", cmd_derogation },
+	{ "minutes", cmd_minutes },
+	{ "prefacture", cmd_prefacture },
 	{ "audit", cmd_audit },
 	{ "export", cmd_export },
 	{ "import", cmd_import },

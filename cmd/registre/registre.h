@@ -49,6 +49,17 @@ int	 cmd_role(int argc, char **argv);
 int	 cmd_sad(int argc, char **argv);
 void	 print_csv(PGconn *c, const char *sql);
 int	 cmd_audit(int argc, char **argv);
+int	 cmd_controler(int argc, char **argv);
+int	 cmd_controles(int argc, char **argv);
+int	 cmd_taux_correction(int argc, char **argv);
+int	 cmd_derogation(int argc, char **argv);
+int	 cmd_minutes(int argc, char **argv);
+int	 cmd_prefacture(int argc, char **argv);
+int	 mois_ok(const char *s);
+void	 mois_check(const char *cmd, const char *s);
+void	 print_month(PGconn *c, const char *fmt, const char *mois);
+char	*mois_courant(PGconn *c, int which);
+void	 require_agent_tg(PGconn *c, const char *what);
 int	 cmd_export(int argc, char **argv);
 int	 cmd_import(int argc, char **argv);
 

@@ -1,0 +1,162 @@
+/*
+ * registre prefacture calculer|list|valider|devalider: the month's
+ * pre-invoice per beneficiary (rules in SQL: prefacturer() of the
+ * migration), validated by the SAD per beneficiary, then by the Département
+ * for the SAD's month (annex 2). Who may do what is the database's row
+ * security; this file says it in French when nothing was allowed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "err.h"
+#include "registre.h"
+
+static const char list_sql[] =
+    "COPY (SELECT f.code_sad, f.mois, f.identifiant_beneficiaire_salsa, "
+    "f.code_prestation, p.index_prestation_salsa, f.rang, f.visites, "
+    "(f.realise_ch / 100.0)::numeric(12,2) AS heures_realisees, "
+    "f.jours_couverts, (f.plan_ch / 100.0)::numeric(12,2) AS heures_plan, "
+    "(f.plafond_ch / 100.0)::numeric(12,2) AS heures_plafond, "
+    "(f.deja_facture_ch / 100.0)::numeric(12,2) AS heures_deja_facturees, "
+    "(f.facturable_ch / 100.0)::numeric(12,2) AS heures_facturables, "
+    "(f.depassement_ch / 100.0)::numeric(12,2) AS heures_depassement, "
+    "(f.tarif_cents / 100.0)::numeric(14,2) AS tarif_horaire, "
+    "f.origine_tarif, f.pourcentage_ticket, "
+    "(f.montant_cents / 100.0)::numeric(14,2) AS montant_departement, "
+    "(f.part_beneficiaire_cents / 100.0)::numeric(14,2) AS "
+    "part_beneficiaire, f.statut "
+    "FROM cesutg.prefacture f JOIN cesutg.plan p ON p.id = f.plan "
+    "WHERE f.mois = %s ORDER BY f.code_sad, "
+    "f.identifiant_beneficiaire_salsa, f.code_prestation, f.plan, f.rang) "
+    "TO STDOUT WITH (FORMAT csv, HEADER)";
+
+static long
+count_rows(PGresult *r)
+{
+	long n = PQntuples(r);
+
+	PQclear(r);
+	return n;
+}
+
+/* The SAD's step: its lines of the listed beneficiaries. */
+static long
+par_sad(PGconn *c, const char *mois, int valider, const char *bens)
+{
+	const char *p[2] = { mois, bens };
+
+	return count_rows(db_query(c, valider ?
+	    "UPDATE cesutg.prefacture SET statut = 'validee_sad', "
+	    "validee_sad_par = session_user, validee_sad_le = now() "
+	    "WHERE mois = $1 AND identifiant_beneficiaire_salsa = ANY "
+	    "(string_to_array($2, ',')) AND statut = 'calculee' RETURNING id" :
+	    "UPDATE cesutg.prefacture SET statut = 'calculee', "
+	    "validee_sad_par = NULL, validee_sad_le = NULL "
+	    "WHERE mois = $1 AND identifiant_beneficiaire_salsa = ANY "
+	    "(string_to_array($2, ',')) AND statut = 'validee_sad' RETURNING id",
+	    2, p));
+}
+
+/* The Département's step: the SAD's whole month, once the SAD is done. */
+static long
+par_departement(PGconn *c, const char *mois, int valider, const char *sad)
+{
+	const char *p[2] = { mois, sad };
+	PGresult *r;
+	long n;
+
+	require_agent_tg(c, "validation du Département");
+	if (valider) {
+		r = db_query(c, "SELECT count(*) FROM cesutg.prefacture WHERE "
+		    "mois = $1 AND code_sad = $2 AND statut = 'calculee'", 2, p);
+		n = atol(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		if (n > 0)
+			die(EX_DATAERR, "%s %s : %ld ligne(s) pas encore validée(s) "
+			    "par le SAD ; rien n'est validé", sad, mois, n);
+	}
+	return count_rows(db_query(c, valider ?
+	    "UPDATE cesutg.prefacture SET statut = 'validee_departement', "
+	    "validee_departement_par = session_user, validee_departement_le = "
+	    "now() WHERE mois = $1 AND code_sad = $2 AND statut = 'validee_sad' "
+	    "RETURNING id" :
+	    "UPDATE cesutg.prefacture SET statut = 'validee_sad', "
+	    "validee_departement_par = NULL, validee_departement_le = NULL "
+	    "WHERE mois = $1 AND code_sad = $2 AND statut = "
+	    "'validee_departement' RETURNING id", 2, p));
+}
+
+static void
+valider(PGconn *c, int argc, char **argv, int oui)
+{
+	struct buf b = { 0 };
+	long n;
+	int i;
+
+	db_exec(c, "BEGIN");
+	if (argc == 5 && strcmp(argv[3], "--sad") == 0)
+		n = par_departement(c, argv[2], oui, argv[4]);
+	else {
+		for (i = 3; i < argc; i++) {
+			if (argv[i][0] == '-' || strchr(argv[i], ',') != NULL)
+				reg_usage("prefacture", EX_USAGE);
+			if (b.len > 0)
+				buf_addc(&b, ',');
+			buf_adds(&b, argv[i]);
+		}
+		buf_addc(&b, '\0');
+		n = par_sad(c, argv[2], oui, b.p);
+		buf_free(&b);
+	}
+	if (n == 0)
+		die(EX_DATAERR, "aucune ligne de pré-facture %s à %svalider pour "
+		    "vous (déjà fait, pas encore validée à l'étape précédente, "
+		    "ou pas la vôtre)", argv[2], oui ? "" : "dé");
+	db_exec(c, "COMMIT");
+	fprintf(stderr, "registre: %ld ligne(s) %svalidée(s)\n", n,
+	    oui ? "" : "dé");
+}
+
+/* registre prefacture [calculer] [MOIS]: without MOIS, last month (the
+ * monthly pipeline). */
+int
+cmd_prefacture(int argc, char **argv)
+{
+	const char *p[1];
+	char *m = NULL;
+	PGconn *c;
+	PGresult *r;
+
+	if (argc <= 3 && (argc == 1 || strcmp(argv[1], "calculer") == 0)) {
+		if (argc == 3)
+			mois_check("prefacture", argv[2]);
+		c = db_connect(DB_ADMIN, 1);
+		require_agent_tg(c, "calcul de la pré-facture");
+		p[0] = argc == 3 ? argv[2] : (m = mois_courant(c, 0));
+		db_exec(c, "BEGIN");
+		db_exec(c, "SELECT pg_advisory_xact_lock(7464, 13)");
+		r = db_query(c, "SELECT cesutg.prefacturer($1)", 1, p);
+		printf("registre: %s : %s ligne(s) de pré-facture calculée(s)\n",
+		    p[0], PQgetvalue(r, 0, 0));
+		PQclear(r);
+		db_exec(c, "COMMIT");
+		free(m);
+		db_finish(c);
+		return 0;
+	}
+	if (argc < 3)
+		reg_usage("prefacture", EX_USAGE);
+	mois_check("prefacture", argv[2]);
+	c = db_connect(DB_ADMIN, 1);
+	if (strcmp(argv[1], "list") == 0 && argc == 3)
+		print_month(c, list_sql, argv[2]);
+	else if ((strcmp(argv[1], "valider") == 0 ||
+	    strcmp(argv[1], "devalider") == 0) && argc >= 4)
+		valider(c, argc, argv, argv[1][0] == 'v');
+	else
+		reg_usage("prefacture", EX_USAGE);
+	db_finish(c);
+	return 0;
+}

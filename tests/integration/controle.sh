@@ -1,0 +1,161 @@
+#!/bin/sh
+# registre controler, taux-correction, derogation, minutes, prefacture: the
+# checks and pre-invoice of a hand-computed month, on a throwaway cluster.
+#   sh tests/integration/controle.sh BUILD_DIR
+B=${1:-build}
+BIN=$(cd "$B/bin" && pwd)
+TD=$(cd "$(dirname "$0")/../../testdata/registre/prefacture" && pwd)
+PATH=$BIN:$PATH
+export PATH
+PGBIN=/usr/lib/postgresql/15/bin
+if [ ! -x "$PGBIN/initdb" ]; then
+	echo "controle.sh: PostgreSQL 15 absent ($PGBIN) : lancez make deps" >&2
+	exit 1
+fi
+W=$(mktemp -d)
+chmod 755 "$W"
+CESUTG_HOME=$W/var
+# A throwaway cluster: durability is not what is tested here.
+CESUTG_PGOPTIONS="-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+export CESUTG_HOME CESUTG_PGOPTIONS
+unset PGHOST PGHOSTADDR PGSERVICE PGDATABASE PGPORT PGUSER
+asroot() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+	asroot "$PGBIN/pg_ctl" -D "$CESUTG_HOME/data" -m immediate stop \
+	    >/dev/null 2>&1
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+pass=0 fail=0
+T0=$(date +%s)
+step() { echo "controle.sh: [$(( $(date +%s) - T0 )) s] $*" >&2; }
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "ÉCHEC controle: $*"; }
+expect_rc() {	# expected actual what
+	if [ "$1" = "$2" ]; then ok; else ko "$3 : code $2 au lieu de $1"; fi
+}
+same() {	# expected-file actual-file what
+	if cmp -s "$1" "$2"; then ok; else ko "$3 diffère"; diff -u "$1" "$2" | head -30; fi
+}
+sql() {	# user sql...
+	_u=$1; shift
+	psql -X -At -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME dbname=${DB:-cesutg} user=$_u" "$@"
+}
+
+step "cluster, SADs, roles, the month's data"
+registre db init >/dev/null 2>"$W/err" || { cat "$W/err"; ko "db init"; exit 1; }
+registre sad add S01 --tg TGS01 && registre sad add S02 || ko "sad add"
+registre role add-sad S01 >/dev/null && registre role add-sad S02 >/dev/null || ko "role add-sad"
+registre role add-agent agent_tg --aides TG && registre role add-agent agent_apa --aides APA ||
+    ko "role add-agent"
+registre load plans --date 2026-10-01 <"$TD/plans.csv" 2>"$W/err"; expect_rc 0 $? "load plans"
+for k in clients intervenants evenements horodatages; do
+	registre load $k --date 2026-11-02 <"$TD/$k.csv" 2>"$W/err"
+	expect_rc 0 $? "load $k"
+done
+registre param set tarifs_horaires_sad 'S01=20.00 S03=19.00'; expect_rc 0 $? "tarif du SAD"
+AGENT="host=$CESUTG_HOME dbname=cesutg user=agent_tg"
+APA="host=$CESUTG_HOME dbname=cesutg user=agent_apa"
+SAD1="host=$CESUTG_HOME dbname=cesutg user=sad_s01"
+registre --db "$APA" minutes autoriser 100003 2026-01-01 --motif "plan d'aide" 2>"$W/err"
+expect_rc 77 $? "minutes autorisées par un agent sans TG"
+registre --db "$AGENT" minutes autoriser 100003 2026-01-01 --motif "plan d'aide"
+expect_rc 0 $? "minutes autorisées par un agent TG"
+registre --db "$AGENT" minutes autoriser 100003 2026-01-01 --motif "bis" 2>/dev/null
+expect_rc 65 $? "autorisation en double"
+registre --db "$AGENT" minutes autoriser 100003 2026-02-30 --motif "x" 2>/dev/null
+expect_rc 65 $? "autorisation : date invalide"
+[ "$(registre minutes list | sed 1d | cut -d, -f1,2,3,5)" = "100003,2026-01-01,,agent_tg" ] &&
+    ok || ko "minutes list"
+
+step "controler: every visit of the month, its reason codes"
+registre controler 2026-10 --liste >"$W/liste" 2>"$W/err"; expect_rc 0 $? "controler"
+grep -q "36 interventions contrôlées, 24 payables" "$W/err" && ok || ko "bilan de controler"
+same "$TD/controle.expected" "$W/liste" "contrôle des interventions"
+registre --db "$AGENT" controler 2026-10 >/dev/null 2>&1
+expect_rc 0 $? "controler relancé par un agent TG"
+registre controler 2026-10 --liste >"$W/liste2" 2>/dev/null
+same "$W/liste" "$W/liste2" "controler relancé : mêmes résultats"
+registre controler 2026-13 2>/dev/null; expect_rc 64 $? "mois invalide"
+# Without a month (the daily pipeline): last month and this one, on stdout.
+registre controler >"$W/out" 2>"$W/err"; expect_rc 0 $? "controler sans mois"
+[ "$(grep -c ' interventions contrôlées, ' "$W/out")" = 2 ] && [ ! -s "$W/err" ] &&
+    ok || ko "controler sans mois : deux mois, rien sur l'erreur standard"
+registre --db "$SAD1" controler 2026-10 --liste >/dev/null 2>&1
+expect_rc 77 $? "un SAD ne relance pas le contrôle"
+registre controles list 2026-10 >"$W/liste3"; expect_rc 0 $? "controles list"
+same "$W/liste" "$W/liste3" "controles list : le résultat du contrôle"
+registre --db "$SAD1" controles list 2026-10 >"$W/liste4"; expect_rc 0 $? "controles list (SAD)"
+grep -v '^S02,' "$W/liste" | cmp -s - "$W/liste4" && ok || ko "un SAD ne lit que ses interventions"
+registre --db "$APA" controler 2026-10 >/dev/null 2>&1
+expect_rc 77 $? "un agent sans TG ne relance pas le contrôle"
+registre --db "$SAD1" taux-correction >"$W/t" 2>/dev/null
+grep -q '^S02' "$W/t" && ko "un SAD lit le taux d'un autre" || ok
+
+step "taux de correction (B10, F11), dérogation"
+registre taux-correction 2026-10 >"$W/taux"; expect_rc 0 $? "taux-correction"
+same "$TD/taux1.expected" "$W/taux" "taux de correction"
+registre prefacture calculer 2026-10 >"$W/out" 2>"$W/err"; expect_rc 0 $? "prefacture calculer"
+grep -qx "registre: 2026-10 : 5 ligne(s) de pré-facture calculée(s)" "$W/out" && ok ||
+    ko "bilan de prefacture calculer (sortie standard)"
+registre prefacture list 2026-10 >"$W/p1"; expect_rc 0 $? "prefacture list"
+same "$TD/prefacture1.expected" "$W/p1" "pré-facture (taux dépassé chez S02)"
+registre --db "$SAD1" derogation S02 2026-10 --motif "panne" 2>/dev/null
+expect_rc 77 $? "dérogation par un SAD"
+registre --db "$APA" derogation S02 2026-10 --motif "panne" 2>/dev/null
+expect_rc 77 $? "dérogation par un agent sans TG"
+registre --db "$AGENT" derogation S02 2026-10 2>/dev/null
+expect_rc 64 $? "dérogation sans motif"
+registre --db "$AGENT" derogation S02 2026-10 --motif "panne du téléphone fixe" 2>"$W/err"
+expect_rc 0 $? "dérogation par un agent TG"
+sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'derogation_taux'
+    AND qui = 'agent_tg'" | grep -qx 1 && ok || ko "dérogation auditée"
+registre controler 2026-10 >/dev/null 2>&1 && registre prefacture calculer 2026-10 >/dev/null 2>&1
+registre prefacture list 2026-10 >"$W/p2"
+same "$TD/prefacture2.expected" "$W/p2" "pré-facture après dérogation"
+registre taux-correction 2026-10 | grep -q '^S02,2026-10,"",2,3,0.6667,0.2000,0,panne du téléphone fixe$' &&
+    ok || ko "taux : dérogation affichée"
+# F11: another month's rates stay when a month is recomputed.
+registre controler 2026-09 >/dev/null 2>&1
+[ "$(registre taux-correction | grep -c ',2026-10,')" = 5 ] && ok || ko "historique des taux"
+
+step "validation: the SAD per beneficiary, then the Département"
+registre --db "$SAD1" prefacture valider 2026-10 100001 100002 2>"$W/err"
+expect_rc 0 $? "validation du SAD"
+grep -q "2 ligne(s) validée(s)" "$W/err" && ok || ko "validation du SAD : message"
+registre --db "$SAD1" prefacture valider 2026-10 100005 2>/dev/null
+expect_rc 65 $? "un SAD ne valide pas la ligne d'un autre"
+registre --db "$AGENT" prefacture valider 2026-10 --sad S01 2>"$W/err"
+expect_rc 65 $? "Département avant la fin de la validation du SAD"
+grep -q "2 ligne(s) pas encore validée(s)" "$W/err" && ok || ko "message validation prématurée"
+registre --db "$SAD1" prefacture valider 2026-10 --sad S01 2>/dev/null
+expect_rc 77 $? "un SAD ne valide pas à la place du Département"
+registre --db "$SAD1" prefacture valider 2026-10 100003 100004 2>/dev/null
+expect_rc 0 $? "validation du SAD (suite)"
+registre --db "$APA" prefacture valider 2026-10 --sad S01 2>/dev/null
+expect_rc 77 $? "validation par un agent sans TG"
+registre --db "$AGENT" prefacture valider 2026-10 --sad S01 2>"$W/err"
+expect_rc 0 $? "validation du Département"
+registre --db "$SAD1" prefacture devalider 2026-10 100001 2>/dev/null
+expect_rc 65 $? "le SAD ne dévalide pas après le Département"
+sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'prefacture'
+    AND operation = 'UPDATE'" | grep -qx 8 && ok || ko "validations auditées"
+
+step "a late visit goes to a complementary pre-invoice"
+registre load horodatages --date 2026-11-05 <"$TD/horodatages-tardives.csv" 2>/dev/null
+expect_rc 0 $? "load horodatages tardifs"
+registre controler 2026-10 >/dev/null 2>&1 && registre prefacture calculer 2026-10 >/dev/null 2>&1
+registre --db "$SAD1" prefacture list 2026-10 >"$W/p3"
+same "$TD/prefacture3.expected" "$W/p3" "pré-facture complémentaire (vue du SAD S01)"
+registre --db "$AGENT" prefacture devalider 2026-10 --sad S01 2>/dev/null
+expect_rc 0 $? "dévalidation du Département"
+registre --db "$SAD1" prefacture devalider 2026-10 100001 2>/dev/null
+expect_rc 0 $? "dévalidation du SAD"
+registre prefacture calculer 2026-10 >/dev/null 2>&1
+registre prefacture list 2026-10 | grep -c '^S01,2026-10,100001,' | grep -qx 1 && ok ||
+    ko "ligne dévalidée recalculée en une seule"
+registre audit verify >/dev/null; expect_rc 0 $? "audit intègre"
+
+echo "controle.sh: $pass réussis, $fail échoués" >&2
+[ "$fail" -eq 0 ]
