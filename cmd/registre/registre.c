@@ -27,6 +27,9 @@ static const char usage_text[] =
     "                 add-analyst NOM\n"
     "        registre [--db CONNINFO] sad add|set CODE [--nom NOM] [--tg CODES]\n"
     "                 [--courriel ADRESSES] [--plateforme NOM] | sad list\n"
+    "        registre [--db CONNINFO] rapprochement calculer |\n"
+    "                 list [--statut STATUT] [--sad CODE] |\n"
+    "                 confirmer CODE_SAD CLIENT BENEFICIAIRE | rejeter CODE_SAD CLIENT\n"
     "        registre [--db CONNINFO] audit verify\n"
     "        registre [--db CONNINFO] export REPERTOIRE | import REPERTOIRE\n"
     "KIND : plans, clients, intervenants, horodatages, evenements, commandes,\n"
@@ -68,6 +71,14 @@ static const struct {
 	    "[--tg CODES]\n"
 	    "                 [--courriel ADRESSES] [--plateforme NOM]\n"
 	    "        registre [--db CONNINFO] sad list\n" },
+	{ "rapprochement", "usage : registre [--db CONNINFO] rapprochement "
+	    "calculer\n"
+	    "        registre [--db CONNINFO] rapprochement list "
+	    "[--statut STATUT] [--sad CODE]\n"
+	    "        registre [--db CONNINFO] rapprochement confirmer CODE_SAD "
+	    "CLIENT BENEFICIAIRE\n"
+	    "        registre [--db CONNINFO] rapprochement rejeter CODE_SAD "
+	    "CLIENT\n" },
 	{ "audit", "usage : registre [--db CONNINFO] audit verify\n" },
 	{ "export", "usage : registre [--db CONNINFO] export REPERTOIRE\n" },
 	{ "import", "usage : registre [--db CONNINFO] import REPERTOIRE\n" },
@@ -346,6 +357,7 @@ static const struct {
 	{ "param", cmd_param },
 	{ "role", cmd_role },
 	{ "sad", cmd_sad },
+	{ "rapprochement", cmd_rapprochement },
 	{ "audit", cmd_audit },
 	{ "export", cmd_export },
 	{ "import", cmd_import },
