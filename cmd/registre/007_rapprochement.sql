@@ -133,7 +133,9 @@ BEGIN
 	    similarity(c.ident, b.ident_naissance),
 	    similarity(c.ident_naissance, b.ident),
 	    similarity(c.ident_naissance, b.ident_naissance))::numeric(4,3)
-	    AS sim, c.sad = ANY (b.sads) AS chez_sad
+	    AS sim, coalesce(c.sad = ANY (b.sads), false) AS chez_sad,
+	    coalesce(c.cles[2] = b.cles[2] AND c.prenom = b.prenom, false)
+	    AS meme_nom
 	FROM rc c JOIN rb b ON b.date_naissance = c.date_naissance;
 
 	CREATE TEMP TABLE rr ON COMMIT DROP AS
@@ -147,10 +149,10 @@ BEGIN
 		WINDOW w AS (PARTITION BY k.client)
 	), w AS (
 		SELECT v.client, array_agg(v.id ORDER BY v.exact DESC,
-		    v.chez_sad DESC, v.sim DESC, v.id) FILTER (WHERE v.exact
-		    OR NOT v.un_exact) AS ids,
+		    v.chez_sad DESC, v.meme_nom DESC, v.sim DESC, v.id)
+		    FILTER (WHERE v.exact OR NOT v.un_exact) AS ids,
 		    (array_agg(v.sim ORDER BY v.exact DESC, v.chez_sad DESC,
-		    v.sim DESC, v.id) FILTER (WHERE v.exact
+		    v.meme_nom DESC, v.sim DESC, v.id) FILTER (WHERE v.exact
 		    OR NOT v.un_exact))[1] AS sim,
 		    max(v.n_exact) AS n_exact, max(v.n_exact_sad) AS n_exact_sad
 		FROM v GROUP BY v.client
@@ -169,7 +171,7 @@ BEGIN
 	    ARRAY[c.donne], 'identifiant SALSA donné par le SAD'),
 	    (c.donne IS NOT NULL AND g.id IS NOT NULL, c.donne, 'a_confirmer',
 	    'identifiant', similarity(c.ident, g.ident)::numeric(4,3),
-	    ARRAY[c.donne], 'identifiant SALSA donné par le SAD, mais ni le '
+	    ARRAY[c.donne], 'identifiant SALSA donné par le SAD mais ni le '
 	    'nom ni la date de naissance ne sont ceux du bénéficiaire'),
 	    (c.donne IS NOT NULL AND w.ids IS NOT NULL, w.ids[1],
 	    'a_confirmer', CASE WHEN w.n_exact > 0 THEN 'nom' ELSE
@@ -180,21 +182,22 @@ BEGIN
 	    'identifiant SALSA donné inconnu des plans d''aide, et aucun '
 	    'bénéficiaire de même date de naissance et de nom proche'),
 	    (w.n_exact = 1, w.ids[1], 'automatique', 'nom', w.sim, w.ids,
-	    'nom, prénom et date de naissance'),
+	    'nom et prénom normalisés et date de naissance '
+	    'identiques'),
 	    (w.n_exact_sad = 1, w.ids[1], 'automatique', 'nom', w.sim, w.ids,
-	    'nom, prénom et date de naissance ; le seul des homonymes pris en '
-	    'charge par ce SAD'),
+	    'nom et prénom normalisés et date de naissance '
+	    'identiques ; le seul des homonymes pris en charge par ce SAD'),
 	    (w.n_exact > 1, w.ids[1], 'a_confirmer', 'nom', w.sim, w.ids,
-	    'plusieurs bénéficiaires de mêmes nom, prénom et date de '
-	    'naissance'),
+	    'plusieurs bénéficiaires de mêmes nom et prénom normalisés et '
+	    'date de naissance'),
 	    (cardinality(w.ids) = 1 AND w.sim >= s_auto, w.ids[1],
 	    'automatique', 'similarite', w.sim, w.ids,
-	    'nom proche, même date de naissance'),
+	    'nom proche et même date de naissance'),
 	    (cardinality(w.ids) > 1, w.ids[1], 'a_confirmer', 'similarite',
 	    w.sim, w.ids, 'plusieurs bénéficiaires de nom proche et de même '
 	    'date de naissance'),
 	    (w.ids IS NOT NULL, w.ids[1], 'a_confirmer', 'similarite', w.sim,
-	    w.ids, 'nom peu semblable, même date de naissance'),
+	    w.ids, 'nom peu semblable et même date de naissance'),
 	    (true, NULL, 'non_rapproche', NULL, NULL, '{}',
 	    'aucun bénéficiaire de même date de naissance et de nom proche'))
 	    t (si, id, statut, methode, sim, candidats, motif)
