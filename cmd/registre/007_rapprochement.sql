@@ -163,7 +163,8 @@ BEGIN
 	LEFT JOIN rk gk ON gk.client = c.client AND gk.id = c.donne
 	LEFT JOIN w ON w.client = c.client
 	CROSS JOIN LATERAL (SELECT * FROM (VALUES
-	    -- The SALSA id given, confirmed by the birth date or the name.
+	    -- The SALSA id given, confirmed by the birth date or the name. (A
+	    -- client whose id no plan names is rejected by registre load.)
 	    (c.donne IS NOT NULL AND g.id IS NOT NULL AND (gk.id IS NOT NULL
 	    OR c.cles && g.cles OR similarity(c.ident, g.ident) >= s_cand),
 	    c.donne, 'automatique', 'identifiant',
@@ -173,14 +174,6 @@ BEGIN
 	    'identifiant', similarity(c.ident, g.ident)::numeric(4,3),
 	    ARRAY[c.donne], 'identifiant SALSA donné par le SAD mais ni le '
 	    'nom ni la date de naissance ne sont ceux du bénéficiaire'),
-	    (c.donne IS NOT NULL AND w.ids IS NOT NULL, w.ids[1],
-	    'a_confirmer', CASE WHEN w.n_exact > 0 THEN 'nom' ELSE
-	    'similarite' END, w.sim, w.ids, 'identifiant SALSA donné inconnu '
-	    'des plans d''aide ; candidat(s) par le nom et la date de '
-	    'naissance'),
-	    (c.donne IS NOT NULL, NULL, 'non_rapproche', NULL, NULL, '{}',
-	    'identifiant SALSA donné inconnu des plans d''aide, et aucun '
-	    'bénéficiaire de même date de naissance et de nom proche'),
 	    (w.n_exact = 1, w.ids[1], 'automatique', 'nom', w.sim, w.ids,
 	    'nom et prénom normalisés et date de naissance '
 	    'identiques'),
