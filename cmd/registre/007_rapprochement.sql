@@ -38,32 +38,34 @@ INSERT INTO param (nom, valeur, motif, description) VALUES
     ('seuil_similarite_automatique', '0.80', '^(0|1)(\.[0-9]{1,3})?$',
 	'B3 : similarité à partir de laquelle un candidat unique est rapproché automatiquement ; en dessous, le rapprochement est à confirmer');
 
--- A name or first name as written, reduced to lower-case ASCII words:
--- accents, case, hyphens, apostrophes and other signs do not count. Plain
--- SQL expressions (no SET clause) so that the planner inlines them; STABLE
--- as unaccent is, else it would not be inlined.
+-- A name or first name as written, reduced to lower-case ASCII words
+-- without doubled letters: accents, case, hyphens, apostrophes, other
+-- signs and doubled letters do not count. Plain SQL expressions (no SET
+-- clause) so that the planner inlines them; STABLE as unaccent is, else
+-- it would not be inlined.
 CREATE FUNCTION rapprochement_forme(s text) RETURNS text
 LANGUAGE sql STABLE STRICT AS $f$
-	SELECT btrim(regexp_replace(lower(public.unaccent(
-	    'public.unaccent'::regdictionary, s)), '[^a-z]+', ' ', 'g'))
+	SELECT regexp_replace(btrim(regexp_replace(lower(public.unaccent(
+	    'public.unaccent'::regdictionary, s)), '[^a-z]+', ' ', 'g')),
+	    '(.)\1+', '\1', 'g')
 $f$;
 
--- The key of a name's form: spaces and doubled letters removed; without
--- its particles (de, du, des, d', le, la, les, l') unless keep_particles
--- or nothing else is left.
+-- The key of a name's form: its words joined; without its particles (de,
+-- du, des, d', le, la, les, l') unless keep_particles or nothing else is
+-- left. Nested replace() is several times faster than a regular expression.
 CREATE FUNCTION rapprochement_cle(f text, keep_particles boolean)
 RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $f$
-	SELECT nullif(regexp_replace(replace(CASE WHEN keep_particles THEN f
-	    ELSE coalesce(nullif(btrim(regexp_replace(f,
-	    '\m(de|du|des|d|le|la|les|l)\M', '', 'g')), ''), f) END, ' ', ''),
-	    '(.)\1+', '\1', 'g'), '')
+	SELECT nullif(replace(CASE WHEN keep_particles THEN f
+	    ELSE coalesce(nullif(btrim(replace(replace(replace(replace(replace(
+	    replace(replace(replace(' ' || f || ' ', ' de ', ' '), ' du ', ' '),
+	    ' des ', ' '), ' d ', ' '), ' le ', ' '), ' la ', ' '), ' les ', ' '),
+	    ' l ', ' ')), ''), f) END, ' ', ''), '')
 $f$;
 
--- The first of several first names, from its form, as a key.
+-- The first of several first names, from its form.
 CREATE FUNCTION rapprochement_prenom(f text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT AS $f$
-	SELECT nullif(regexp_replace(split_part(f, ' ', 1), '(.)\1+', '\1',
-	    'g'), '')
+	SELECT nullif(split_part(f, ' ', 1), '')
 $f$;
 
 -- Every key a person's names give (forms of the usage and birth names),
