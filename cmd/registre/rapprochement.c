@@ -15,28 +15,30 @@
 static const char *const statuts[] = { "automatique", "a_confirmer",
     "non_rapproche", "confirme", "rejete", NULL };
 
-/* Runs a decision; the schema's refusals are a permission or data error. */
-static void
+/* Runs sql; the schema's refusals are a permission or data error. */
+static PGresult *
 rap_exec(PGconn *c, const char *sql, int n, const char *const *p)
 {
 	PGresult *r = PQexecParams(c, sql, n, NULL, p, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
 	const char *state, *msg;
 	static char *m;
+	int perm;
 
-	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-		PQclear(r);
-		return;
-	}
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return r;
 	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 	msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 	if (state == NULL || msg == NULL || (strcmp(state, "42501") != 0 &&
 	    strcmp(state, "22023") != 0))
 		db_fail(c, r, "rapprochement");
+	perm = strcmp(state, "42501") == 0;
 	m = xstrdup(msg);
 	PQclear(r);
-	if (strcmp(state, "42501") == 0)
-		die(EX_NOPERM, "%s : rien n'est modifié", m);
+	if (perm)
+		die(EX_NOPERM, "droits insuffisants : le rapprochement est "
+		    "réservé au chargeur et aux agents qui ont l'aide TG ; rien "
+		    "n'est modifié");
 	die(EX_DATAERR, "%s : rien n'est modifié", m);
 }
 
@@ -49,7 +51,7 @@ rap_calculer(void)
 
 	c = db_connect(DB_LOADER, 1);
 	db_exec(c, "BEGIN");
-	r = db_query(c, "SELECT cesutg.rapprochement_calculer()", 0, NULL);
+	r = rap_exec(c, "SELECT cesutg.rapprochement_calculer()", 0, NULL);
 	fprintf(stderr, "registre: rapprochement : %s ligne(s) écrite(s)",
 	    PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -144,8 +146,8 @@ rap_decider(const char *sad, const char *client, const char *benef,
 
 	c = db_connect(DB_ADMIN, 1);
 	db_exec(c, "BEGIN");
-	rap_exec(c, "SELECT cesutg.rapprochement_decider($1, $2, $3, $4)", 4,
-	    p);
+	PQclear(rap_exec(c, "SELECT cesutg.rapprochement_decider($1, $2, $3, "
+	    "$4)", 4, p));
 	db_exec(c, "COMMIT");
 	db_finish(c);
 	return 0;

@@ -103,8 +103,12 @@ registre role add-sad T00001 >/dev/null
 registre role add-sad T00002 >/dev/null
 as agent_apa rapprochement confirmer TG0001 C11 100012 2>"$W/err"
 expect_rc 77 $? "confirmer sans l'aide TG"
+grep -q "droits insuffisants : le rapprochement est réservé" "$W/err" && ok ||
+    ko "confirmer sans l'aide TG : message"
 as sad_t00001 rapprochement confirmer TG0001 C11 100012 2>/dev/null
 expect_rc 77 $? "confirmer par un SAD"
+as sad_t00001 rapprochement calculer 2>/dev/null
+expect_rc 77 $? "calculer par un SAD"
 as agent_tg rapprochement confirmer TG0001 C99 100012 2>"$W/err"
 expect_rc 65 $? "confirmer un client inconnu"
 grep -q "client C99 inconnu du SAD TG0001" "$W/err" && ok || ko "message client inconnu"
