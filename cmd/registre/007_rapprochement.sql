@@ -222,6 +222,13 @@ BEGIN
 	    (r.identifiant_beneficiaire_salsa, r.statut, r.methode,
 	    r.similarite, r.candidats, r.motif, r.client);
 	GET DIAGNOSTICS m = ROW_COUNT;
+	n := n + m;
+	-- A client no longer said funded loses its computed link.
+	DELETE FROM rapprochement x
+	WHERE x.statut NOT IN ('confirme', 'rejete') AND NOT EXISTS (SELECT 1
+	    FROM rr r WHERE r.code_sad = x.code_sad
+	    AND r.identifiant_client = x.identifiant_client);
+	GET DIAGNOSTICS m = ROW_COUNT;
 	RETURN n + m;
 END
 $f$;

@@ -125,8 +125,11 @@ sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'rapprochem
     IN ('confirme', 'rejete')" | grep -qx 2 && ok || ko "décisions non auditées"
 registre audit verify >/dev/null; expect_rc 0 $? "audit intègre"
 # A decision survives recomputations and later loads of the client.
-sed 's/^TG0001,2026-11-02T03:00:00+01:00,1,\(C1[01]\),\(.*\),1 rue des Lilas,/TG0001,2026-12-01T03:00:00+01:00,2,\1,\2,2 rue des Roses,/' \
+# C02 is no longer said funded: it loses its computed link.
+sed -e 's/^TG0001,2026-11-02T03:00:00+01:00,1,\(C1[01]\),\(.*\),1 rue des Lilas,/TG0001,2026-12-01T03:00:00+01:00,2,\1,\2,2 rue des Roses,/' \
+    -e 's/^\(TG0001,\)2026-11-02T03:00:00+01:00,1,\(C02,.*\),1$/\12026-12-01T03:00:00+01:00,2,\2,0/' \
     "$TD/rapprochement-clients.csv" >"$W/clients2.csv"
+grep -q '^TG0001,2026-12-01T03:00:00+01:00,2,C02,.*,0$' "$W/clients2.csv" || ko "clients2.csv : C02"
 grep -c '2 rue des Roses' "$W/clients2.csv" | grep -qx 2 || ko "clients2.csv"
 registre load clients --date 2026-12-01 <"$W/clients2.csv" 2>/dev/null
 expect_rc 0 $? "second fichier clients"
@@ -134,10 +137,11 @@ registre rapprochement calculer 2>/dev/null
 registre rapprochement list | grep -E '^TG0001,C1[01],' | cut -d, -f2,6,7 >"$W/d"
 printf 'C10,rejete,\nC11,confirme,100012\n' >"$W/d.exp"
 same "$W/d.exp" "$W/d" "décisions après un nouveau chargement et un calcul"
+registre rapprochement list | grep -q '^TG0001,C02,' && ko "C02 non financé garde son lien" || ok
 # The view the visit checks read: computed or confirmed links only.
 sql postgres -c "SELECT identifiant_client || ' ' || identifiant_beneficiaire_salsa
     FROM cesutg.client_rapproche WHERE code_sad = 'TG0001' ORDER BY 1" >"$W/v"
-{ grep '^TG0001,[^,]*,[^,]*,[^,]*,[^,]*,automatique,' "$W/list" | cut -d, -f2,7 |
+{ grep '^TG0001,[^,]*,[^,]*,[^,]*,[^,]*,automatique,' "$W/list" | grep -v '^TG0001,C02,' | cut -d, -f2,7 |
     tr , ' '; echo "C11 100012"; } | sort >"$W/v.exp"
 same "$W/v.exp" "$W/v" "vue client_rapproche"
 # A SAD reads its own clients' links only, under its télégestion codes too.
@@ -145,7 +149,7 @@ as sad_t00002 rapprochement list | cut -d, -f1,2 >"$W/s2"
 printf 'code_sad,identifiant_client\nT00002,C01\n' >"$W/s2.exp"
 same "$W/s2.exp" "$W/s2" "RLS : SAD T00002"
 as sad_t00001 rapprochement list | cut -d, -f1 | sort | uniq -c | awk '{ print $2, $1 }' >"$W/s1"
-printf 'TG0001 15\ncode_sad 1\n' >"$W/s1.exp"
+printf 'TG0001 14\ncode_sad 1\n' >"$W/s1.exp"
 same "$W/s1.exp" "$W/s1" "RLS : SAD T00001 par son code de télégestion"
 sql sad_t00002 -c "SELECT count(*) FROM cesutg.client_rapproche" | grep -qx 1 && ok ||
     ko "RLS : vue client_rapproche pour un SAD"
