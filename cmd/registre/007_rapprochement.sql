@@ -172,10 +172,13 @@ BEGIN
 	    c.donne, 'automatique', 'identifiant',
 	    coalesce(gk.sim, similarity(c.ident, g.ident)::numeric(4,3)),
 	    ARRAY[c.donne], 'identifiant SALSA donné par le SAD'),
+	    -- Else the id given is proposed first, then the candidates by
+	    -- name: the SAD may have mistyped the id.
 	    (c.donne IS NOT NULL AND g.id IS NOT NULL, c.donne, 'a_confirmer',
 	    'identifiant', similarity(c.ident, g.ident)::numeric(4,3),
-	    ARRAY[c.donne], 'identifiant SALSA donné par le SAD mais ni le '
-	    'nom ni la date de naissance ne sont ceux du bénéficiaire'),
+	    ARRAY[c.donne] || array_remove(coalesce(w.ids, '{}'), c.donne),
+	    'identifiant SALSA donné par le SAD mais ni le nom ni la date de '
+	    'naissance ne sont ceux du bénéficiaire'),
 	    (w.n_exact = 1, w.ids[1], 'automatique', 'nom', w.sim, w.ids,
 	    'nom et prénom normalisés et date de naissance '
 	    'identiques'),

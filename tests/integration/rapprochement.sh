@@ -67,7 +67,7 @@ step "idempotent: a second computation writes nothing"
 n=$(audit_n)
 cp "$W/list" "$W/list0"
 registre rapprochement calculer 2>"$W/err"; expect_rc 0 $? "calculer"
-grep -q "rapprochement : 0 ligne(s) écrite(s) ; automatique 12, a_confirmer 3, non_rapproche 1" \
+grep -q "rapprochement : 0 ligne(s) écrite(s) ; automatique 12, a_confirmer 4, non_rapproche 1" \
     "$W/err" && ok || { ko "calculer : message"; cat "$W/err"; }
 [ "$(audit_n)" = "$n" ] && ok || ko "calculer a écrit dans l'audit sans rien changer"
 registre rapprochement list >"$W/list1"
@@ -149,7 +149,7 @@ as sad_t00002 rapprochement list | cut -d, -f1,2 >"$W/s2"
 printf 'code_sad,identifiant_client\nT00002,C01\n' >"$W/s2.exp"
 same "$W/s2.exp" "$W/s2" "RLS : SAD T00002"
 as sad_t00001 rapprochement list | cut -d, -f1 | sort | uniq -c | awk '{ print $2, $1 }' >"$W/s1"
-printf 'TG0001 14\ncode_sad 1\n' >"$W/s1.exp"
+printf 'TG0001 15\ncode_sad 1\n' >"$W/s1.exp"
 same "$W/s1.exp" "$W/s1" "RLS : SAD T00001 par son code de télégestion"
 sql sad_t00002 -c "SELECT count(*) FROM cesutg.client_rapproche" | grep -qx 1 && ok ||
     ko "RLS : vue client_rapproche pour un SAD"
