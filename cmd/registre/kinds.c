@@ -88,6 +88,9 @@ static const struct kcol plan_cols[] = {
 static const char *const plan_key[] = { "identifiant_beneficiaire_salsa",
     "index_demande_salsa", "index_prestation_salsa", NULL };
 
+/* The clients' links to beneficiaries follow every clients or plans load. */
+#define RAPPROCHER "SELECT rapprochement_calculer()"
+
 static const char *const plan_after[] = {
 	"INSERT INTO sad (code, ingestion) SELECT DISTINCT code_tiers_salsa, "
 	"$1::bigint FROM stg WHERE code_tiers_salsa IS NOT NULL AND "
@@ -159,6 +162,7 @@ static const char *const plan_after[] = {
 	"WHERE (e.identifiant_beneficiaire_salsa, e.type_evenement, e.date_debut, "
 	"e.date_fin) IS DISTINCT FROM (EXCLUDED.identifiant_beneficiaire_salsa, "
 	"EXCLUDED.type_evenement, EXCLUDED.date_debut, EXCLUDED.date_fin)",
+	RAPPROCHER,
 	NULL
 };
 
@@ -493,6 +497,8 @@ static const char *const client_rules[] = {
 	NULL
 };
 
+static const char *const client_after[] = { RAPPROCHER, NULL };
+
 static const char *const intervenant_rules[] = {
 	SAD_CONNU,
 	"s.date_fin < s.date_debut",
@@ -708,7 +714,7 @@ const struct kind kinds[] = {
 	{ "horodatages", "horodatage", horodatage_cols, horodatage_key, 0, NULL,
 	    horodatage_rules, NULL, NULL },
 	{ "clients", "client", client_cols, client_key, 0, NULL, client_rules,
-	    NULL, NULL },
+	    client_after, NULL },
 	{ "intervenants", "intervenant", intervenant_cols, intervenant_key, 0,
 	    NULL, intervenant_rules, NULL, NULL },
 	{ "evenements", "evenement_sad", evenement_sad_cols, evenement_sad_key, 0,

@@ -37,6 +37,9 @@ static const char usage_text[] =
     "        registre [--db CONNINFO] prefacture [calculer] [MOIS] | list MOIS\n"
     "        registre [--db CONNINFO] prefacture valider|devalider MOIS\n"
     "                 BENEFICIAIRE ... | --sad SAD\n"
+    "        registre [--db CONNINFO] rapprochement calculer |\n"
+    "                 list [--statut STATUT] [--sad CODE] |\n"
+    "                 confirmer CODE_SAD CLIENT BENEFICIAIRE | rejeter CODE_SAD CLIENT\n"
     "        registre [--db CONNINFO] audit verify [--ancre FICHIER]\n"
     "        registre [--db CONNINFO] export | import [--cle FICHIER] "
     "REPERTOIRE\n"
@@ -93,6 +96,14 @@ static const struct {
 	    "[calculer] [MOIS] | list MOIS\n"
 	    "        registre [--db CONNINFO] prefacture valider|devalider MOIS\n"
 	    "                 BENEFICIAIRE ... | --sad SAD\n" },
+	{ "rapprochement", "usage : registre [--db CONNINFO] rapprochement "
+	    "calculer\n"
+	    "        registre [--db CONNINFO] rapprochement list "
+	    "[--statut STATUT] [--sad CODE]\n"
+	    "        registre [--db CONNINFO] rapprochement confirmer CODE_SAD "
+	    "CLIENT BENEFICIAIRE\n"
+	    "        registre [--db CONNINFO] rapprochement rejeter CODE_SAD "
+	    "CLIENT\n" },
 	{ "audit", "usage : registre [--db CONNINFO] audit verify "
 	    "[--ancre FICHIER]\n" },
 	{ "export", "usage : registre [--db CONNINFO] export [--cle FICHIER] "
@@ -600,6 +611,7 @@ static const struct {
 	{ "derogation", cmd_derogation },
 	{ "minutes", cmd_minutes },
 	{ "prefacture", cmd_prefacture },
+	{ "rapprochement", cmd_rapprochement },
 	{ "audit", cmd_audit },
 	{ "export", cmd_export },
 	{ "import", cmd_import },

@@ -47,6 +47,7 @@ int	 cmd_ingestions(int argc, char **argv);
 int	 cmd_param(int argc, char **argv);
 int	 cmd_role(int argc, char **argv);
 int	 cmd_sad(int argc, char **argv);
+int	 cmd_rapprochement(int argc, char **argv);
 void	 print_csv(PGconn *c, const char *sql);
 int	 cmd_audit(int argc, char **argv);
 int	 cmd_controler(int argc, char **argv);

@@ -1,0 +1,194 @@
+#!/bin/sh
+# registre rapprochement (B3) against a real PostgreSQL 15 started here: a
+# hand-made case for each normalisation rule, the agents' decisions under
+# row-level security, then precision and recall on a small fluxgen month.
+#   sh tests/integration/rapprochement.sh BUILD_DIR
+B=${1:-build}
+BIN=$(cd "$B/bin" && pwd)
+TD=$(cd "$(dirname "$0")/../../testdata/registre" && pwd)
+PATH=$BIN:$PATH
+export PATH
+PGBIN=/usr/lib/postgresql/15/bin
+if [ ! -x "$PGBIN/initdb" ]; then
+	echo "rapprochement.sh: PostgreSQL 15 absent ($PGBIN) : lancez make deps" >&2
+	exit 1
+fi
+W=$(mktemp -d)
+chmod 755 "$W"
+CESUTG_HOME=$W/var
+# A throwaway cluster: durability is not what is tested here.
+CESUTG_PGOPTIONS="-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+export CESUTG_HOME CESUTG_PGOPTIONS
+unset PGHOST PGHOSTADDR PGSERVICE PGDATABASE PGPORT PGUSER
+asroot() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+	asroot "$PGBIN/pg_ctl" -D "$CESUTG_HOME/data" -m immediate stop \
+	    >/dev/null 2>&1
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+pass=0 fail=0
+T0=$(date +%s)
+step() { echo "rapprochement.sh: [$(( $(date +%s) - T0 )) s] $*" >&2; }
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "ÉCHEC rapprochement: $*"; }
+expect_rc() {	# expected actual what
+	if [ "$1" = "$2" ]; then ok; else ko "$3 : code $2 au lieu de $1"; fi
+}
+same() {	# expected-file actual-file what
+	if cmp -s "$1" "$2"; then ok; else ko "$3 diffère"; diff -u "$1" "$2" | head -30; fi
+}
+sql() {	# user sql...
+	_u=$1; shift
+	psql -X -At -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME dbname=${DB:-cesutg} user=$_u" "$@"
+}
+as() {	# role registre-arguments...
+	_u=$1; shift
+	registre --db "host=$CESUTG_HOME dbname=cesutg user=$_u" "$@"
+}
+# The columns of the list a tester checks: who, status, link, why.
+linkcols() { cut -d, -f1,2,6,7,12,14,15; }
+audit_n() { sql postgres -c "SELECT count(*) FROM cesutg.audit"; }
+
+step "hand-made case: one client per normalisation rule"
+registre db init >/dev/null 2>"$W/err" || { cat "$W/err"; ko "db init"; exit 1; }
+registre load plans --date 2026-11-28 <"$TD/rapprochement-plans.csv" 2>"$W/err"
+expect_rc 0 $? "load plans"
+registre sad set T00001 --tg TG0001; expect_rc 0 $? "sad set --tg"
+registre load clients --date 2026-11-30 <"$TD/rapprochement-clients.csv" 2>"$W/err"
+expect_rc 0 $? "load clients (rapprochement calculé à la fin)"
+registre rapprochement list >"$W/list"; expect_rc 0 $? "rapprochement list"
+linkcols <"$W/list" >"$W/links"
+same "$TD/rapprochement.expected" "$W/links" "rapprochements calculés"
+grep -q '^TG0001,C16,' "$W/list" && ko "client non financé rapproché" || ok
+
+step "idempotent: a second computation writes nothing"
+n=$(audit_n)
+cp "$W/list" "$W/list0"
+registre rapprochement calculer 2>"$W/err"; expect_rc 0 $? "calculer"
+grep -q "rapprochement : 0 ligne(s) écrite(s) ; automatique 12, a_confirmer 4, non_rapproche 1" \
+    "$W/err" && ok || { ko "calculer : message"; cat "$W/err"; }
+[ "$(audit_n)" = "$n" ] && ok || ko "calculer a écrit dans l'audit sans rien changer"
+registre rapprochement list >"$W/list1"
+same "$W/list0" "$W/list1" "liste après un second calcul"
+
+step "thresholds are parameters"
+registre param list | grep -q '^seuil_similarite_nom,0.45,' && ok ||
+    ko "param seuil_similarite_nom"
+registre param set seuil_similarite_automatique 0.90
+registre rapprochement calculer 2>/dev/null
+registre rapprochement list --statut a_confirmer | grep -q '^TG0001,C09,' && ok ||
+    ko "seuil_similarite_automatique 0.90 : C09 à confirmer"
+registre param set seuil_similarite_nom 0.70
+registre rapprochement calculer 2>/dev/null
+registre rapprochement list --statut non_rapproche | grep -q '^TG0001,C10,' && ok ||
+    ko "seuil_similarite_nom 0.70 : C10 non rapproché"
+registre param set seuil_similarite_nom 0.45
+registre param set seuil_similarite_automatique 0.80
+registre rapprochement calculer 2>/dev/null
+registre rapprochement list | cut -d, -f1-16 >"$W/list2"
+cut -d, -f1-16 "$W/list0" >"$W/list0c"
+same "$W/list0c" "$W/list2" "liste après retour aux seuils (sauf modifie_le)"
+registre rapprochement list --statut nimporte >/dev/null 2>&1
+expect_rc 64 $? "statut inconnu"
+registre rapprochement list --sad T00001 | cut -d, -f1 | sort -u >"$W/sads"
+printf 'TG0001\ncode_sad\n' | sort >"$W/sads.exp"
+same "$W/sads.exp" "$W/sads" "--sad CODE_TIERS : les clients de ses codes de télégestion"
+
+step "agents decide, under row-level security, audited"
+registre role add-agent agent_tg --aides TG
+registre role add-agent agent_apa --aides APA
+registre role add-sad T00001 >/dev/null
+registre role add-sad T00002 >/dev/null
+as agent_apa rapprochement confirmer TG0001 C11 100012 2>"$W/err"
+expect_rc 77 $? "confirmer sans l'aide TG"
+grep -q "droits insuffisants : le rapprochement est réservé" "$W/err" && ok ||
+    ko "confirmer sans l'aide TG : message"
+as sad_t00001 rapprochement confirmer TG0001 C11 100012 2>/dev/null
+expect_rc 77 $? "confirmer par un SAD"
+as sad_t00001 rapprochement calculer 2>/dev/null
+expect_rc 77 $? "calculer par un SAD"
+as agent_tg rapprochement confirmer TG0001 C99 100012 2>"$W/err"
+expect_rc 65 $? "confirmer un client inconnu"
+grep -q "client C99 inconnu du SAD TG0001" "$W/err" && ok || ko "message client inconnu"
+as agent_tg rapprochement confirmer TG0001 C11 999999 2>/dev/null
+expect_rc 65 $? "confirmer un bénéficiaire inconnu"
+as agent_tg rapprochement confirmer TG0001 C11 100012; expect_rc 0 $? "confirmer"
+as agent_tg rapprochement rejeter TG0001 C10; expect_rc 0 $? "rejeter"
+as agent_tg rapprochement list --statut confirme | linkcols >"$W/c"
+printf '%s\n' "code_sad,identifiant_client,statut,identifiant_beneficiaire_salsa,methode,candidats,motif" \
+    "TG0001,C11,confirme,100012,agent,100011 100012,confirmé par agent_tg" >"$W/c.exp"
+same "$W/c.exp" "$W/c" "lien confirmé"
+sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'rapprochement'
+    AND qui = 'agent_tg' AND operation = 'UPDATE' AND nouveau->>'statut'
+    IN ('confirme', 'rejete')" | grep -qx 2 && ok || ko "décisions non auditées"
+registre audit verify >/dev/null; expect_rc 0 $? "audit intègre"
+# A decision survives recomputations and later loads of the client.
+# C02 is no longer said funded: it loses its computed link.
+sed -e 's/^TG0001,2026-11-02T03:00:00+01:00,1,\(C1[01]\),\(.*\),1 rue des Lilas,/TG0001,2026-12-01T03:00:00+01:00,2,\1,\2,2 rue des Roses,/' \
+    -e 's/^\(TG0001,\)2026-11-02T03:00:00+01:00,1,\(C02,.*\),1$/\12026-12-01T03:00:00+01:00,2,\2,0/' \
+    "$TD/rapprochement-clients.csv" >"$W/clients2.csv"
+grep -q '^TG0001,2026-12-01T03:00:00+01:00,2,C02,.*,0$' "$W/clients2.csv" || ko "clients2.csv : C02"
+grep -c '2 rue des Roses' "$W/clients2.csv" | grep -qx 2 || ko "clients2.csv"
+registre load clients --date 2026-12-01 <"$W/clients2.csv" 2>/dev/null
+expect_rc 0 $? "second fichier clients"
+registre rapprochement calculer 2>/dev/null
+registre rapprochement list | grep -E '^TG0001,C1[01],' | cut -d, -f2,6,7 >"$W/d"
+printf 'C10,rejete,\nC11,confirme,100012\n' >"$W/d.exp"
+same "$W/d.exp" "$W/d" "décisions après un nouveau chargement et un calcul"
+registre rapprochement list | grep -q '^TG0001,C02,' && ko "C02 non financé garde son lien" || ok
+# The view the visit checks read: computed or confirmed links only.
+sql postgres -c "SELECT identifiant_client || ' ' || identifiant_beneficiaire_salsa
+    FROM cesutg.client_rapproche WHERE code_sad = 'TG0001' ORDER BY 1" >"$W/v"
+{ grep '^TG0001,[^,]*,[^,]*,[^,]*,[^,]*,automatique,' "$W/list" | grep -v '^TG0001,C02,' | cut -d, -f2,7 |
+    tr , ' '; echo "C11 100012"; } | sort >"$W/v.exp"
+same "$W/v.exp" "$W/v" "vue client_rapproche"
+# A SAD reads its own clients' links only, under its télégestion codes too.
+as sad_t00002 rapprochement list | cut -d, -f1,2 >"$W/s2"
+printf 'code_sad,identifiant_client\nT00002,C01\n' >"$W/s2.exp"
+same "$W/s2.exp" "$W/s2" "RLS : SAD T00002"
+as sad_t00001 rapprochement list | cut -d, -f1 | sort | uniq -c | awk '{ print $2, $1 }' >"$W/s1"
+printf 'TG0001 15\ncode_sad 1\n' >"$W/s1.exp"
+same "$W/s1.exp" "$W/s1" "RLS : SAD T00001 par son code de télégestion"
+sql sad_t00002 -c "SELECT count(*) FROM cesutg.client_rapproche" | grep -qx 1 && ok ||
+    ko "RLS : vue client_rapproche pour un SAD"
+as agent_apa rapprochement list | wc -l | grep -qx 1 && ok ||
+    ko "RLS : un agent sans l'aide TG ne lit aucun rapprochement"
+
+step "fluxgen: precision and recall of the automatic links"
+G=$W/g
+fluxgen --scale 0.05 --month 2016-06 --verite --taux nom-different=5 \
+    --taux sans-identifiant=10 --dir "$G" >/dev/null 2>"$W/err" ||
+    { cat "$W/err"; ko "fluxgen"; }
+sql postgres -c "CREATE DATABASE fg"
+FG="host=$CESUTG_HOME dbname=fg user=postgres"
+registre --db "$FG" migrate 2>/dev/null
+flux1 parse "$G"/PLANS_*.txt >"$W/fg-plans.csv"
+registre --db "$FG" load plans --date 2016-07-01 <"$W/fg-plans.csv" 2>/dev/null
+expect_rc 0 $? "fluxgen : plans"
+for f in "$G"/F15_*_clients_*.txt; do
+	tg=$(basename "$f" | cut -d_ -f2)
+	registre --db "$FG" sad set "${tg#SAD}" --tg "$tg" 2>/dev/null ||
+	    registre --db "$FG" sad add "${tg#SAD}" --tg "$tg"
+	flux15 parse "$f"
+done | awk 'NR == 1 || !/^code_sad,/' >"$W/fg-clients.csv"
+registre --db "$FG" load clients --date 2016-07-01 <"$W/fg-clients.csv" 2>/dev/null
+expect_rc 0 $? "fluxgen : clients"
+registre --db "$FG" rapprochement list >"$W/fg-list"
+# Scores against the truth: automatic links right / automatic links, and
+# automatic links right / clients that are a beneficiary.
+awk -F, 'FNR == 1 { next }
+	NR == FNR { v[$1 "," $2] = $3; if ($3 != "") vrais++; next }
+	$6 == "automatique" { auto++; if (v[$1 "," $2] == $7) bons++ }
+	$6 == "a_confirmer" { attente++ }
+	END { printf "%d %d %d %d\n", bons, auto, vrais, attente }' \
+	"$G"/VERITE_CLIENTS_*.csv "$W/fg-list" >"$W/score"
+read -r bons auto vrais attente <"$W/score"
+step "fluxgen 0.05 : précision $bons/$auto, rappel $bons/$vrais, à confirmer $attente"
+[ "$vrais" -gt 300 ] && ok || ko "trop peu de clients financés ($vrais)"
+[ $((bons * 1000)) -ge $((auto * 995)) ] && ok || ko "précision $bons/$auto < 99,5 %"
+[ $((bons * 100)) -ge $((vrais * 98)) ] && ok || ko "rappel $bons/$vrais < 98 %"
+
+echo "rapprochement: $pass réussis, $fail échoués"
+[ "$fail" -eq 0 ]
