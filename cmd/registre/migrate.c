@@ -20,8 +20,10 @@ MIG(3, "003_titres.sql")
 MIG(4, "004_titres_retires.sql")
 MIG(5, "005_reprises.sql")
 MIG(6, "006_sad_titres.sql")
+MIG(7, "007_cesu.sql")
 
-static const char *const migs[] = { mig_1, mig_2, mig_3, mig_4, mig_5, mig_6 };
+static const char *const migs[] = { mig_1, mig_2, mig_3, mig_4, mig_5, mig_6,
+    mig_7 };
 
 int
 mig_count(void)

@@ -49,6 +49,7 @@ void	 print_csv(PGconn *c, const char *sql);
 int	 cmd_audit(int argc, char **argv);
 int	 cmd_export(int argc, char **argv);
 int	 cmd_import(int argc, char **argv);
+int	 cmd_cesu(int argc, char **argv);
 
 void	 sha256_hex(const unsigned char *md, char hex[65]);
 
