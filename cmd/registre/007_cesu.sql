@@ -71,6 +71,13 @@ CREATE TABLE declaration_cesu (
 	PRIMARY KEY (mois, identifiant_beneficiaire, index_prestation)
 );
 
+-- The month's refunds, a beneficiary's last Flux 6 employer number, an
+-- order line of a beneficiary: looked up by these.
+CREATE INDEX remboursement_date ON remboursement (date_remboursement)
+    WHERE valide_au IS NULL;
+CREATE INDEX charge_beneficiaire ON charge (identifiant_beneficiaire, id);
+CREATE INDEX commande_beneficiaire ON commande (matricule_salarie);
+
 SELECT brancher('envoi_cesu', 'id');
 SELECT brancher('declaration_cesu', 'aucun');
 GRANT SELECT, INSERT, UPDATE ON envoi_cesu TO cesutg_loader;
@@ -103,7 +110,7 @@ RETURNS TABLE (id bigint, identifiant_beneficiaire text,
     code_client text, valeur bigint, mois_consommation text,
     code_affilie text, nom_affilie text, type_affilie text,
     code_produit text)
-LANGUAGE sql STABLE SET search_path = cesutg AS $f$
+LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off AS $f$
 	WITH r AS (
 		SELECT r.*, substr(r.numero_titre, 1, 4) AS aamm,
 		    substr(r.numero_titre, 5, 6) AS mat6,
@@ -127,17 +134,15 @@ LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 		SELECT DISTINCT ON (ref) coalesce(reference_commande_externe, '')
 		    AS ref, code_client
 		FROM commande ORDER BY ref, valide_au IS NULL DESC, id DESC
-	), client_benef AS (
-		SELECT DISTINCT ON (matricule_salarie) matricule_salarie,
-		    code_client
-		FROM commande WHERE matricule_salarie IS NOT NULL
-		ORDER BY matricule_salarie, valide_au IS NULL DESC, id DESC
 	)
 	SELECT r.id, r.identifiant_beneficiaire, r.reference_commande,
 	    c.reference_ligne_commande_externe,
-	    coalesce(c.mc, t.mois_commande, to_char(r.date_encaissement,
-		'YYYY-MM')),
-	    coalesce(cl.code_client, cb.code_client),
+	    coalesce(c.mc, (SELECT t.mois_commande FROM titre t
+		WHERE t.numero_titre = r.numero_titre),
+		to_char(r.date_encaissement, 'YYYY-MM')),
+	    coalesce(cl.code_client, (SELECT b.code_client FROM commande b
+		WHERE b.matricule_salarie = r.identifiant_beneficiaire
+		ORDER BY b.valide_au IS NULL DESC, b.id DESC LIMIT 1)),
 	    (r.valeur_faciale * 100)::bigint,
 	    to_char(r.date_encaissement, 'YYYY-MM'), r.code_affilie,
 	    r.nom_affilie, r.type_affilie, r.code_produit
@@ -145,10 +150,7 @@ LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 	LEFT JOIN c ON c.ref = r.reference_commande AND c.mat6 = r.mat6
 	    AND c.aamm = r.aamm AND r.rang BETWEEN c.premier_titre
 	    AND c.premier_titre + c.nombre_titres - 1
-	LEFT JOIN titre t ON t.numero_titre = r.numero_titre
 	LEFT JOIN client cl ON cl.ref = r.reference_commande
-	LEFT JOIN client_benef cb ON cb.matricule_salarie =
-	    r.identifiant_beneficiaire
 $f$;
 
 -- Flux 5: one detail per beneficiary, order, consumption month, affiliate,
@@ -443,7 +445,7 @@ RETURNS TABLE (motif text, identifiant_beneficiaire text,
     montant_facture text, plafond_declare text, excedent text,
     heures_facturees text, heures_declarees text, excedent_heures text,
     numero_ordre text)
-LANGUAGE sql STABLE SET search_path = cesutg AS $f$
+LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off AS $f$
 	WITH g AS (
 		SELECT DISTINCT c.identifiant_beneficiaire AS b,
 		    coalesce(c.index_prestation, '') AS i, c.periode_emploi AS pe
@@ -487,8 +489,9 @@ LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 	    WHEN e.mt > e.pl THEN 'montant au-dessus du plafond du Flux 8.2'
 	    ELSE 'heures au-dessus des heures du Flux 8.2' END,
 	    e.b, NULLIF(e.i, ''), e.tp, e.pe, cesu_dec(e.mt), cesu_dec(e.pl),
-	    cesu_dec(greatest(e.mt - e.pl, 0)), cesu_dec(e.h), cesu_dec(e.hd),
-	    cesu_dec(greatest(e.h - e.hd, 0)), NULL	-- null when undeclared
+	    CASE WHEN e.declare THEN cesu_dec(greatest(e.mt - e.pl, 0)) END,
+	    cesu_dec(e.h), cesu_dec(e.hd),
+	    CASE WHEN e.declare THEN cesu_dec(greatest(e.h - e.hd, 0)) END, NULL
 	FROM e
 	WHERE NOT e.declare OR e.mt > e.pl OR e.h > e.hd
 	UNION ALL
