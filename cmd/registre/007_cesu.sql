@@ -26,7 +26,6 @@ CREATE TABLE envoi_cesu (
 	mois text NOT NULL CHECK (mois ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
 	numero_ordre bigint NOT NULL CHECK (numero_ordre BETWEEN 1 AND 99999),
 	date_creation date NOT NULL,
-	lignes bigint NOT NULL DEFAULT 0,
 	qui text NOT NULL DEFAULT session_user,
 	quand timestamptz NOT NULL DEFAULT now(),
 	UNIQUE (flux, mois)

@@ -136,14 +136,6 @@ cesu_begin(const struct cesu_opts *o)
 #define PREST	"NULLIF(current_setting('cesutg.prestation'), '')"
 
 static void
-to_stdout(void *arg, const char *p, size_t n)
-{
-	(void)arg;
-	if (fwrite(p, 1, n, stdout) != n)
-		die(EX_IOERR, "sortie standard : écriture impossible");
-}
-
-static void
 to_afile(void *arg, const char *p, size_t n)
 {
 	out_write(&((struct afile *)arg)->o, p, n);
@@ -181,6 +173,16 @@ problemes(PGconn *c, const char *sql, const char *quoi)
 	return n;
 }
 
+/* Writes the file, commits; 65 when left rows were told. */
+static int
+ecrire(PGconn *c, const char *copy, long laisses)
+{
+	print_csv(c, copy);
+	db_exec(c, "COMMIT");
+	db_finish(c);
+	return laisses > 0 ? EX_DATAERR : 0;
+}
+
 static int
 consommes(const struct cesu_opts *o)
 {
@@ -194,20 +196,16 @@ consommes(const struct cesu_opts *o)
 	    MOIS ") x JOIN cesutg.remboursement r USING (id) WHERE "
 	    "x.code_client IS NULL ORDER BY r.numero_titre", o->flux == 5 ?
 	    "absent du Flux 5" : "sans code client");
-	if (o->flux == 81) {
-		envoi(c, "81", o->mois);
-		db_copy_out(c, "COPY (SELECT * FROM cesutg.cesu_flux81(" MOIS
-		    ", coalesce(NULLIF(current_setting('cesutg.date'), '')::date, "
-		    "current_date), (SELECT numero_ordre FROM cesutg.envoi_cesu "
-		    "WHERE flux = '81' AND mois = " MOIS "))) TO STDOUT WITH "
-		    "(FORMAT csv, HEADER)", to_stdout, NULL);
-		n = 0;	/* Flux 8.1 needs no code client */
-	} else
-		db_copy_out(c, "COPY (SELECT * FROM cesutg.cesu_flux5(" MOIS
-		    ")) TO STDOUT WITH (FORMAT csv, HEADER)", to_stdout, NULL);
-	db_exec(c, "COMMIT");
-	db_finish(c);
-	return n > 0 ? EX_DATAERR : 0;
+	if (o->flux == 5)
+		return ecrire(c, "COPY (SELECT * FROM cesutg.cesu_flux5(" MOIS
+		    ")) TO STDOUT WITH (FORMAT csv, HEADER)", n);
+	envoi(c, "81", o->mois);
+	/* Flux 8.1 needs no code client: nothing is left out. */
+	return ecrire(c, "COPY (SELECT * FROM cesutg.cesu_flux81(" MOIS
+	    ", (SELECT date_creation FROM cesutg.envoi_cesu WHERE flux = '81' "
+	    "AND mois = " MOIS "), (SELECT numero_ordre FROM cesutg.envoi_cesu "
+	    "WHERE flux = '81' AND mois = " MOIS "))) TO STDOUT WITH "
+	    "(FORMAT csv, HEADER)", 0);
 }
 
 static int
@@ -223,14 +221,8 @@ declarations(const struct cesu_opts *o)
 	    "probleme FROM cesutg.declaration_cesu WHERE mois = " MOIS
 	    " AND probleme IS NOT NULL ORDER BY identifiant_beneficiaire, "
 	    "index_prestation", "ligne de commande absente du Flux 8.2");
-	db_exec(c, "UPDATE cesutg.envoi_cesu SET lignes = (SELECT count(*) "
-	    "FROM cesutg.declaration_cesu WHERE mois = " MOIS " AND probleme "
-	    "IS NULL) WHERE flux = '82' AND mois = " MOIS);
-	db_copy_out(c, "COPY (SELECT * FROM cesutg.cesu_flux82(" MOIS ")) TO "
-	    "STDOUT WITH (FORMAT csv, HEADER)", to_stdout, NULL);
-	db_exec(c, "COMMIT");
-	db_finish(c);
-	return n > 0 ? EX_DATAERR : 0;
+	return ecrire(c, "COPY (SELECT * FROM cesutg.cesu_flux82(" MOIS ")) TO "
+	    "STDOUT WITH (FORMAT csv, HEADER)", n);
 }
 
 static int
@@ -262,8 +254,8 @@ charges(const struct cesu_opts *o)
 		    "heures_facturees, 'déclarées ' || heures_declarees, "
 		    "'numéro ' || numero_ordre) FROM cesutg.cesu_ecarts(" MOIS
 		    ", " PREST ")", "écart");
-	db_copy_out(c, "COPY (SELECT * FROM cesutg.cesu_flux6(" MOIS ", "
-	    PREST ")) TO STDOUT WITH (FORMAT csv, HEADER)", to_stdout, NULL);
+	print_csv(c, "COPY (SELECT * FROM cesutg.cesu_flux6(" MOIS ", " PREST
+	    ")) TO STDOUT WITH (FORMAT csv, HEADER)");
 	db_exec(c, "COMMIT");
 	db_finish(c);
 	if (n > 0)
