@@ -109,7 +109,8 @@ RETURNS TABLE (id bigint, identifiant_beneficiaire text,
     code_client text, valeur bigint, mois_consommation text,
     code_affilie text, nom_affilie text, type_affilie text,
     code_produit text)
-LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off AS $f$
+LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off
+    SET enable_mergejoin = off AS $f$
 	WITH r AS (
 		SELECT r.*, substr(r.numero_titre, 1, 4) AS aamm,
 		    substr(r.numero_titre, 5, 6) AS mat6,
@@ -179,10 +180,11 @@ LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 $f$;
 
 -- The plan version of a beneficiary's prestation in force at the end of
--- month m, else the latest one.
-CREATE FUNCTION cesu_plan(benef text, idx text, m text) RETURNS plan
-LANGUAGE sql STABLE SET search_path = cesutg AS $f$
-	SELECT * FROM plan p
+-- month m, else the latest one. Plain SQL (no SET clause) so that the
+-- planner inlines it: it runs once per order line or refund group.
+CREATE FUNCTION cesu_plan(benef text, idx text, m text) RETURNS SETOF plan
+LANGUAGE sql STABLE ROWS 1 AS $f$
+	SELECT * FROM cesutg.plan p
 	WHERE p.identifiant_beneficiaire_salsa = benef
 	    AND p.index_prestation_salsa = idx
 	ORDER BY p.valide_du < (m || '-01')::date + interval '1 month' DESC,
@@ -190,14 +192,14 @@ LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 	LIMIT 1
 $f$;
 
--- The net hourly wage of a plan in cents: its unit tariff (département's
--- and beneficiary's shares), else tarif_horaire_defaut, else the title's
--- face value (a title pays an hour).
-CREATE FUNCTION cesu_salaire_horaire(p plan, vu bigint) RETURNS bigint
-LANGUAGE sql STABLE SET search_path = cesutg AS $f$
-	SELECT coalesce(NULLIF(((coalesce(p.montant_unitaire_cd, 0) +
-	    coalesce(p.montant_unitaire_beneficiaire, 0)) * 100)::bigint, 0),
-	    NULLIF(cesu_param_int('tarif_horaire_defaut', 100), 0), vu)
+-- The net hourly wage in cents: the plan's unit tariff (département's and
+-- beneficiary's shares), else tarif_horaire_defaut (defaut, cents), else
+-- the title's face value vu (a title pays an hour).
+CREATE FUNCTION cesu_salaire_horaire(cd numeric, benef numeric, defaut bigint,
+    vu bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $f$
+	SELECT coalesce(NULLIF(((coalesce(cd, 0) + coalesce(benef, 0)) *
+	    100)::bigint, 0), NULLIF(defaut, 0), vu)
 $f$;
 
 -- APA 1, PCH 2, PCH enfant 3 (module PCHE, or a PCH whose code financier
@@ -240,8 +242,11 @@ LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 	    cesu_dec(cesu_heures(g.ed, w.w)), cesu_dec(cesu_heures(g.au, w.w)),
 	    cesu_dec(NULLIF(g.ed, 0)), cesu_dec(NULLIF(g.au, 0))
 	FROM g
-	CROSS JOIN LATERAL (SELECT cesu_salaire_horaire(cesu_plan(g.b, g.i,
-	    g.mr), g.vu) AS w) w
+	CROSS JOIN (SELECT cesu_param_int('tarif_horaire_defaut', 100)
+	    AS defaut) dd
+	LEFT JOIN LATERAL cesu_plan(g.b, g.i, g.mr) p ON true
+	CROSS JOIN LATERAL (SELECT cesu_salaire_horaire(p.montant_unitaire_cd,
+	    p.montant_unitaire_beneficiaire, dd.defaut, g.vu) AS w) w
 	ORDER BY g.b, g.i NULLS FIRST, g.mr
 $f$;
 
@@ -269,13 +274,16 @@ BEGIN
 		GROUP BY 1, 2
 	), x AS (
 		SELECT l.*, c, p, cesu_type_prestation(p) AS tp,
-		    cesu_salaire_horaire(p, l.vu) AS w,
+		    cesu_salaire_horaire(p.montant_unitaire_cd,
+			p.montant_unitaire_beneficiaire, d.defaut, l.vu) AS w,
 		    CASE cesu_type_prestation(p) WHEN '1' THEN 'taux_charges_apa'
 			WHEN '2' THEN 'taux_charges_pcha'
 			WHEN '3' THEN 'taux_charges_pche' END AS tparam
 		FROM l
 		JOIN commande c ON c.id = l.premier
-		CROSS JOIN LATERAL cesu_plan(l.b, l.i, m) p
+		LEFT JOIN LATERAL cesu_plan(l.b, l.i, m) p ON true
+		CROSS JOIN (SELECT cesu_param_int('tarif_horaire_defaut', 100)
+		    AS defaut) d
 	), y AS (
 		SELECT x.*, cesu_heures(x.v, x.w) AS h,
 		    (SELECT valeur::numeric FROM param WHERE nom = x.tparam) AS tc,
