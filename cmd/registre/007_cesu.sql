@@ -153,6 +153,21 @@ LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off
 	LEFT JOIN client cl ON cl.ref = r.reference_commande
 $f$;
 
+-- The refunds of month m with no code client: no order of their reference
+-- nor of their beneficiary (cesu_rembourses leaves code_client null).
+CREATE FUNCTION cesu_sans_client(m text) RETURNS SETOF remboursement
+LANGUAGE sql STABLE SET search_path = cesutg AS $f$
+	SELECT r.* FROM remboursement r
+	WHERE r.valide_au IS NULL
+	    AND r.date_remboursement >= (m || '-01')::date
+	    AND r.date_remboursement < (m || '-01')::date + interval '1 month'
+	    AND NOT EXISTS (SELECT 1 FROM commande c WHERE
+		coalesce(c.reference_commande_externe, '') = r.reference_commande)
+	    AND NOT EXISTS (SELECT 1 FROM commande b WHERE
+		b.matricule_salarie = r.identifiant_beneficiaire)
+	ORDER BY r.numero_titre
+$f$;
+
 -- Flux 5: one detail per beneficiary, order, consumption month, affiliate,
 -- unit value and product; one dispositif per Flux 4 code client.
 CREATE FUNCTION cesu_flux5(m text)

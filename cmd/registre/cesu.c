@@ -190,16 +190,15 @@ consommes(const struct cesu_opts *o)
 	PGconn *c = cesu_begin(o);
 	long n;
 
-	n = problemes(c, "SELECT 'titre ' || r.numero_titre || ' remboursé le "
-	    "' || r.date_remboursement || ' (commande « ' || "
-	    "r.reference_commande || ' ») : aucune commande connue pour ce "
-	    "bénéficiaire, pas de code client' FROM cesutg.cesu_rembourses("
-	    MOIS ") x JOIN cesutg.remboursement r USING (id) WHERE "
-	    "x.code_client IS NULL ORDER BY r.numero_titre", o->flux == 5 ?
-	    "absent du Flux 5" : "sans code client");
-	if (o->flux == 5)
+	if (o->flux == 5) {
+		n = problemes(c, "SELECT 'titre ' || numero_titre || ' remboursé "
+		    "le ' || date_remboursement || ' (commande « ' || "
+		    "reference_commande || ' ») : aucune commande connue pour "
+		    "ce bénéficiaire, pas de code client' FROM "
+		    "cesutg.cesu_sans_client(" MOIS ")", "absent du Flux 5");
 		return ecrire(c, "COPY (SELECT * FROM cesutg.cesu_flux5(" MOIS
 		    ")) TO STDOUT WITH (FORMAT csv, HEADER)", n);
+	}
 	envoi(c, "81", o->mois);
 	/* Flux 8.1 needs no code client: nothing is left out. */
 	return ecrire(c, "COPY (SELECT * FROM cesutg.cesu_flux81(" MOIS

@@ -60,7 +60,10 @@ registre load plans --date 2016-02-15 <"$TD/plans.csv" 2>"$W/err"
 expect_rc 0 $? "load plans"
 registre load commandes --date 2016-02-20 <"$TD/commandes.csv" 2>"$W/err"
 expect_rc 0 $? "load commandes"
-for f in remboursements-1:2016-03-10 remboursements-2:2016-04-02; do
+registre load titres-repris --date 2016-02-01 <"$TD/titres-repris.csv" 2>"$W/err"
+expect_rc 0 $? "load titres-repris"
+for f in remboursements-1:2016-03-10 remboursements-3:2016-03-15 \
+    remboursements-2:2016-04-02; do
 	registre load remboursements --date "${f#*:}" <"$TD/${f%:*}.csv" 2>"$W/err"
 	expect_rc 0 $? "load ${f%:*}"
 done
@@ -73,7 +76,10 @@ registre param set taux_charges_apa 0.4235 && registre param set taux_charges_pc
 
 step "Flux 5: refunds processed in March, by dispositif; April's refund of a March title apart"
 registre cesu consommes 2016-03 >"$W/f5.csv" 2>"$W/err"
-expect_rc 0 $? "consommes 2016-03"
+expect_rc 65 $? "consommes 2016-03 : un titre repris sans code client"
+grep -q "absent du Flux 5 : titre 160210000400001 remboursé le 2016-03-15 (commande « APA 02/2016 ») : aucune commande connue" "$W/err" &&
+    ok || { ko "titre sans code client non signalé"; cat "$W/err"; }
+check 1 "$(wc -l <"$W/err")" "un seul titre sans code client"
 same "$TD/flux5-2016-03.csv" "$W/f5.csv" "Flux 5 de 2016-03"
 flux5 emit <"$W/f5.csv" >"$W/f5.txt" 2>"$W/err"
 expect_rc 0 $? "flux5 emit accepte la sortie"
