@@ -102,7 +102,8 @@ $f$;
 
 -- A refund's order line: the current version of the line whose range of
 -- titles holds the title's number (AAMM, SALSA id on 6, rank on 5, as
--- registre load commandes issues them).
+-- registre load commandes issues them; a refund names a title issued or
+-- taken over, 15 digits, so ranks compare as 5-digit strings).
 CREATE FUNCTION cesu_rembourses(m text)
 RETURNS TABLE (id bigint, identifiant_beneficiaire text,
     reference_commande text, index_prestation text, mois_reference text,
@@ -112,20 +113,20 @@ RETURNS TABLE (id bigint, identifiant_beneficiaire text,
 LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off
     SET enable_mergejoin = off AS $f$
 	WITH r AS (
-		SELECT r.*, substr(r.numero_titre, 1, 4) AS aamm,
-		    substr(r.numero_titre, 5, 6) AS mat6,
-		    CASE WHEN r.numero_titre ~ '^[0-9]{15}$' THEN
-			substr(r.numero_titre, 11, 5)::bigint END AS rang
+		SELECT r.*, substr(r.numero_titre, 1, 10) AS k,
+		    substr(r.numero_titre, 11) COLLATE "C" AS rang
 		FROM remboursement r
 		WHERE r.valide_au IS NULL
 		    AND r.date_remboursement >= (m || '-01')::date
 		    AND r.date_remboursement < (m || '-01')::date + interval '1 month'
 	), c AS (
 		SELECT coalesce(c.reference_commande_externe, '') AS ref,
-		    lpad(c.matricule_salarie, 6, '0') AS mat6,
-		    substr(x.mc, 3, 2) || substr(x.mc, 6, 2) AS aamm, x.mc,
-		    c.premier_titre, c.nombre_titres, c.code_client,
-		    c.reference_ligne_commande_externe
+		    substr(x.mc, 3, 2) || substr(x.mc, 6, 2) ||
+			lpad(c.matricule_salarie, 6, '0') AS k, x.mc,
+		    lpad(c.premier_titre::text, 5, '0') COLLATE "C" AS de,
+		    lpad((c.premier_titre + c.nombre_titres - 1)::text, 5, '0')
+			COLLATE "C" AS a,
+		    c.code_client, c.reference_ligne_commande_externe
 		FROM commande c
 		CROSS JOIN LATERAL (SELECT coalesce(c.mois_reference,
 		    to_char(c.date_commande, 'YYYY-MM')) AS mc) x
@@ -147,9 +148,8 @@ LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off
 	    to_char(r.date_encaissement, 'YYYY-MM'), r.code_affilie,
 	    r.nom_affilie, r.type_affilie, r.code_produit
 	FROM r
-	LEFT JOIN c ON c.ref = r.reference_commande AND c.mat6 = r.mat6
-	    AND c.aamm = r.aamm AND r.rang BETWEEN c.premier_titre
-	    AND c.premier_titre + c.nombre_titres - 1
+	LEFT JOIN c ON c.ref = r.reference_commande AND c.k = r.k
+	    AND r.rang BETWEEN c.de AND c.a
 	LEFT JOIN client cl ON cl.ref = r.reference_commande
 $f$;
 
