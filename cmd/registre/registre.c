@@ -110,6 +110,12 @@ static const struct {
 	    "REPERTOIRE\n" },
 	{ "import", "usage : registre [--db CONNINFO] import [--cle FICHIER] "
 	    "REPERTOIRE\n" },
+	{ "cesu", "usage : registre [--db CONNINFO] cesu consommes MOIS [--flux 5|81]\n"
+	    "                 [--date AAAA-MM-JJ] [--numero N]\n"
+	    "        registre [--db CONNINFO] cesu declarations MOIS "
+	    "[--date AAAA-MM-JJ] [--numero N]\n"
+	    "        registre [--db CONNINFO] cesu charges MOIS [--prestation 1|2|3]\n"
+	    "                 [--report FICHIER]\n" },
 };
 
 _Noreturn void
@@ -615,6 +621,7 @@ static const struct {
 	{ "audit", cmd_audit },
 	{ "export", cmd_export },
 	{ "import", cmd_import },
+	{ "cesu", cmd_cesu },
 };
 
 int

@@ -63,6 +63,7 @@ char	*mois_courant(PGconn *c, int which);
 void	 require_agent_tg(PGconn *c, const char *what);
 int	 cmd_export(int argc, char **argv);
 int	 cmd_import(int argc, char **argv);
+int	 cmd_cesu(int argc, char **argv);
 
 struct afile;
 void	 rapport_ouvrir(struct afile *a, const char *path);
