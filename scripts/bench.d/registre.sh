@@ -74,46 +74,53 @@ echo "  le registre tient un mois : reprise/ et 2016-03 (scale $SC) par integrer
     "$(cat "$WORK/m.reprise" "$WORK/m.mars" | cut -d' ' -f3 | sort | uniq -c |
     awk '{ printf "%s%d×%s", (NR > 1 ? ", " : ""), $1, $2 }')"
 
-# 1. Visits and plans of 2016-04, into template ref: the ledger of March,
-# with April's clients and staff (loaded before visits in operation) and
-# the tables psql copies into.
+# 1. Visits and plans of 2016-04. Two templates, each the ledger of March
+# with the tables psql copies into: ref_p for the plans snapshot; ref_h for
+# the visits, with April's plans, clients and staff already loaded, as in
+# operation (a client names a beneficiary of the plans, a visit a client).
 fluxgen --scale "$SC" --month 2016-04 horodatages >"$WORK/horodatages.csv"
 fluxgen --scale "$SC" --month 2016-04 clients >"$WORK/clients.csv"
 fluxgen --scale "$SC" --month 2016-04 intervenants >"$WORK/intervenants.csv"
 fluxgen --scale "$SC" --month 2016-04 plans >"$WORK/plans.csv"
 DATE=2016-05-01
-SQ postgres -c "CREATE DATABASE ref TEMPLATE cesutg" || { arret; return 1; }
-for k in clients intervenants; do
-	registre --db "host=$CESUTG_HOME dbname=ref user=cesutg_loader" load "$k" \
-	    --date "$DATE" <"$WORK/$k.csv" 2>/dev/null ||
-	    { echo "  chargement des $k d'avril : code $?"; arret; return 1; }
+SQ postgres -c "CREATE DATABASE ref_p TEMPLATE cesutg" \
+    -c "CREATE DATABASE ref_h TEMPLATE cesutg" || { arret; return 1; }
+for k in plans clients intervenants; do
+	registre --db "host=$CESUTG_HOME dbname=ref_h user=cesutg_loader" load "$k" \
+	    --date "$DATE" --report "$WORK/$k.rapport" <"$WORK/$k.csv" 2>"$WORK/err" ||
+	    { echo "  chargement des $k d'avril : code $?"; head -n 5 "$WORK/err"
+	    arret; return 1; }
 done
-cols() {	# table: its columns that a row can be given (not generated)
-	SQ ref -c "SELECT string_agg(quote_ident(column_name), ',' ORDER BY
+cols() {	# db table: its columns that a row can be given (not generated)
+	SQ "$1" -c "SELECT string_agg(quote_ident(column_name), ',' ORDER BY
 	    ordinal_position) FROM information_schema.columns WHERE table_schema =
-	    'cesutg' AND table_name = '$1' AND is_generated = 'NEVER'"
+	    'cesutg' AND table_name = '$2' AND is_generated = 'NEVER'"
 }
 # The keyed tables hold March as the ledger does; March's plans as ended
 # versions, since April's snapshot names the same plans (the ledger keeps
 # them current and compares: that work is what the ratio measures). The
 # ledger's columns that the CSV does not give get a default.
-for t in horodatage plan; do
-	SQ ref -c "CREATE TABLE public.cle_$t (LIKE cesutg.$t INCLUDING ALL)" \
-	    -c "ALTER TABLE public.cle_$t ALTER ligne SET DEFAULT 0,
+tables() {	# db table csv
+	SQ "$1" -c "CREATE TABLE public.cle_$2 (LIKE cesutg.$2 INCLUDING ALL)" \
+	    -c "ALTER TABLE public.cle_$2 ALTER ligne SET DEFAULT 0,
 	    ALTER ingestion_debut SET DEFAULT 0, ALTER valide_du SET DEFAULT '$DATE'" \
-	    -c "INSERT INTO public.cle_$t ($(cols $t)) SELECT $(cols $t) FROM cesutg.$t" ||
-	    { arret; return 1; }
-done
-SQ ref -c "UPDATE public.cle_plan SET valide_au = '$DATE' WHERE valide_au IS NULL" \
-    -c "CREATE TABLE public.nu_horodatage AS SELECT $(head -n 1 "$WORK/horodatages.csv")
-    FROM cesutg.horodatage WHERE false" \
-    -c "CREATE TABLE public.nu_plan AS SELECT $(head -n 1 "$WORK/plans.csv")
-    FROM cesutg.plan WHERE false" -c "VACUUM ANALYZE" || { arret; return 1; }
-echo "  index : cesutg.horodatage $(SQ ref -c "SELECT count(*) FROM pg_indexes
+	    -c "INSERT INTO public.cle_$2 ($(cols "$1" "$2")) SELECT
+	    $(cols "$1" "$2") FROM cesutg.$2 WHERE valide_du < '$DATE'" \
+	    -c "CREATE TABLE public.nu_$2 AS SELECT $(head -n 1 "$3")
+	    FROM cesutg.$2 WHERE false"
+}
+tables ref_h horodatage "$WORK/horodatages.csv" &&
+    tables ref_p plan "$WORK/plans.csv" &&
+    SQ ref_p -c "UPDATE public.cle_plan SET valide_au = '$DATE' WHERE valide_au IS NULL" \
+    -c "VACUUM ANALYZE" && SQ ref_h -c "VACUUM ANALYZE" || { arret; return 1; }
+echo "  index : cesutg.horodatage $(SQ ref_h -c "SELECT count(*) FROM pg_indexes
     WHERE schemaname = 'cesutg' AND tablename = 'horodatage'"), public.cle_horodatage" \
-    "$(SQ ref -c "SELECT count(*) FROM pg_indexes WHERE tablename = 'cle_horodatage'");" \
-    "lignes déjà là : $(SQ ref -c "SELECT count(*) FROM public.cle_horodatage") horodatages," \
-    "$(SQ ref -c "SELECT count(*) FROM public.cle_plan") versions de plan"
+    "$(SQ ref_h -c "SELECT count(*) FROM pg_indexes WHERE tablename = 'cle_horodatage'"),"\
+    "cesutg.plan $(SQ ref_p -c "SELECT count(*) FROM pg_indexes
+    WHERE schemaname = 'cesutg' AND tablename = 'plan'"), public.cle_plan" \
+    "$(SQ ref_p -c "SELECT count(*) FROM pg_indexes WHERE tablename = 'cle_plan'") ;" \
+    "lignes déjà là : $(SQ ref_h -c "SELECT count(*) FROM public.cle_horodatage") horodatages," \
+    "$(SQ ref_p -c "SELECT count(*) FROM public.cle_plan") versions de plan"
 echo "  entrées : $(($(wc -l <"$WORK/horodatages.csv") - 1)) horodatages" \
     "($(stat -c %s "$WORK/horodatages.csv") octets), $(($(wc -l <"$WORK/plans.csv") - 1))" \
     "lignes de plan ($(stat -c %s "$WORK/plans.csv") octets), scale $SC"
@@ -140,11 +147,12 @@ copie-cle-plans copie-nue-plans registre-plans"
 for l in $L1; do : >"$WORK/w.$l"; done
 i=0
 while [ $i -lt "$RUNS" ]; do
-	clone ref || { arret; return 1; }
+	clone ref_h || { arret; return 1; }
 	chrono copie-cle-horodatages copie cle_horodatage "$WORK/horodatages.csv"
 	chrono copie-nue-horodatages copie nu_horodatage "$WORK/horodatages.csv"
 	chrono registre-horodatages charge horodatages "$WORK/horodatages.csv"
 	[ $i = 0 ] && sed 's/^/  (1er tour) /' "$WORK/err"
+	clone ref_p || { arret; return 1; }
 	chrono copie-cle-plans copie cle_plan "$WORK/plans.csv"
 	chrono copie-nue-plans copie nu_plan "$WORK/plans.csv"
 	chrono registre-plans charge plans "$WORK/plans.csv"
