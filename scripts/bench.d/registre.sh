@@ -1,127 +1,270 @@
-# registre load of one Paris month of visits (~300,000 horodatages) and one
-# weekly plan snapshot, against psql \copy of the same CSV into a bare table
-# of the same cluster, in the same run. Each registre run loads into a fresh
-# database cloned from a template (a content is loaded only once).
-NVISITS=${REGISTRE_VISITS:-300000}
-NPLANS=${REGISTRE_PLANS:-20000}
+# registre against psql \copy, in one cluster with the server settings of
+# production (registre db init), in the same run (issue 11, "Speed and
+# size"). The ledger first holds a month: fluxgen's chained 2016-03 (with
+# the orders of reprise/) loaded through integrer. Then:
+# 1. registre load of the next month's visits (all SADs in one canonical
+#    CSV) and of its plans snapshot, each into a fresh clone of that ledger,
+#    against psql \copy of the same CSV, in the same clone, into a table
+#    with the ledger table's keys, indexes and constraints (LIKE ... INCLUDING
+#    ALL, which copies the partial unique index; foreign keys and row
+#    security are not copied by LIKE) holding the same month, and into a
+#    bare table (the CSV's columns and types, nothing else). The commands
+#    are interleaved, RUNS rounds; medians. registre loads as cesutg_loader
+#    under FORCE RLS, psql as the superuser.
+# 2. The whole next month through integrer (every file, as cesutg-recevoir
+#    orders them, under cron's environment) into a fresh clone, against the
+#    baseline: every file parsed by its converter, then one psql session
+#    \copy-ing each CSV into a bare text table. MONTH_RUNS rounds (default
+#    3: a round takes minutes), interleaved; medians, per kind.
+# REGISTRE_SCALE (default 1, Paris) sets the size.
+SC=${REGISTRE_SCALE:-1}
+MRUNS=${MONTH_RUNS:-3}
 chmod 755 "$WORK"	# the cluster runs as postgres when we are root
 CESUTG_HOME=$WORK/var
 export CESUTG_HOME
-registre db init >/dev/null 2>&1 || { echo "  registre db init a échoué"; return 1; }
-H="host=$CESUTG_HOME user=postgres"
-awk -v n="$NVISITS" 'BEGIN {
-	OFS = ","
-	print "code_sad,instant_creation,numero_sequence,identifiant_client," \
-	    "identifiant_beneficiaire_salsa,civilite,nom,nom_naissance,prenoms," \
-	    "date_naissance,adresse_1,adresse_2,code_postal,ville,telephone_fixe," \
-	    "telephone_portable,beneficiaire_departement" >"'"$WORK"'/clients.csv"
-	print "code_sad,instant_creation,numero_sequence,identifiant_intervenant," \
-	    "nom,prenom,statut,date_debut,date_fin,telephone_professionnel" \
-	    >"'"$WORK"'/intervenants.csv"
-	print "code_sad,instant_creation,numero_sequence,identifiant_intervention," \
-	    "identifiant_client,identifiant_intervenant,code_prestation,mode_saisie," \
-	    "numero_appelant,arrivee_brute,depart_brut,arrivee_retenue,depart_retenu," \
-	    "minutes_ajoutees,code_correction,motif_correction,auteur_correction," \
-	    "instant_correction,duree_retenue_secondes"
-	for (s = 1; s <= 36; s++) {
-		for (c = 1; c <= 300; c++)
-			print sprintf("SAD%03d", s), "2026-11-02T03:00:00+01:00", 1,
-			    sprintf("C%05d", c), "", "MME", "Nom" c, "", "Prénom", "1940-01-01",
-			    c " rue de la Paix", "", "75001", "PARIS", "", "", 1 \
-			    >"'"$WORK"'/clients.csv"
-		for (i = 1; i <= 60; i++)
-			print sprintf("SAD%03d", s), "2026-11-02T03:00:00+01:00", 1,
-			    sprintf("I%04d", i), "Nom" i, "Prénom", "SAL", "2020-01-01", "", "" \
-			    >"'"$WORK"'/intervenants.csv"
-	}
-	for (v = 0; v < n; v++) {
-		s = v % 36 + 1; d = int(v / 10000) % 28 + 1; h = 8 + v % 10
-		a = sprintf("2026-10-%02dT%02d:00:00+02:00", d, h)
-		b = sprintf("2026-10-%02dT%02d:30:00+02:00", d, h + 1)
-		corr = (v % 10 == 0)
-		print sprintf("SAD%03d", s), "2026-11-02T03:00:00+01:00", 1,
-		    sprintf("V%08d", v), sprintf("C%05d", v % 300 + 1),
-		    sprintf("I%04d", v % 60 + 1), "AD1", "TEL", "0143000001", a, b, a,
-		    corr ? sprintf("2026-10-%02dT%02d:45:00+02:00", d, h + 1) : b,
-		    "", corr ? "HOR" : "", corr ? "oubli de badge" : "",
-		    corr ? "gestionnaire" : "", corr ? "2026-10-30T10:00:00+01:00" : "",
-		    corr ? 6300 : 5400
-	}
-}' >"$WORK/horodatages.csv"
-gen-flux1 "$NPLANS" | flux1 parse >"$WORK/plans.csv"
-for s in $(awk -F, 'NR > 1 { print $1 }' "$WORK/intervenants.csv" | sort -u); do
-	registre role add-sad "$s" >/dev/null
+unset PGHOST PGHOSTADDR PGSERVICE PGDATABASE PGPORT PGUSER CESUTG_PGOPTIONS
+SCR=$(pwd)/scripts
+. "$SCR/cesutg-lib.sh"
+arret() { registre db stop >/dev/null 2>&1; }
+SQ() {	# database sql...: psql as the superuser, stop at the first error
+	_d=$1; shift
+	psql -X -q -At -v ON_ERROR_STOP=1 "host=$CESUTG_HOME user=postgres dbname=$_d" "$@"
+}
+clone() {	# template: a fresh database banc, then a checkpoint
+	SQ postgres -c "SET client_min_messages = warning" \
+	    -c "DROP DATABASE IF EXISTS banc" -c "CREATE DATABASE banc TEMPLATE $1" \
+	    -c CHECKPOINT
+}
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+fluxgen --scale "$SC" --months 2016-03..2016-04 --dir "$WORK/flux" >/dev/null ||
+    { echo "  fluxgen a échoué"; return 1; }
+registre db init >"$WORK/init.log" 2>&1 ||
+    { echo "  registre db init a échoué"; cat "$WORK/init.log"; arret; return 1; }
+for f in "$WORK"/flux/*/F15_*; do
+	head -n 1 "$f" | cut -d'|' -f5
+done | sort -u | while read -r tg; do
+	registre sad add "${tg#SAD}" --tg "$tg" >/dev/null || exit 1
+done || { echo "  registre sad add a échoué"; arret; return 1; }
+# integrer's configuration: the embedded ledger, or (.banc) the clone.
+printf '%s\n' "CESUTG_HOME=$CESUTG_HOME" "CESUTG_BIN=$BIN" "CESUTG_SYSLOG=0" \
+    >"$WORK/conf"
+cat "$WORK/conf" - >"$WORK/conf.banc" <<EOF
+PGHOST=$CESUTG_HOME
+PGDATABASE=banc
+PGUSER=cesutg_loader
+EOF
+integ() {	# dir conf out: integrer each file of dir; "kind ms rc" to out
+	spool_ordre "$1" >"$WORK/liste"
+	rm -rf "$WORK/integration"
+	: >"$3"
+	while read -r _fl _k _d _b; do
+		_s=$(date +%s%N)
+		(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$2" \
+		    sh "$SCR/integrer" "$_fl" "$1/$_b" "$WORK/integration") </dev/null 2>/dev/null
+		_rc=$?
+		echo "$_k $(ms "$_s") $_rc" >>"$3"
+	done <"$WORK/liste"
+}
+t=$(date +%s%N)
+integ "$WORK/flux/reprise" "$WORK/conf" "$WORK/m.reprise"
+integ "$WORK/flux/2016-03" "$WORK/conf" "$WORK/m.mars"
+echo "  le registre tient un mois : reprise/ et 2016-03 (scale $SC) par integrer" \
+    "en $(( $(ms "$t") / 1000 )) s ; codes de sortie :" \
+    "$(cat "$WORK/m.reprise" "$WORK/m.mars" | cut -d' ' -f3 | sort | uniq -c |
+    awk '{ printf "%s%d×%s", (NR > 1 ? ", " : ""), $1, $2 }')"
+
+# 1. Visits and plans of 2016-04. Two templates, each the ledger of March
+# with the tables psql copies into: ref_p for the plans snapshot; ref_h for
+# the visits, with April's plans, clients and staff already loaded, as in
+# operation (a client names a beneficiary of the plans, a visit a client).
+fluxgen --scale "$SC" --month 2016-04 horodatages >"$WORK/horodatages.csv"
+fluxgen --scale "$SC" --month 2016-04 clients >"$WORK/clients.csv"
+fluxgen --scale "$SC" --month 2016-04 intervenants >"$WORK/intervenants.csv"
+fluxgen --scale "$SC" --month 2016-04 plans >"$WORK/plans.csv"
+DATE=2016-05-01
+SQ postgres -c "CREATE DATABASE ref_p TEMPLATE cesutg" \
+    -c "CREATE DATABASE ref_h TEMPLATE cesutg" || { arret; return 1; }
+for k in plans clients intervenants; do
+	registre --db "host=$CESUTG_HOME dbname=ref_h user=cesutg_loader" load "$k" \
+	    --date "$DATE" --report "$WORK/$k.rapport" <"$WORK/$k.csv" 2>"$WORK/err" ||
+	    { echo "  chargement des $k d'avril : code $?"; head -n 5 "$WORK/err"
+	    arret; return 1; }
 done
-registre load clients <"$WORK/clients.csv" 2>/dev/null &&
-    registre load intervenants <"$WORK/intervenants.csv" 2>/dev/null ||
-    { echo "  chargement des clients et intervenants : échec"; return 1; }
-registre db stop >/dev/null
-registre db start >/dev/null
+cols() {	# db table: its columns that a row can be given (not generated)
+	SQ "$1" -c "SELECT string_agg(quote_ident(column_name), ',' ORDER BY
+	    ordinal_position) FROM information_schema.columns WHERE table_schema =
+	    'cesutg' AND table_name = '$2' AND is_generated = 'NEVER'"
+}
+# The keyed tables hold March as the ledger does; March's plans as ended
+# versions, since April's snapshot names the same plans (the ledger keeps
+# them current and compares: that work is what the ratio measures). The
+# ledger's columns that the CSV does not give get a default.
+tables() {	# db table csv
+	SQ "$1" -c "CREATE TABLE public.cle_$2 (LIKE cesutg.$2 INCLUDING ALL)" \
+	    -c "ALTER TABLE public.cle_$2 ALTER ligne SET DEFAULT 0,
+	    ALTER ingestion_debut SET DEFAULT 0, ALTER valide_du SET DEFAULT '$DATE'" \
+	    -c "INSERT INTO public.cle_$2 ($(cols "$1" "$2")) SELECT
+	    $(cols "$1" "$2") FROM cesutg.$2 WHERE valide_du < '$DATE'" \
+	    -c "CREATE TABLE public.nu_$2 AS SELECT $(head -n 1 "$3")
+	    FROM cesutg.$2 WHERE false"
+}
+tables ref_h horodatage "$WORK/horodatages.csv" &&
+    tables ref_p plan "$WORK/plans.csv" &&
+    SQ ref_p -c "UPDATE public.cle_plan SET valide_au = '$DATE' WHERE valide_au IS NULL" \
+    -c "VACUUM ANALYZE" && SQ ref_h -c "VACUUM ANALYZE" || { arret; return 1; }
+echo "  index : cesutg.horodatage $(SQ ref_h -c "SELECT count(*) FROM pg_indexes
+    WHERE schemaname = 'cesutg' AND tablename = 'horodatage'"), public.cle_horodatage" \
+    "$(SQ ref_h -c "SELECT count(*) FROM pg_indexes WHERE tablename = 'cle_horodatage'"),"\
+    "cesutg.plan $(SQ ref_p -c "SELECT count(*) FROM pg_indexes
+    WHERE schemaname = 'cesutg' AND tablename = 'plan'"), public.cle_plan" \
+    "$(SQ ref_p -c "SELECT count(*) FROM pg_indexes WHERE tablename = 'cle_plan'") ;" \
+    "lignes déjà là : $(SQ ref_h -c "SELECT count(*) FROM public.cle_horodatage") horodatages," \
+    "$(SQ ref_p -c "SELECT count(*) FROM public.cle_plan") versions de plan"
 echo "  entrées : $(($(wc -l <"$WORK/horodatages.csv") - 1)) horodatages" \
-    "($(stat -c %s "$WORK/horodatages.csv") octets)," \
-    "$(($(wc -l <"$WORK/plans.csv") - 1)) lignes de plan"
+    "($(stat -c %s "$WORK/horodatages.csv") octets), $(($(wc -l <"$WORK/plans.csv") - 1))" \
+    "lignes de plan ($(stat -c %s "$WORK/plans.csv") octets), scale $SC"
 
-# Bare tables with the CSV's columns and types, no key, index or trigger.
-psql -X -q "$H dbname=cesutg" -c "CREATE TABLE public.nu_horodatage (
-    code_sad text, instant_creation timestamptz, numero_sequence bigint,
-    identifiant_intervention text, identifiant_client text,
-    identifiant_intervenant text, code_prestation text, mode_saisie text,
-    numero_appelant text, arrivee_brute timestamptz, depart_brut timestamptz,
-    arrivee_retenue timestamptz, depart_retenu timestamptz,
-    minutes_ajoutees bigint, code_correction text, motif_correction text,
-    auteur_correction text, instant_correction timestamptz,
-    duree_retenue_secondes bigint)" \
-    -c "CREATE TABLE public.nu_plan AS SELECT * FROM cesutg.plan WHERE false" \
-    -c "ALTER TABLE public.nu_plan DROP COLUMN id, DROP COLUMN dispositif,
-    DROP COLUMN ligne, DROP COLUMN ingestion_debut, DROP COLUMN ingestion_fin,
-    DROP COLUMN valide_du, DROP COLUMN valide_au, DROP COLUMN motif_fin" \
-    -c "CHECKPOINT"
-
-# registre: median of RUNS loads, each into a fresh clone of the database.
-# The work is in the server: the ratio is on wall time only. The CPU shown
-# is the client's (user + system of registre, from /usr/bin/time), not
-# comparable with psql's, so no CPU ratio is printed.
-reg_bench() {	# label kind input
-	: >"$WORK/w.$1"
-	: >"$WORK/c.$1"
-	i=0
-	while [ "$i" -lt "$RUNS" ]; do
-		psql -X -q "$H dbname=postgres" -c "SET client_min_messages = warning" \
-		    -c "DROP DATABASE IF EXISTS banc" \
-		    -c "CREATE DATABASE banc TEMPLATE cesutg" -c "CHECKPOINT"
-		s=$(date +%s%N)
-		/usr/bin/time -f '%U %S' -o "$WORK/rss" \
-		    registre --db "host=$CESUTG_HOME dbname=banc user=cesutg_loader" \
-		    load "$2" <"$3" >/dev/null 2>"$WORK/err" ||
-		    { echo "  $1 : échec"; cat "$WORK/err"; return 1; }
-		e=$(date +%s%N)
-		echo $(( (e - s) / 1000000 )) >>"$WORK/w.$1"
-		tail -n 1 "$WORK/rss" |
-		    awk '{ printf "%d\n", ($1 + $2) * 1000 }' >>"$WORK/c.$1"
-		i=$((i + 1))
-	done
-	median <"$WORK/w.$1" >"$WORK/t.$1"
-	median <"$WORK/c.$1" >"$WORK/u.$1"
-	awk -v l="$1" -v ms="$(cat "$WORK/t.$1")" -v cpu="$(cat "$WORK/u.$1")" \
-	    -v sz="$(stat -c %s "$3")" 'BEGIN {
-		printf "  %-28s %8.3f s  %8.1f Mo/s  cpu client %5.2f s\n", l,
-		    ms / 1000, (ms > 0 ? sz / 1e6 / (ms / 1000) : 0), cpu / 1000 }'
+# One round: a clone, then each command on it, a checkpoint before each.
+# A registre that rejects or fails would measure something else: reported.
+chrono() {	# label command...: wall ms appended to $WORK/w.label
+	_l=$1; shift
+	SQ banc -c CHECKPOINT
+	_s=$(date +%s%N)
+	"$@" >/dev/null 2>"$WORK/err" || { echo "  $_l : code $?"; head -n 3 "$WORK/err"; }
+	ms "$_s" >>"$WORK/w.$_l"
 }
-# reg_ratio A B: B's median wall time over A's (what the issue asks).
-reg_ratio() {
-	awk -v a="$(cat "$WORK/t.$1")" -v b="$(cat "$WORK/t.$2")" \
-	    -v la="$1" -v lb="$2" 'BEGIN {
-		printf "  %s prend %.2f fois le temps de %s (temps réel, " \
-		    "objectif <= 2)\n", lb, (a > 0 ? b / a : 0), la }'
+copie() {	# table csv
+	psql -X -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME user=postgres dbname=banc" \
+	    -c "\\copy public.$1 ($(head -n 1 "$2")) FROM '$2' WITH (FORMAT csv, HEADER)"
 }
-# psql \copy of stdin into a bare table, emptied first.
-printf '%s\n' "psql -X -q \"$H dbname=cesutg\" -c \"TRUNCATE public.\$1\" \\" \
-    "    -c \"\\\\copy public.\$1 FROM pstdin WITH (FORMAT csv, HEADER)\"" >"$WORK/copy.sh"
-bench_cmd psql-copy-horodatages "$WORK/horodatages.csv" sh "$WORK/copy.sh" nu_horodatage
-reg_bench registre-horodatages horodatages "$WORK/horodatages.csv"
-reg_ratio psql-copy-horodatages registre-horodatages
-bench_cmd psql-copy-plans "$WORK/plans.csv" sh "$WORK/copy.sh" nu_plan
-reg_bench registre-plans plans "$WORK/plans.csv"
-reg_ratio psql-copy-plans registre-plans
-registre db stop >/dev/null
+charge() {	# kind csv
+	registre --db "host=$CESUTG_HOME dbname=banc user=cesutg_loader" load "$1" \
+	    --date "$DATE" --source "bench-$1" <"$2"
+}
+L1="copie-cle-horodatages copie-nue-horodatages registre-horodatages
+copie-cle-plans copie-nue-plans registre-plans"
+for l in $L1; do : >"$WORK/w.$l"; done
+i=0
+while [ $i -lt "$RUNS" ]; do
+	clone ref_h || { arret; return 1; }
+	chrono copie-cle-horodatages copie cle_horodatage "$WORK/horodatages.csv"
+	chrono copie-nue-horodatages copie nu_horodatage "$WORK/horodatages.csv"
+	chrono registre-horodatages charge horodatages "$WORK/horodatages.csv"
+	[ $i = 0 ] && sed 's/^/  (1er tour) /' "$WORK/err"
+	clone ref_p || { arret; return 1; }
+	chrono copie-cle-plans copie cle_plan "$WORK/plans.csv"
+	chrono copie-nue-plans copie nu_plan "$WORK/plans.csv"
+	chrono registre-plans charge plans "$WORK/plans.csv"
+	[ $i = 0 ] && sed 's/^/  (1er tour) /' "$WORK/err"
+	i=$((i + 1))
+done
+for l in $L1; do
+	median <"$WORK/w.$l" >"$WORK/t.$l"
+	printf '  %-24s %8.2f s  (médiane de %d ; %s)\n' "$l" \
+	    "$(awk '{ print $1 / 1000 }' "$WORK/t.$l")" "$RUNS" \
+	    "$(sort -n "$WORK/w.$l" | tr '\n' ' ' | sed 's/ $//') ms"
+done
+rapport() {	# a b goal what
+	W=$4 awk -v a="$(cat "$WORK/t.$1")" -v b="$(cat "$WORK/t.$2")" -v g="$3" \
+	    'BEGIN { printf "  %s : %.2f×%s\n", ENVIRON["W"], (b > 0 ? a / b : 0),
+	    (g != "" ? sprintf(" (objectif <= %s)", g) : "") }'
+}
+rapport registre-horodatages copie-cle-horodatages 1.5 \
+    "horodatages, registre / \\copy dans une table aux mêmes clés"
+rapport registre-horodatages copie-nue-horodatages "" \
+    "horodatages, registre / \\copy dans une table nue"
+rapport registre-plans copie-cle-plans 1.5 \
+    "plans, registre / \\copy dans une table aux mêmes clés"
+rapport registre-plans copie-nue-plans "" "plans, registre / \\copy dans une table nue"
 
+# 2. The month 2016-04 through integrer against the baseline.
+base() {	# dir out: converters, then one psql session; "kind ms" to out
+	spool_ordre "$1" >"$WORK/liste"
+	rm -rf "$WORK/base"
+	mkdir -p "$WORK/base"
+	: >"$2"
+	: >"$WORK/copies"
+	while read -r _fl _k _d _b; do
+		_s=$(date +%s%N)
+		(cd "$1" && "$_fl" parse "$_b") </dev/null >"$WORK/base/$_b.csv" 2>/dev/null
+		echo "$_k $(ms "$_s")" >>"$2"
+		echo "$_k $_b" >>"$WORK/copies"
+	done <"$WORK/liste"
+	# One bare text table per kind, the columns of its first CSV.
+	: >"$WORK/session"
+	cut -d' ' -f1 "$WORK/copies" | sort -u | while read -r _k; do
+		_b=$(awk -v k="$_k" '$1 == k { print $2; exit }' "$WORK/copies")
+		echo "DROP TABLE IF EXISTS \"nu_$_k\";"
+		echo "CREATE TABLE \"nu_$_k\" ($(head -n 1 "$WORK/base/$_b.csv" |
+		    sed 's/,/ text,/g; s/$/ text/'));"
+	done >>"$WORK/session"
+	printf '%s\n' '\timing on' >>"$WORK/session"
+	while read -r _k _b; do
+		printf '%s\n' "\\copy \"nu_$_k\" FROM '$WORK/base/$_b.csv' WITH (FORMAT csv, HEADER)"
+	done <"$WORK/copies" >>"$WORK/session"
+	_s=$(date +%s%N)
+	psql -X -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME user=postgres dbname=nu" \
+	    -f "$WORK/session" >"$WORK/session.out" 2>&1 ||
+	    { echo "  session psql : échec"; tail -n 3 "$WORK/session.out"; }
+	_t=$(ms "$_s")
+	# The session's own cost (connection, tables) falls to no kind.
+	grep '^Time:' "$WORK/session.out" | awk '{ print $2 }' |
+	    paste -d' ' "$WORK/copies" - | awk -v t="$_t" '{ c[$1] += $3; s += $3 }
+	    END { for (k in c) printf "%s %d\n", k, c[k]; printf "psql-session %d\n",
+	    t - s }' >>"$2"
+}
+SQ postgres -c "CREATE DATABASE nu" || { arret; return 1; }
+i=0
+: >"$WORK/mois.i"
+: >"$WORK/mois.b"
+while [ $i -lt "$MRUNS" ]; do
+	clone cesutg || { arret; return 1; }
+	integ "$WORK/flux/2016-04" "$WORK/conf.banc" "$WORK/r.i"
+	[ $i = 0 ] && echo "  integrer d'avril (1er tour), codes de sortie :" \
+	    "$(cut -d' ' -f3 "$WORK/r.i" | sort | uniq -c |
+	    awk '{ printf "%s%d×%s", (NR > 1 ? ", " : ""), $1, $2 }')"
+	awk -v r=$i '{ print r, $1, $2 }' "$WORK/r.i" >>"$WORK/mois.i"
+	SQ nu -c CHECKPOINT
+	base "$WORK/flux/2016-04" "$WORK/r.b"
+	awk -v r=$i '{ print r, $1, $2 }' "$WORK/r.b" >>"$WORK/mois.b"
+	i=$((i + 1))
+done
+printf '%s\n' "  un mois entier (2016-04, $(ls "$WORK/flux/2016-04" | wc -l) fichiers) :" \
+    "  integrer contre la référence (convertisseurs, puis une session psql \\copy" \
+    "  dans des tables texte nues), médianes de $MRUNS tours par nature"
+# Sum per round and kind, then the median over rounds, per kind and total.
+awk '
+function med(a, n,   i, j, t) {
+	for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+		t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+	return a[int((n + 1) / 2)]
+}
+FILENAME ~ /mois.i$/ { si[$2, $1] += $3; ti[$1] += $3; k[$2]; if ($1 == 0) nf[$2]++
+	r[$1]; next }
+{ if ($2 == "psql-session") { ps[$1] += $3; tb[$1] += $3; next }
+  if (seen[$1, $2]++ < nf[$2]) sp[$2, $1] += $3; else sc[$2, $1] += $3
+  tb[$1] += $3; k[$2] }
+END {
+	n = 0; for (x in r) n++
+	printf "  %-15s %5s %11s %10s %10s %10s %6s\n", "nature", "fich.",
+	    "integrer s", "parse s", "\\copy s", "réf. s", "×"
+	for (x in k) {
+		for (j = 0; j < n; j++) { a[j + 1] = si[x, j]; p[j + 1] = sp[x, j]
+			c[j + 1] = sc[x, j]; q[j + 1] = sp[x, j] + sc[x, j] }
+		mi = med(a, n); mp = med(p, n); mc = med(c, n); mq = med(q, n)
+		printf "  %-15s %5d %11.1f %10.1f %10.1f %10.1f %6.2f\n", x, nf[x],
+		    mi / 1000, mp / 1000, mc / 1000, mq / 1000, (mq > 0 ? mi / mq : 0)
+	}
+	for (j = 0; j < n; j++) { a[j + 1] = ti[j]; q[j + 1] = tb[j]; s[j + 1] = ps[j] }
+	mi = med(a, n); mq = med(q, n); msx = med(s, n)
+	printf "  %-15s %5s %11s %10s %10.1f %10s\n", "(session psql)", "", "", "",
+	    msx / 1000, ""
+	printf "  %-15s %5s %11.1f %10s %10s %10.1f %6.2f (objectif <= 2.5)\n",
+	    "TOTAL", "", mi / 1000, "", "", mq / 1000, (mq > 0 ? mi / mq : 0)
+	printf "  tours : integrer"; for (j = 0; j < n; j++) printf " %.1f", ti[j] / 1000
+	printf " s ; référence"; for (j = 0; j < n; j++) printf " %.1f", tb[j] / 1000
+	print " s"
+}' "$WORK/mois.i" "$WORK/mois.b"
+arret
+rm -rf "$WORK/flux" "$WORK/base" "$WORK/integration" "$WORK"/*.csv

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Chained months through the operation's path: scripts/cycle (fluxgen's
+# months, reprise/ first, integrer under cron's environment, a fresh
+# cluster) and scripts/demo (the same through the spool and the cron
+# pipelines). Both must end with no refund rejected as "titre jamais émis"
+# and no file or row rejected.
+#   sh tests/integration/mois.sh BUILD_DIR
+B=${1:-build}
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+	echo "mois.sh: PostgreSQL 15 absent : lancez make deps" >&2
+	exit 1
+fi
+W=$(mktemp -d)
+chmod 755 "$W"
+cleanup() {
+	CESUTG_HOME=$W/var "$B/bin/registre" db stop >/dev/null 2>&1
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "ÉCHEC mois: $*"; }
+has() {	# file pattern what
+	if grep -q -e "$2" "$1"; then ok; else ko "$3"; sed 's/^/  | /' "$1" | tail -n 40; fi
+}
+
+# --- scripts/cycle: two chained months, counts per month and kind ---
+sh scripts/cycle -b "$B" --scale 0.01 --months 2016-04..2016-05 \
+    --dir "$W/cycle" >"$W/c.out" 2>"$W/c.err"
+rc=$?
+[ $rc -eq 0 ] && ok || { ko "cycle : code $rc"; cat "$W/c.err"; }
+has "$W/c.out" "« titre jamais émis » : 0 (reprise 0, 2016-04 0, 2016-05 0)" \
+    "cycle : des remboursements « jamais émis »"
+[ -e "$W/cycle" ] && ko "cycle : $W/cycle gardé sans --garder" || ok
+# Every kind of each month is counted, the orders of reprise/ first, and
+# nothing is rejected nor any integrer status other than 0.
+for m in 2016-04 2016-05; do
+	for k in plans commandes clients intervenants horodatages evenements \
+	    remboursements charges log-factures; do
+		has "$W/c.out" "^$m  *$k  " "cycle : $m $k absent du tableau"
+	done
+done
+awk '$1 ~ /^(reprise|2016-0[45])$/ && $2 != "TOTAL" { n++
+	if (NF != 10 || $7 != 0 || $5 != $6) bad = bad " " $1 "/" $2 }
+	END { exit !(n == 19 && bad == "") }' "$W/c.out" && ok ||
+    ko "cycle : lignes rejetées, codes non nuls ou natures manquantes"
+# May's plans chain onto April's: some unchanged, so fewer new than read.
+awk '$1 == "2016-05" && $2 == "plans" { exit !($8 < $5) }' "$W/c.out" && ok ||
+    ko "cycle : les plans de mai ne s'enchaînent pas à ceux d'avril"
+has "$W/c.out" "^  audit (audit\\*) .* de données : [0-9.]* %" "cycle : taille de l'audit"
+sh scripts/cycle -b "$B" --dir "$W/c.out" >/dev/null 2>&1
+[ $? -eq 73 ] && ok || ko "cycle --dir d'un chemin existant : 73 attendu"
+sh scripts/cycle -b "$B" --inconnue >/dev/null 2>&1
+[ $? -eq 64 ] && ok || ko "cycle --inconnue : 64 attendu"
+
+# --- make demo: the same through the spool and cron ---
+CESUTG_HOME=$W/var CESUTG_DEMO=$W/demo sh scripts/demo "$B" >"$W/d.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok || ko "demo : code $rc"
+has "$W/d.out" "remboursements rejetés « titre jamais émis » : 0" \
+    "demo : des remboursements « jamais émis »"
+has "$W/d.out" "rejete/ *0 fichiers" "demo : des fichiers rejetés"
+has "$W/d.out" "^   010000,,SAD010000,," "demo : SAD déclaré par sad add --tg"
+has "$W/d.out" "^   commandes  *8 " "demo : les commandes de reprise/ non chargées"
+awk '/^== registre ingestions/ { t = 1; next } t && /^$/ { t = 0 }
+	t && $1 != "nature" { n++; if ($5 != 0 || $3 != $4) bad = 1 }
+	END { exit !(n == 9 && !bad) }' "$W/d.out" && ok ||
+    ko "demo : des lignes rejetées ou des natures manquantes"
+
+echo "mois.sh: $pass réussis, $fail échoués"
+[ $fail -eq 0 ]
