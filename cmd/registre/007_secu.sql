@@ -15,6 +15,19 @@ CREATE TABLE verrou (
 SELECT brancher('verrou', 'aucun');
 GRANT SELECT, INSERT, UPDATE ON verrou TO cesutg_loader;
 
+-- The same row lock for the computations agents run (visit checks,
+-- pre-invoices, matching, CESU file numbers): granted to the loader and the
+-- agents, never to a SAD role.
+CREATE FUNCTION verrouiller(n text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+BEGIN
+	INSERT INTO verrou (nom) VALUES (n) ON CONFLICT DO NOTHING;
+	PERFORM 1 FROM verrou WHERE nom = n FOR UPDATE;
+END
+$f$;
+REVOKE EXECUTE ON FUNCTION verrouiller(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION verrouiller(text) TO cesutg_loader, cesutg_agent;
+
 -- sad_tg is reference data that `sad set --tg` rewrites (a code deleted,
 -- then added again): traced row by row like acces_sad, since the digest of
 -- an insert statement cannot follow a key through a delete and a re-insert.

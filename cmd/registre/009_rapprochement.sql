@@ -90,7 +90,7 @@ DECLARE
 	n bigint;
 	m bigint;
 BEGIN
-	PERFORM pg_advisory_xact_lock(7464, 7);
+	PERFORM verrouiller('rapprochement');
 	DROP TABLE IF EXISTS pg_temp.rb, pg_temp.rc, pg_temp.rk, pg_temp.rr;
 	CREATE TEMP TABLE rb ON COMMIT DROP AS
 	SELECT b.id, b.date_naissance, b.cles, b.prenom,

@@ -400,7 +400,7 @@ DECLARE
 	prec envoi_cesu;
 	autre text;
 BEGIN
-	PERFORM pg_advisory_xact_lock(7464, 15);
+	PERFORM verrouiller('cesu_envoi');
 	SELECT e.numero_ordre INTO n FROM envoi_cesu e
 	    WHERE e.flux = f AND e.mois = m;
 	IF force IS NOT NULL THEN

@@ -95,7 +95,7 @@ controler(PGconn *c, const char *mois, FILE *bilan)
 
 	db_exec(c, "BEGIN");
 	/* One run at a time: a month is replaced as a whole. */
-	db_exec(c, "SELECT pg_advisory_xact_lock(7464, 13)");
+	db_exec(c, "SELECT cesutg.verrouiller('prefacture')");
 	r = db_query(c, "SELECT * FROM cesutg.controler($1)", 1, p);
 	fprintf(bilan, "registre: %s : %s interventions contrôlées, %s "
 	    "payables\n", mois, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));

@@ -136,7 +136,7 @@ cmd_prefacture(int argc, char **argv)
 		require_agent_tg(c, "calcul de la pré-facture");
 		p[0] = argc == 3 ? argv[2] : (m = mois_courant(c, 0));
 		db_exec(c, "BEGIN");
-		db_exec(c, "SELECT pg_advisory_xact_lock(7464, 13)");
+		db_exec(c, "SELECT cesutg.verrouiller('prefacture')");
 		r = db_query(c, "SELECT cesutg.prefacturer($1)", 1, p);
 		printf("registre: %s : %s ligne(s) de pré-facture calculée(s)\n",
 		    p[0], PQgetvalue(r, 0, 0));

@@ -197,13 +197,24 @@ expect_rc 0 $? "audit verify après import intact"
 # --- 8. no login but the loader's can hold the load's locks ---
 step "8. locks: SAD advisory locks stall nothing; lock_timeout"
 sql sad_t00001 -c "SELECT pg_advisory_lock(7464, hashtext('plans')),
-    pg_advisory_lock(7464, 2), pg_advisory_lock(7464, hashtext('clients'))" \
+    pg_advisory_lock(7464, 2), pg_advisory_lock(7464, hashtext('clients')),
+    pg_advisory_lock(7464, 1), pg_advisory_lock(7464, 7),
+    pg_advisory_lock(7464, 13), pg_advisory_lock(7464, 15)" \
     -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 sleep 1
 ligne 2 7=L00001 | { sed -n 1p "$TD/plans1.csv"; cat; } >"$W/l1.csv"
 timeout 30 registre load plans --accepter-fins --date 2026-12-01 <"$W/l1.csv" >/dev/null 2>&1
 expect_rc 0 $? "chargement pendant les verrous consultatifs d'un SAD"
+# The computations of the month take row locks too (verrouiller()).
+timeout 30 registre controler 2026-11 >/dev/null 2>&1
+expect_rc 0 $? "contrôle pendant les verrous consultatifs d'un SAD"
+timeout 30 registre prefacture calculer 2026-11 >/dev/null 2>&1
+expect_rc 0 $? "pré-facture pendant les verrous consultatifs d'un SAD"
+timeout 30 registre rapprochement calculer >/dev/null 2>&1
+expect_rc 0 $? "rapprochement pendant les verrous consultatifs d'un SAD"
+sql sad_t00001 -c "SELECT cesutg.verrouiller('plans')" >/dev/null 2>&1 &&
+    ko "verrouiller() ouvert à un SAD" || ok
 timeout 30 registre param set seuil_taux_correction 0.30 2>/dev/null
 expect_rc 0 $? "écriture tracée pendant les verrous d'un SAD"
 for q in "SELECT * FROM cesutg.verrou FOR UPDATE" "LOCK TABLE cesutg.verrou" \
