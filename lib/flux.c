@@ -282,6 +282,7 @@ fatal(void)
 		warnx_("%s: traitement interrompu: sortie incomplète, à ignorer",
 		    r->inname);
 	r->file_rejected = 1;
+	diag_line(0);	/* the message names its line */
 	diag_note(DC_FATAL, e);
 	diag_summary();
 	reports(r);
