@@ -30,9 +30,11 @@ afile_cleanup(void)
 {
 	struct afile *a;
 
-	for (a = opened; a; a = a->next)
+	for (a = opened; a; a = a->next) {
+		close(a->o.fd);
 		if (a->tmp)
 			unlink(a->tmp);
+	}
 	opened = NULL;
 }
 

@@ -78,7 +78,6 @@ charset_open(struct charset *cs, const char *name)
 	}
 	if (!asciicompat(cs)) {
 		charset_close(cs);
-		cs->in = cs->out = (iconv_t)-1;
 		return -2;
 	}
 	cs->single = singlebyte(cs);
@@ -92,6 +91,7 @@ charset_close(struct charset *cs)
 		iconv_close(cs->in);
 	if (cs->out != (iconv_t)-1)
 		iconv_close(cs->out);
+	cs->in = cs->out = (iconv_t)-1;
 }
 
 int

@@ -286,6 +286,13 @@ fatal(void)
 	diag_note(DC_FATAL, e);
 	diag_summary();
 	reports(r);
+	/* For a process that goes on after die() (the fuzz targets). */
+	out_free(&r->out);
+	if (r->emit)
+		csvin_close(&r->csv);
+	else
+		lines_free(&r->in);
+	charset_close(&r->c.cs);
 }
 
 /* Termination by a signal removes the temporaries too. */
@@ -319,6 +326,7 @@ run(struct fluxrun *r, const char *path)
 		csvin_open(&r->csv, r->infd, r->inname);
 		(r->fx->emit ? r->fx->emit : generic_emit)(r);
 		csvin_close(&r->csv);
+		memset(&r->csv, 0, sizeof r->csv);	/* closed once */
 		if (r->n.lues == 0 && !r->file_rejected) {
 			diag_line(0);
 			diag_fatal(DC_VIDE, "aucune ligne après l'en-tête CSV: le fichier serait vide");
