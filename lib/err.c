@@ -58,7 +58,7 @@ err_setprog(const char *argv0)
 static void
 vwarn(const char *fmt, va_list ap)
 {
-	char msg[2048];
+	char msg[4096];
 	struct buf b = {0};
 	int n = vsnprintf(msg, sizeof msg, fmt, ap);
 
