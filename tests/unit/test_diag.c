@@ -145,14 +145,26 @@ START_TEST(report)
 }
 END_TEST
 
-START_TEST(report_empty)
+/* The report written for c, as text. */
+static char *
+report_of(const struct diag_counts *c)
 {
-	struct diag_counts c = { 3, 3, 0 };
 	char *dir = unit_tmpdir(), path[4200], *s;
 
 	snprintf(path, sizeof path, "%s/bilan.csv", dir);
-	diag_report(path, &c, 0);
+	diag_report(path, c, 0);
 	s = unit_slurp(path, NULL);
+	unlink(path);
+	rmdir(dir);
+	free(dir);
+	return s;
+}
+
+START_TEST(report_empty)
+{
+	struct diag_counts c = { 3, 3, 0 };
+	char *s = report_of(&c);
+
 	ck_assert_str_eq(s,
 	    "rubrique,classe,nombre,ligne,champ,valeur,message\n"
 	    "total,lues,3,,,,\n"
@@ -160,9 +172,6 @@ START_TEST(report_empty)
 	    "total,rejetees,0,,,,\n"
 	    "total,fichier_rejete,0,,,,\n");
 	free(s);
-	unlink(path);
-	rmdir(dir);
-	free(dir);
 }
 END_TEST
 
@@ -233,23 +242,18 @@ END_TEST
 START_TEST(report_formula)
 {
 	struct diag_counts c = { 2, 0, 2 };
-	char *dir = unit_tmpdir(), path[4200], *s;
+	char *s;
 
-	snprintf(path, sizeof path, "%s/bilan.csv", dir);
 	diag_quiet(1);
 	diag_line(3);
 	diag_field(DC_LONG, &nomenclature, "=1+2", 4, "m");
 	diag_field(DC_LONG, &nomenclature, "@SOMME(A1)", 10, "-m");
 	diag_quiet(0);
-	diag_report(path, &c, 0);
-	s = unit_slurp(path, NULL);
+	s = report_of(&c);
 	ck_assert_ptr_nonnull(strstr(s,
 	    "exemple,valeur_trop_longue,,3,20 (code_nomenclature),'=1+2,m\n"
 	    "exemple,valeur_trop_longue,,3,20 (code_nomenclature),'@SOMME(A1),'-m\n"));
 	free(s);
-	unlink(path);
-	rmdir(dir);
-	free(dir);
 }
 END_TEST
 
