@@ -197,12 +197,15 @@ emit(struct dclass *d, const char *where, const char *msg, const char *value,
 		warnx_("%s%s", where, msg);
 }
 
-/* How many messages of each class were counted but not printed. */
+/* How many messages of each class were counted but not printed (once). */
 void
 diag_summary(void)
 {
+	static int done;
 	int i;
 
+	if (done++)
+		return;
 	for (i = 0; i < DIAG_CLASSES && classes[i].name; i++)
 		if (classes[i].n > DIAG_PRINTMAX && !quiet)
 			warnx_("%lu autres messages «%s» non affichés (le bilan --report les compte)",

@@ -878,12 +878,13 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
 			return -1;
 		}
 		for (i = 0; i < n; i++)
-			if ((unsigned char)s[i] < 0x20 || s[i] == c->sep ||
-			    (i == 0 && utf8_c1(s, n, &bad))) {
-				diag_field(DC_CHARSET, f, s, n,
-				    "contient un caractère interdit sur le fil (séparateur, fin de ligne ou contrôle)");
-				return -1;
-			}
+			if ((unsigned char)s[i] < 0x20 || s[i] == c->sep)
+				break;
+		if (i < n || utf8_c1(s, n, &bad)) {
+			diag_field(DC_CHARSET, f, s, n,
+			    "contient un caractère interdit sur le fil (séparateur, fin de ligne ou contrôle)");
+			return -1;
+		}
 		if (charset_encode((struct charset *)&c->cs, s, n, out,
 		    &bad) == -1) {
 			out->len = start;
