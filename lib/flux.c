@@ -304,6 +304,16 @@ onsignal(int sig)
 	raise(sig);
 }
 
+/* A signal the caller ignores (a background job's SIGINT) stays ignored. */
+static void
+catch(int sig)
+{
+	struct sigaction sa;
+
+	if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+		signal(sig, onsignal);
+}
+
 static int
 run(struct fluxrun *r, const char *path)
 {
@@ -319,9 +329,9 @@ run(struct fluxrun *r, const char *path)
 	cur = r;
 	err_onfatal(fatal);
 	signal(SIGPIPE, SIG_IGN);	/* a write error instead: cleaned up */
-	signal(SIGINT, onsignal);
-	signal(SIGTERM, onsignal);
-	signal(SIGHUP, onsignal);
+	catch(SIGINT);
+	catch(SIGTERM);
+	catch(SIGHUP);
 	if (r->emit) {
 		csvin_open(&r->csv, r->infd, r->inname);
 		(r->fx->emit ? r->fx->emit : generic_emit)(r);

@@ -74,6 +74,18 @@ rc=$?
 flux2 emit --dir "$T/sortie" <"$T/f2.csv" >/dev/null 2>"$T/err" ||
     fail "flux2 --dir relancé: $(cat "$T/err")"
 
+# 1. Killed with SIGTERM while the rejects are being written: no temporary.
+mkdir "$T/sig"
+{ cat "$bad"; sleep 3; } | flux1 parse --rejects "$T/sig/rej" >/dev/null \
+    2>&1 &
+pid=$!
+n=0
+while [ -z "$(ls "$T/sig")" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+[ -n "$(ls "$T/sig")" ] || fail "SIGTERM: pas de temporaire à effacer"
+kill -TERM $pid
+wait $pid
+notmp "$T/sig" "SIGTERM"
+
 # 2. Output appended to a file: a rejected input leaves it as it was.
 printf 'déjà là\n' >"$T/acc.csv"
 : | flux1 parse >>"$T/acc.csv" 2>/dev/null
