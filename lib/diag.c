@@ -80,8 +80,9 @@ findclass(const char *cls)
 }
 
 /*
- * Personal data in values shown to a person (cesutg(7), MESSAGES): a
- * column whose name holds one of these words has its value masked.
+ * Personal data in values shown to a person (cesutg(7), "Messages et
+ * données personnelles"): a column whose name holds one of these words,
+ * between underscores, has its value masked.
  */
 enum mask { M_NONE, M_IDENT, M_PERSO };
 
@@ -118,15 +119,16 @@ maskof(const char *name)
 static void
 maskvalue(struct buf *b, const char *v, size_t n, enum mask m)
 {
-	size_t i, k, bad, c = 0, nc = utf8_nchars(v, n);
+	size_t i, k, pos, c = 0, nc = utf8_nchars(v, n);
 	unsigned char u;
+	int bad;
 
 	for (i = 0; i < n; i += k, c++) {
 		u = (unsigned char)v[i];
 		k = u < 0x80 ? 1 : (u & 0xE0) == 0xC0 ? 2 : (u & 0xF0) == 0xE0 ?
 		    3 : (u & 0xF8) == 0xF0 ? 4 : 0;
 		/* A byte that is no character is the error: shown. */
-		bad = k == 0 || i + k > n || utf8_valid(v + i, k, &bad) != 0 ||
+		bad = k == 0 || i + k > n || utf8_valid(v + i, k, &pos) != 0 ||
 		    u < 0x20 || u == 0x7F;
 		if (bad)
 			k = 1;
