@@ -97,6 +97,8 @@ csvin_open(struct csvin *c, int fd, const char *name)
 		die(EX_OSERR, "initialisation de libcsv impossible");
 	/* Values are literal: libcsv must not trim spaces or tabs. */
 	csv_set_space_func(&c->p, nospace);
+	/* libcsv grows a value by this much: long values in few copies. */
+	csv_set_blk_size(&c->p, 64 * 1024);
 	lines_init(&c->l, fd, name);
 }
 
