@@ -83,7 +83,7 @@ n=0
 while [ -z "$(ls "$T/sig")" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 [ -n "$(ls "$T/sig")" ] || fail "SIGTERM: pas de temporaire à effacer"
 kill -TERM $pid
-wait $pid
+wait $pid 2>/dev/null
 notmp "$T/sig" "SIGTERM"
 
 # 2. Output appended to a file: a rejected input leaves it as it was.
