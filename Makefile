@@ -87,15 +87,17 @@ bench: deps
 	@sh scripts/bench $(B)
 
 # Coverage-guided fuzzing of the record codec (libFuzzer, clang):
-# FUZZTIME seconds, starting from tests/fuzz/corpus.
+# FUZZTIME seconds, starting from tests/fuzz/corpus; then parse and emit
+# of every converter, FUZZTIME seconds each (tests/fuzz/run).
 FUZZTIME ?= 60
 fuzz: deps
-	$(MAKE) B=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
+	$(MAKE) B=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 	    build/fuzz/libcesutg.a
 	clang -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) $(XCPPFLAGS) \
 	    -o build/fuzz/fuzz_rec tests/fuzz/fuzz_rec.c build/fuzz/libcesutg.a $(LDLIBS)
 	mkdir -p build/fuzz/corpus
 	build/fuzz/fuzz_rec -max_total_time=$(FUZZTIME) build/fuzz/corpus tests/fuzz/corpus
+	FUZZFLAGS="$(WARN) $(XCPPFLAGS)" sh tests/fuzz/run build/fuzz $(FUZZTIME)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

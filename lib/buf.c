@@ -24,7 +24,8 @@ void
 buf_add_slow(struct buf *b, const char *s, size_t n)
 {
 	buf_grow(b, n);
-	memcpy(b->p + b->len, s, n);
+	if (n > 0)	/* s may be NULL then */
+		memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
 }

@@ -35,6 +35,8 @@ buf_add(struct buf *b, const char *s, size_t n)
 		buf_add_slow(b, s, n);
 		return;
 	}
+	if (n == 0)	/* s may be NULL: memcpy must not see it */
+		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';

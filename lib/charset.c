@@ -39,6 +39,28 @@ singlebyte(struct charset *cs)
 	return 1;
 }
 
+/*
+ * Separators, digits and line ends are read and written as ASCII bytes:
+ * a charset must write ASCII as itself (not UTF-16, not EBCDIC).
+ */
+static int
+asciicompat(struct charset *cs)
+{
+	char in[127], outb[1024], *ip = in, *op = outb;
+	size_t il = sizeof in, ol = sizeof outb;
+	int b;
+
+	for (b = 1; b < 128; b++)
+		in[b - 1] = (char)b;
+	iconv(cs->out, NULL, NULL, NULL, NULL);
+	if (iconv(cs->out, &ip, &il, &op, &ol) == (size_t)-1 ||
+	    iconv(cs->out, NULL, NULL, &op, &ol) == (size_t)-1)
+		return 0;
+	return (size_t)(op - outb) == sizeof in &&
+	    memcmp(outb, in, sizeof in) == 0;
+}
+
+/* Returns -1 for an unknown charset, -2 for one that is not ASCII's. */
 int
 charset_open(struct charset *cs, const char *name)
 {
@@ -54,6 +76,10 @@ charset_open(struct charset *cs, const char *name)
 		iconv_close(cs->in);
 		return -1;
 	}
+	if (!asciicompat(cs)) {
+		charset_close(cs);
+		return -2;
+	}
 	cs->single = singlebyte(cs);
 	return 0;
 }
@@ -65,6 +91,7 @@ charset_close(struct charset *cs)
 		iconv_close(cs->in);
 	if (cs->out != (iconv_t)-1)
 		iconv_close(cs->out);
+	cs->in = cs->out = (iconv_t)-1;
 }
 
 int
@@ -235,6 +262,66 @@ utf8_valid(const char *s, size_t n, size_t *badpos)
 bad:
 	*badpos = i;
 	return -1;
+}
+
+/*
+ * Whether valid UTF-8 holds a C1 control character (U+0080-U+009F, bytes
+ * C2 80-C2 9F): refused in values like the C0 ones. *pos: its offset.
+ */
+int
+utf8_c1(const char *s, size_t n, size_t *pos)
+{
+	const char *p = s, *end = s + n;
+
+	while (p + 1 < end && (p = memchr(p, 0xC2, (size_t)(end - p - 1)))) {
+		if ((unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9F) {
+			*pos = (size_t)(p - s);
+			return 1;
+		}
+		p++;
+	}
+	return 0;
+}
+
+/* Characters that move or hide text on a terminal: C1, bidi controls. */
+static int
+hidden(const unsigned char *p, size_t k)
+{
+	if (k == 2)
+		return p[0] == 0xC2 && p[1] <= 0x9F;
+	return k == 3 && p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xA8 &&
+	    p[2] <= 0xAE) || (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9));
+}
+
+/*
+ * Text as shown to a person, on a terminal or in a report: control
+ * characters, invalid UTF-8 and bidi controls as \xHH, at most max
+ * characters then "…" (max 0: no limit).
+ */
+void
+utf8_escape(struct buf *b, const char *s, size_t n, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, j, k, bad, shown = 0;
+
+	for (i = 0; i < n && (max == 0 || shown < max); i += k, shown++) {
+		k = p[i] < 0x80 ? 1 : (p[i] & 0xE0) == 0xC0 ? 2 :
+		    (p[i] & 0xF0) == 0xE0 ? 3 : (p[i] & 0xF8) == 0xF0 ? 4 : 0;
+		if (k == 1 && p[i] >= 0x20 && p[i] != 0x7F) {
+			buf_addc(b, s[i]);
+			continue;
+		}
+		if (k < 2 || i + k > n || utf8_valid(s + i, k, &bad) != 0)
+			k = 1;
+		else if (!hidden(p + i, k)) {
+			buf_add(b, s + i, k);
+			continue;
+		}
+		for (j = 0; j < k; j++)
+			buf_addf(b, "\\x%02X", p[i + j]);
+	}
+	if (i < n)
+		buf_adds(b, "…");
 }
 
 /*

@@ -29,6 +29,8 @@ int	charset_encode(struct charset *cs, const char *s, size_t n,
 size_t	charset_nchars(const struct charset *cs, const char *s, size_t n);
 int	utf8_valid(const char *s, size_t n, size_t *badpos);
 size_t	utf8_nchars(const char *s, size_t n);
+int	utf8_c1(const char *s, size_t n, size_t *pos);
+void	utf8_escape(struct buf *b, const char *s, size_t n, size_t max);
 void	translit_ascii_upper(const char *s, size_t n, struct buf *b);
 
 #endif

@@ -97,6 +97,8 @@ csvin_open(struct csvin *c, int fd, const char *name)
 		die(EX_OSERR, "initialisation de libcsv impossible");
 	/* Values are literal: libcsv must not trim spaces or tabs. */
 	csv_set_space_func(&c->p, nospace);
+	/* libcsv grows a value by this much: long values in few copies. */
+	csv_set_blk_size(&c->p, 64 * 1024);
 	lines_init(&c->l, fd, name);
 }
 
@@ -118,6 +120,7 @@ csvin_next(struct csvin *c, struct row **r)
 	row_reset(&c->row);
 	c->done = 0;
 	c->line = 0;
+	c->fed = 0;
 	while (!c->done) {
 		if (!lines_next(&c->l, &line, &len, &eol)) {
 			if (csv_fini(&c->p, cb_field, cb_row, c) != 0)
@@ -128,6 +131,13 @@ csvin_next(struct csvin *c, struct row **r)
 		}
 		if (c->line == 0)
 			c->line = c->l.lineno;
+		/*
+		 * A record spans lines only inside quotes; one stray quote
+		 * would make the rest of the file one value.
+		 */
+		if ((c->fed += len + 1) > CSVIN_MAX)
+			die(EX_DATAERR, "%s:%lu: CSV invalide: enregistrement de plus de %d octets commencé ligne %lu (guillemet non fermé ?)",
+			    c->l.name, c->l.lineno, CSVIN_MAX, c->line);
 		if (csv_parse(&c->p, line, len, cb_field, cb_row, c) != len ||
 		    csv_parse(&c->p, "\n", 1, cb_field, cb_row, c) != 1)
 			parse_error(c);

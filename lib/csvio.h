@@ -55,12 +55,15 @@ row_end(struct row *r)
 	r->n++;
 }
 
+#define CSVIN_MAX LINES_MAX	/* longest record, quoted line ends included */
+
 struct csvin {
 	struct csv_parser p;
 	struct lines	 l;
 	struct row	 row;
 	int		 done;
 	unsigned long	 line;	/* line where the current row starts */
+	size_t		 fed;	/* bytes of the current row so far */
 };
 
 void	csvin_open(struct csvin *c, int fd, const char *name);

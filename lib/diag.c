@@ -4,6 +4,7 @@
 
 #include "afile.h"
 #include "buf.h"
+#include "charset.h"
 #include "csvio.h"
 #include "diag.h"
 #include "err.h"
@@ -12,6 +13,7 @@
 #define DIAG_CLASSES	64
 #define DIAG_EXAMPLES	5
 #define DIAG_SHOWMAX	80	/* characters of a value shown in a message */
+#define DIAG_PRINTMAX	100	/* messages of one class printed on stderr */
 
 struct example {
 	unsigned long	 line;
@@ -77,40 +79,93 @@ findclass(const char *cls)
 	return &classes[i];
 }
 
-/* A value as shown to a person: printable, bounded, invalid bytes as \xHH. */
-static void
-showvalue(struct buf *b, const char *v, size_t n)
-{
-	size_t i, shown = 0;
-	unsigned char c;
+/*
+ * Personal data in values shown to a person (cesutg(7), "Messages et
+ * données personnelles"): a column whose name holds one of these words,
+ * between underscores, has its value masked.
+ */
+enum mask { M_NONE, M_IDENT, M_PERSO };
 
-	for (i = 0; i < n && shown < DIAG_SHOWMAX; i++, shown++) {
-		c = (unsigned char)v[i];
-		if (c < 0x20 || c == 0x7F)
-			buf_addf(b, "\\x%02X", c);
-		else if (c < 0x80)
-			buf_addc(b, (char)c);
-		else {
-			size_t bad, k = (c & 0xE0) == 0xC0 ? 2 :
-			    (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
-			if (k > 1 && i + k <= n && utf8_valid(v + i, k, &bad) == 0) {
-				buf_add(b, v + i, k);
-				i += k - 1;
-			} else
-				buf_addf(b, "\\x%02X", c);
-		}
+static const struct { const char *word; enum mask m; } masked[] = {
+	{ "nir", M_IDENT }, { "matricule", M_IDENT }, { "employeur", M_IDENT },
+	{ "nom", M_PERSO }, { "prenom", M_PERSO }, { "prenoms", M_PERSO },
+	{ "naissance", M_PERSO }, { "adresse", M_PERSO }, { "voie", M_PERSO },
+	{ "lieu", M_PERSO }, { "complement", M_PERSO }, { "email", M_PERSO },
+	{ "telephone", M_PERSO }, { "correspondant", M_PERSO },
+	{ "instructeur", M_PERSO },
+};
+
+static enum mask
+maskof(const char *name)
+{
+	size_t i, k;
+	const char *w;
+
+	for (w = name; w && *w; w += k + (w[k] == '_')) {
+		k = strcspn(w, "_");
+		for (i = 0; i < sizeof masked / sizeof masked[0]; i++)
+			if (strlen(masked[i].word) == k &&
+			    strncmp(w, masked[i].word, k) == 0)
+				return masked[i].m;
 	}
-	if (i < n)
-		buf_adds(b, "…");
+	return M_NONE;
+}
+
+/*
+ * An identifier keeps its first and two last characters; other personal
+ * data its first character and the characters that are neither letters
+ * nor digits (the shape of a date stays visible). The others become '*'.
+ */
+static void
+maskvalue(struct buf *b, const char *v, size_t n, enum mask m)
+{
+	size_t i, k, pos, c = 0, nc = utf8_nchars(v, n);
+	unsigned char u;
+	int bad;
+
+	for (i = 0; i < n; i += k, c++) {
+		u = (unsigned char)v[i];
+		k = u < 0x80 ? 1 : (u & 0xE0) == 0xC0 ? 2 : (u & 0xF0) == 0xE0 ?
+		    3 : (u & 0xF8) == 0xF0 ? 4 : 0;
+		/* A byte that is no character is the error: shown. */
+		bad = k == 0 || i + k > n || utf8_valid(v + i, k, &pos) != 0 ||
+		    u < 0x20 || u == 0x7F;
+		if (bad)
+			k = 1;
+		if (bad || c == 0 || (m == M_IDENT && c + 2 >= nc) ||
+		    (m == M_PERSO && u < 0x80 && !(u >= '0' && u <= '9') &&
+		    !((u | 0x20) >= 'a' && (u | 0x20) <= 'z')))
+			buf_add(b, v + i, k);
+		else
+			buf_addc(b, '*');
+	}
+}
+
+/* A value as shown to a person: masked, printable, bounded. */
+static void
+showvalue(struct buf *b, const char *v, size_t n, const char *column)
+{
+	struct buf m = {0};
+	enum mask mk = maskof(column);
+
+	if (mk != M_NONE) {
+		buf_add(&m, "", 0);
+		maskvalue(&m, v, n, mk);
+		v = m.p;
+		n = m.len;
+	}
+	utf8_escape(b, v, n, DIAG_SHOWMAX);
+	if (b->p == NULL)
+		buf_add(b, "", 0);
+	buf_free(&m);
 }
 
 static void
-record(const char *cls, const char *field, const char *value, size_t vlen,
-    const char *msg)
+record(struct dclass *d, const char *field, const char *value, size_t vlen,
+    const char *column, const char *msg)
 {
-	struct dclass *d = findclass(cls);
 	struct example *e;
-	struct buf v = {0};
+	struct buf v = {0}, m = {0};
 
 	total++;
 	d->n++;
@@ -120,24 +175,50 @@ record(const char *cls, const char *field, const char *value, size_t vlen,
 	e->line = curline;
 	e->field = xstrdup(field ? field : "");
 	if (value)
-		showvalue(&v, value, vlen);
+		showvalue(&v, value, vlen, column);
 	e->value = v.p ? v.p : xstrdup("");
-	e->msg = xstrdup(msg);
+	buf_add(&m, "", 0);
+	utf8_escape(&m, msg, strlen(msg), 0);
+	e->msg = m.p;
 }
 
+/* The first DIAG_PRINTMAX messages of a class, then only a count. */
 static void
-emit(const char *where, const char *msg, const char *value, size_t vlen)
+emit(struct dclass *d, const char *where, const char *msg, const char *value,
+    size_t vlen, const char *column)
 {
 	struct buf v = {0};
 
-	if (quiet)
+	if (quiet || d->n >= DIAG_PRINTMAX)
 		return;
 	if (value && vlen > 0) {
-		showvalue(&v, value, vlen);
-		fprintf(stderr, "%s: %s%s «%s»\n", prog_name, where, msg, v.p);
+		showvalue(&v, value, vlen, column);
+		warnx_("%s%s «%s»", where, msg, v.p);
 		buf_free(&v);
 	} else
-		fprintf(stderr, "%s: %s%s\n", prog_name, where, msg);
+		warnx_("%s%s", where, msg);
+}
+
+/* How many messages of each class were counted but not printed (once). */
+void
+diag_summary(void)
+{
+	static int done;
+	int i;
+
+	if (done++)
+		return;
+	for (i = 0; i < DIAG_CLASSES && classes[i].name; i++)
+		if (classes[i].n > DIAG_PRINTMAX && !quiet)
+			warnx_("%lu autres messages «%s» non affichés (le bilan --report les compte)",
+			    classes[i].n - DIAG_PRINTMAX, classes[i].name);
+}
+
+/* A fatal error already printed by die(), kept for the report. */
+void
+diag_note(const char *cls, const char *msg)
+{
+	record(findclass(cls), NULL, NULL, 0, NULL, msg);
 }
 
 void
@@ -145,6 +226,7 @@ diag_field(const char *cls, const struct field *f, const char *value,
     size_t vlen, const char *fmt, ...)
 {
 	struct buf where = {0}, msg = {0}, fld = {0};
+	struct dclass *d = findclass(cls);
 	va_list ap;
 	int n;
 
@@ -158,8 +240,8 @@ diag_field(const char *cls, const struct field *f, const char *value,
 	msg.len = (size_t)n;
 	buf_addf(&fld, "%s (%s)", f->pos, f->name ? f->name : f->label);
 	buf_addf(&where, "%s:%lu: champ %s: ", curfile, curline, fld.p);
-	emit(where.p, msg.p, value, vlen);
-	record(cls, fld.p, value, vlen, msg.p);
+	emit(d, where.p, msg.p, value, vlen, f->name);
+	record(d, fld.p, value, vlen, f->name, msg.p);
 	buf_free(&where);
 	buf_free(&msg);
 	buf_free(&fld);
@@ -182,8 +264,8 @@ vrecord(const char *cls, int withline, const char *fmt, va_list ap)
 		buf_addf(&where, "%s:%lu: ", curfile, curline);
 	else
 		buf_addf(&where, "%s: ", curfile);
-	emit(where.p, msg.p, NULL, 0);
-	record(cls, NULL, NULL, 0, msg.p);
+	emit(findclass(cls), where.p, msg.p, NULL, 0, NULL);
+	record(findclass(cls), NULL, NULL, 0, NULL, msg.p);
 	buf_free(&where);
 	buf_free(&msg);
 }
@@ -218,9 +300,20 @@ reportrow(struct out *o, const char *rubrique, const char *classe,
 	    message };
 	size_t i;
 
-	for (i = 0; i < sizeof f / sizeof f[0]; i++)
-		csvout_field(o, f[i], strlen(f[i]), i == 0);
+	struct buf b = {0};
+
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		/* A spreadsheet would run a value read as a formula. */
+		if (strchr("=+-@\t\r", f[i][0]) && f[i][0] != '\0') {
+			buf_reset(&b);
+			buf_addc(&b, '\'');
+			buf_adds(&b, f[i]);
+			csvout_field(o, b.p, b.len, i == 0);
+		} else
+			csvout_field(o, f[i], strlen(f[i]), i == 0);
+	}
 	csvout_end(o);
+	buf_free(&b);
 }
 
 /*

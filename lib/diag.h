@@ -29,6 +29,7 @@ struct field;
 #define DC_VIDE		"fichier_vide"
 #define DC_REGLE	"regle_metier"
 #define DC_CSV		"csv"
+#define DC_FATAL	"erreur_fatale"	/* processing stopped: output void */
 
 struct diag_counts {
 	unsigned long	lues;
@@ -48,6 +49,8 @@ void	diag_fatal(const char *cls, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 unsigned long diag_count(void);
 void	diag_quiet(int on);
+void	diag_summary(void);
+void	diag_note(const char *cls, const char *msg);
 void	diag_report(const char *path, const struct diag_counts *c,
 	    int file_rejected);
 

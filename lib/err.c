@@ -3,9 +3,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "charset.h"
 #include "err.h"
 
 const char *prog_name = "cesutg";
+
+#define ERR_HOOKS	8
+
+static void (*hooks[ERR_HOOKS])(void);
+static char last[2048];
+static int nhooks, nextdone;
+
+/*
+ * A function die() runs before exiting, in the order of registration,
+ * each at most once: a die() inside one goes on with the next, so that
+ * temporaries are removed even when writing the report fails.
+ */
+void
+err_onfatal(void (*fn)(void))
+{
+	int i;
+
+	for (i = 0; i < nhooks; i++)
+		if (hooks[i] == fn)
+			return;
+	if (nhooks < ERR_HOOKS)
+		hooks[nhooks++] = fn;
+}
+
+/* The message of the die() running, for its hooks. */
+const char *
+err_last(void)
+{
+	return last;
+}
+
+/* For a process that outlives die() through a hook that jumps (fuzzing). */
+void
+err_rearm(void)
+{
+	nextdone = 0;
+}
 
 void
 err_setprog(const char *argv0)
@@ -15,12 +54,20 @@ err_setprog(const char *argv0)
 	prog_name = p ? p + 1 : argv0;
 }
 
+/* Control bytes from the data never reach the terminal as such. */
 static void
 vwarn(const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", prog_name);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char msg[4096];
+	struct buf b = {0};
+	int n = vsnprintf(msg, sizeof msg, fmt, ap);
+
+	if (n < 0)
+		return;
+	utf8_escape(&b, msg, strlen(msg), 0);
+	fprintf(stderr, "%s: %s%s\n", prog_name, b.p ? b.p : "",
+	    (size_t)n >= sizeof msg ? "…" : "");
+	free(b.p);
 }
 
 void
@@ -41,6 +88,11 @@ die(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
+	va_start(ap, fmt);
+	vsnprintf(last, sizeof last, fmt, ap);
+	va_end(ap);
+	while (nextdone < nhooks)
+		hooks[nextdone++]();
 	exit(code);
 }
 

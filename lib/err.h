@@ -8,6 +8,9 @@
 extern const char *prog_name;
 
 void	 err_setprog(const char *argv0);
+void	 err_onfatal(void (*fn)(void));
+void	 err_rearm(void);
+const char *err_last(void);
 void	 warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die(int code, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

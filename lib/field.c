@@ -378,6 +378,13 @@ field_decode_q(const struct codec *c, const struct field *f, const char *s,
 			    "octet 0x%02X invalide en %s à la colonne %zu",
 			    (unsigned char)s[bad], c->cs.name, col + bad);
 			return -1;
+		} else if (utf8_c1(out->p + start, out->len - start, &bad)) {
+			diag_field(DC_CHARSET, f, s, n,
+			    "caractère de contrôle U+00%02X à la colonne %zu",
+			    (unsigned char)out->p[start + bad + 1], col +
+			    (c->cs.utf8 ? bad : utf8_nchars(out->p + start, bad)));
+			out->len = start;
+			return -1;
 		}
 		if (!fixed && f->len > 0 && n > (size_t)f->len &&
 		    charset_nchars(&c->cs, s, n) > (size_t)f->len) {
@@ -665,6 +672,7 @@ fasttext(const struct codec *c, const char *s, size_t n, char *o,
 	uint64_t w, high = 0, ctrl = 0, qt = 0;
 	uint32_t h;
 	size_t i, bad;
+	int k;
 
 	if (n >= 8) {
 		for (i = 0; i + 8 < n; i += 8) {
@@ -697,10 +705,12 @@ fasttext(const struct codec *c, const char *s, size_t n, char *o,
 		return (int)n;
 	/* UTF-8 is its own canonical form once valid (copied above). */
 	if (c->cs.utf8)
-		return utf8_valid(s, n, &bad) == 0 ? (int)n : -1;
-	if (!c->cs.single)
+		return utf8_valid(s, n, &bad) == 0 && !utf8_c1(s, n, &bad) ?
+		    (int)n : -1;
+	if (!c->cs.single || (k = tabletext(&c->cs, s, n, o)) < 0 ||
+	    utf8_c1(o, (size_t)k, &bad))
 		return -1;
-	return tabletext(&c->cs, s, n, o);
+	return k;
 }
 
 /*
@@ -868,11 +878,13 @@ field_encode(const struct codec *c, const struct field *f, const char *s,
 			return -1;
 		}
 		for (i = 0; i < n; i++)
-			if ((unsigned char)s[i] < 0x20 || s[i] == c->sep) {
-				diag_field(DC_CHARSET, f, s, n,
-				    "contient un caractère interdit sur le fil (séparateur, fin de ligne ou contrôle)");
-				return -1;
-			}
+			if ((unsigned char)s[i] < 0x20 || s[i] == c->sep)
+				break;
+		if (i < n || utf8_c1(s, n, &bad)) {
+			diag_field(DC_CHARSET, f, s, n,
+			    "contient un caractère interdit sur le fil (séparateur, fin de ligne ou contrôle)");
+			return -1;
+		}
 		if (charset_encode((struct charset *)&c->cs, s, n, out,
 		    &bad) == -1) {
 			out->len = start;

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,16 @@ help(const struct flux *fx)
 	    "Voir %s(1) et %s(5).\n",
 	    fx->summary, fx->charset, fx->xusage ? fx->xusage : "", fx->name,
 	    fx->name);
+}
+
+/* Write errors are errors: a full disk must not exit 0. */
+static int
+stdout_close(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		die(EX_IOERR, "écriture impossible sur la sortie standard: %s",
+		    strerror(errno));
+	return 0;
 }
 
 static void
@@ -233,6 +244,125 @@ options(const struct flux *fx)
 	return o;
 }
 
+static struct fluxrun *cur;	/* the run die() must clean up after */
+
+/* Writes what can be written of the rejects and the report, once. */
+static void
+reports(struct fluxrun *r)
+{
+	const char *rep = r->reportpath;
+
+	r->reportpath = NULL;
+	if (r->rejpath) {
+		rejopen(r);
+		r->rejpath = NULL;
+		afile_commit(&r->rej);
+	}
+	if (rep)
+		diag_report(rep, &r->n, r->file_rejected);
+}
+
+/*
+ * die() during a run: what went to stdout is taken back where it can be,
+ * said to be void where it cannot; rejects and report are still written.
+ */
+static void
+fatal(void)
+{
+	struct fluxrun *r = cur;
+	const char *e = err_last();
+
+	if (r == NULL)
+		return;
+	cur = NULL;
+	if (out_undo(&r->out) == 0)
+		warnx_("%s: traitement interrompu, rien n'est écrit sur la sortie standard",
+		    r->inname);
+	else
+		warnx_("%s: traitement interrompu: sortie incomplète, à ignorer",
+		    r->inname);
+	r->file_rejected = 1;
+	diag_line(0);	/* the message names its line */
+	diag_note(DC_FATAL, e);
+	diag_summary();
+	reports(r);
+	/* For a process that goes on after die() (the fuzz targets). */
+	out_free(&r->out);
+	if (r->emit)
+		csvin_close(&r->csv);
+	else
+		lines_free(&r->in);
+	charset_close(&r->c.cs);
+}
+
+/* Termination by a signal removes the temporaries too. */
+static void
+onsignal(int sig)
+{
+	afile_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* A signal the caller ignores (a background job's SIGINT) stays ignored. */
+static void
+catch(int sig)
+{
+	struct sigaction sa;
+
+	if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+		signal(sig, onsignal);
+}
+
+static int
+run(struct fluxrun *r, const char *path)
+{
+	r->infd = 0;
+	r->inname = "stdin";
+	if (path && strcmp(path, "-") != 0) {
+		r->inname = path;
+		if ((r->infd = open(path, O_RDONLY)) == -1)
+			die(EX_NOINPUT, "%s: %s", path, strerror(errno));
+	}
+	diag_file(r->inname);
+	out_spool(&r->out, 1, "la sortie standard");
+	cur = r;
+	err_onfatal(fatal);
+	signal(SIGPIPE, SIG_IGN);	/* a write error instead: cleaned up */
+	catch(SIGINT);
+	catch(SIGTERM);
+	catch(SIGHUP);
+	if (r->emit) {
+		csvin_open(&r->csv, r->infd, r->inname);
+		(r->fx->emit ? r->fx->emit : generic_emit)(r);
+		csvin_close(&r->csv);
+		memset(&r->csv, 0, sizeof r->csv);	/* closed once */
+		if (r->n.lues == 0 && !r->file_rejected) {
+			diag_line(0);
+			diag_fatal(DC_VIDE, "aucune ligne après l'en-tête CSV: le fichier serait vide");
+			flux_reject_file(r);
+		}
+	} else {
+		lines_init(&r->in, r->infd, r->inname);
+		(r->fx->parse ? r->fx->parse : generic_parse)(r);
+		lines_free(&r->in);
+	}
+	diag_summary();
+	if (r->file_rejected) {
+		out_discard(&r->out);
+		warnx_("%s: fichier rejeté en entier, rien n'est écrit",
+		    r->inname);
+	} else
+		out_commit(&r->out);
+	reports(r);
+	cur = NULL;
+	out_free(&r->out);
+	charset_close(&r->c.cs);
+	if (r->file_rejected || r->n.rejetees > 0)
+		return EX_DATAERR;
+	return 0;
+}
+
 int
 flux_main(const struct flux *fx, int argc, char **argv)
 {
@@ -258,11 +388,11 @@ flux_main(const struct flux *fx, int argc, char **argv)
 		case 'h':
 			free(opts);
 			help(fx);
-			return 0;
+			return stdout_close();
 		case OPT_VERSION:
 			free(opts);
 			printf("%s (cesutg) %s\n", fx->name, CESUTG_VERSION);
-			return 0;
+			return stdout_close();
 		case '?':
 			warnx_("option inconnue, ou sans sa valeur: «%s»",
 			    argv[optind - 1]);
@@ -280,6 +410,8 @@ flux_main(const struct flux *fx, int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	free(opts);
+	if (fcntl(1, F_GETFL) == -1)
+		die(EX_IOERR, "la sortie standard est fermée: rien ne peut y être écrit");
 	if (schema) {
 		if (argc != 0) {
 			usage(fx, stderr);
@@ -297,44 +429,15 @@ flux_main(const struct flux *fx, int argc, char **argv)
 		return EX_USAGE;
 	}
 	r.emit = strcmp(argv[0], "emit") == 0;
-	if (charset_open(&r.c.cs, charset) != 0)
+	switch (charset_open(&r.c.cs, charset)) {
+	case -1:
 		die(EX_USAGE, "jeu de caractères inconnu: %s", charset);
+	case -2:
+		die(EX_USAGE, "jeu de caractères %s refusé: les formats d'échange demandent un jeu compatible avec ASCII (WINDOWS-1252, ISO-8859-15, UTF-8…)",
+		    charset);
+	}
 	r.c.sep = fx->sep;
 	r.c.decsep = comma ? ',' : '.';
 	r.c.eol = crlf ? "\r\n" : "\n";
-	r.infd = 0;
-	r.inname = "stdin";
-	if (argc == 2 && strcmp(argv[1], "-") != 0) {
-		r.inname = argv[1];
-		if ((r.infd = open(argv[1], O_RDONLY)) == -1)
-			die(EX_NOINPUT, "%s: %s", argv[1], strerror(errno));
-	}
-	diag_file(r.inname);
-	out_spool(&r.out, 1, "la sortie standard");
-	if (r.emit) {
-		csvin_open(&r.csv, r.infd, r.inname);
-		(fx->emit ? fx->emit : generic_emit)(&r);
-		csvin_close(&r.csv);
-	} else {
-		lines_init(&r.in, r.infd, r.inname);
-		(fx->parse ? fx->parse : generic_parse)(&r);
-		lines_free(&r.in);
-	}
-	if (r.file_rejected) {
-		out_discard(&r.out);
-		warnx_("%s: fichier rejeté en entier, rien n'est écrit",
-		    r.inname);
-	} else
-		out_commit(&r.out);
-	out_free(&r.out);
-	if (r.rejpath) {
-		rejopen(&r);
-		afile_commit(&r.rej);
-	}
-	if (r.reportpath)
-		diag_report(r.reportpath, &r.n, r.file_rejected);
-	charset_close(&r.c.cs);
-	if (r.file_rejected || r.n.rejetees > 0)
-		return EX_DATAERR;
-	return 0;
+	return run(&r, argc == 2 ? argv[1] : NULL);
 }

@@ -20,6 +20,7 @@ out_init(struct out *o, int fd, const char *what)
 	o->fd = fd;
 	o->dest = -1;
 	o->start = -1;
+	o->sent = 0;
 	o->buf = xmalloc(OUT_BLOCK);
 	o->len = 0;
 	o->cap = OUT_BLOCK;
@@ -46,17 +47,21 @@ spoolfd(void)
 }
 
 /*
- * A regular file is written in place and truncated back on discard; a pipe
- * or terminal gets a spool file, copied over on commit.
+ * A regular file is written in place and truncated back on discard, to
+ * the offset where writing started; a pipe, a terminal, or a file opened
+ * for appending (where that offset is not known: other writers may add to
+ * it) gets a spool file, copied over on commit.
  */
 void
 out_spool(struct out *o, int dest, const char *what)
 {
 	struct stat st;
 	off_t pos;
+	int fl;
 
 	out_init(o, dest, what);
-	if (fstat(dest, &st) == 0 && S_ISREG(st.st_mode) &&
+	if ((fl = fcntl(dest, F_GETFL)) != -1 && !(fl & O_APPEND) &&
+	    fstat(dest, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (pos = lseek(dest, 0, SEEK_CUR)) != -1) {
 		o->start = pos;
 		return;
@@ -121,6 +126,7 @@ out_commit(struct out *o)
 	if (lseek(o->fd, 0, SEEK_SET) == -1)
 		die(EX_IOERR, "relecture du fichier temporaire: %s",
 		    strerror(errno));
+	o->sent = 1;
 #ifdef __linux__
 	/* The kernel copies the spool without a pass through user space. */
 	while ((r = sendfile(o->dest, o->fd, NULL, 1 << 30)) > 0)
@@ -170,6 +176,27 @@ out_free(struct out *o)
 {
 	free(o->buf);
 	o->buf = NULL;
+}
+
+/*
+ * After a fatal error, without dying again: returns 0 when the
+ * destination holds nothing of this output any more, -1 when it holds
+ * part of it that cannot be taken back (copied to a pipe).
+ */
+int
+out_undo(struct out *o)
+{
+	o->len = 0;
+	if (o->dest >= 0 && !o->sent) {
+		close(o->fd);
+		o->fd = o->dest;
+		o->dest = -1;
+		return 0;
+	}
+	if (o->dest < 0 && o->start >= 0)
+		return ftruncate(o->fd, o->start) == 0 &&
+		    lseek(o->fd, o->start, SEEK_SET) != -1 ? 0 : -1;
+	return -1;
 }
 
 /* An anonymous temporary file under $TMPDIR, for data held back a while. */

@@ -14,6 +14,7 @@ struct out {
 	int	 fd;		/* where bytes go now */
 	int	 dest;		/* final destination when spooling, else -1 */
 	off_t	 start;		/* offset to truncate back to, or -1 */
+	int	 sent;		/* spool copy to dest begun */
 	char	*buf;
 	size_t	 len;
 	size_t	 cap;
@@ -27,6 +28,7 @@ void	out_puts(struct out *o, const char *s);
 void	out_flush(struct out *o);
 void	out_commit(struct out *o);
 void	out_discard(struct out *o);
+int	out_undo(struct out *o);
 void	out_free(struct out *o);
 int	out_tmpfd(void);
 

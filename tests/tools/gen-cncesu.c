@@ -34,14 +34,19 @@ flux6(unsigned long n)
 {
 	int64_t z[3][10] = {{0}};
 	unsigned long i;
+	uint32_t hmax;
 	int t, nat, h, m, k;
 
+	/* The recaps' hour totals have 9 digits: short visits for many. */
+	hmax = n > 0 && 999999999 / n < 9025 ? (uint32_t)(999999999 / n) : 9025;
+	if (hmax <= 25)
+		die(EX_USAGE, "au plus %d détails", 999999999 / 26);
 	put(snprintf(line, sizeof line, "DEB;FTCG;CG75;20161105;00007"));
 	for (i = 0; i < n; i++) {
 		t = (int)rnd(3);
 		k = (int)rnd(10);
 		nat = k < 8 ? 1 : k == 8 ? 2 : 3;
-		h = (int)rnd(9000) + 25;
+		h = (int)rnd(hmax - 25) + 25;
 		m = h * 323 / 100;
 		z[t][0]++;
 		z[t][nat == 1 ? 1 : nat == 2 ? 4 : 6] += h;
@@ -114,6 +119,8 @@ main(int argc, char **argv)
 	if (argc != 3)
 		die(EX_USAGE, "usage: gen-cncesu flux6|flux81|flux82 DETAILS");
 	n = strtoul(argv[2], NULL, 10);
+	if (n > 99999990)	/* the FIN's count has 8 digits */
+		die(EX_USAGE, "au plus 99999990 détails");
 	out_init(&o, 1, "la sortie standard");
 	if (strcmp(argv[1], "flux6") == 0)
 		flux6(n);

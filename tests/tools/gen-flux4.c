@@ -34,12 +34,15 @@ put(char *rec, int a, int b, const char *s)
 	memcpy(rec + a - 1, s, n < w ? n : w);
 }
 
+/* A number that does not fit its zone is an error, never cut short. */
 static void
 num(char *rec, int a, int b, unsigned long long v)
 {
 	char tmp[32];
 
-	snprintf(tmp, sizeof tmp, "%0*llu", b - a + 1, v);
+	if (snprintf(tmp, sizeof tmp, "%0*llu", b - a + 1, v) > b - a + 1)
+		die(EX_USAGE, "%llu ne tient pas dans les positions %d-%d: moins de carnets",
+		    v, a, b);
 	put(rec, a, b, tmp);
 }
 
@@ -59,8 +62,10 @@ main(int argc, char **argv)
 	unsigned long ncarnets, nb = 2, b, c, k, nt, done = 0;
 	unsigned long long ot = 0, om = 0, oc = 0, bt, bm, bc, ct, cm;
 	int ch, y, m, t;
+	uint32_t maxn;
 	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
+	err_setprog(argv[0]);
 	while ((ch = getopt(argc, argv, "b:")) != -1)
 		if (ch == 'b')
 			nb = strtoul(optarg, NULL, 10);
@@ -69,6 +74,12 @@ main(int argc, char **argv)
 	if (optind + 1 != argc || nb == 0)
 		die(EX_USAGE, "usage: gen-flux4 [-b SUCCURSALES] CARNETS");
 	ncarnets = strtoul(argv[optind], NULL, 10);
+	/* The order's title count (8.2) has 7 digits, a carnet 3 lines. */
+	if (ncarnets > 9999999 / 3)
+		die(EX_USAGE, "au plus %d carnets", 9999999 / 3);
+	maxn = ncarnets ? 9999999 / (3 * ncarnets) : 40;
+	if (maxn > 40)
+		maxn = 40;
 	out_init(&o, 1, "la sortie standard");
 	memset(rec, ' ', sizeof rec);
 	put(rec, 1, 1, "1"); put(rec, 2, 9, "15012026"); put(rec, 10, 39, "SALSA");
@@ -85,7 +96,7 @@ main(int argc, char **argv)
 		bt = bm = bc = 0;
 		for (c = 0; c < share; c++, done++) {
 			put(rec, 1, 1, "4"); put(rec, 2, 6, "75001");
-			num(rec, 7, 9, b + 1); num(rec, 10, 13, c % 10000 + 1);
+			num(rec, 7, 9, b + 1); num(rec, 10, 13, c % 9999 + 1);
 			num(rec, 14, 18, 1);
 			snprintf(tmp, sizeof tmp, "%lu", 100000 + done);
 			put(rec, 19, 33, tmp);
@@ -117,10 +128,10 @@ main(int argc, char **argv)
 			ct = cm = 0;
 			nt = 1 + rnd(3);
 			for (k = 0; k < nt; k++) {
-				unsigned n = 1 + rnd(40), v = 1000 + 50 * rnd(30);
+				unsigned n = 1 + rnd(maxn), v = 1000 + 50 * rnd(30);
 
 				put(rec, 1, 1, "5"); put(rec, 2, 6, "75001");
-				num(rec, 7, 9, b + 1); num(rec, 10, 13, c % 10000 + 1);
+				num(rec, 7, 9, b + 1); num(rec, 10, 13, c % 9999 + 1);
 				num(rec, 14, 15, n); num(rec, 16, 20, v);
 				num(rec, 21, 25, 0);
 				y = 2025 + (int)rnd(2); m = 1 + (int)rnd(12);

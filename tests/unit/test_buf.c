@@ -48,6 +48,22 @@ START_TEST(formatted)
 }
 END_TEST
 
+/* Nothing to add may come as a null pointer (an empty CSV value). */
+START_TEST(empty_null)
+{
+	struct buf b = {0};
+
+	buf_add(&b, NULL, 0);
+	ck_assert_ptr_nonnull(b.p);
+	ck_assert_str_eq(b.p, "");
+	buf_adds(&b, "ab");
+	buf_add(&b, NULL, 0);
+	ck_assert_str_eq(b.p, "ab");
+	ck_assert_uint_eq(b.len, 2);
+	buf_free(&b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -56,6 +72,7 @@ main(void)
 
 	tcase_add_test(t, growth);
 	tcase_add_test(t, formatted);
+	tcase_add_test(t, empty_null);
 	suite_add_tcase(s, t);
 	return unit_run(s);
 }

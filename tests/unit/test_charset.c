@@ -213,6 +213,36 @@ START_TEST(translit)
 }
 END_TEST
 
+/* Charsets that do not write ASCII as itself are refused. */
+START_TEST(not_ascii)
+{
+	struct charset cs;
+
+	ck_assert_int_eq(charset_open(&cs, "UTF-16"), -2);
+	ck_assert_int_eq(charset_open(&cs, "UTF-16LE"), -2);
+	ck_assert_int_eq(charset_open(&cs, "IBM037"), -2);
+	ck_assert_int_eq(charset_open(&cs, "UTF-7"), -2);
+	ck_assert_int_eq(charset_open(&cs, "ISO-8859-1"), 0);
+	charset_close(&cs);
+}
+END_TEST
+
+START_TEST(c1_controls)
+{
+	size_t pos = 99;
+
+	ck_assert_int_eq(utf8_c1("ab\xc2\x85", 4, &pos), 1);
+	ck_assert_uint_eq(pos, 2);
+	ck_assert_int_eq(utf8_c1("\xc2\x9f", 2, &pos), 1);
+	ck_assert_uint_eq(pos, 0);
+	ck_assert_int_eq(utf8_c1("\xc2\xa0\xc2\xa9 é", strlen("\xc2\xa0\xc2\xa9 é"), &pos), 0);
+	ck_assert_int_eq(utf8_c1("abc\xc2", 4, &pos), 0);
+	buf_reset(&b);
+	utf8_escape(&b, "a\x1b\xc2\x85\xe2\x80\xae\xe2\x80\x99\xff", 11, 0);
+	ck_assert_str_eq(b.p, "a\\x1B\\xC2\\x85\\xE2\\x80\\xAE’\\xFF");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -228,6 +258,8 @@ main(void)
 	tcase_add_test(t, utf8);
 	tcase_add_test(t, ascii_scan);
 	tcase_add_test(t, translit);
+	tcase_add_test(t, not_ascii);
+	tcase_add_test(t, c1_controls);
 	suite_add_tcase(s, t);
 	return unit_run(s);
 }

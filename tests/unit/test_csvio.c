@@ -280,6 +280,40 @@ START_TEST(malformed)
 }
 END_TEST
 
+/* A stray quote: the record stops at CSVIN_MAX, named by its first line. */
+START_TEST(stray_quote)
+{
+	struct buf t = {0}, kib = {0};
+	struct row *r;
+	size_t i;
+
+	for (i = 0; i < 1023; i++)
+		buf_addc(&kib, 'a');
+	buf_addc(&kib, '\n');
+	buf_adds(&t, "a,b\nx,y\nx,\"\n");
+	for (i = 0; i < CSVIN_MAX / 1024; i++)
+		buf_add(&t, kib.p, kib.len);
+	buf_adds(&t, "z\"\n");
+	expect_bad(t.p,
+	    "cesutg: f.csv:1027: CSV invalide: enregistrement de plus de 1048576 octets commencé ligne 3 (guillemet non fermé ?)\n");
+	/* Just below the bound, the record is read whole. */
+	buf_reset(&t);
+	buf_adds(&t, "a,b\nx,\"\n");
+	for (i = 0; i < CSVIN_MAX / 1024 - 2; i++)
+		buf_add(&t, kib.p, kib.len);
+	buf_adds(&t, "\"\n");
+	openin(t.p);
+	ck_assert_int_eq(csvin_next(&in, &r), 1);
+	ck_assert_int_eq(csvin_next(&in, &r), 1);
+	ck_assert_uint_eq(in.line, 2);
+	ck_assert_uint_eq(r->len[1], CSVIN_MAX - 2048 + 1);
+	ck_assert_int_eq(csvin_next(&in, &r), 0);
+	closein();
+	buf_free(&t);
+	buf_free(&kib);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -298,6 +332,7 @@ main(void)
 	tcase_add_test(t, read_empty);
 	tcase_add_test(t, read_utf8);
 	tcase_add_test(t, malformed);
+	tcase_add_test(t, stray_quote);
 	suite_add_tcase(s, t);
 	return unit_run(s);
 }

@@ -145,14 +145,26 @@ START_TEST(report)
 }
 END_TEST
 
-START_TEST(report_empty)
+/* The report written for c, as text. */
+static char *
+report_of(const struct diag_counts *c)
 {
-	struct diag_counts c = { 3, 3, 0 };
 	char *dir = unit_tmpdir(), path[4200], *s;
 
 	snprintf(path, sizeof path, "%s/bilan.csv", dir);
-	diag_report(path, &c, 0);
+	diag_report(path, c, 0);
 	s = unit_slurp(path, NULL);
+	unlink(path);
+	rmdir(dir);
+	free(dir);
+	return s;
+}
+
+START_TEST(report_empty)
+{
+	struct diag_counts c = { 3, 3, 0 };
+	char *s = report_of(&c);
+
 	ck_assert_str_eq(s,
 	    "rubrique,classe,nombre,ligne,champ,valeur,message\n"
 	    "total,lues,3,,,,\n"
@@ -160,9 +172,88 @@ START_TEST(report_empty)
 	    "total,rejetees,0,,,,\n"
 	    "total,fichier_rejete,0,,,,\n");
 	free(s);
-	unlink(path);
-	rmdir(dir);
-	free(dir);
+}
+END_TEST
+
+static const struct field nir = { "DET.15", "nir", "NIR", FT_TEXT, 15, 0,
+	232, 246, 0, NULL, 0 };
+static const struct field naissance = { "DET.13", "date_naissance",
+	"Date de naissance", FT_DATE, 8, 0, 194, 201, 1, NULL, 0 };
+static const struct field prenom = { "DET.12", "prenom", "Prénom", FT_TEXT,
+	30, 0, 164, 193, 1, NULL, 0 };
+static const struct field nomenclature = { "20", "code_nomenclature",
+	"Code", FT_TEXT, 3, 0, 0, 0, 1, NULL, 0 };
+
+/* Personal data masked, control characters escaped (cesutg(7)). */
+START_TEST(masked)
+{
+	char *e;
+
+	unit_err_begin();
+	diag_line(2);
+	diag_field(DC_LONG, &nir, "1850775123456789", 16, "m");
+	diag_field(DC_DATE, &naissance, "1931-02-30", 10, "m");
+	diag_field(DC_LONG, &prenom, "Hélène-Zoé", strlen("Hélène-Zoé"), "m");
+	diag_field(DC_CHARSET, &prenom, "Ab\x1b[2J", 6, "m");
+	diag_field(DC_LONG, &nomenclature, "AD12", 4, "m");
+	diag_field(DC_CHARSET, &nomenclature, "A\xc2\x85\xe2\x80\xae", 6,
+	    "m");
+	diag_record(DC_RECTYPE, "type «%s»", "\x1b]0;x\x07");
+	e = unit_err_end();
+	ck_assert_str_eq(e,
+	    "fluxtest: plans.txt:2: champ DET.15 (nir): m «1*************89»\n"
+	    "fluxtest: plans.txt:2: champ DET.13 (date_naissance): m «1***-**-**»\n"
+	    "fluxtest: plans.txt:2: champ DET.12 (prenom): m «H*****-***»\n"
+	    "fluxtest: plans.txt:2: champ DET.12 (prenom): m «A*\\x1B[**»\n"
+	    "fluxtest: plans.txt:2: champ 20 (code_nomenclature): m «AD12»\n"
+	    "fluxtest: plans.txt:2: champ 20 (code_nomenclature): m «A\\xC2\\x85\\xE2\\x80\\xAE»\n"
+	    "fluxtest: plans.txt:2: type «\\x1B]0;x\\x07»\n");
+	free(e);
+}
+END_TEST
+
+/* After DIAG_PRINTMAX messages of a class, only a count. */
+START_TEST(capped)
+{
+	char *e, *p;
+	int i, n = 0;
+
+	unit_err_begin();
+	for (i = 0; i < 250; i++) {
+		diag_line((unsigned long)i + 1);
+		diag_record(DC_NCHAMPS, "m");
+	}
+	diag_record(DC_RECLEN, "autre");
+	diag_summary();
+	e = unit_err_end();
+	for (p = e; (p = strchr(p, '\n')) != NULL; p++)
+		n++;
+	ck_assert_int_eq(n, 102);
+	ck_assert_ptr_nonnull(strstr(e, "plans.txt:100: m\n"));
+	ck_assert_ptr_null(strstr(e, "plans.txt:101: m\n"));
+	ck_assert_ptr_nonnull(strstr(e, "plans.txt:250: autre\n"
+	    "fluxtest: 150 autres messages «nombre_champs» non affichés (le bilan --report les compte)\n"));
+	ck_assert_uint_eq(diag_count(), 251);
+	free(e);
+}
+END_TEST
+
+/* A report value a spreadsheet would read as a formula starts with '. */
+START_TEST(report_formula)
+{
+	struct diag_counts c = { 2, 0, 2 };
+	char *s;
+
+	diag_quiet(1);
+	diag_line(3);
+	diag_field(DC_LONG, &nomenclature, "=1+2", 4, "m");
+	diag_field(DC_LONG, &nomenclature, "@SOMME(A1)", 10, "-m");
+	diag_quiet(0);
+	s = report_of(&c);
+	ck_assert_ptr_nonnull(strstr(s,
+	    "exemple,valeur_trop_longue,,3,20 (code_nomenclature),'=1+2,m\n"
+	    "exemple,valeur_trop_longue,,3,20 (code_nomenclature),'@SOMME(A1),'-m\n"));
+	free(s);
 }
 END_TEST
 
@@ -178,6 +269,9 @@ main(void)
 	tcase_add_test(t, quiet);
 	tcase_add_test(t, report);
 	tcase_add_test(t, report_empty);
+	tcase_add_test(t, masked);
+	tcase_add_test(t, capped);
+	tcase_add_test(t, report_formula);
 	suite_add_tcase(s, t);
 	return unit_run(s);
 }

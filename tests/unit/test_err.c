@@ -37,6 +37,41 @@ START_TEST(dying)
 }
 END_TEST
 
+static void
+hook1(void)
+{
+	fputs("h1\n", stderr);
+	die(EX_IOERR, "second");
+}
+
+static void
+hook2(void)
+{
+	fputs("h2\n", stderr);
+}
+
+static void
+dies_hooked(void *arg)
+{
+	(void)arg;
+	err_onfatal(hook1);
+	err_onfatal(hook2);
+	err_onfatal(hook1);
+	die(EX_DATAERR, "premier «\x1b[31m»");
+}
+
+/*
+ * die() runs its hooks once each, in order, even when one dies; control
+ * bytes in a message are escaped.
+ */
+START_TEST(hooks)
+{
+	err_setprog("flux9");
+	unit_dies(dies_hooked, NULL, 74,
+	    "flux9: premier «\\x1B[31m»\nh1\nflux9: second\nh2\n");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -45,6 +80,7 @@ main(void)
 
 	tcase_add_test(t, progname);
 	tcase_add_test(t, dying);
+	tcase_add_test(t, hooks);
 	suite_add_tcase(s, t);
 	return unit_run(s);
 }

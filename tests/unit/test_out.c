@@ -161,6 +161,21 @@ START_TEST(pipe_discard)
 }
 END_TEST
 
+/* Output after a discard goes where the discarded one began. */
+static void
+then_after(struct out *o, int fd)
+{
+	char *s;
+
+	out_puts(o, "après\n");
+	out_commit(o);
+	out_free(o);
+	close(fd);
+	s = unit_slurp(path, NULL);
+	ck_assert_str_eq(s, "avant\naprès\n");
+	free(s);
+}
+
 START_TEST(file_discard)
 {
 	struct out o;
@@ -180,13 +195,7 @@ START_TEST(file_discard)
 	ck_assert_uint_eq(n, 6);
 	ck_assert_str_eq(s, "avant\n");
 	free(s);
-	out_puts(&o, "après\n");
-	out_commit(&o);
-	out_free(&o);
-	close(fd);
-	s = unit_slurp(path, NULL);
-	ck_assert_str_eq(s, "avant\naprès\n");
-	free(s);
+	then_after(&o, fd);
 }
 END_TEST
 
@@ -340,6 +349,89 @@ START_TEST(afile_nodir)
 }
 END_TEST
 
+/*
+ * A file opened for appending: where the output starts is not known, so
+ * a discard must leave the file as it was (not truncate it to 0).
+ */
+START_TEST(append_discard)
+{
+	struct out o;
+	int fd;
+	char *s;
+
+	unit_spit(path, "avant\n", 6);
+	fd = open(path, O_WRONLY | O_APPEND);
+	out_spool(&o, fd, path);
+	writesome(&o);
+	out_discard(&o);
+	out_free(&o);
+	s = unit_slurp(path, NULL);
+	ck_assert_str_eq(s, "avant\n");
+	free(s);
+	out_spool(&o, fd, path);
+	then_after(&o, fd);
+}
+END_TEST
+
+/* After a fatal error: taken back from a file, or said to be partial. */
+START_TEST(undo)
+{
+	struct out o;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600), p[2];
+	char *s;
+
+	ck_assert_int_eq(write(fd, "avant\n", 6), 6);
+	out_spool(&o, fd, path);
+	writesome(&o);
+	ck_assert_int_eq(out_undo(&o), 0);
+	out_free(&o);
+	s = unit_slurp(path, NULL);
+	ck_assert_str_eq(s, "avant\n");
+	free(s);
+	close(fd);
+	/* a pipe: nothing sent yet, then sent */
+	ck_assert_int_eq(pipe(p), 0);
+	out_spool(&o, p[1], "le tube");
+	out_puts(&o, "x\n");
+	ck_assert_int_eq(out_undo(&o), 0);
+	ck_assert(pipe_empty(p[0]));
+	out_free(&o);
+	out_spool(&o, p[1], "le tube");
+	out_puts(&o, "z\n");
+	out_commit(&o);
+	ck_assert_int_eq(out_undo(&o), -1);
+	out_free(&o);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
+/* A target that is not a regular file is written, not replaced. */
+START_TEST(afile_fifo)
+{
+	struct afile a;
+	struct stat st;
+	char buf[16], *l;
+	int fd;
+
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ne(fd, -1);
+	afile_open(&a, path, AFILE_PRIVATE);
+	ck_assert_ptr_null(a.tmp);
+	out_puts(&a.o, "rejet\n");
+	afile_commit(&a);
+	ck_assert_int_eq(read(fd, buf, sizeof buf), 6);
+	ck_assert_int_eq(memcmp(buf, "rejet\n", 6), 0);
+	close(fd);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	l = listing();
+	ck_assert_str_eq(l, "f");
+	free(l);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -358,6 +450,9 @@ main(void)
 	tcase_add_test(t, afile_replace);
 	tcase_add_test(t, afile_aborted);
 	tcase_add_test(t, afile_nodir);
+	tcase_add_test(t, append_discard);
+	tcase_add_test(t, undo);
+	tcase_add_test(t, afile_fifo);
 	suite_add_tcase(s, t);
 	return unit_run(s);
 }
