@@ -73,43 +73,6 @@ hclose(struct hfile *h, struct buf *manifest, const char *name)
 }
 
 /*
- * A report to a special file (/dev/null, a pipe, a terminal) is written to
- * it directly: only a regular file is replaced, atomically.
- */
-void
-rapport_ouvrir(struct afile *a, const char *path)
-{
-	struct stat st;
-	int fd;
-
-	if (stat(path, &st) == -1 || S_ISREG(st.st_mode)) {
-		afile_open(a, path, AFILE_PRIVATE);
-		return;
-	}
-	if (S_ISDIR(st.st_mode))
-		die(EX_CANTCREAT, "%s : est un répertoire", path);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
-		die(EX_CANTCREAT, "%s : %s", path, strerror(errno));
-	memset(a, 0, sizeof *a);
-	a->path = xstrdup(path);
-	out_init(&a->o, fd, a->path);
-}
-
-void
-rapport_fermer(struct afile *a)
-{
-	if (a->tmp != NULL) {
-		afile_commit(a);
-		return;
-	}
-	out_flush(&a->o);
-	if (close(a->o.fd) == -1)
-		die(EX_IOERR, "%s : %s", a->path, strerror(errno));
-	out_free(&a->o);
-	free(a->path);
-}
-
-/*
  * The export key: the first line of a file outside the export, mode 0600
  * (--cle, default $CESUTG_HOME/cle-export). Export creates a random one
  * when there is none; import requires it.

@@ -1321,13 +1321,13 @@ load_apply(struct load *L)
 	    ing);
 	merge(L, ing, strcmp(n.v[1], "0") == 0 && strcmp(n.v[2], "0") == 0);
 	if (L->report != NULL) {
-		rapport_ouvrir(&a, L->report);
+		afile_open(&a, L->report, AFILE_PRIVATE);
 		report(L, &a);
 	}
 	tell_rejects(L);
 	db_exec(L->c, "COMMIT");
 	if (L->report != NULL)
-		rapport_fermer(&a);
+		afile_commit(&a);
 	fprintf(stderr, "registre: %s : ingestion %s, %lu lignes lues, %s "
 	    "nouvelles, %s modifiées, %s inchangées, %s terminées, %s "
 	    "rejetées", L->k->name, ing, L->lues, n.v[0], n.v[1], n.v[2],

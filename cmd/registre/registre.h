@@ -66,8 +66,6 @@ int	 cmd_import(int argc, char **argv);
 int	 cmd_cesu(int argc, char **argv);
 
 struct afile;
-void	 rapport_ouvrir(struct afile *a, const char *path);
-void	 rapport_fermer(struct afile *a);
 
 void	 sha256_hex(const unsigned char *md, char hex[65]);
 
