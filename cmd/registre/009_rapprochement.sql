@@ -80,7 +80,11 @@ $f$;
 -- Computes the link of every current client the Département funds, except
 -- those an agent decided (confirme, rejete). Writes only what changed, so a
 -- second run changes nothing. Returns the number of rows written.
-CREATE FUNCTION rapprochement_calculer() RETURNS bigint
+-- sads: the télégestion codes of a clients file, whose clients alone are
+-- recomputed (a daily file costs its own clients, not the ledger's); NULL
+-- for all (a plans load, a threshold changed).
+CREATE FUNCTION rapprochement_calculer(sads text[] DEFAULT NULL)
+RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg, public AS $f$
 DECLARE
 	s_cand numeric := (SELECT valeur::numeric FROM param
@@ -92,22 +96,6 @@ DECLARE
 BEGIN
 	PERFORM verrouiller('rapprochement');
 	DROP TABLE IF EXISTS pg_temp.rb, pg_temp.rc, pg_temp.rk, pg_temp.rr;
-	CREATE TEMP TABLE rb ON COMMIT DROP AS
-	SELECT b.id, b.date_naissance, b.cles, b.prenom,
-	    b.cles[2] || ' ' || b.prenom AS ident,
-	    b.cles[4] || ' ' || b.prenom AS ident_naissance, b.sads
-	FROM (SELECT b.*, rapprochement_cles(b.nom, b.naissance) AS cles
-	FROM (SELECT identifiant_salsa AS id, date_naissance,
-	    rapprochement_forme(nom) AS nom,
-	    rapprochement_forme(nom_naissance) AS naissance,
-	    coalesce(rapprochement_prenom(rapprochement_forme(prenom)), '')
-	    AS prenom, (SELECT array_agg(DISTINCT p.code_tiers_salsa) FROM plan p
-	    WHERE p.identifiant_beneficiaire_salsa = b.identifiant_salsa
-	    AND p.valide_au IS NULL) AS sads
-	FROM beneficiaire b OFFSET 0) b OFFSET 0) b;
-	CREATE INDEX ON rb (date_naissance);
-	ANALYZE rb;
-
 	CREATE TEMP TABLE rc ON COMMIT DROP AS
 	SELECT c.client, c.code_sad, c.identifiant_client, c.donne, c.sad,
 	    c.date_naissance, c.cles, c.prenom,
@@ -123,10 +111,30 @@ BEGIN
 	    AS prenom
 	FROM client c LEFT JOIN sad_tg g ON g.code = c.code_sad
 	WHERE c.valide_au IS NULL AND c.beneficiaire_departement
+	    AND (sads IS NULL OR c.code_sad = ANY (sads))
 	    AND NOT EXISTS (SELECT 1 FROM rapprochement r
 	    WHERE r.code_sad = c.code_sad
 	    AND r.identifiant_client = c.identifiant_client
 	    AND r.statut IN ('confirme', 'rejete')) OFFSET 0) c OFFSET 0) c;
+
+	CREATE TEMP TABLE rb ON COMMIT DROP AS
+	SELECT b.id, b.date_naissance, b.cles, b.prenom,
+	    b.cles[2] || ' ' || b.prenom AS ident,
+	    b.cles[4] || ' ' || b.prenom AS ident_naissance, b.sads
+	FROM (SELECT b.*, rapprochement_cles(b.nom, b.naissance) AS cles
+	FROM (SELECT identifiant_salsa AS id, date_naissance,
+	    rapprochement_forme(nom) AS nom,
+	    rapprochement_forme(nom_naissance) AS naissance,
+	    coalesce(rapprochement_prenom(rapprochement_forme(prenom)), '')
+	    AS prenom, (SELECT array_agg(DISTINCT p.code_tiers_salsa) FROM plan p
+	    WHERE p.identifiant_beneficiaire_salsa = b.identifiant_salsa
+	    AND p.valide_au IS NULL) AS sads
+	FROM beneficiaire b
+	WHERE b.date_naissance IN (SELECT date_naissance FROM rc)
+	    OR b.identifiant_salsa IN (SELECT donne FROM rc)
+	OFFSET 0) b OFFSET 0) b;
+	CREATE INDEX ON rb (date_naissance);
+	ANALYZE rb;
 
 	-- Every beneficiary of the same birth date is a candidate, scored.
 	CREATE TEMP TABLE rk ON COMMIT DROP AS
@@ -228,7 +236,8 @@ BEGIN
 	n := n + m;
 	-- A client no longer said funded loses its computed link.
 	DELETE FROM rapprochement x
-	WHERE x.statut NOT IN ('confirme', 'rejete') AND NOT EXISTS (SELECT 1
+	WHERE x.statut NOT IN ('confirme', 'rejete')
+	    AND (sads IS NULL OR x.code_sad = ANY (sads)) AND NOT EXISTS (SELECT 1
 	    FROM rr r WHERE r.code_sad = x.code_sad
 	    AND r.identifiant_client = x.identifiant_client);
 	GET DIAGNOSTICS m = ROW_COUNT;
@@ -280,9 +289,9 @@ $f$;
 
 SELECT brancher('rapprochement', 'cle');
 GRANT SELECT ON rapprochement TO cesutg_loader, cesutg_sad, cesutg_agent;
-REVOKE EXECUTE ON FUNCTION rapprochement_calculer(),
+REVOKE EXECUTE ON FUNCTION rapprochement_calculer(text[]),
     rapprochement_decider(text, text, text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION rapprochement_calculer() TO cesutg_loader,
+GRANT EXECUTE ON FUNCTION rapprochement_calculer(text[]) TO cesutg_loader,
     cesutg_agent;
 GRANT EXECUTE ON FUNCTION rapprochement_decider(text, text, text, text)
     TO cesutg_agent;

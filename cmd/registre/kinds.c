@@ -88,8 +88,13 @@ static const struct kcol plan_cols[] = {
 static const char *const plan_key[] = { "identifiant_beneficiaire_salsa",
     "index_demande_salsa", "index_prestation_salsa", NULL };
 
-/* The clients' links to beneficiaries follow every clients or plans load. */
+/*
+ * The clients' links to beneficiaries follow every clients or plans load:
+ * all of them after plans, those of the file's SADs after clients.
+ */
 #define RAPPROCHER "SELECT rapprochement_calculer()"
+#define RAPPROCHER_SADS \
+	"SELECT rapprochement_calculer(ARRAY(SELECT DISTINCT code_sad FROM stg))"
 
 static const char *const plan_after[] = {
 	"INSERT INTO sad (code, ingestion) SELECT DISTINCT code_tiers_salsa, "
@@ -497,7 +502,7 @@ static const char *const client_rules[] = {
 	NULL
 };
 
-static const char *const client_after[] = { RAPPROCHER, NULL };
+static const char *const client_after[] = { RAPPROCHER_SADS, NULL };
 
 static const char *const intervenant_rules[] = {
 	SAD_CONNU,
