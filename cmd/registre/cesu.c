@@ -13,7 +13,6 @@
 
 #include "afile.h"
 #include "err.h"
-#include "field.h"
 #include "registre.h"
 
 struct cesu_opts {
@@ -32,14 +31,6 @@ digits(const char *s, size_t n)
 	return 1;
 }
 
-static int
-jour_ok(const char *s)
-{
-	return strlen(s) == 10 && digits(s, 4) && s[4] == '-' &&
-	    digits(s + 5, 2) && s[7] == '-' && digits(s + 8, 2) &&
-	    date_valid(atoi(s), atoi(s + 5), atoi(s + 8));
-}
-
 static void
 opts_parse(struct cesu_opts *o, const char *sub, int argc, char **argv)
 {
@@ -51,6 +42,7 @@ opts_parse(struct cesu_opts *o, const char *sub, int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
+	int64_t jours;
 	int ch, consommes = strcmp(sub, "consommes") == 0,
 	    charges = strcmp(sub, "charges") == 0;
 
@@ -68,7 +60,7 @@ opts_parse(struct cesu_opts *o, const char *sub, int argc, char **argv)
 			o->flux = atoi(optarg);
 			break;
 		case 'd':
-			if (!jour_ok(optarg))
+			if (!date_ok(optarg, strlen(optarg), &jours))
 				die(EX_USAGE, "--date : date invalide « %s », "
 				    "attendu AAAA-MM-JJ", optarg);
 			o->date = optarg;

@@ -83,7 +83,7 @@ instant_ok(const char *s, size_t n, int64_t *us)
 }
 
 /* AAAA-MM-JJ: returns 1 and the days since PostgreSQL's epoch if valid. */
-static int
+int
 date_ok(const char *s, size_t n, int64_t *days)
 {
 	char midnight[21];

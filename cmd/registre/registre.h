@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Who a command connects as when the embedded cluster is used. */
@@ -57,6 +58,7 @@ int	 cmd_derogation(int argc, char **argv);
 int	 cmd_minutes(int argc, char **argv);
 int	 cmd_prefacture(int argc, char **argv);
 int	 mois_ok(const char *s);
+int	 date_ok(const char *s, size_t n, int64_t *days);
 void	 mois_check(const char *cmd, const char *s);
 void	 print_month(PGconn *c, const char *fmt, const char *mois);
 char	*mois_courant(PGconn *c, int which);
