@@ -4,6 +4,7 @@
  * so that rendering a table of a few hundred cells stays cheap.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,15 +17,32 @@
 
 #define A4_L	595.28
 #define A4_H	841.89
-#define NPOLICES 8
+#define NPOLICES 16
+#define NCACHE	256	/* laid-out texts kept, direct-mapped */
 #define DIAGONALE 0.9553166181245093	/* atan(sqrt 2): the A4 diagonal's angle */
+
+/*
+ * A text laid out once is kept: measuring a cell then drawing it, or the
+ * same "22,50 €" on every row, shapes it only once.
+ */
+struct disposition {
+	PangoLayout	*l;
+	char		*texte;
+	uint64_t	 h;
+	double		 w;
+	int		 police;	/* index in polices */
+	int		 align;
+	double		 hauteur;
+};
 
 struct pdf {
 	cairo_surface_t	*surface;
 	cairo_t		*cr;
-	PangoLayout	*layout;
+	PangoLayout	*layout;	/* the last one laid out */
+	struct disposition cache[NCACHE];
 	FILE		*out;
 	int		 mesure;	/* only measures: nothing drawn */
+	int		 suspendu;	/* pdf_dessin(d, 0): nothing drawn for now */
 	int		 erreur;
 	int		 page;
 	struct {
@@ -93,7 +111,6 @@ pdf_ouvrir(FILE *out, const char *titre)
 		date_creation(d->surface);
 	}
 	d->cr = cairo_create(d->surface);
-	d->layout = pango_cairo_create_layout(d->cr);
 	return d;
 }
 
@@ -102,7 +119,11 @@ pdf_fermer(struct pdf *d)
 {
 	int i, r;
 
-	g_object_unref(d->layout);
+	for (i = 0; i < NCACHE; i++)
+		if (d->cache[i].l != NULL) {
+			g_object_unref(d->cache[i].l);
+			free(d->cache[i].texte);
+		}
 	cairo_destroy(d->cr);
 	cairo_surface_finish(d->surface);
 	if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS)
@@ -152,37 +173,58 @@ pdf_hauteur(const struct pdf *d)
 	return A4_H;
 }
 
-static PangoFontDescription *
+static int
 police(struct pdf *d, const char *nom)
 {
-	PangoFontDescription *f;
 	int i;
 
 	for (i = 0; i < d->npolices; i++)
 		if (strcmp(d->polices[i].nom, nom) == 0)
-			return d->polices[i].desc;
-	f = pango_font_description_from_string(nom);
-	if (d->npolices == NPOLICES) {	/* full: recycle the oldest slot */
-		free(d->polices[0].nom);
-		pango_font_description_free(d->polices[0].desc);
-		memmove(&d->polices[0], &d->polices[1],
-		    (NPOLICES - 1) * sizeof d->polices[0]);
-		d->npolices--;
-	}
-	d->polices[d->npolices].nom = xstrdup(nom);
-	d->polices[d->npolices].desc = f;
+			return i;
+	if (d->npolices == NPOLICES)
+		die(EX_SOFTWARE, "pdf : plus de %d polices dans un document", NPOLICES);
+	d->polices[i].nom = xstrdup(nom);
+	d->polices[i].desc = pango_font_description_from_string(nom);
 	d->npolices++;
-	return f;
+	return i;
 }
 
-/* Prepares the shared layout; returns its height in points. */
+static uint64_t
+empreinte(const char *s, int p, double w, int align)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	h = (h ^ (uint64_t)p) * 1099511628211ULL;
+	h = (h ^ (uint64_t)(int64_t)(w * 64)) * 1099511628211ULL;
+	return (h ^ (uint64_t)align) * 1099511628211ULL;
+}
+
+/* Lays out the text into d->layout (from the cache if it is there);
+ * returns its height in points. */
 static double
 disposer(struct pdf *d, double w, const char *nom, int alignement, const char *utf8)
 {
-	PangoLayout *l = d->layout;
-	int lw, lh;
+	struct disposition *c;
+	PangoLayout *l;
+	int p = police(d, nom), lw, lh;
+	uint64_t h;
 
-	pango_layout_set_font_description(l, police(d, nom));
+	if (utf8 == NULL)
+		utf8 = "";
+	h = empreinte(utf8, p, w, alignement);
+	c = &d->cache[h % NCACHE];
+	if (c->l != NULL && c->h == h && c->police == p && c->w == w &&
+	    c->align == alignement && strcmp(c->texte, utf8) == 0) {
+		d->layout = c->l;
+		return c->hauteur;
+	}
+	if (c->l == NULL)
+		c->l = pango_cairo_create_layout(d->cr);
+	free(c->texte);
+	l = c->l;
+	pango_layout_set_font_description(l, d->polices[p].desc);
 	if (w > 0) {
 		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
@@ -190,9 +232,16 @@ disposer(struct pdf *d, double w, const char *nom, int alignement, const char *u
 		pango_layout_set_width(l, -1);
 	pango_layout_set_alignment(l, alignement == PDF_DROITE ? PANGO_ALIGN_RIGHT :
 	    alignement == PDF_CENTRE ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
-	pango_layout_set_text(l, utf8 ? utf8 : "", -1);
+	pango_layout_set_text(l, utf8, -1);
 	pango_layout_get_size(l, &lw, &lh);
-	return (double)lh / PANGO_SCALE;
+	c->texte = xstrdup(utf8);
+	c->h = h;
+	c->w = w;
+	c->police = p;
+	c->align = alignement;
+	c->hauteur = (double)lh / PANGO_SCALE;
+	d->layout = l;
+	return c->hauteur;
 }
 
 double
@@ -201,7 +250,7 @@ pdf_texte(struct pdf *d, double x, double y, double w, const char *nom,
 {
 	double h = disposer(d, w, nom, alignement, utf8);
 
-	if (!d->mesure) {
+	if (!d->mesure && !d->suspendu) {
 		cairo_move_to(d->cr, x, y);
 		pango_cairo_show_layout(d->cr, d->layout);
 	}
@@ -227,7 +276,7 @@ pdf_largeur_texte(struct pdf *d, const char *nom, const char *utf8)
 void
 pdf_trait(struct pdf *d, double x0, double y0, double x1, double y1, double epaisseur)
 {
-	if (d->mesure)
+	if (d->mesure || d->suspendu)
 		return;
 	cairo_save(d->cr);
 	cairo_set_line_width(d->cr, epaisseur);
@@ -240,7 +289,7 @@ pdf_trait(struct pdf *d, double x0, double y0, double x1, double y1, double epai
 void
 pdf_rectangle(struct pdf *d, double x, double y, double w, double h, double gris)
 {
-	if (d->mesure)
+	if (d->mesure || d->suspendu)
 		return;
 	cairo_save(d->cr);
 	cairo_set_source_rgb(d->cr, gris, gris, gris);
@@ -254,18 +303,39 @@ pdf_filigrane(struct pdf *d, const char *nom, const char *utf8)
 {
 	int lw, lh;
 
-	if (d->mesure)
+	if (d->mesure || d->suspendu)
 		return;
 	disposer(d, -1, nom, PDF_CENTRE, utf8);
 	pango_layout_get_size(d->layout, &lw, &lh);
 	cairo_save(d->cr);
 	cairo_translate(d->cr, A4_L / 2, A4_H / 2);
 	cairo_rotate(d->cr, -DIAGONALE);
-	cairo_set_source_rgba(d->cr, 0.75, 0.75, 0.75, 0.5);
+	cairo_set_source_rgba(d->cr, 0.55, 0.55, 0.55, 0.22);
 	cairo_move_to(d->cr, -(double)lw / PANGO_SCALE / 2,
 	    -(double)lh / PANGO_SCALE / 2);
 	/* as outlines, not text: the copy's extracted text stays the original's */
 	pango_cairo_layout_path(d->cr, d->layout);
 	cairo_fill(d->cr);
 	cairo_restore(d->cr);
+}
+
+void
+pdf_cadre(struct pdf *d, double x, double y, double w, double h, double epaisseur)
+{
+	if (d->mesure || d->suspendu)
+		return;
+	cairo_save(d->cr);
+	cairo_set_line_width(d->cr, epaisseur);
+	cairo_rectangle(d->cr, x, y, w, h);
+	cairo_stroke(d->cr);
+	cairo_restore(d->cr);
+}
+
+int
+pdf_dessin(struct pdf *d, int actif)
+{
+	int avant = !d->suspendu;
+
+	d->suspendu = !actif;
+	return avant;
 }

@@ -43,5 +43,10 @@ void	 pdf_rectangle(struct pdf *, double x, double y, double w, double h, double
  * separated by '\n', centred; drawn as outlines, so not extracted as text. */
 void	 pdf_filigrane(struct pdf *, const char *police, const char *utf8);
 int	 pdf_numero(const struct pdf *);	/* current page, from 1 */
+/* The outline of a rectangle, in the current source colour. */
+void	 pdf_cadre(struct pdf *, double x, double y, double w, double h, double epaisseur);
+/* actif 0: drawing calls only measure until pdf_dessin(d, 1), to learn
+ * whether a block fits before drawing it; returns the previous state. */
+int	 pdf_dessin(struct pdf *, int actif);
 
 #endif
