@@ -170,6 +170,21 @@ ligne(const struct lecture *L, struct extrait *e, const struct row *r)
 	}
 }
 
+/* " (name)" of the row's value i when it is one of the extract's columns. */
+static const char *
+nom_colonne(const struct lecture *L, size_t i)
+{
+	static char t[64];
+	int c;
+
+	for (c = 0; c < EX_NCOLS; c++)
+		if (L->pos[c] == (int)i) {
+			snprintf(t, sizeof t, " (%s)", extrait_colonnes[c]);
+			return t;
+		}
+	return "";
+}
+
 void
 extrait_lire(struct extrait *e, int fd, const char *name)
 {
@@ -192,8 +207,9 @@ extrait_lire(struct extrait *e, int fd, const char *name)
 			    L.line, r->n, L.ncsv);
 		for (i = 0; i < r->n; i++)
 			if (utf8_valid(r->v[i], r->len[i], &bad) == -1)
-				die(EX_DATAERR, "%s:%lu: champ %zu: UTF-8 invalide "
-				    "(octet %zu)", name, L.line, i + 1, bad + 1);
+				die(EX_DATAERR, "%s:%lu: champ %zu%s: UTF-8 invalide "
+				    "(octet %zu)", name, L.line, i + 1,
+				    nom_colonne(&L, i), bad + 1);
 		if (e->n == 0)
 			facture(&L, e, r);
 		ligne(&L, e, r);

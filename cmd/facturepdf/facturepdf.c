@@ -107,8 +107,12 @@ pied(struct mise *m)
 
 	couleur(m, 0.35);
 	pdf_trait(m->d, MARGE, y - 4, MARGE + w, y - 4, 0.4);
-	snprintf(t, sizeof t, "Facture n° %s — %s", m->e->v[EX_NUMERO],
-	    m->e->v[EX_NOM_SAD]);
+	if (m->o->duplicata)
+		snprintf(t, sizeof t, "DUPLICATA du %s — Facture n° %s",
+		    m->o->duplicata, m->e->v[EX_NUMERO]);
+	else
+		snprintf(t, sizeof t, "Facture n° %s — %s", m->e->v[EX_NUMERO],
+		    m->e->v[EX_NOM_SAD]);
 	pdf_texte(m->d, MARGE, y, w - 80, P_PETIT, PDF_GAUCHE, t);
 	if (m->npages > 0)
 		snprintf(p, sizeof p, "page %d / %d", pdf_numero(m->d), m->npages);
@@ -454,6 +458,15 @@ document(struct pdf *d, const struct extrait *e, const struct options *o,
 	pied(&m);
 }
 
+static int
+fermer_stdout(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		die(EX_IOERR, "écriture impossible sur la sortie standard: %s",
+		    strerror(errno));
+	return 0;
+}
+
 /* --date, or today (SOURCE_DATE_EPOCH's day when set), as JJ/MM/AAAA. */
 static void
 date_duplicata(const char *arg, char *buf, size_t n)
@@ -464,10 +477,8 @@ date_duplicata(const char *arg, char *buf, size_t n)
 	struct tm tm;
 
 	if (arg != NULL) {
-		if (extrait_date_valide(arg) == 0) {
-			fprintf(stderr, "facturepdf: --date : date AAAA-MM-JJ attendue «%s»\n", arg);
-			exit(EX_USAGE);
-		}
+		if (!extrait_date_valide(arg))
+			die(EX_USAGE, "--date : date AAAA-MM-JJ attendue «%s»", arg);
 		extrait_date(arg, buf, n);
 		return;
 	}
@@ -496,6 +507,7 @@ main(int argc, char **argv)
 	int ch, dup = 0, npages;
 
 	err_setprog(argv[0]);
+	opterr = 0;	/* our own message, in French */
 	while ((ch = getopt_long(argc, argv, "h", longues, NULL)) != -1) {
 		switch (ch) {
 		case 'D':
@@ -506,11 +518,13 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			aide();
-			return 0;
+			return fermer_stdout();
 		case 'V':
 			printf("facturepdf (cesutg) %s\n", CESUTG_VERSION);
-			return 0;
+			return fermer_stdout();
 		default:
+			warnx_("option inconnue, ou sans sa valeur: «%s»",
+			    argv[optind - 1]);
 			usage(stderr);
 			return EX_USAGE;
 		}
