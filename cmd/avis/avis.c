@@ -133,21 +133,20 @@ qp(struct buf *b, const char *s)
 	}
 }
 
-/* RFC 2047 encoded-words (B), each of whole UTF-8 characters. */
+/* RFC 2047 encoded-words (B), each of whole UTF-8 characters, the ones
+ * after the first on continuation lines. */
 static void
-sujet(struct buf *b, const char *s)
+mots_encodes(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned char mot[80];
-	size_t n = strlen(s), k, fin;
+	size_t k;
 	int l, premier = 1;
 
-	buf_adds(b, "Subject:");
 	while (n > 0) {
-		fin = n < 45 ? n : 45;
-		while (fin < n && (p[fin] & 0xc0) == 0x80)
-			fin--;	/* not inside a character */
-		k = fin;
+		k = n < 42 ? n : 42;	/* "Subject: " + 68 columns */
+		while (k < n && (p[k] & 0xc0) == 0x80)
+			k--;	/* not inside a character */
 		l = EVP_EncodeBlock(mot, p, (int)k);
 		buf_adds(b, premier ? " " : "\n ");
 		buf_adds(b, "=?UTF-8?B?");
@@ -157,7 +156,46 @@ sujet(struct buf *b, const char *s)
 		n -= k;
 		premier = 0;
 	}
+}
+
+static int
+ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+static void
+sujet(struct buf *b, const char *s)
+{
+	buf_adds(b, "Subject:");
+	mots_encodes(b, s, strlen(s));
 	buf_addc(b, '\n');
+}
+
+/* "Nom <adresse>" with a non-ASCII name: the name as encoded-words. */
+static void
+expediteur(struct buf *b, const char *de)
+{
+	const char *lt = strrchr(de, '<'), *fin;
+
+	if (ascii(de)) {
+		buf_addf(b, "From: %s\n", de);
+		return;
+	}
+	if (lt == NULL || !ascii(lt))
+		die(EX_USAGE, "--de : adresse ASCII attendue «%s»", de);
+	for (fin = lt; fin > de && fin[-1] == ' '; fin--)
+		;
+	if (fin > de + 1 && *de == '"' && fin[-1] == '"') {
+		de++;
+		fin--;
+	}
+	buf_adds(b, "From:");
+	mots_encodes(b, de, (size_t)(fin - de));
+	buf_addf(b, " %s\n", lt);
 }
 
 /* Appends text wrapped at COLONNES characters: its leading spaces kept,
@@ -431,7 +469,7 @@ message(const struct avis *a, struct buf *m)
 
 	texte(a, &corps, &objet);
 	jeton(a, &corps, j);
-	buf_addf(m, "From: %s\n", a->de);
+	expediteur(m, a->de);
 	adresses(m, "To:", e->v[EX_COURRIELS]);
 	sujet(m, objet);
 	date_rfc5322(m, a->date, a->fixe);	/* fixed: UTC, not TZ's */
