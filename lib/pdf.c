@@ -18,7 +18,7 @@
 #define A4_L	595.28
 #define A4_H	841.89
 #define NPOLICES 16
-#define NCACHE	256	/* laid-out texts kept, direct-mapped */
+#define NCACHE_MAX 8192	/* laid-out texts kept at most, then forgotten */
 #define DIAGONALE 0.9553166181245093	/* atan(sqrt 2): the A4 diagonal's angle */
 
 /*
@@ -38,8 +38,10 @@ struct disposition {
 struct pdf {
 	cairo_surface_t	*surface;
 	cairo_t		*cr;
+	PangoContext	*ctx;		/* one for all layouts */
 	PangoLayout	*layout;	/* the last one laid out */
-	struct disposition cache[NCACHE];
+	struct disposition *cache;	/* open addressing, by empreinte */
+	size_t		 ncache, capcache;
 	FILE		*out;
 	int		 mesure;	/* only measures: nothing drawn */
 	int		 suspendu;	/* pdf_dessin(d, 0): nothing drawn for now */
@@ -51,6 +53,8 @@ struct pdf {
 	} polices[NPOLICES];
 	int		 npolices;
 };
+
+static void oublier(struct pdf *);
 
 static cairo_status_t
 ecrire(void *closure, const unsigned char *data, unsigned int n)
@@ -111,6 +115,7 @@ pdf_ouvrir(FILE *out, const char *titre)
 		date_creation(d->surface);
 	}
 	d->cr = cairo_create(d->surface);
+	d->ctx = pango_cairo_create_context(d->cr);
 	return d;
 }
 
@@ -119,11 +124,9 @@ pdf_fermer(struct pdf *d)
 {
 	int i, r;
 
-	for (i = 0; i < NCACHE; i++)
-		if (d->cache[i].l != NULL) {
-			g_object_unref(d->cache[i].l);
-			free(d->cache[i].texte);
-		}
+	oublier(d);
+	free(d->cache);
+	g_object_unref(d->ctx);
 	cairo_destroy(d->cr);
 	cairo_surface_finish(d->surface);
 	if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS)
@@ -143,8 +146,15 @@ pdf_fermer(struct pdf *d)
 void
 pdf_page(struct pdf *d)
 {
-	cairo_show_page(d->cr);
+	if (!d->suspendu)
+		cairo_show_page(d->cr);
 	d->page++;
+}
+
+void
+pdf_numeroter(struct pdf *d, int numero)
+{
+	d->page = numero;
 }
 
 int
@@ -201,6 +211,44 @@ empreinte(const char *s, int p, double w, int align)
 	return (h ^ (uint64_t)align) * 1099511628211ULL;
 }
 
+static void
+oublier(struct pdf *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->capcache; i++)
+		if (d->cache[i].l != NULL) {
+			g_object_unref(d->cache[i].l);
+			free(d->cache[i].texte);
+			d->cache[i].l = NULL;
+		}
+	d->ncache = 0;
+}
+
+/* Doubles the table, or empties it past NCACHE_MAX: memory stays bounded. */
+static void
+agrandir(struct pdf *d)
+{
+	struct disposition *ancien = d->cache;
+	size_t i, j, cap = d->capcache;
+
+	if (cap >= 2 * NCACHE_MAX) {
+		oublier(d);
+		return;
+	}
+	d->capcache = cap ? 2 * cap : 256;
+	d->cache = xcalloc(d->capcache, sizeof *d->cache);
+	for (i = 0; i < cap; i++) {
+		if (ancien[i].l == NULL)
+			continue;
+		for (j = ancien[i].h & (d->capcache - 1); d->cache[j].l != NULL;
+		    j = (j + 1) & (d->capcache - 1))
+			;
+		d->cache[j] = ancien[i];
+	}
+	free(ancien);
+}
+
 /* Lays out the text into d->layout (from the cache if it is there);
  * returns its height in points. */
 static double
@@ -210,26 +258,27 @@ disposer(struct pdf *d, double w, const char *nom, int alignement, const char *u
 	PangoLayout *l;
 	int p = police(d, nom), lw, lh;
 	uint64_t h;
+	size_t j;
 
 	if (utf8 == NULL)
 		utf8 = "";
 	h = empreinte(utf8, p, w, alignement);
-	c = &d->cache[h % NCACHE];
-	if (c->l != NULL && c->h == h && c->police == p && c->w == w &&
-	    c->align == alignement && strcmp(c->texte, utf8) == 0) {
-		d->layout = c->l;
-		return c->hauteur;
-	}
-	if (c->l == NULL)
-		c->l = pango_cairo_create_layout(d->cr);
-	free(c->texte);
-	l = c->l;
+	if (2 * (d->ncache + 1) > d->capcache)
+		agrandir(d);
+	for (j = h & (d->capcache - 1); (c = &d->cache[j])->l != NULL;
+	    j = (j + 1) & (d->capcache - 1))
+		if (c->h == h && c->police == p && c->w == w &&
+		    c->align == alignement && strcmp(c->texte, utf8) == 0) {
+			d->layout = c->l;
+			return c->hauteur;
+		}
+	c->l = l = pango_layout_new(d->ctx);
+	d->ncache++;
 	pango_layout_set_font_description(l, d->polices[p].desc);
 	if (w > 0) {
 		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-	} else
-		pango_layout_set_width(l, -1);
+	}
 	pango_layout_set_alignment(l, alignement == PDF_DROITE ? PANGO_ALIGN_RIGHT :
 	    alignement == PDF_CENTRE ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
 	pango_layout_set_text(l, utf8, -1);
@@ -338,4 +387,62 @@ pdf_dessin(struct pdf *d, int actif)
 
 	d->suspendu = !actif;
 	return avant;
+}
+
+double
+pdf_tabulation(struct pdf *d, double x, double y, const char *nom, int n,
+    const double *bords, const int *alignements, const char *utf8)
+{
+#if PANGO_VERSION_CHECK(1, 50, 0)
+	PangoLayout *l;
+	PangoTabArray *t;
+	char *texte;
+	size_t len = strlen(utf8);
+	int i, lw, lh;
+
+	/* a tab before each text: each stands at its own stop */
+	texte = xmalloc(len + 2);
+	texte[0] = '\t';
+	memcpy(texte + 1, utf8, len + 1);
+	l = pango_layout_new(d->ctx);
+	pango_layout_set_font_description(l, d->polices[police(d, nom)].desc);
+	t = pango_tab_array_new(n, FALSE);
+	for (i = 0; i < n; i++)
+		pango_tab_array_set_tab(t, i, alignements[i] == PDF_DROITE ?
+		    PANGO_TAB_RIGHT : alignements[i] == PDF_CENTRE ?
+		    PANGO_TAB_CENTER : PANGO_TAB_LEFT,
+		    (int)(bords[i] * PANGO_SCALE));
+	pango_layout_set_tabs(l, t);
+	pango_tab_array_free(t);
+	pango_layout_set_text(l, texte, -1);
+	pango_layout_get_size(l, &lw, &lh);
+	if (!d->mesure && !d->suspendu) {
+		cairo_move_to(d->cr, x, y);
+		pango_cairo_show_layout(d->cr, l);
+	}
+	g_object_unref(l);
+	free(texte);
+	return (double)lh / PANGO_SCALE;
+#else
+	/* older pango: no right or centred tab stops, one layout per text */
+	const char *p = utf8, *tab;
+	char *un;
+	double h = 0, t;
+	int i;
+
+	for (i = 0; i < n && p; i++) {
+		tab = strchr(p, '\t');
+		un = tab ? strndup(p, (size_t)(tab - p)) : xstrdup(p);
+		if (un == NULL)
+			die(EX_OSERR, "mémoire épuisée");
+		t = pdf_texte(d, x + bords[i] - (alignements[i] == PDF_GAUCHE ? 0 :
+		    alignements[i] == PDF_CENTRE ? 100 : 200), y, 200, nom,
+		    alignements[i], un);
+		if (t > h)
+			h = t;
+		free(un);
+		p = tab ? tab + 1 : NULL;
+	}
+	return h;
+#endif
 }

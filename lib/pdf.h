@@ -46,7 +46,29 @@ int	 pdf_numero(const struct pdf *);	/* current page, from 1 */
 /* The outline of a rectangle, in the current source colour. */
 void	 pdf_cadre(struct pdf *, double x, double y, double w, double h, double epaisseur);
 /* actif 0: drawing calls only measure until pdf_dessin(d, 1), to learn
- * whether a block fits before drawing it; returns the previous state. */
+ * whether a block fits before drawing it, and pdf_page only counts; returns
+ * the previous state. Texts laid out while measuring are kept for drawing:
+ * a document measured whole (for "page N / M"), then renumbered from 1
+ * and drawn, shapes each text once. */
 int	 pdf_dessin(struct pdf *, int actif);
+void	 pdf_numeroter(struct pdf *, int numero);	/* sets the current page's number */
+/*
+ * One line of n texts separated by tabs, the i-th standing at x + bords[i]
+ * (its left edge for PDF_GAUCHE, centre for PDF_CENTRE, right edge for
+ * PDF_DROITE), laid out as one: a table row of figures costs one layout,
+ * not n. Returns the height used.
+ */
+double	 pdf_tabulation(struct pdf *, double x, double y, const char *police, int n,
+	    const double *bords, const int *alignements, const char *utf8);
+
+/*
+ * Optional, before the first pdf_ouvrir: loads the fonts under
+ * /usr/share/fonts through the system's font cache instead of reading the
+ * whole fontconfig configuration, which costs more than a small document
+ * (the usual configuration stays when DejaVu Sans is not found there or
+ * FONTCONFIG_FILE is set). A command calling it lists fontconfig in
+ * cmd/NAME/pkgs.
+ */
+void	 pdf_polices_systeme(void);
 
 #endif

@@ -299,19 +299,41 @@ cellules(const struct extrait_ligne *l, int nom, char cel[NCOL][384])
 	snprintf(cel[C_MONTANT], 384, "%s", t);
 }
 
-/* A row's height, laid out as it will be drawn (pdf keeps the layouts). */
+/*
+ * A row's height: its two text cells laid out as they will be drawn (pdf
+ * keeps the layouts), the figures one line (they never wrap).
+ */
 static double
 hauteur(struct mise *m, char cel[NCOL][384])
 {
-	double h = 0, t;
+	double h = pdf_mesure(m->d, -1, P_TABLE, "0"), t;
 	int c, avant = pdf_dessin(m->d, 0);
 
-	for (c = 0; c < NCOL; c++)
+	for (c = C_BENEF; c <= C_PRESTA; c++)
 		if ((t = pdf_texte(m->d, 0, 0, colonnes[c].largeur - 2 * ECART,
 		    P_TABLE, colonnes[c].align, cel[c])) > h)
 			h = t;
 	pdf_dessin(m->d, avant);
 	return h + 2 * ECART;
+}
+
+/* The figures of a row, one layout: each at its column's edge or centre. */
+static void
+chiffres(struct mise *m, char cel[NCOL][384])
+{
+	double bords[NCOL - C_MOIS];
+	int aligns[NCOL - C_MOIS], c;
+	char t[4 * 384];
+
+	for (c = C_MOIS; c < NCOL; c++) {
+		aligns[c - C_MOIS] = colonnes[c].align;
+		bords[c - C_MOIS] = x_colonne(c) - MARGE + (colonnes[c].align ==
+		    PDF_CENTRE ? colonnes[c].largeur / 2 : colonnes[c].largeur - ECART);
+	}
+	snprintf(t, sizeof t, "%s\t%s\t%s\t%s", cel[C_MOIS], cel[C_HEURES],
+	    cel[C_PU], cel[C_MONTANT]);
+	pdf_tabulation(m->d, MARGE, m->y + ECART, P_TABLE, NCOL - C_MOIS, bords,
+	    aligns, t);
 }
 
 /*
@@ -355,10 +377,11 @@ table(struct mise *m)
 			pdf_trait(m->d, MARGE, m->y, MARGE + largeur_contenu(m), m->y, 0.3);
 		if (l->rejetee)
 			couleur(m, 0.45);
-		for (c = 0; c < NCOL; c++)
+		for (c = C_BENEF; c <= C_PRESTA; c++)
 			pdf_texte(m->d, x_colonne(c) + ECART, m->y + ECART,
 			    colonnes[c].largeur - 2 * ECART, P_TABLE,
 			    colonnes[c].align, cel[c]);
+		chiffres(m, cel);
 		if (l->rejetee) {
 			cairo_set_source_rgb(pdf_cairo(m->d), 0.7, 0.1, 0.1);
 			pdf_texte(m->d, x_colonne(C_PRESTA) + ECART, m->y + h - ECART - hm,
@@ -432,11 +455,12 @@ static void
 totaux_ensemble(struct mise *m)
 {
 	double y0 = m->y;
+	int avant;
 
 	/* measured first: a page break inside would part figures and words */
-	pdf_dessin(m->d, 0);
+	avant = pdf_dessin(m->d, 0);
 	totaux(m);
-	pdf_dessin(m->d, 1);
+	pdf_dessin(m->d, avant);
 	if (m->y > m->bas)
 		page_suivante(m);
 	else
@@ -541,14 +565,15 @@ main(int argc, char **argv)
 	}
 	extrait_lire(&e, 0, "stdin");
 
-	d = pdf_ouvrir(NULL, NULL);
-	document(d, &e, &o, 0);
-	npages = pdf_numero(d);
-	pdf_fermer(d);
-
 	snprintf(titre_doc, sizeof titre_doc, "%s n° %s", dup ? "Duplicata de la facture" :
 	    "Facture", e.v[EX_NUMERO]);
+	pdf_polices_systeme();
 	d = pdf_ouvrir(stdout, titre_doc);
+	pdf_dessin(d, 0);	/* first measured whole: the number of pages */
+	document(d, &e, &o, 0);
+	npages = pdf_numero(d);
+	pdf_dessin(d, 1);
+	pdf_numeroter(d, 1);
 	document(d, &e, &o, npages);
 	if (pdf_fermer(d) != 0 || fclose(stdout) != 0)
 		die(EX_IOERR, "écriture impossible sur la sortie standard: %s",
