@@ -50,6 +50,9 @@ struct pdf {
 	struct {
 		char			*nom;
 		PangoFontDescription	*desc;
+		PangoFont		*font;	/* for pdf_tabulation */
+		cairo_scaled_font_t	*cairo;
+		double			 ligne, base;
 	} polices[NPOLICES];
 	int		 npolices;
 };
@@ -135,6 +138,8 @@ pdf_fermer(struct pdf *d)
 	for (i = 0; i < d->npolices; i++) {
 		free(d->polices[i].nom);
 		pango_font_description_free(d->polices[i].desc);
+		if (d->polices[i].font != NULL)
+			g_object_unref(d->polices[i].font);
 	}
 	if (!d->mesure && fflush(d->out) != 0)
 		d->erreur = 1;
@@ -181,6 +186,15 @@ pdf_hauteur(const struct pdf *d)
 {
 	(void)d;
 	return A4_H;
+}
+
+static double
+pdf_hauteur_layout(PangoLayout *l)
+{
+	int lw, lh;
+
+	pango_layout_get_size(l, &lw, &lh);
+	return (double)lh / PANGO_SCALE;
 }
 
 static int
@@ -389,60 +403,93 @@ pdf_dessin(struct pdf *d, int actif)
 	return avant;
 }
 
+/*
+ * The figures of a table row go straight to cairo: glyphs from the font's
+ * character map, placed by their advances, as one run each with its text
+ * (for search and copy). No kerning and no complex scripts, which figures,
+ * dates and codes do not need; pango's layout of a cell costs far more.
+ */
+static cairo_scaled_font_t *
+police_cairo(struct pdf *d, int p, double *ligne, double *base)
+{
+	PangoFont *f;
+	PangoLayout *l;
+
+	if (d->polices[p].cairo == NULL) {
+		f = pango_context_load_font(d->ctx, d->polices[p].desc);
+		if (f == NULL)
+			die(EX_SOFTWARE, "police introuvable : %s", d->polices[p].nom);
+		d->polices[p].font = f;
+		d->polices[p].cairo = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(f));
+		/* where pango puts one line of it, to stand where pdf_texte would */
+		l = pango_layout_new(d->ctx);
+		pango_layout_set_font_description(l, d->polices[p].desc);
+		pango_layout_set_text(l, "0", 1);
+		d->polices[p].ligne = pdf_hauteur_layout(l);
+		d->polices[p].base = (double)pango_layout_get_baseline(l) / PANGO_SCALE;
+		g_object_unref(l);
+	}
+	*ligne = d->polices[p].ligne;
+	*base = d->polices[p].base;
+	return d->polices[p].cairo;
+}
+
 double
 pdf_tabulation(struct pdf *d, double x, double y, const char *nom, int n,
     const double *bords, const int *alignements, const char *utf8)
 {
-#if PANGO_VERSION_CHECK(1, 50, 0)
-	PangoLayout *l;
-	PangoTabArray *t;
-	char *texte;
-	size_t len = strlen(utf8);
-	int i, lw, lh;
+	cairo_scaled_font_t *sf;
+	cairo_glyph_t *g = NULL;
+	cairo_text_cluster_t *cl = NULL;
+	cairo_text_cluster_flags_t fl;
+	cairo_text_extents_t ext;
+	const char *t = utf8, *tab;
+	double ligne, base, x0;
+	int i, k, ng, ncl;
+	size_t len;
 
-	/* a tab before each text: each stands at its own stop */
-	texte = xmalloc(len + 2);
-	texte[0] = '\t';
-	memcpy(texte + 1, utf8, len + 1);
-	l = pango_layout_new(d->ctx);
-	pango_layout_set_font_description(l, d->polices[police(d, nom)].desc);
-	t = pango_tab_array_new(n, FALSE);
-	for (i = 0; i < n; i++)
-		pango_tab_array_set_tab(t, i, alignements[i] == PDF_DROITE ?
-		    PANGO_TAB_RIGHT : alignements[i] == PDF_CENTRE ?
-		    PANGO_TAB_CENTER : PANGO_TAB_LEFT,
-		    (int)(bords[i] * PANGO_SCALE));
-	pango_layout_set_tabs(l, t);
-	pango_tab_array_free(t);
-	pango_layout_set_text(l, texte, -1);
-	pango_layout_get_size(l, &lw, &lh);
-	if (!d->mesure && !d->suspendu) {
-		cairo_move_to(d->cr, x, y);
-		pango_cairo_show_layout(d->cr, l);
+	sf = police_cairo(d, police(d, nom), &ligne, &base);
+	if (d->mesure || d->suspendu)
+		return ligne;
+	cairo_set_scaled_font(d->cr, sf);
+	for (i = 0; i < n && t != NULL; i++, t = tab ? tab + 1 : NULL) {
+		tab = strchr(t, '\t');
+		len = tab ? (size_t)(tab - t) : strlen(t);
+		if (len == 0)
+			continue;
+		if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, t, (int)len, &g, &ng,
+		    &cl, &ncl, &fl) != CAIRO_STATUS_SUCCESS)
+			die(EX_DATAERR, "texte illisible : %.*s", (int)len, t);
+		cairo_scaled_font_glyph_extents(sf, g, ng, &ext);
+		x0 = x + bords[i] - (alignements[i] == PDF_DROITE ? ext.x_advance :
+		    alignements[i] == PDF_CENTRE ? ext.x_advance / 2 : 0);
+		for (k = 0; k < ng; k++) {
+			g[k].x += x0;
+			g[k].y += y + base;
+		}
+		cairo_show_text_glyphs(d->cr, t, (int)len, g, ng, cl, ncl, fl);
+		cairo_glyph_free(g);
+		cairo_text_cluster_free(cl);
+		g = NULL;
+		cl = NULL;
 	}
-	g_object_unref(l);
-	free(texte);
-	return (double)lh / PANGO_SCALE;
-#else
-	/* older pango: no right or centred tab stops, one layout per text */
-	const char *p = utf8, *tab;
-	char *un;
-	double h = 0, t;
-	int i;
+	return ligne;
+}
 
-	for (i = 0; i < n && p; i++) {
-		tab = strchr(p, '\t');
-		un = tab ? strndup(p, (size_t)(tab - p)) : xstrdup(p);
-		if (un == NULL)
-			die(EX_OSERR, "mémoire épuisée");
-		t = pdf_texte(d, x + bords[i] - (alignements[i] == PDF_GAUCHE ? 0 :
-		    alignements[i] == PDF_CENTRE ? 100 : 200), y, 200, nom,
-		    alignements[i], un);
-		if (t > h)
-			h = t;
-		free(un);
-		p = tab ? tab + 1 : NULL;
-	}
-	return h;
-#endif
+double
+pdf_largeur_simple(struct pdf *d, const char *nom, const char *utf8)
+{
+	cairo_scaled_font_t *sf;
+	cairo_glyph_t *g = NULL;
+	cairo_text_extents_t ext;
+	double ligne, base;
+	int ng;
+
+	sf = police_cairo(d, police(d, nom), &ligne, &base);
+	if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, utf8, -1, &g, &ng, NULL,
+	    NULL, NULL) != CAIRO_STATUS_SUCCESS)
+		die(EX_DATAERR, "texte illisible : %s", utf8);
+	cairo_scaled_font_glyph_extents(sf, g, ng, &ext);
+	cairo_glyph_free(g);
+	return ext.x_advance;
 }

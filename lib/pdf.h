@@ -55,11 +55,15 @@ void	 pdf_numeroter(struct pdf *, int numero);	/* sets the current page's number
 /*
  * One line of n texts separated by tabs, the i-th standing at x + bords[i]
  * (its left edge for PDF_GAUCHE, centre for PDF_CENTRE, right edge for
- * PDF_DROITE), laid out as one: a table row of figures costs one layout,
- * not n. Returns the height used.
+ * PDF_DROITE), top at y as pdf_texte would put it. Drawn with cairo from
+ * the font's character map, without pango (no kerning, no wrapping, no
+ * complex scripts: for figures, dates and codes), several times cheaper
+ * than pdf_texte. Returns the line's height.
  */
 double	 pdf_tabulation(struct pdf *, double x, double y, const char *police, int n,
 	    const double *bords, const int *alignements, const char *utf8);
+/* The width pdf_tabulation gives one text (no tab). */
+double	 pdf_largeur_simple(struct pdf *, const char *police, const char *utf8);
 
 /*
  * Optional, before the first pdf_ouvrir: loads the fonts under

@@ -300,19 +300,48 @@ cellules(const struct extrait_ligne *l, int nom, char cel[NCOL][384])
 }
 
 /*
- * A row's height: its two text cells laid out as they will be drawn (pdf
+ * The beneficiary's two lines ("NOM Prénom", "n° id") go the cheap way,
+ * through pdf_tabulation, when the name fits its column; a long name is
+ * left to pango to wrap. Returns the height, 0 when pango must do it.
+ */
+static double
+beneficiaire(struct mise *m, const char *cel, int dessin)
+{
+	double w = colonnes[C_BENEF].largeur - 2 * ECART, b = 0, h;
+	int a = PDF_GAUCHE;
+	const char *nl = strchr(cel, '\n');
+	char nom[384];
+
+	if (*cel == '\0')
+		return pdf_mesure(m->d, -1, P_TABLE, "0");
+	if (nl == NULL || strchr(nl + 1, '\n') != NULL)
+		return 0;
+	snprintf(nom, sizeof nom, "%.*s", (int)(nl - cel), cel);
+	if (pdf_largeur_simple(m->d, P_TABLE, nom) > w ||
+	    pdf_largeur_simple(m->d, P_TABLE, nl + 1) > w)
+		return 0;
+	h = pdf_tabulation(m->d, MARGE + ECART, m->y + ECART, P_TABLE, 1, &b, &a,
+	    dessin ? nom : "");
+	return h + pdf_tabulation(m->d, MARGE + ECART, m->y + ECART + h, P_TABLE,
+	    1, &b, &a, dessin ? nl + 1 : "");
+}
+
+/*
+ * A row's height: its text cells laid out as they will be drawn (pdf
  * keeps the layouts), the figures one line (they never wrap).
  */
 static double
 hauteur(struct mise *m, char cel[NCOL][384])
 {
-	double h = pdf_mesure(m->d, -1, P_TABLE, "0"), t;
-	int c, avant = pdf_dessin(m->d, 0);
+	double h, t;
+	int avant = pdf_dessin(m->d, 0);
 
-	for (c = C_BENEF; c <= C_PRESTA; c++)
-		if ((t = pdf_texte(m->d, 0, 0, colonnes[c].largeur - 2 * ECART,
-		    P_TABLE, colonnes[c].align, cel[c])) > h)
-			h = t;
+	if ((h = beneficiaire(m, cel[C_BENEF], 0)) == 0)
+		h = pdf_texte(m->d, 0, 0, colonnes[C_BENEF].largeur - 2 * ECART,
+		    P_TABLE, colonnes[C_BENEF].align, cel[C_BENEF]);
+	if ((t = pdf_texte(m->d, 0, 0, colonnes[C_PRESTA].largeur - 2 * ECART,
+	    P_TABLE, colonnes[C_PRESTA].align, cel[C_PRESTA])) > h)
+		h = t;
 	pdf_dessin(m->d, avant);
 	return h + 2 * ECART;
 }
@@ -348,7 +377,7 @@ table(struct mise *m)
 	char cel[NCOL][384], motif[600];
 	double h, hm, wm = largeur_contenu(m) - colonnes[C_BENEF].largeur;
 	size_t i;
-	int c, nom;
+	int nom;
 
 	entete_table(m);
 	for (i = 0; i < e->n; i++) {
@@ -377,10 +406,13 @@ table(struct mise *m)
 			pdf_trait(m->d, MARGE, m->y, MARGE + largeur_contenu(m), m->y, 0.3);
 		if (l->rejetee)
 			couleur(m, 0.45);
-		for (c = C_BENEF; c <= C_PRESTA; c++)
-			pdf_texte(m->d, x_colonne(c) + ECART, m->y + ECART,
-			    colonnes[c].largeur - 2 * ECART, P_TABLE,
-			    colonnes[c].align, cel[c]);
+		if (beneficiaire(m, cel[C_BENEF], 1) == 0)
+			pdf_texte(m->d, x_colonne(C_BENEF) + ECART, m->y + ECART,
+			    colonnes[C_BENEF].largeur - 2 * ECART, P_TABLE,
+			    colonnes[C_BENEF].align, cel[C_BENEF]);
+		pdf_texte(m->d, x_colonne(C_PRESTA) + ECART, m->y + ECART,
+		    colonnes[C_PRESTA].largeur - 2 * ECART, P_TABLE,
+		    colonnes[C_PRESTA].align, cel[C_PRESTA]);
 		chiffres(m, cel);
 		if (l->rejetee) {
 			cairo_set_source_rgb(pdf_cairo(m->d), 0.7, 0.1, 0.1);
