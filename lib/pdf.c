@@ -38,6 +38,7 @@ struct disposition {
 struct pdf {
 	cairo_surface_t	*surface;
 	cairo_t		*cr;
+	PangoFontMap	*fm;		/* its own: freed with the document */
 	PangoContext	*ctx;		/* one for all layouts */
 	PangoLayout	*layout;	/* the last one laid out */
 	struct disposition *cache;	/* open addressing, by empreinte */
@@ -118,7 +119,9 @@ pdf_ouvrir(FILE *out, const char *titre)
 		date_creation(d->surface);
 	}
 	d->cr = cairo_create(d->surface);
-	d->ctx = pango_cairo_create_context(d->cr);
+	d->fm = pango_cairo_font_map_new();
+	d->ctx = pango_font_map_create_context(d->fm);
+	pango_cairo_update_context(d->cr, d->ctx);
 	return d;
 }
 
@@ -141,6 +144,7 @@ pdf_fermer(struct pdf *d)
 		if (d->polices[i].font != NULL)
 			g_object_unref(d->polices[i].font);
 	}
+	g_object_unref(d->fm);
 	if (!d->mesure && fflush(d->out) != 0)
 		d->erreur = 1;
 	r = d->erreur ? -1 : 0;
