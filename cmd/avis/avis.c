@@ -67,15 +67,6 @@ aide(void)
 	    "inconnu. Voir avis(1).\n");
 }
 
-static int
-fermer_stdout(void)
-{
-	if (fflush(stdout) == EOF || ferror(stdout))
-		die(EX_IOERR, "écriture impossible sur la sortie standard: %s",
-		    strerror(errno));
-	return 0;
-}
-
 /* A header value from the data must not start another header. */
 static void
 entete_sure(const char *quoi, const char *v)
@@ -660,10 +651,10 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			aide();
-			return fermer_stdout();
+			return err_stdout();
 		case 'V':
 			printf("avis (cesutg) %s\n", CESUTG_VERSION);
-			return fermer_stdout();
+			return err_stdout();
 		default:
 			warnx_("option inconnue, ou sans sa valeur: «%s»",
 			    argv[optind - 1]);
@@ -716,7 +707,7 @@ main(int argc, char **argv)
 	message(&a, &m);
 	chemin = deposer(outbox, &m);
 	printf("%s\n", chemin);
-	fermer_stdout();
+	err_stdout();
 	free(chemin);
 	free(pdfbuf);
 	buf_free(&m);

@@ -514,15 +514,6 @@ document(struct pdf *d, const struct extrait *e, const struct options *o,
 	pied(&m);
 }
 
-static int
-fermer_stdout(void)
-{
-	if (fflush(stdout) == EOF || ferror(stdout))
-		die(EX_IOERR, "écriture impossible sur la sortie standard: %s",
-		    strerror(errno));
-	return 0;
-}
-
 /* --date, or today (SOURCE_DATE_EPOCH's day when set), as JJ/MM/AAAA. */
 static void
 date_duplicata(const char *arg, char *buf, size_t n)
@@ -574,10 +565,10 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			aide();
-			return fermer_stdout();
+			return err_stdout();
 		case 'V':
 			printf("facturepdf (cesutg) %s\n", CESUTG_VERSION);
-			return fermer_stdout();
+			return err_stdout();
 		default:
 			warnx_("option inconnue, ou sans sa valeur: «%s»",
 			    argv[optind - 1]);
@@ -607,9 +598,10 @@ main(int argc, char **argv)
 	pdf_dessin(d, 1);
 	pdf_numeroter(d, 1);
 	document(d, &e, &o, npages);
-	if (pdf_fermer(d) != 0 || fclose(stdout) != 0)
+	if (pdf_fermer(d) != 0)
 		die(EX_IOERR, "écriture impossible sur la sortie standard: %s",
 		    strerror(errno ? errno : EIO));
+	err_stdout();
 	extrait_liberer(&e);
 	return 0;
 }
