@@ -97,7 +97,7 @@ START_TEST(fautes)
 	unit_dies(lire_tout, ENTETE FACTURE ",1,A,B,P,,2026-11,1,2,2,emise\n", 65,
 	    "cesutg: f.csv:2: 25 champs au lieu de 26\n");
 	unit_dies(lire_tout, ENTETE FACTURE ",1,A,B,P,,2026-11,1,2,"
-	    "9223372036854775807,emise,\n" FACTURE ",1,A,B,P,,2026-11,1,2,0.01,emise,\n",
+	    "92233720368547758.07,emise,\n" FACTURE ",1,A,B,P,,2026-11,1,2,0.01,emise,\n",
 	    65, "cesutg: f.csv:5: champ 24 (montant): total de la facture hors "
 	    "limites «0.01»\n");
 }
