@@ -12,6 +12,8 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
+#include "buf.h"
+#include "charset.h"
 #include "err.h"
 #include "pdf.h"
 
@@ -35,12 +37,26 @@ struct disposition {
 	double		 hauteur;
 };
 
+/* A character's glyph in a font, 0 unknown yet; -1 not one glyph. */
+struct glyphe {
+	long	 index;
+	double	 avance;
+};
+#define NGLYPHES 0x2200	/* Latin, punctuation, currency signs */
+
 struct pdf {
 	cairo_surface_t	*surface;
 	cairo_t		*cr;
 	PangoFontMap	*fm;		/* its own: freed with the document */
 	PangoContext	*ctx;		/* one for all layouts */
 	PangoLayout	*layout;	/* the last one laid out */
+	struct {			/* pdf_tabulation's glyphs not yet shown */
+		cairo_scaled_font_t	*sf;
+		cairo_glyph_t		*g;
+		cairo_text_cluster_t	*cl;
+		int			 ng, ncl, capg, capcl;
+		struct buf		 texte;
+	} lot;
 	struct disposition *cache;	/* open addressing, by empreinte */
 	size_t		 ncache, capcache;
 	FILE		*out;
@@ -54,6 +70,7 @@ struct pdf {
 		PangoFont		*font;	/* for pdf_tabulation */
 		cairo_scaled_font_t	*cairo;
 		double			 ligne, base;
+		struct glyphe		*glyphes;	/* by code point, < NGLYPHES */
 	} polices[NPOLICES];
 	int		 npolices;
 };
@@ -125,11 +142,33 @@ pdf_ouvrir(FILE *out, const char *titre)
 	return d;
 }
 
+/*
+ * Shows the glyphs pdf_tabulation gathered, as one operation: a page of
+ * figures is one run for cairo to record, analyse and write, not hundreds.
+ * Called before anything that may change the font or the colour, and at
+ * the end of a page.
+ */
+static void
+vider(struct pdf *d)
+{
+	if (d->lot.ng > 0 || d->lot.ncl > 0) {
+		cairo_set_scaled_font(d->cr, d->lot.sf);
+		cairo_show_text_glyphs(d->cr, d->lot.texte.p, (int)d->lot.texte.len,
+		    d->lot.g, d->lot.ng, d->lot.cl, d->lot.ncl, 0);
+	}
+	d->lot.ng = d->lot.ncl = 0;
+	buf_reset(&d->lot.texte);
+}
+
 int
 pdf_fermer(struct pdf *d)
 {
 	int i, r;
 
+	vider(d);
+	free(d->lot.g);
+	free(d->lot.cl);
+	buf_free(&d->lot.texte);
 	oublier(d);
 	free(d->cache);
 	g_object_unref(d->ctx);
@@ -143,6 +182,7 @@ pdf_fermer(struct pdf *d)
 		pango_font_description_free(d->polices[i].desc);
 		if (d->polices[i].font != NULL)
 			g_object_unref(d->polices[i].font);
+		free(d->polices[i].glyphes);
 	}
 	g_object_unref(d->fm);
 	if (!d->mesure && fflush(d->out) != 0)
@@ -155,6 +195,7 @@ pdf_fermer(struct pdf *d)
 void
 pdf_page(struct pdf *d)
 {
+	vider(d);
 	if (!d->suspendu)
 		cairo_show_page(d->cr);
 	d->page++;
@@ -175,6 +216,7 @@ pdf_numero(const struct pdf *d)
 cairo_t *
 pdf_cairo(struct pdf *d)
 {
+	vider(d);	/* the caller may change the colour */
 	return d->cr;
 }
 
@@ -438,6 +480,91 @@ police_cairo(struct pdf *d, int p, double *ligne, double *base)
 	return d->polices[p].cairo;
 }
 
+/* The next code point of s (n bytes) from *i; -1 on a malformed sequence. */
+static long
+point(const char *s, size_t n, size_t *i)
+{
+	const unsigned char *p = (const unsigned char *)s + *i;
+	size_t k, l = n - *i;
+	long c;
+
+	if (p[0] < 0x80) {
+		(*i)++;
+		return p[0];
+	}
+	k = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+	if (k == 0 || k > l)
+		return -1;
+	c = p[0] & (0x7f >> k);
+	for (l = 1; l < k; l++) {
+		if ((p[l] & 0xc0) != 0x80)
+			return -1;
+		c = c << 6 | (p[l] & 0x3f);
+	}
+	*i += k;
+	return c;
+}
+
+/* The glyph of code point c (its UTF-8 bytes s, n), from the font's map. */
+static const struct glyphe *
+glyphe(struct pdf *d, int p, cairo_scaled_font_t *sf, long c, const char *s, size_t n)
+{
+	struct glyphe *g;
+	cairo_glyph_t *gl = NULL;
+	cairo_text_extents_t ext;
+	int ng;
+
+	if (c < 0 || c >= NGLYPHES)
+		return NULL;
+	if (d->polices[p].glyphes == NULL)
+		d->polices[p].glyphes = xcalloc(NGLYPHES, sizeof *g);
+	g = &d->polices[p].glyphes[c];
+	if (g->index == 0) {
+		g->index = -1;
+		if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, s, (int)n, &gl, &ng,
+		    NULL, NULL, NULL) == CAIRO_STATUS_SUCCESS && ng == 1) {
+			cairo_scaled_font_glyph_extents(sf, gl, 1, &ext);
+			g->index = (long)gl[0].index + 1;
+			g->avance = ext.x_advance;
+		}
+		cairo_glyph_free(gl);
+	}
+	return g->index > 0 ? g : NULL;
+}
+
+/* The width of t (n bytes) from the glyph table; -1 if one of its
+ * characters is not there (cairo's own conversion must do it). */
+static double
+largeur_glyphes(struct pdf *d, int p, cairo_scaled_font_t *sf, const char *t, size_t n)
+{
+	const struct glyphe *g;
+	double w = 0;
+	size_t i = 0, a;
+	long c;
+
+	while (i < n) {
+		a = i;
+		if ((c = point(t, n, &i)) == -1 ||
+		    (g = glyphe(d, p, sf, c, t + a, i - a)) == NULL)
+			return -1;
+		w += g->avance;
+	}
+	return w;
+}
+
+static void
+lot_place(struct pdf *d, int ng, int ncl)
+{
+	if (d->lot.ng + ng > d->lot.capg) {
+		d->lot.capg = 2 * (d->lot.ng + ng) + 256;
+		d->lot.g = xrealloc(d->lot.g, (size_t)d->lot.capg * sizeof *d->lot.g);
+	}
+	if (d->lot.ncl + ncl > d->lot.capcl) {
+		d->lot.capcl = 2 * (d->lot.ncl + ncl) + 256;
+		d->lot.cl = xrealloc(d->lot.cl, (size_t)d->lot.capcl * sizeof *d->lot.cl);
+	}
+}
+
 double
 pdf_tabulation(struct pdf *d, double x, double y, const char *nom, int n,
     const double *bords, const int *alignements, const char *utf8)
@@ -448,34 +575,65 @@ pdf_tabulation(struct pdf *d, double x, double y, const char *nom, int n,
 	cairo_text_cluster_flags_t fl;
 	cairo_text_extents_t ext;
 	const char *t = utf8, *tab;
-	double ligne, base, x0;
-	int i, k, ng, ncl;
-	size_t len;
+	double ligne, base, x0, w;
+	int i, k, ng, ncl, p = police(d, nom);
+	size_t len, j;
 
-	sf = police_cairo(d, police(d, nom), &ligne, &base);
+	sf = police_cairo(d, p, &ligne, &base);
 	if (d->mesure || d->suspendu)
 		return ligne;
-	cairo_set_scaled_font(d->cr, sf);
+	if (d->lot.sf != sf)
+		vider(d);
+	d->lot.sf = sf;
 	for (i = 0; i < n && t != NULL; i++, t = tab ? tab + 1 : NULL) {
 		tab = strchr(t, '\t');
 		len = tab ? (size_t)(tab - t) : strlen(t);
 		if (len == 0)
 			continue;
-		if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, t, (int)len, &g, &ng,
-		    &cl, &ncl, &fl) != CAIRO_STATUS_SUCCESS)
+		if ((w = largeur_glyphes(d, p, sf, t, len)) >= 0) {
+			ng = ncl = (int)utf8_nchars(t, len);
+			g = NULL;
+		} else if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, t, (int)len, &g,
+		    &ng, &cl, &ncl, &fl) == CAIRO_STATUS_SUCCESS) {
+			cairo_scaled_font_glyph_extents(sf, g, ng, &ext);
+			w = ext.x_advance;
+		} else
 			die(EX_DATAERR, "texte illisible : %.*s", (int)len, t);
-		cairo_scaled_font_glyph_extents(sf, g, ng, &ext);
-		x0 = x + bords[i] - (alignements[i] == PDF_DROITE ? ext.x_advance :
-		    alignements[i] == PDF_CENTRE ? ext.x_advance / 2 : 0);
-		for (k = 0; k < ng; k++) {
-			g[k].x += x0;
-			g[k].y += y + base;
+		x0 = x + bords[i] - (alignements[i] == PDF_DROITE ? w :
+		    alignements[i] == PDF_CENTRE ? w / 2 : 0);
+		/* a space between texts, a cluster without glyphs, for copy */
+		lot_place(d, ng, ncl + 1);
+		if (d->lot.texte.len > 0) {
+			buf_addc(&d->lot.texte, ' ');
+			d->lot.cl[d->lot.ncl].num_bytes = 1;
+			d->lot.cl[d->lot.ncl++].num_glyphs = 0;
 		}
-		cairo_show_text_glyphs(d->cr, t, (int)len, g, ng, cl, ncl, fl);
-		cairo_glyph_free(g);
-		cairo_text_cluster_free(cl);
-		g = NULL;
-		cl = NULL;
+		if (g == NULL)		/* one glyph per character */
+			for (j = 0; j < len; ) {
+				size_t a = j;
+				long c = point(t, len, &j);
+				const struct glyphe *gl = glyphe(d, p, sf, c, t + a, j - a);
+
+				d->lot.g[d->lot.ng].index = (unsigned long)(gl->index - 1);
+				d->lot.g[d->lot.ng].x = x0;
+				d->lot.g[d->lot.ng++].y = y + base;
+				d->lot.cl[d->lot.ncl].num_bytes = (int)(j - a);
+				d->lot.cl[d->lot.ncl++].num_glyphs = 1;
+				x0 += gl->avance;
+			}
+		else {
+			for (k = 0; k < ng; k++) {
+				d->lot.g[d->lot.ng].index = g[k].index;
+				d->lot.g[d->lot.ng].x = g[k].x + x0;
+				d->lot.g[d->lot.ng++].y = g[k].y + y + base;
+			}
+			memcpy(d->lot.cl + d->lot.ncl, cl, (size_t)ncl * sizeof *cl);
+			d->lot.ncl += ncl;
+			cairo_glyph_free(g);
+			cairo_text_cluster_free(cl);
+			cl = NULL;
+		}
+		buf_add(&d->lot.texte, t, len);
 	}
 	return ligne;
 }
@@ -486,10 +644,12 @@ pdf_largeur_simple(struct pdf *d, const char *nom, const char *utf8)
 	cairo_scaled_font_t *sf;
 	cairo_glyph_t *g = NULL;
 	cairo_text_extents_t ext;
-	double ligne, base;
-	int ng;
+	double ligne, base, w;
+	int ng, p = police(d, nom);
 
-	sf = police_cairo(d, police(d, nom), &ligne, &base);
+	sf = police_cairo(d, p, &ligne, &base);
+	if ((w = largeur_glyphes(d, p, sf, utf8, strlen(utf8))) >= 0)
+		return w;
 	if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, utf8, -1, &g, &ng, NULL,
 	    NULL, NULL) != CAIRO_STATUS_SUCCESS)
 		die(EX_DATAERR, "texte illisible : %s", utf8);

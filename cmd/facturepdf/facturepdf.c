@@ -24,7 +24,7 @@
 
 #define P_TEXTE		"DejaVu Sans 8.5"
 #define P_GRAS		"DejaVu Sans Bold 8.5"
-#define P_PETIT		"DejaVu Sans 7"
+#define P_PETIT		"DejaVu Sans 7.5"
 #define P_ITALIQUE	"DejaVu Sans 7.5"
 #define P_TABLE		"DejaVu Sans 7.5"
 #define P_TABLE_GRAS	"DejaVu Sans Bold 7.5"
@@ -300,30 +300,33 @@ cellules(const struct extrait_ligne *l, int nom, char cel[NCOL][384])
 }
 
 /*
- * The beneficiary's two lines ("NOM Prénom", "n° id") go the cheap way,
- * through pdf_tabulation, when the name fits its column; a long name is
- * left to pango to wrap. Returns the height, 0 when pango must do it.
+ * A cell whose lines all fit its column goes the cheap way, each line
+ * through pdf_tabulation; a longer text is left to pango to wrap.
+ * Returns the height, 0 when pango must do it.
  */
 static double
-beneficiaire(struct mise *m, const char *cel, int dessin)
+cellule(struct mise *m, int c, const char *cel, int dessin)
 {
-	double w = colonnes[C_BENEF].largeur - 2 * ECART, b = 0, h;
+	double w = colonnes[c].largeur - 2 * ECART, b = 0, h = 0;
 	int a = PDF_GAUCHE;
-	const char *nl = strchr(cel, '\n');
-	char nom[384];
+	const char *p, *nl;
+	char ligne[384];
 
 	if (*cel == '\0')
 		return pdf_mesure(m->d, -1, P_TABLE, "0");
-	if (nl == NULL || strchr(nl + 1, '\n') != NULL)
-		return 0;
-	snprintf(nom, sizeof nom, "%.*s", (int)(nl - cel), cel);
-	if (pdf_largeur_simple(m->d, P_TABLE, nom) > w ||
-	    pdf_largeur_simple(m->d, P_TABLE, nl + 1) > w)
-		return 0;
-	h = pdf_tabulation(m->d, MARGE + ECART, m->y + ECART, P_TABLE, 1, &b, &a,
-	    dessin ? nom : "");
-	return h + pdf_tabulation(m->d, MARGE + ECART, m->y + ECART + h, P_TABLE,
-	    1, &b, &a, dessin ? nl + 1 : "");
+	for (p = cel; p != NULL; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		snprintf(ligne, sizeof ligne, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
+		if (pdf_largeur_simple(m->d, P_TABLE, ligne) > w)
+			return 0;
+	}
+	for (p = cel; p != NULL; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		snprintf(ligne, sizeof ligne, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
+		h += pdf_tabulation(m->d, x_colonne(c) + ECART, m->y + ECART + h,
+		    P_TABLE, 1, &b, &a, dessin ? ligne : "");
+	}
+	return h;
 }
 
 /*
@@ -333,15 +336,16 @@ beneficiaire(struct mise *m, const char *cel, int dessin)
 static double
 hauteur(struct mise *m, char cel[NCOL][384])
 {
-	double h, t;
-	int avant = pdf_dessin(m->d, 0);
+	double h = 0, t;
+	int c, avant = pdf_dessin(m->d, 0);
 
-	if ((h = beneficiaire(m, cel[C_BENEF], 0)) == 0)
-		h = pdf_texte(m->d, 0, 0, colonnes[C_BENEF].largeur - 2 * ECART,
-		    P_TABLE, colonnes[C_BENEF].align, cel[C_BENEF]);
-	if ((t = pdf_texte(m->d, 0, 0, colonnes[C_PRESTA].largeur - 2 * ECART,
-	    P_TABLE, colonnes[C_PRESTA].align, cel[C_PRESTA])) > h)
-		h = t;
+	for (c = C_BENEF; c <= C_PRESTA; c++) {
+		if ((t = cellule(m, c, cel[c], 0)) == 0)
+			t = pdf_texte(m->d, 0, 0, colonnes[c].largeur - 2 * ECART,
+			    P_TABLE, colonnes[c].align, cel[c]);
+		if (t > h)
+			h = t;
+	}
 	pdf_dessin(m->d, avant);
 	return h + 2 * ECART;
 }
@@ -377,7 +381,7 @@ table(struct mise *m)
 	char cel[NCOL][384], motif[600];
 	double h, hm, wm = largeur_contenu(m) - colonnes[C_BENEF].largeur;
 	size_t i;
-	int nom;
+	int c, nom;
 
 	entete_table(m);
 	for (i = 0; i < e->n; i++) {
@@ -406,13 +410,11 @@ table(struct mise *m)
 			pdf_trait(m->d, MARGE, m->y, MARGE + largeur_contenu(m), m->y, 0.3);
 		if (l->rejetee)
 			couleur(m, 0.45);
-		if (beneficiaire(m, cel[C_BENEF], 1) == 0)
-			pdf_texte(m->d, x_colonne(C_BENEF) + ECART, m->y + ECART,
-			    colonnes[C_BENEF].largeur - 2 * ECART, P_TABLE,
-			    colonnes[C_BENEF].align, cel[C_BENEF]);
-		pdf_texte(m->d, x_colonne(C_PRESTA) + ECART, m->y + ECART,
-		    colonnes[C_PRESTA].largeur - 2 * ECART, P_TABLE,
-		    colonnes[C_PRESTA].align, cel[C_PRESTA]);
+		for (c = C_BENEF; c <= C_PRESTA; c++)
+			if (cellule(m, c, cel[c], 1) == 0)
+				pdf_texte(m->d, x_colonne(c) + ECART, m->y + ECART,
+				    colonnes[c].largeur - 2 * ECART, P_TABLE,
+				    colonnes[c].align, cel[c]);
 		chiffres(m, cel);
 		if (l->rejetee) {
 			cairo_set_source_rgb(pdf_cairo(m->d), 0.7, 0.1, 0.1);
