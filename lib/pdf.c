@@ -400,6 +400,7 @@ pdf_rectangle(struct pdf *d, double x, double y, double w, double h, double gris
 {
 	if (d->mesure || d->suspendu)
 		return;
+	vider(d);	/* a fill may cover text drawn before it */
 	cairo_save(d->cr);
 	cairo_set_source_rgb(d->cr, gris, gris, gris);
 	cairo_rectangle(d->cr, x, y, w, h);

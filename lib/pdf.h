@@ -58,7 +58,9 @@ void	 pdf_numeroter(struct pdf *, int numero);	/* sets the current page's number
  * PDF_DROITE), top at y as pdf_texte would put it. Drawn with cairo from
  * the font's character map, without pango (no kerning, no wrapping, no
  * complex scripts: for figures, dates and codes), several times cheaper
- * than pdf_texte. Returns the line's height.
+ * than pdf_texte. The glyphs are gathered and shown at the latest at the
+ * page's end, or before pdf_cairo() or pdf_rectangle(): lines drawn
+ * meanwhile lie under them. Returns the line's height.
  */
 double	 pdf_tabulation(struct pdf *, double x, double y, const char *police, int n,
 	    const double *bords, const int *alignements, const char *utf8);
