@@ -25,7 +25,7 @@
 #define P_TEXTE		"DejaVu Sans 8.5"
 #define P_GRAS		"DejaVu Sans Bold 8.5"
 #define P_PETIT		"DejaVu Sans 7.5"
-#define P_ITALIQUE	"DejaVu Sans 7.5"
+#define P_MOTIF	"DejaVu Sans 7.5"
 #define P_TABLE		"DejaVu Sans 7.5"
 #define P_TABLE_GRAS	"DejaVu Sans Bold 7.5"
 #define P_TITRE		"DejaVu Sans Bold 15"
@@ -395,7 +395,7 @@ table(struct mise *m)
 			snprintf(motif, sizeof motif, "Ligne rejetée par le Département%s%s",
 			    *extrait_val(l, EX_MOTIF) ? " : " : "",
 			    extrait_val(l, EX_MOTIF));
-			hm = pdf_mesure(m->d, wm - 2 * ECART, P_ITALIQUE, motif);
+			hm = pdf_mesure(m->d, wm - 2 * ECART, P_MOTIF, motif);
 		}
 		h = hauteur(m, cel) + hm;
 		if (m->y + h > m->bas && i > 0) {
@@ -419,7 +419,7 @@ table(struct mise *m)
 		if (l->rejetee) {
 			cairo_set_source_rgb(pdf_cairo(m->d), 0.7, 0.1, 0.1);
 			pdf_texte(m->d, x_colonne(C_PRESTA) + ECART, m->y + h - ECART - hm,
-			    wm - 2 * ECART, P_ITALIQUE, PDF_GAUCHE, motif);
+			    wm - 2 * ECART, P_MOTIF, PDF_GAUCHE, motif);
 			couleur(m, 0);
 		}
 		m->y += h;
