@@ -25,7 +25,7 @@
 #define P_TEXTE		"DejaVu Sans 8.5"
 #define P_GRAS		"DejaVu Sans Bold 8.5"
 #define P_PETIT		"DejaVu Sans 7.5"
-#define P_MOTIF	"DejaVu Sans 7.5"
+#define P_MOTIF		"DejaVu Sans 7.5"
 #define P_TABLE		"DejaVu Sans 7.5"
 #define P_TABLE_GRAS	"DejaVu Sans Bold 7.5"
 #define P_TITRE		"DejaVu Sans Bold 15"
