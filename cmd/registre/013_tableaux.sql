@@ -283,23 +283,57 @@ LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 	GROUP BY p.identifiant_beneficiaire_salsa, p.dispositif
 $f$;
 
--- I1: activity and money by aid (plan module) and month, twelve months.
+-- I1: activity and money by aid (plan module) and month, twelve months;
+-- the month's figures first. A CESU title's aid is the module of its
+-- beneficiary's CESU plan line (the current one, else the latest).
 CREATE FUNCTION tableau_direction(m text) RETURNS SETOF ligne_tableau
 LANGUAGE plpgsql STABLE SET search_path = cesutg SET jit = off AS $f$
 DECLARE
-	pg text := 'Tableau de bord de direction (I1), 12 mois jusqu''à ' || m;
-	cesu boolean := tab_lit('commande', 'remboursement', 'plan');
+	pg text := 'Tableau de direction (I1), 12 mois jusqu''à ' || m;
+	cesu boolean := tab_lit('commande', 'remboursement');
+	d0 date := (m || '-01')::date - interval '11 months';
+	d1 date := (m || '-01')::date + interval '1 month';
 BEGIN
+	RETURN QUERY SELECT pg, 'Chiffres du mois ' || m, 'tableau', t.s, 'mois',
+	    t.v, t.u
+	FROM (SELECT coalesce(sum(realise_ch), 0) AS r,
+		coalesce(sum(facturable_ch), 0) AS h,
+		coalesce(sum(montant_cents), 0) AS e,
+		coalesce(sum(montant_cents) FILTER (WHERE statut =
+		    'validee_departement'), 0) AS ev,
+		count(DISTINCT identifiant_beneficiaire_salsa) AS nb,
+		count(DISTINCT code_sad) AS ns
+	    FROM prefacture WHERE mois = m) f
+	CROSS JOIN LATERAL (VALUES
+	    (1, 'Heures TG réalisées (pré-facture)', f.r / 100.0, 'h'),
+	    (2, 'Heures TG pré-facturées', f.h / 100.0, 'h'),
+	    (3, 'Montant TG pré-facturé', f.e / 100.0, 'EUR'),
+	    (4, 'dont validé par le Département (facturé)', f.ev / 100.0, 'EUR'),
+	    (5, 'Bénéficiaires servis en télégestion', f.nb::numeric, 'nombre'),
+	    (6, 'SAD pré-facturant', f.ns::numeric, 'nombre')) t(o, s, v, u)
+	ORDER BY t.o;
+	IF cesu THEN
+		RETURN QUERY SELECT pg, 'Chiffres du mois ' || m, 'tableau', t.s,
+		    'mois', t.v, t.u
+		FROM (VALUES
+		    (1, 'CESU émis (valeur faciale)', (SELECT coalesce(sum(
+			c.nombre_titres * c.valeur_unitaire), 0) FROM commande c
+			WHERE c.valide_au IS NULL AND coalesce(c.mois_reference,
+			to_char(c.date_commande, 'YYYY-MM')) = m), 'EUR'),
+		    (2, 'CESU remboursés', (SELECT coalesce(sum(r.valeur_faciale), 0)
+			FROM remboursement r WHERE r.valide_au IS NULL
+			AND r.date_remboursement >= (m || '-01')::date
+			AND r.date_remboursement < d1), 'EUR')
+		) t(o, s, v, u) ORDER BY t.o;
+	END IF;
 	RETURN QUERY WITH f AS (
 		SELECT f.mois, p.module, sum(f.realise_ch) AS r,
-		    sum(f.facturable_ch) AS h, sum(f.montant_cents) AS e,
-		    count(DISTINCT f.identifiant_beneficiaire_salsa) AS n
+		    sum(f.montant_cents) AS e
 		FROM prefacture f JOIN plan p ON p.id = f.plan
 		WHERE f.mois IN (SELECT mois FROM tab_mois12(m))
 		GROUP BY f.mois, p.module
 	), a AS (SELECT DISTINCT module FROM f), g AS (
-		SELECT x.mois, a.module, coalesce(f.r, 0) AS r, coalesce(f.h, 0) AS h,
-		    coalesce(f.e, 0) AS e
+		SELECT x.mois, a.module, coalesce(f.r, 0) AS r, coalesce(f.e, 0) AS e
 		FROM tab_mois12(m) x CROSS JOIN a
 		LEFT JOIN f ON f.mois = x.mois AND f.module = a.module
 	)
@@ -309,91 +343,55 @@ BEGIN
 	SELECT pg, 'Montant TG pré-facturé par aide', 'groupes', g.module,
 	    g.mois, g.e / 100.0, 'EUR' FROM g
 	ORDER BY 2, 5, 4;
-	IF cesu THEN
-		RETURN QUERY WITH aide AS (
-			SELECT DISTINCT ON (p.identifiant_beneficiaire_salsa)
-			    p.identifiant_beneficiaire_salsa AS ben, p.module
-			FROM plan p WHERE p.dispositif = 'CESU'
-			ORDER BY p.identifiant_beneficiaire_salsa,
-			    p.valide_au IS NULL DESC, p.id DESC
-		), e AS (
-			SELECT coalesce(c.mois_reference, to_char(c.date_commande,
-			    'YYYY-MM')) AS mois, coalesce(a.module, '?') AS module,
-			    sum(c.nombre_titres * c.valeur_unitaire) AS v
-			FROM commande c LEFT JOIN aide a ON a.ben = c.matricule_salarie
-			WHERE c.valide_au IS NULL AND coalesce(c.mois_reference,
-			    to_char(c.date_commande, 'YYYY-MM')) IN
-			    (SELECT mois FROM tab_mois12(m))
-			GROUP BY 1, 2
-		), r AS (
-			SELECT to_char(r.date_remboursement, 'YYYY-MM') AS mois,
-			    coalesce(a.module, '?') AS module, sum(r.valeur_faciale) AS v
-			FROM remboursement r LEFT JOIN aide a
-			    ON a.ben = r.identifiant_beneficiaire
-			WHERE r.valide_au IS NULL
-			    AND r.date_remboursement >= (m || '-01')::date
-				- interval '11 months'
-			    AND r.date_remboursement < (m || '-01')::date
-				+ interval '1 month'
-			GROUP BY 1, 2
-		), a AS (SELECT module FROM e UNION SELECT module FROM r)
-		SELECT pg, 'CESU émis par aide (valeur faciale)', 'groupes',
-		    a.module, x.mois, coalesce(e.v, 0), 'EUR'
-		FROM tab_mois12(m) x CROSS JOIN a
-		LEFT JOIN e ON e.mois = x.mois AND e.module = a.module
-		UNION ALL
-		SELECT pg, 'CESU remboursés par aide', 'groupes',
-		    a.module, x.mois, coalesce(r.v, 0), 'EUR'
-		FROM tab_mois12(m) x CROSS JOIN a
-		LEFT JOIN r ON r.mois = x.mois AND r.module = a.module
-		ORDER BY 2, 5, 4;
-	END IF;
-	RETURN QUERY SELECT pg, 'Bénéficiaires servis', 'courbes', 'TG', x.mois,
-	    coalesce(f.n, 0)::numeric, 'nombre'
-	FROM tab_mois12(m) x LEFT JOIN (SELECT f.mois,
-		count(DISTINCT f.identifiant_beneficiaire_salsa) AS n
-	    FROM prefacture f WHERE f.mois IN (SELECT mois FROM tab_mois12(m))
-	    GROUP BY f.mois) f ON f.mois = x.mois
-	ORDER BY x.mois;
-	IF cesu THEN
-		RETURN QUERY SELECT pg, 'Bénéficiaires servis', 'courbes', 'CESU',
-		    x.mois, coalesce(r.n, 0)::numeric, 'nombre'
-		FROM tab_mois12(m) x LEFT JOIN (SELECT to_char(r.date_remboursement,
-			'YYYY-MM') AS mois, count(DISTINCT r.identifiant_beneficiaire) AS n
-		    FROM remboursement r WHERE r.valide_au IS NULL
-			AND r.date_remboursement >= (m || '-01')::date - interval '11 months'
-			AND r.date_remboursement < (m || '-01')::date + interval '1 month'
-		    GROUP BY 1) r ON r.mois = x.mois
-		ORDER BY x.mois;
-	END IF;
-	-- The month in figures.
-	RETURN QUERY SELECT pg, 'Chiffres du mois ' || m, 'tableau', s, 'mois', v, u
-	FROM (VALUES
-	    (1, 'Heures TG réalisées (pré-facture)', (SELECT coalesce(sum(
-		realise_ch), 0) FROM prefacture WHERE mois = m) / 100.0, 'h'),
-	    (2, 'Heures TG pré-facturées', (SELECT coalesce(sum(facturable_ch), 0)
-		FROM prefacture WHERE mois = m) / 100.0, 'h'),
-	    (3, 'Montant TG pré-facturé', (SELECT coalesce(sum(montant_cents), 0)
-		FROM prefacture WHERE mois = m) / 100.0, 'EUR'),
-	    (4, 'dont validé par le Département (facturé)',
-		(SELECT coalesce(sum(montant_cents), 0) FROM prefacture
-		WHERE mois = m AND statut = 'validee_departement') / 100.0, 'EUR'),
-	    (5, 'SAD actifs en télégestion', (SELECT count(DISTINCT code_sad)
-		FROM controle_visite WHERE mois = m)::numeric, 'nombre')
-	) t(o, s, v, u) ORDER BY o;
-	IF cesu THEN
-		RETURN QUERY SELECT pg, 'Chiffres du mois ' || m, 'tableau', s,
-		    'mois', v, u
-		FROM (VALUES
-		    (1, 'CESU émis (valeur faciale)', (SELECT coalesce(sum(
-			c.nombre_titres * c.valeur_unitaire), 0) FROM commande c
-			WHERE c.valide_au IS NULL AND coalesce(c.mois_reference,
-			to_char(c.date_commande, 'YYYY-MM')) = m), 'EUR'),
-		    (2, 'CESU remboursés', (SELECT coalesce(sum(r.valeur_faciale), 0)
-			FROM remboursement r WHERE r.valide_au IS NULL
-			AND to_char(r.date_remboursement, 'YYYY-MM') = m), 'EUR')
-		) t(o, s, v, u) ORDER BY o;
-	END IF;
+	-- Refunds summed per beneficiary and month first: one pass, few rows.
+	RETURN QUERY WITH aide AS MATERIALIZED (
+		SELECT DISTINCT ON (p.identifiant_beneficiaire_salsa)
+		    p.identifiant_beneficiaire_salsa AS ben, p.module
+		FROM plan p WHERE cesu AND p.dispositif = 'CESU'
+		ORDER BY p.identifiant_beneficiaire_salsa,
+		    p.valide_au IS NULL DESC, p.id DESC
+	), rb AS MATERIALIZED (
+		SELECT date_trunc('month', r.date_remboursement) AS d,
+		    r.identifiant_beneficiaire AS ben, sum(r.valeur_faciale) AS v
+		FROM remboursement r
+		WHERE cesu AND r.valide_au IS NULL AND r.date_remboursement >= d0
+		    AND r.date_remboursement < d1
+		GROUP BY 1, 2
+	), r AS (
+		SELECT to_char(rb.d, 'YYYY-MM') AS mois,
+		    coalesce(a.module, '?') AS module, sum(rb.v) AS v
+		FROM rb LEFT JOIN aide a ON a.ben = rb.ben GROUP BY 1, 2
+	), e AS (
+		SELECT coalesce(c.mois_reference, to_char(c.date_commande,
+		    'YYYY-MM')) AS mois, coalesce(a.module, '?') AS module,
+		    sum(c.nombre_titres * c.valeur_unitaire) AS v
+		FROM commande c LEFT JOIN aide a ON a.ben = c.matricule_salarie
+		WHERE cesu AND c.valide_au IS NULL AND coalesce(c.mois_reference,
+		    to_char(c.date_commande, 'YYYY-MM')) IN
+		    (SELECT mois FROM tab_mois12(m))
+		GROUP BY 1, 2
+	), a AS (SELECT module FROM e UNION SELECT module FROM r),
+	x AS (SELECT * FROM tab_mois12(m))
+	SELECT pg, 'CESU émis par aide (valeur faciale)', 'groupes',
+	    a.module, x.mois, coalesce(e.v, 0), 'EUR'
+	FROM x CROSS JOIN a
+	LEFT JOIN e ON e.mois = x.mois AND e.module = a.module
+	UNION ALL
+	SELECT pg, 'CESU remboursés par aide', 'groupes',
+	    a.module, x.mois, coalesce(r.v, 0), 'EUR'
+	FROM x CROSS JOIN a
+	LEFT JOIN r ON r.mois = x.mois AND r.module = a.module
+	UNION ALL
+	SELECT pg, 'Bénéficiaires servis', 'courbes', 'TG', x.mois,
+	    (SELECT count(DISTINCT f.identifiant_beneficiaire_salsa)
+		FROM prefacture f WHERE f.mois = x.mois)::numeric, 'nombre'
+	FROM x
+	UNION ALL
+	SELECT pg, 'Bénéficiaires servis', 'courbes', 'CESU', x.mois,
+	    (SELECT count(*) FROM rb WHERE to_char(rb.d, 'YYYY-MM') = x.mois)::numeric,
+	    'nombre'
+	FROM x WHERE cesu
+	ORDER BY 2 DESC, 5, 4;
 END
 $f$;
 
@@ -474,13 +472,13 @@ BEGIN
 		    (3, 'pré-facturées', coalesce(f.h, 0) / 100.0),
 		    (4, 'validées', coalesce(f.hv, 0) / 100.0)) y(n, k, val)
 		UNION ALL
-		-- Correction rate per code and overall, against the threshold.
-		SELECT t.code_sad, 2, 'Taux de correction (%)', 'groupes', y.se,
-		    coalesce(nullif(t.code_correction, ''), 'tous codes'), y.val,
-		    '%', coalesce(array_position(codes, nullif(t.code_correction,
-			'')), 99), y.nse
-		FROM t CROSS JOIN LATERAL (VALUES ('taux', t.taux * 100, 1),
-		    ('seuil', t.seuil * 100, 2)) y(se, val, nse)
+		-- Correction rate per code and overall (threshold in the title).
+		SELECT t.code_sad, 2, 'Taux de correction (%), seuil '
+		    || trim_scale(round(t.seuil * 100, 2)) || ' %', 'barres', 'taux',
+		    coalesce(nullif(t.code_correction, ''), 'tous codes'),
+		    t.taux * 100, '%', coalesce(array_position(codes,
+			nullif(t.code_correction, '')), 99), 1
+		FROM t
 		UNION ALL
 		-- I5: automatic and corrected visits by entry mode.
 		SELECT md.code_sad, 3, 'Interventions par mode de saisie', 'groupes',
@@ -488,7 +486,7 @@ BEGIN
 		FROM md CROSS JOIN LATERAL (VALUES ('automatiques', md.auto, 1),
 		    ('corrigées', md.corr, 2)) y(se, val, nse)
 		UNION ALL
-		SELECT s.code, 4, 'Indicateurs du mois', 'tableau', y.k, 'mois',
+		SELECT s.code, 0, 'Indicateurs du mois', 'tableau', y.k, 'mois',
 		    y.val, y.u, y.n, 1
 		FROM s LEFT JOIN a ON a.code_sad = s.code
 		LEFT JOIN f ON f.code_sad = s.code
@@ -566,48 +564,57 @@ BEGIN
 			THEN '26-50 %' WHEN ticket <= 75 THEN '51-75 %'
 			ELSE '76-100 %' END AS tranche
 		FROM conso
-	), d AS (SELECT DISTINCT dispositif FROM c)
-	SELECT pg, 'Bénéficiaires en sous-consommation par GIR', 'groupes',
-	    d.dispositif, 'GIR ' || g.gir, (SELECT count(*) FROM c
-		WHERE c.dispositif = d.dispositif AND c.sous
-		AND coalesce(c.gir, '?') = g.gir)::numeric, 'nombre'
-	FROM d CROSS JOIN (SELECT DISTINCT coalesce(gir, '?') AS gir FROM c) g
-	UNION ALL
-	SELECT pg, 'Part en sous-consommation par GIR (%)', 'groupes',
-	    d.dispositif, 'GIR ' || g.gir, coalesce((SELECT round(100.0 *
-		count(*) FILTER (WHERE c.sous) / nullif(count(*), 0), 2) FROM c
-		WHERE c.dispositif = d.dispositif
-		AND coalesce(c.gir, '?') = g.gir), 0), '%'
-	FROM d CROSS JOIN (SELECT DISTINCT coalesce(gir, '?') AS gir FROM c) g
-	UNION ALL
-	SELECT pg, 'Part en sous-consommation par taux de participation (%)',
-	    'groupes', d.dispositif, t.tranche, coalesce((SELECT round(100.0 *
-		count(*) FILTER (WHERE c.sous) / nullif(count(*), 0), 2) FROM c
-		WHERE c.dispositif = d.dispositif AND c.tranche = t.tranche), 0), '%'
-	FROM d CROSS JOIN (SELECT DISTINCT tranche FROM c) t
-	UNION ALL
-	SELECT pg, 'Bénéficiaires en sous-consommation par arrondissement',
-	    'groupes', d.dispositif, a.cp, (SELECT count(*) FROM c
-		WHERE c.dispositif = d.dispositif AND c.sous
-		AND coalesce(c.code_postal, '?') = a.cp)::numeric, 'nombre'
-	FROM d CROSS JOIN (SELECT DISTINCT coalesce(code_postal, '?') AS cp
-	    FROM c) a
-	UNION ALL
-	SELECT pg, 'Sous-consommation : bénéficiaires, seuil ' ||
-	    round(seuil * 100) || ' %', 'tableau', k, d.dispositif, val, u
-	FROM d CROSS JOIN LATERAL (VALUES
-	    ('Bénéficiaires suivis', (SELECT count(*) FROM c
-		WHERE c.dispositif = d.dispositif)::numeric, 'nombre'),
-	    ('En sous-consommation', (SELECT count(*) FROM c
-		WHERE c.dispositif = d.dispositif AND c.sous)::numeric, 'nombre'),
-	    ('Sans aucune consommation', (SELECT count(*) FROM c
-		WHERE c.dispositif = d.dispositif AND c.taux = 0)::numeric,
-		'nombre')) y(k, val, u)
-	UNION ALL
-	SELECT pg, 'Bénéficiaires en sous-consommation (taux de consommation)',
-	    'donnees', c.ben, c.dispositif, round(c.taux * 100, 2), '%'
-	FROM c WHERE c.sous
-	ORDER BY 2, 5, 4;
+	), d AS (SELECT DISTINCT dispositif FROM c),
+	-- Every category of a breakdown for every dispositif, zeros shown.
+	g AS (
+		SELECT d.dispositif, k.o, k.cat, count(c.ben) AS n,
+		    count(c.ben) FILTER (WHERE c.sous) AS ns
+		FROM d CROSS JOIN (
+		    SELECT DISTINCT 1 AS o, coalesce('GIR ' || gir, 'sans GIR') AS cat
+		    FROM c
+		    UNION SELECT DISTINCT 2, tranche FROM c
+		    UNION SELECT DISTINCT 3, coalesce(code_postal, '?') FROM c) k
+		LEFT JOIN c ON c.dispositif = d.dispositif AND k.cat = CASE k.o
+		    WHEN 1 THEN coalesce('GIR ' || c.gir, 'sans GIR')
+		    WHEN 2 THEN c.tranche ELSE coalesce(c.code_postal, '?') END
+		GROUP BY 1, 2, 3
+	), z AS (
+		SELECT 0 AS o, 'Sous-consommation : bénéficiaires, seuil ' ||
+		    round(seuil * 100) || ' %' AS sec, 'tableau' AS fo, y.k AS se,
+		    d.dispositif AS cat, y.val, y.u, y.n
+		FROM d CROSS JOIN LATERAL (VALUES
+		    (1, 'Bénéficiaires suivis', (SELECT count(*) FROM c
+			WHERE c.dispositif = d.dispositif)::numeric, 'nombre'),
+		    (2, 'En sous-consommation', (SELECT count(*) FROM c
+			WHERE c.dispositif = d.dispositif AND c.sous)::numeric, 'nombre'),
+		    (3, 'Sans aucune consommation', (SELECT count(*) FROM c
+			WHERE c.dispositif = d.dispositif AND c.taux = 0)::numeric,
+			'nombre')) y(n, k, val, u)
+		UNION ALL
+		SELECT 1, 'Bénéficiaires en sous-consommation par GIR', 'groupes',
+		    g.dispositif, g.cat, g.ns::numeric, 'nombre', 0
+		FROM g WHERE g.o = 1
+		UNION ALL
+		SELECT 2, 'Part en sous-consommation par GIR (%)', 'groupes',
+		    g.dispositif, g.cat, coalesce(round(100.0 * g.ns / nullif(g.n, 0),
+			2), 0), '%', 0
+		FROM g WHERE g.o = 1
+		UNION ALL
+		SELECT 3, 'Part en sous-consommation par taux de participation (%)',
+		    'groupes', g.dispositif, g.cat, coalesce(round(100.0 * g.ns /
+			nullif(g.n, 0), 2), 0), '%', 0
+		FROM g WHERE g.o = 2
+		UNION ALL
+		SELECT 4, 'Bénéficiaires en sous-consommation par arrondissement',
+		    'groupes', g.dispositif, g.cat, g.ns::numeric, 'nombre', 0
+		FROM g WHERE g.o = 3
+		UNION ALL
+		SELECT 5, 'Bénéficiaires en sous-consommation (taux de consommation)',
+		    'donnees', c.ben, c.dispositif, round(c.taux * 100, 2), '%', 0
+		FROM c WHERE c.sous
+	)
+	SELECT pg, z.sec, z.fo, z.se, z.cat, z.val, z.u FROM z
+	ORDER BY z.o, z.n, z.cat, z.se;
 
 	-- I5.
 	RETURN QUERY WITH v AS (
@@ -615,44 +622,54 @@ BEGIN
 		    h.identifiant_intervenant, c.identifiant_beneficiaire_salsa AS ben
 		FROM controle_visite c JOIN horodatage h ON h.id = c.horodatage
 		WHERE c.mois = m AND h.code_correction IS DISTINCT FROM 'SUP'
+	), a AS (
+		SELECT code_sad, count(DISTINCT identifiant_intervenant) AS ni,
+		    count(DISTINCT ben) AS nb
+		FROM v GROUP BY code_sad
+	), md AS (
+		SELECT mode_saisie, cc, count(*) AS n FROM v GROUP BY 1, 2
 	), f AS (
 		SELECT code_sad, sum(realise_ch) AS r, sum(facturable_ch) AS h,
 		    sum(montant_cents) AS e
 		FROM prefacture WHERE mois = m GROUP BY code_sad
 	)
-	SELECT pg5, 'Intervenants et bénéficiaires actifs par SAD', 'groupes',
-	    k.se, v.code_sad, CASE k.se WHEN 'intervenants' THEN
-		count(DISTINCT v.identifiant_intervenant)
-		ELSE count(DISTINCT v.ben) END::numeric, 'nombre'
-	FROM v CROSS JOIN (VALUES ('intervenants'), ('bénéficiaires')) k(se)
-	GROUP BY k.se, v.code_sad
+	SELECT * FROM (
+	SELECT pg5 AS page, 'Intervenants et bénéficiaires actifs par SAD'
+	    AS section, 'groupes' AS forme, k.se AS serie, a.code_sad AS categorie,
+	    CASE k.se WHEN 'intervenants' THEN a.ni ELSE a.nb END::numeric
+	    AS valeur, 'nombre' AS unite
+	FROM a CROSS JOIN (VALUES ('intervenants'), ('bénéficiaires')) k(se)
 	UNION ALL
 	SELECT pg5, 'Horodatages automatiques et corrigés par mode', 'groupes',
-	    k.se, md.mode_saisie, (SELECT count(*) FROM v
-		WHERE v.mode_saisie = md.mode_saisie
-		AND (v.cc IS NULL) = (k.se = 'automatiques'))::numeric, 'nombre'
-	FROM (SELECT DISTINCT mode_saisie FROM v) md
+	    k.se, x.mode_saisie, coalesce((SELECT sum(md.n) FROM md
+		WHERE md.mode_saisie = x.mode_saisie
+		AND (md.cc IS NULL) = (k.se = 'automatiques')), 0), 'nombre'
+	FROM (SELECT DISTINCT mode_saisie FROM md) x
 	CROSS JOIN (VALUES ('automatiques'), ('corrigés')) k(se)
 	UNION ALL
-	SELECT pg5, 'Horodatages corrigés par code de correction', 'barres',
-	    'corrigés', v.cc || CASE WHEN v.cc = ANY (codes) THEN ' *' ELSE '' END,
-	    count(*)::numeric, 'nombre'
-	FROM v WHERE v.cc IS NOT NULL GROUP BY v.cc
+	SELECT pg5, 'Horodatages corrigés par code (* : compté dans le taux)',
+	    'barres', 'corrigés', md.cc || CASE WHEN md.cc = ANY (codes)
+		THEN ' *' ELSE '' END, sum(md.n), 'nombre'
+	FROM md WHERE md.cc IS NOT NULL GROUP BY md.cc
 	UNION ALL
 	SELECT pg5, 'Heures réalisées et pré-facturées par SAD', 'groupes',
 	    k.se, f.code_sad, CASE k.se WHEN 'réalisées' THEN f.r ELSE f.h END
 		/ 100.0, 'h'
 	FROM f CROSS JOIN (VALUES ('réalisées'), ('pré-facturées')) k(se)
 	UNION ALL
-	SELECT pg5, 'Facturation par SAD', 'tableau', f.code_sad, k.cat,
-	    CASE k.cat WHEN 'réalisé (h)' THEN f.r / 100.0
+	SELECT pg5, 'Facturation par SAD (pré-facture)', 'tableau', f.code_sad,
+	    k.cat, CASE k.cat WHEN 'réalisé (h)' THEN f.r / 100.0
 		WHEN 'pré-facturé (h)' THEN f.h / 100.0
 		WHEN 'écart (h)' THEN (f.r - f.h) / 100.0
 		ELSE f.e / 100.0 END,
-	    CASE k.cat WHEN 'montant' THEN 'EUR' ELSE 'h' END
+	    CASE k.cat WHEN 'montant (€)' THEN 'EUR' ELSE 'h' END
 	FROM f CROSS JOIN (VALUES ('réalisé (h)'), ('pré-facturé (h)'),
-	    ('écart (h)'), ('montant')) k(cat)
-	ORDER BY 2, 5, 4;
+	    ('écart (h)'), ('montant (€)')) k(cat)) z
+	ORDER BY array_position(ARRAY['Intervenants et bénéficiaires actifs par SAD',
+	    'Horodatages automatiques et corrigés par mode',
+	    'Horodatages corrigés par code (* : compté dans le taux)',
+	    'Heures réalisées et pré-facturées par SAD',
+	    'Facturation par SAD (pré-facture)'], z.section), z.categorie, z.serie;
 
 	-- I5 "suivi des plans d'aide": CSV only (donnees).
 	RETURN QUERY WITH p AS (
