@@ -488,12 +488,77 @@ nom_section(const char *s)
 	return s;
 }
 
+/*
+ * Fits natural column widths w (sum tot) to lt: the free-text columns
+ * (souple[k] > 0) give up room first, down to souple[k] points, then the
+ * names (souple[k] == 0) in proportion; figures, dates and codes
+ * (souple[k] < 0) keep theirs unless nothing else is left; spare room
+ * goes to the free text.
+ */
+static void
+largeurs(double *w, const double *souple, size_t n, double tot, double lt)
+{
+	double fixe = 0, libre = 0, raide = 0;
+	size_t k, ns = 0;
+
+	for (k = 0; k < n; k++) {
+		if (souple[k] < 0)
+			raide += w[k];
+		else if (souple[k] > 0) {
+			ns++;
+			if (tot > lt && w[k] > souple[k])
+				w[k] = w[k] - souple[k] > tot - lt ?
+				    w[k] - (tot - lt) : souple[k];
+			libre += w[k];
+		} else
+			fixe += w[k];
+	}
+	for (k = 0; k < n; k++)
+		if (raide + fixe + libre <= lt)
+			w[k] += souple[k] > 0 ? (lt - raide - fixe - libre) /
+			    (double)ns : ns == 0 ? (lt - raide - fixe - libre) /
+			    (double)n : 0;
+		else if (souple[k] == 0 && lt > libre + raide && fixe > 0)
+			w[k] *= (lt - libre - raide) / fixe;
+		else if (lt <= libre + raide)
+			w[k] *= lt / (raide + fixe + libre);
+}
+
+/* An instant as a reader wants it: "2016-05-01 07:26" (no seconds, no
+ * offset); anything else as it is. */
+static const char *
+lisible(const char *v, char *buf, size_t n)
+{
+	if (strlen(v) >= 19 && v[4] == '-' && v[10] == 'T' && v[13] == ':' &&
+	    n > 16) {
+		memcpy(buf, v, 16);
+		buf[10] = ' ';
+		buf[16] = '\0';
+		return buf;
+	}
+	return v;
+}
+
+/* A cell of an extract as shown: instants shortened, an end on the day
+ * of its start as its time only. */
+static const char *
+montre(const struct ligne *l, size_t k, char *buf, size_t n)
+{
+	const char *v = lisible(l->v[k], buf, n);
+
+	if (k == E_FIN && v == buf && strncmp(l->v[E_DEBUT], l->v[E_FIN], 11)
+	    == 0)
+		return buf + 11;
+	return v;
+}
+
 /* A section of an extract: the columns holding something, and totals. */
 static void
 section_extrait(struct doc *o, struct ligne *l, size_t n, const int *cache)
 {
 	double w[E_N], lt = pdf_largeur(o->d) - 2 * MARGE, tot = 0, m;
 	int al[E_N], somme[E_N] = { 0 };
+	double souple[E_N] = { 0 };
 	int64_t s[E_N] = { 0 }, x;
 	const char *txt[E_N];
 	char cell[E_N][48], t[128];
@@ -506,20 +571,29 @@ section_extrait(struct doc *o, struct ligne *l, size_t n, const int *cache)
 			;
 		if (i == n)
 			continue;
+		/* The month of a dated row says nothing more. */
+		for (i = 0; k == E_MOIS && i < n && *l[i].v[E_DEBUT] != '\0'; i++)
+			;
+		if (k == E_MOIS && i == n)
+			continue;
 		col[nc] = k;
-		m = pdf_largeur_texte(o->d, P_CELLULE_G, titres_extrait[k]);
+		/* A heading may wrap: its width counts for less. */
+		m = 0.6 * pdf_largeur_texte(o->d, P_CELLULE_G, titres_extrait[k]);
 		for (i = 0; i < n && i < 200; i++) {
-			double lw = pdf_largeur_texte(o->d, P_CELLULE, l[i].v[k]);
+			double lw = pdf_largeur_texte(o->d, P_CELLULE,
+			    montre(&l[i], k, cell[0], sizeof cell[0]));
 			m = lw > m ? lw : m;
 		}
-		w[nc] = (m > 160 ? 160 : m) + 5;
+		w[nc] = (m > 200 ? 200 : m) + 5;
 		al[nc] = k == E_QUANTITE || k == E_MONTANT ? PDF_DROITE :
 		    PDF_GAUCHE;
 		somme[nc] = k == E_QUANTITE || k == E_MONTANT;
+		souple[nc] = k == E_LIBELLE ? 80 : k == E_DETAIL ? 50 :
+		    k == E_NOM || k == E_PRENOM || k == E_REF || k == E_STATUT ?
+		    0 : -1;
 		tot += w[nc++];
 	}
-	for (k = 0; k < nc; k++)
-		w[k] = w[k] * lt / tot;
+	largeurs(w, souple, nc, tot, lt);
 	snprintf(t, sizeof t, "%s : %zu ligne%s", nom_section(l[0].v[E_SECTION]),
 	    n, n > 1 ? "s" : "");
 	titre_section(o, t, 2 * H_LIGNE);
@@ -528,7 +602,7 @@ section_extrait(struct doc *o, struct ligne *l, size_t n, const int *cache)
 	rangee(o, nc, w, al, txt, 1, 1);
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < nc; k++) {
-			txt[k] = l[i].v[col[k]];
+			txt[k] = montre(&l[i], col[k], cell[k], sizeof cell[k]);
 			if (!somme[k] || *txt[k] == '\0')
 				continue;
 			if (!centiemes(txt[k], &x))
@@ -540,7 +614,9 @@ section_extrait(struct doc *o, struct ligne *l, size_t n, const int *cache)
 		}
 		rangee(o, nc, w, al, txt, 0, 0);
 	}
-	if (n > 1 && strcmp(l[0].v[E_SECTION], "taux_correction") != 0) {
+	for (k = 0; k < nc && !somme[k]; k++)
+		;
+	if (n > 1 && k < nc && strcmp(l[0].v[E_SECTION], "taux_correction") != 0) {
 		for (k = 0; k < nc; k++)
 			txt[k] = somme[k] ? graphique_nombre(s[k], 100, 2, cell[k],
 			    sizeof cell[k]) : k == 0 ? "Total" : "";
@@ -561,9 +637,11 @@ rendre_extrait(struct doc *o, struct ligne *l, size_t n)
 		snprintf(t, sizeof t, "Extrait du bénéficiaire %s — %s %s",
 		    l[0].v[E_BEN], l[0].v[E_NOM], l[0].v[E_PRENOM]);
 		cache[E_BEN] = cache[E_NOM] = cache[E_PRENOM] = 1;
-	} else
+	} else {
 		snprintf(t, sizeof t, "Extrait du SAD %s%s%s", l[0].v[E_SAD],
 		    *l[0].v[E_LIBELLE] ? " — " : "", l[0].v[E_LIBELLE]);
+		cache[E_SAD] = 1;
+	}
 	page(o, xstrdup(t), 0);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(l[j].v[E_SECTION],
