@@ -14,6 +14,15 @@ LANGUAGE sql STABLE AS $f$
 	FROM unnest(t) x
 $f$;
 
+-- The parameters the extracts and dashboards read, for every reader (a
+-- SAD reads no other parameter).
+CREATE FUNCTION tab_param(n text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = cesutg AS $f$
+	SELECT valeur FROM param WHERE nom = n AND nom IN ('fuseau_horaire',
+	    'codes_correction', 'seuil_taux_correction',
+	    'seuil_alerte_sous_consommation')
+$f$;
+
 -- The SAD code tiers of a Flux 15 code_sad (its own, or a télégestion code).
 CREATE FUNCTION tab_sad(code text) RETURNS text
 LANGUAGE sql STABLE SET search_path = cesutg AS $f$
@@ -37,7 +46,7 @@ LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 		SELECT h.*, tab_sad(h.code_sad) AS sad, r.identifiant_beneficiaire_salsa AS ben,
 		    c.jour, c.payable, c.horodatage IS NOT NULL AS controlee,
 		    coalesce(c.jour, (coalesce(h.arrivee_retenue, h.arrivee_brute,
-			h.instant_creation) AT TIME ZONE param_texte('fuseau_horaire'))::date) AS j
+			h.instant_creation) AT TIME ZONE tab_param('fuseau_horaire'))::date) AS j
 		FROM horodatage h
 		LEFT JOIN client_rapproche r ON r.code_sad = h.code_sad
 		    AND r.identifiant_client = h.identifiant_client
@@ -95,7 +104,7 @@ LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 	    b.nom, b.prenom, e.identifiant_evenement, e.date_debut::text,
 	    e.date_fin::text, to_char(e.date_debut, 'YYYY-MM'), e.type_evenement,
 	    'déclaré le ' || to_char(e.instant_declaration AT TIME ZONE
-		param_texte('fuseau_horaire'), 'YYYY-MM-DD') || ', client '
+		tab_param('fuseau_horaire'), 'YYYY-MM-DD') || ', client '
 		|| e.identifiant_client,
 	    NULL::numeric, NULL::numeric, NULL, e.commentaire
 	FROM evenement_sad e
@@ -401,7 +410,7 @@ LANGUAGE plpgsql STABLE SET search_path = cesutg SET jit = off AS $f$
 DECLARE
 	d0 date := (m || '-01')::date;
 	d1 date := ((m || '-01')::date + interval '1 month')::date;
-	codes text[] := string_to_array(param_texte('codes_correction'), ' ');
+	codes text[] := string_to_array(tab_param('codes_correction'), ' ');
 BEGIN
 	RETURN QUERY WITH v AS (
 		SELECT c.code_sad, h.code_correction AS cc, h.mode_saisie,
@@ -508,7 +517,7 @@ BEGIN
 		    (9, 'Montant pré-facturé', coalesce(f.e, 0) / 100.0, 'EUR'),
 		    (10, 'Taux de correction', coalesce(t.taux, 0) * 100, '%'),
 		    (11, 'Seuil du taux de correction',
-			param_texte('seuil_taux_correction')::numeric * 100, '%'))
+			tab_param('seuil_taux_correction')::numeric * 100, '%'))
 		    y(n, k, val, u)
 		UNION ALL
 		SELECT sans.code_sad, 5, 'Bénéficiaires du plan sans intervention',
@@ -528,9 +537,9 @@ LANGUAGE plpgsql STABLE SET search_path = cesutg SET jit = off AS $f$
 DECLARE
 	pg text := 'Tableau de bord opérationnel (I3), ' || m;
 	pg5 text := 'Activité des prestataires en télégestion (I5), ' || m;
-	seuil numeric := param_texte('seuil_alerte_sous_consommation')::numeric;
+	seuil numeric := tab_param('seuil_alerte_sous_consommation')::numeric;
 	cesu boolean := tab_lit('commande', 'remboursement');
-	codes text[] := string_to_array(param_texte('codes_correction'), ' ');
+	codes text[] := string_to_array(tab_param('codes_correction'), ' ');
 BEGIN
 	-- Consumption rate per beneficiary: TG realised (pre-invoice) over plan
 	-- hours; CESU refunded over issued value of the month.

@@ -70,7 +70,7 @@ cmd_extrait(int argc, char **argv)
 	PQclear(r);
 	/* Instants written in the Département's time zone, with offset. */
 	db_exec(c, "SELECT set_config('TimeZone', "
-	    "cesutg.param_texte('fuseau_horaire'), true)");
+	    "cesutg.tab_param('fuseau_horaire'), true)");
 	regler(c, "cesutg.id", argv[1]);
 	regler(c, "cesutg.mois", mois);
 	snprintf(sql, sizeof sql, extrait_sql, ben ? "beneficiaire" : "sad");
