@@ -642,43 +642,45 @@ BEGIN
 		    sum(montant_cents) AS e
 		FROM prefacture WHERE mois = m GROUP BY code_sad
 	)
-	SELECT * FROM (
+	SELECT z.page, z.section, z.forme, z.serie, z.categorie, z.valeur,
+	    z.unite FROM (
 	SELECT pg5 AS page, 'Intervenants et bénéficiaires actifs par SAD'
 	    AS section, 'groupes' AS forme, k.se AS serie, a.code_sad AS categorie,
 	    CASE k.se WHEN 'intervenants' THEN a.ni ELSE a.nb END::numeric
-	    AS valeur, 'nombre' AS unite
-	FROM a CROSS JOIN (VALUES ('intervenants'), ('bénéficiaires')) k(se)
+	    AS valeur, 'nombre' AS unite, k.rg
+	FROM a CROSS JOIN (VALUES ('intervenants', 1), ('bénéficiaires', 2)) k(se, rg)
 	UNION ALL
 	SELECT pg5, 'Horodatages automatiques et corrigés par mode', 'groupes',
 	    k.se, x.mode_saisie, coalesce((SELECT sum(md.n) FROM md
 		WHERE md.mode_saisie = x.mode_saisie
-		AND (md.cc IS NULL) = (k.se = 'automatiques')), 0), 'nombre'
+		AND (md.cc IS NULL) = (k.se = 'automatiques')), 0), 'nombre', k.rg
 	FROM (SELECT DISTINCT mode_saisie FROM md) x
-	CROSS JOIN (VALUES ('automatiques'), ('corrigés')) k(se)
+	CROSS JOIN (VALUES ('automatiques', 1), ('corrigés', 2)) k(se, rg)
 	UNION ALL
 	SELECT pg5, 'Horodatages corrigés par code (* : compté dans le taux)',
 	    'barres', 'corrigés', md.cc || CASE WHEN md.cc = ANY (codes)
-		THEN ' *' ELSE '' END, sum(md.n), 'nombre'
+		THEN ' *' ELSE '' END, sum(md.n), 'nombre', 1
 	FROM md WHERE md.cc IS NOT NULL GROUP BY md.cc
 	UNION ALL
 	SELECT pg5, 'Heures réalisées et pré-facturées par SAD', 'groupes',
 	    k.se, f.code_sad, CASE k.se WHEN 'réalisées' THEN f.r ELSE f.h END
-		/ 100.0, 'h'
-	FROM f CROSS JOIN (VALUES ('réalisées'), ('pré-facturées')) k(se)
+		/ 100.0, 'h', k.rg
+	FROM f CROSS JOIN (VALUES ('réalisées', 1), ('pré-facturées', 2)) k(se, rg)
 	UNION ALL
 	SELECT pg5, 'Facturation par SAD (pré-facture)', 'tableau', f.code_sad,
 	    k.cat, CASE k.cat WHEN 'réalisé (h)' THEN f.r / 100.0
 		WHEN 'pré-facturé (h)' THEN f.h / 100.0
 		WHEN 'écart (h)' THEN (f.r - f.h) / 100.0
 		ELSE f.e / 100.0 END,
-	    CASE k.cat WHEN 'montant (€)' THEN 'EUR' ELSE 'h' END
-	FROM f CROSS JOIN (VALUES ('réalisé (h)'), ('pré-facturé (h)'),
-	    ('écart (h)'), ('montant (€)')) k(cat)) z
+	    CASE k.cat WHEN 'montant (€)' THEN 'EUR' ELSE 'h' END, k.rg
+	FROM f CROSS JOIN (VALUES ('réalisé (h)', 1), ('pré-facturé (h)', 2),
+	    ('écart (h)', 3), ('montant (€)', 4)) k(cat, rg)) z
 	ORDER BY array_position(ARRAY['Intervenants et bénéficiaires actifs par SAD',
 	    'Horodatages automatiques et corrigés par mode',
 	    'Horodatages corrigés par code (* : compté dans le taux)',
 	    'Heures réalisées et pré-facturées par SAD',
-	    'Facturation par SAD (pré-facture)'], z.section), z.categorie, z.serie;
+	    'Facturation par SAD (pré-facture)'], z.section),
+	    CASE z.forme WHEN 'tableau' THEN z.serie ELSE z.categorie END, z.rg;
 
 	-- I5 "suivi des plans d'aide": CSV only (donnees).
 	RETURN QUERY WITH p AS (

@@ -27,6 +27,8 @@
 #define P_SECTION	"DejaVu Sans Bold 9.5"
 #define P_CELLULE	"DejaVu Sans Condensed 6.5"
 #define P_CELLULE_G	"DejaVu Sans Condensed Bold 6.5"
+#define P_PETIT		"DejaVu Sans Condensed 5.5"
+#define P_PETIT_G	"DejaVu Sans Condensed Bold 5.5"
 #define P_PIED		"DejaVu Sans 7"
 
 static const char usage_text[] =
@@ -61,6 +63,7 @@ struct doc {
 	const char	*titre;	/* the current page's title */
 	const char	**noms;	/* series seen, in order: one colour each */
 	size_t		 nnoms;
+	int		 petit;	/* table cells in the small font */
 };
 
 /* "123.45", "-7", "0.5" as hundredths; 0 if not a decimal. */
@@ -173,7 +176,8 @@ static void
 rangee(struct doc *o, size_t n, const double *w, const int *al,
     const char *const *txt, int gras, int fond)
 {
-	const char *p = gras ? P_CELLULE_G : P_CELLULE;
+	const char *p = o->petit ? (gras ? P_PETIT_G : P_PETIT) :
+	    gras ? P_CELLULE_G : P_CELLULE;
 	double h = H_LIGNE, x = MARGE, t, tot = 0;
 	size_t i;
 
@@ -253,6 +257,9 @@ pivoter(struct pivot *p, struct ligne *l, size_t n)
 		p->la[s * p->nc + c] = *l[i].v[T_VALEUR] != '\0';
 	}
 	p->unite = n > 0 ? l[0].v[T_UNITE] : "";
+	for (i = 1; i < n; i++)		/* mixed units: each column says its own */
+		if (strcmp(l[i].v[T_UNITE], p->unite) != 0)
+			p->unite = "";
 }
 
 static void
@@ -265,32 +272,42 @@ pivot_libere(struct pivot *p)
 }
 
 /*
- * Whether the figures go with categories across (few, and narrow enough),
- * else down; w0 gets the width of the first column.
+ * Whether the figures go with categories across (few, and narrow enough
+ * in the table font, else in the small one: 2), else down (0); w0 gets
+ * the width of the first column.
  */
 static int
 travers(struct doc *o, const struct pivot *p, double *w0)
 {
-	double lt = pdf_largeur(o->d) - 2 * MARGE, m = 30, lw, wc;
+	static const char *const polices[][2] = { { P_CELLULE, P_CELLULE_G },
+	    { P_PETIT, P_PETIT_G } };
+	double lt = pdf_largeur(o->d) - 2 * MARGE, m, lw, wc;
 	char buf[64];
-	size_t i;
+	size_t i, f;
 
-	for (i = 0; i < p->ns; i++) {
-		lw = pdf_largeur_texte(o->d, P_CELLULE_G, p->ser[i]) + 6;
-		m = lw > m ? lw : m;
+	for (f = 0; f < 2; f++) {
+		for (m = 30, i = 0; i < p->ns; i++) {
+			lw = pdf_largeur_texte(o->d, polices[f][1], p->ser[i]) + 6;
+			m = lw > m ? lw : m;
+		}
+		*w0 = m > 120 ? 120 : m;
+		if (p->nc + 1 > 14)
+			return 0;
+		wc = (lt - *w0) / (double)p->nc;
+		for (i = 0; i < p->nc; i++)
+			if (pdf_largeur_texte(o->d, polices[f][1], p->cat[i]) + 4 > wc)
+				break;
+		if (i < p->nc)
+			continue;
+		for (i = 0; i < p->ns * p->nc; i++)
+			if (pdf_largeur_texte(o->d, polices[f][0],
+			    graphique_nombre(p->x[i], 100, decimales(p->unite),
+			    buf, sizeof buf)) + 4 > wc)
+				break;
+		if (i == p->ns * p->nc)
+			return (int)f + 1;
 	}
-	*w0 = m > 120 ? 120 : m;
-	if (p->nc + 1 > 14)
-		return 0;
-	wc = (lt - *w0) / (double)p->nc;
-	for (i = 0; i < p->nc; i++)
-		if (pdf_largeur_texte(o->d, P_CELLULE_G, p->cat[i]) + 4 > wc)
-			return 0;
-	for (i = 0; i < p->ns * p->nc; i++)
-		if (pdf_largeur_texte(o->d, P_CELLULE, graphique_nombre(p->x[i],
-		    100, decimales(p->unite), buf, sizeof buf)) + 4 > wc)
-			return 0;
-	return 1;
+	return 0;
 }
 
 /* The figures as a table, under the chart or alone. */
@@ -305,6 +322,7 @@ table_pivot(struct doc *o, const struct pivot *p, const char *coin)
 
 	if (ncol > 15)
 		ncol = 15;	/* never more than 16 columns: 15 series shown */
+	o->petit = tr == 2;
 	if (!tr)
 		w0 = 120;
 	w[0] = w0;
@@ -332,6 +350,7 @@ table_pivot(struct doc *o, const struct pivot *p, const char *coin)
 		}
 		rangee(o, ncol + 1, w, al, txt, 0, 0);
 	}
+	o->petit = 0;
 	o->y += 8;
 }
 
