@@ -648,7 +648,7 @@ static void
 rendre_extrait(struct doc *o, struct ligne *l, size_t n)
 {
 	int cache[E_N] = { 0 }, ben = strcmp(l[0].v[E_SECTION], "sad") != 0;
-	char t[512];
+	static char t[512];	/* the title of every page */
 	size_t i, j;
 
 	/* One beneficiary: who it is goes in the title, not in every row. */
@@ -661,7 +661,7 @@ rendre_extrait(struct doc *o, struct ligne *l, size_t n)
 		    *l[0].v[E_LIBELLE] ? " — " : "", l[0].v[E_LIBELLE]);
 		cache[E_SAD] = 1;
 	}
-	page(o, xstrdup(t), 0);
+	page(o, t, 0);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(l[j].v[E_SECTION],
 		    l[i].v[E_SECTION]) == 0; j++)
