@@ -32,7 +32,7 @@ for l in tableau-direction tableau-sad tableau-operat.; do
 done
 echo "  les trois tableaux : $(awk -v t="$tot" 'BEGIN { printf "%.2f", t / 1000 }') s" \
     "(objectif, avec les alertes : < 10 s) ; ×$(awk -v t="$tot" \
-    -v p="$(cat "$WORK/t.psql-visites")" 'BEGIN { printf "%.1f", p > 0 ? t / p : 0 }')" \
+    -v p="$(cat "$WORK/t.psql-visites")" 'BEGIN { printf "%.1f", (p > 0 ? t / p : 0) }')" \
     "la lecture psql des interventions du mois"
 for k in direction sad operationnel; do
 	registre tableau $k $M >"$WORK/$k.csv"
