@@ -254,6 +254,23 @@ BEGIN
 END
 $f$;
 
+-- The checked visits of month m but the deleted ones (SUP), with what
+-- the dashboards count; inlined by the planner (plain SQL, no SET).
+CREATE FUNCTION tab_visites(m text)
+RETURNS TABLE (code_sad text, cc text, mode_saisie text,
+    identifiant_intervenant text, ben text, secondes bigint, payable boolean,
+    tel boolean)
+LANGUAGE sql STABLE AS $f$
+	SELECT c.code_sad, h.code_correction, h.mode_saisie,
+	    h.identifiant_intervenant, c.identifiant_beneficiaire_salsa,
+	    c.secondes, c.payable, k.horodatage IS NOT NULL
+	FROM cesutg.controle_visite c
+	JOIN cesutg.horodatage h ON h.id = c.horodatage
+	LEFT JOIN cesutg.controle_motif k ON k.horodatage = c.horodatage
+	    AND k.code = 'telephone_incompatible'
+	WHERE c.mois = m AND h.code_correction IS DISTINCT FROM 'SUP'
+$f$;
+
 -- One figure of a dashboard (tableau(5), TABLEAUX DE BORD). The
 -- dashboards aggregate whole months: no JIT (its compilation costs more
 -- than it saves here) and no nested loop (a misestimated plan line count
@@ -452,13 +469,7 @@ DECLARE
 	codes text[] := string_to_array(tab_param('codes_correction'), ' ');
 BEGIN
 	RETURN QUERY WITH v AS (
-		SELECT c.code_sad, h.code_correction AS cc, h.mode_saisie,
-		    h.identifiant_intervenant, c.identifiant_beneficiaire_salsa AS ben,
-		    c.secondes, c.payable, k.horodatage IS NOT NULL AS tel
-		FROM controle_visite c JOIN horodatage h ON h.id = c.horodatage
-		LEFT JOIN controle_motif k ON k.horodatage = c.horodatage
-		    AND k.code = 'telephone_incompatible'
-		WHERE c.mois = m AND h.code_correction IS DISTINCT FROM 'SUP'
+		SELECT * FROM tab_visites(m)
 	), dis AS (
 		-- Distinct beneficiaries and intervenants by hashing, not sorting.
 		SELECT code_sad, count(*) FILTER (WHERE k = 1) AS nben,
@@ -681,10 +692,8 @@ BEGIN
 
 	-- I5.
 	RETURN QUERY WITH v AS (
-		SELECT c.code_sad, h.code_correction AS cc, h.mode_saisie,
-		    h.identifiant_intervenant, c.identifiant_beneficiaire_salsa AS ben
-		FROM controle_visite c JOIN horodatage h ON h.id = c.horodatage
-		WHERE c.mois = m AND h.code_correction IS DISTINCT FROM 'SUP'
+		SELECT code_sad, cc, mode_saisie, identifiant_intervenant, ben
+		FROM tab_visites(m)
 	), a AS (
 		SELECT code_sad, count(*) FILTER (WHERE k = 1) AS ni,
 		    count(*) FILTER (WHERE k = 2) AS nb
