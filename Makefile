@@ -47,6 +47,7 @@ $(B)/%.o: %.c lib/*.h
 $(B)/lib/pdf.o: XCPPFLAGS += $(shell pkg-config --cflags pangocairo)
 $(B)/lib/pdfpolices.o: XCPPFLAGS += $(shell pkg-config --cflags pangocairo fontconfig) \
 	-DCESUTG_FC_CACHEDIR=\"$(shell pkg-config --variable=cachedir fontconfig)\"
+$(B)/lib/graphique.o: XCPPFLAGS += $(shell pkg-config --cflags pangocairo)
 
 $(B)/libcesutg.a: $(LIBOBJ)
 	rm -f $@
