@@ -144,7 +144,8 @@ BEGIN
 
 	-- F8: hours visited (the checks' visits but deleted ones and
 	-- duplicates) against the plan's hours of each of the nmois months
-	-- ending with m, below the threshold each month.
+	-- ending with m, below the threshold each month; a month whose visits
+	-- were never checked (registre controler) is not measured.
 	IF natures IS NULL OR 'F8' = ANY (natures) THEN
 		mc0 := alerte_mois_plus(m, 1 - nmois);
 		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
@@ -155,6 +156,9 @@ BEGIN
 			    (g + interval '1 month')::date AS z
 			FROM generate_series(to_date(mc0 || '-01', 'YYYY-MM-DD'),
 			    d0, interval '1 month') g
+			-- A month is measured once its visits were checked.
+			WHERE EXISTS (SELECT 1 FROM controle_visite c
+			    WHERE c.mois = to_char(g, 'YYYY-MM'))
 		), pl AS (
 			-- Each plan line as of the month's first day (else the
 			-- first version after it), its hours over the days it

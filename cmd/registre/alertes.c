@@ -67,6 +67,19 @@ vrai(PGconn *c, const char *sql)
 	return v;
 }
 
+/* This month in Paris time, for a role that cannot read param. */
+static const char *
+mois_analyste(PGconn *c)
+{
+	static char m[8];
+	PGresult *r = db_query(c, "SELECT to_char(now() AT TIME ZONE "
+	    "'Europe/Paris', 'YYYY-MM')", 0, NULL);
+
+	snprintf(m, sizeof m, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return m;
+}
+
 /* A literal for COPY, which takes no bind parameter. */
 static void
 litteral(PGconn *c, struct buf *b, const char *s)
@@ -202,18 +215,20 @@ cmd_alertes(int argc, char **argv)
 	}
 	if (liste.len)
 		buf_addc(&liste, '}');
-	c = db_connect(DB_ADMIN, 1);
-	if (mois == NULL)
-		mois = courant = mois_courant(c, 1);
+	/* An analyst has no access to schema cesutg, version table included. */
+	c = db_connect(DB_ADMIN, 0);
 	analyste = vrai(c, "SELECT NOT (SELECT rolsuper FROM pg_roles WHERE "
 	    "rolname = current_user) AND pg_has_role('cesutg_analyste', "
 	    "'MEMBER')");
+	if (!analyste)
+		mig_check(c);
+	if (mois == NULL && analyste)
+		mois = courant = xstrdup(mois_analyste(c));
+	else if (mois == NULL)
+		mois = courant = mois_courant(c, 1);
 	/* Agents and the loader compute; a SAD or an analyst reads. */
 	if (!analyste && vrai(c, "SELECT has_function_privilege("
-	    "'cesutg.alertes_calculer(text, text[])', 'EXECUTE') AND "
-	    "(pg_has_role('cesutg_owner', 'USAGE') OR pg_has_role("
-	    "'cesutg_loader', 'USAGE') OR EXISTS (SELECT 1 FROM "
-	    "cesutg.acces_agent WHERE role = session_user))")) {
+	    "'cesutg.alertes_calculer(text, text[])', 'EXECUTE')")) {
 		p[0] = mois;
 		p[1] = liste.len ? liste.p : NULL;
 		db_exec(c, "BEGIN");
