@@ -86,8 +86,7 @@ DECLARE
 	ech int := param_texte('echeance_prestations_jours')::int;
 	rev int := param_texte('revision_prestations_jours')::int;
 	s_corr numeric := param_texte('seuil_taux_correction')::numeric;
-	n bigint := 0;
-	k bigint;
+	n bigint;
 	mc0 text;
 	mc1 text;
 BEGIN
@@ -98,15 +97,18 @@ BEGIN
 		    USING ERRCODE = '42501';
 	END IF;
 	PERFORM verrouiller('alertes');
+	-- Each kind's cases of this run, then those not yet raised.
+	DROP TABLE IF EXISTS pg_temp.nv;
+	CREATE TEMP TABLE nv ON COMMIT DROP AS SELECT nature,
+	    identifiant_beneficiaire_salsa, code_sad, periode, objet, mois,
+	    valeur, seuil, libelle, dispositif, module FROM alerte LIMIT 0;
 
 	-- F7: the value refunded of the titles ordered for each of the
 	-- nmois order months whose cashing is over, below the threshold.
 	IF natures IS NULL OR 'F7' = ANY (natures) THEN
 		mc1 := alerte_mois_plus(m, -delai);
 		mc0 := alerte_mois_plus(mc1, 1 - nmois);
-		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
-		    code_sad, periode, objet, mois, valeur, seuil, libelle,
-		    dispositif, module)
+		INSERT INTO nv
 		WITH t AS (
 			SELECT t.identifiant_beneficiaire AS b,
 			    alerte_mois_titre(t.numero_titre, t.mois_commande) AS mc,
@@ -136,10 +138,7 @@ BEGIN
 		    'CESU', (SELECT p.module FROM plan p
 			WHERE p.identifiant_beneficiaire_salsa = h.b
 			ORDER BY p.valide_au IS NULL DESC, p.id DESC LIMIT 1)
-		FROM h
-		ON CONFLICT DO NOTHING;
-		GET DIAGNOSTICS k = ROW_COUNT;
-		n := n + k;
+		FROM h;
 	END IF;
 
 	-- F8: hours visited (the checks' visits but deleted ones and
@@ -148,9 +147,7 @@ BEGIN
 	-- were never checked (registre controler) is not measured.
 	IF natures IS NULL OR 'F8' = ANY (natures) THEN
 		mc0 := alerte_mois_plus(m, 1 - nmois);
-		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
-		    code_sad, periode, objet, mois, valeur, seuil, libelle,
-		    dispositif, module)
+		INSERT INTO nv
 		WITH mo AS (
 			SELECT to_char(g, 'YYYY-MM') AS mm, g::date AS a,
 			    (g + interval '1 month')::date AS z
@@ -209,19 +206,14 @@ BEGIN
 			' mois de ' || mc0 || ' à ' || m
 		    ELSE ' en ' || m END,
 		    'TG', h.module
-		FROM h
-		ON CONFLICT DO NOTHING;
-		GET DIAGNOSTICS k = ROW_COUNT;
-		n := n + k;
+		FROM h;
 	END IF;
 
 	-- F9: visits of the month by a SAD that none of the beneficiary's TG
 	-- plan lines names (the checks' sad_hors_plan), for a beneficiary
 	-- who has TG plan lines.
 	IF natures IS NULL OR 'F9' = ANY (natures) THEN
-		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
-		    code_sad, periode, objet, mois, valeur, seuil, libelle,
-		    dispositif, module)
+		INSERT INTO nv
 		SELECT 'F9', c.identifiant_beneficiaire_salsa, c.code_sad, m, '',
 		    m, count(*), NULL, count(*) || ' intervention(s) en ' || m ||
 		    ' d''un SAD absent des plans d''aide TG du bénéficiaire '
@@ -234,18 +226,13 @@ BEGIN
 			c.identifiant_beneficiaire_salsa
 		    AND p.dispositif = 'TG' LIMIT 1) p ON true
 		WHERE c.mois = m
-		GROUP BY c.identifiant_beneficiaire_salsa, c.code_sad
-		ON CONFLICT DO NOTHING;
-		GET DIAGNOSTICS k = ROW_COUNT;
-		n := n + k;
+		GROUP BY c.identifiant_beneficiaire_salsa, c.code_sad;
 	END IF;
 
 	-- F10: visits of the month to a beneficiary whose CESU plan is in
 	-- force that day (the checks' cesu_et_tg).
 	IF natures IS NULL OR 'F10' = ANY (natures) THEN
-		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
-		    code_sad, periode, objet, mois, valeur, seuil, libelle,
-		    dispositif, module)
+		INSERT INTO nv
 		SELECT 'F10', c.identifiant_beneficiaire_salsa, c.code_sad, m, '',
 		    m, count(*), NULL, count(*) || ' intervention(s) en '
 		    'télégestion en ' || m || ' chez un bénéficiaire de CESU '
@@ -257,18 +244,13 @@ BEGIN
 		JOIN controle_motif k ON k.horodatage = c.horodatage
 		    AND k.code = 'cesu_et_tg'
 		WHERE c.mois = m
-		GROUP BY c.identifiant_beneficiaire_salsa, c.code_sad
-		ON CONFLICT DO NOTHING;
-		GET DIAGNOSTICS k = ROW_COUNT;
-		n := n + k;
+		GROUP BY c.identifiant_beneficiaire_salsa, c.code_sad;
 	END IF;
 
 	-- F11: the SAD's correction rate of the month above the threshold,
 	-- with the rate of each correction code.
 	IF natures IS NULL OR 'F11' = ANY (natures) THEN
-		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
-		    code_sad, periode, objet, mois, valeur, seuil, libelle,
-		    dispositif, module)
+		INSERT INTO nv
 		SELECT 'F11', NULL, t.code_sad, m, '', m, t.taux, s_corr,
 		    'taux de correction ' || alerte_pct(t.taux) || ' (' ||
 		    t.corrigees || ' sur ' || t.visites || ' interventions), '
@@ -279,10 +261,7 @@ BEGIN
 			AND u.mois = m AND u.code_correction <> ''), ''),
 		    'TG', NULL
 		FROM taux_correction t
-		WHERE t.mois = m AND t.code_correction = '' AND t.taux > s_corr
-		ON CONFLICT DO NOTHING;
-		GET DIAGNOSTICS k = ROW_COUNT;
-		n := n + k;
+		WHERE t.mois = m AND t.code_correction = '' AND t.taux > s_corr;
 	END IF;
 
 	-- F12: titles refunded in the month to an affiliate whose type
@@ -290,9 +269,7 @@ BEGIN
 	-- (E) cashed by an organisation (M, P), mandataire (M) cashed by an
 	-- employee (E).
 	IF natures IS NULL OR 'F12' = ANY (natures) THEN
-		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
-		    code_sad, periode, objet, mois, valeur, seuil, libelle,
-		    dispositif, module)
+		INSERT INTO nv
 		SELECT 'F12', x.identifiant_beneficiaire, NULL, m, '', m,
 		    count(*), NULL, count(*) || ' titre(s) remboursé(s) en ' || m ||
 		    ' à ' || CASE p.mode_gestion WHEN 'E' THEN
@@ -310,18 +287,13 @@ BEGIN
 		    AND x.date_remboursement < d1
 		    AND ((p.mode_gestion = 'E' AND x.type_affilie IN ('M', 'P'))
 			OR (p.mode_gestion = 'M' AND x.type_affilie = 'E'))
-		GROUP BY x.identifiant_beneficiaire, p.mode_gestion, p.module
-		ON CONFLICT DO NOTHING;
-		GET DIAGNOSTICS k = ROW_COUNT;
-		n := n + k;
+		GROUP BY x.identifiant_beneficiaire, p.mode_gestion, p.module;
 	END IF;
 
 	-- F13, G1: care ending within ech days of r (the end of rights or of
 	-- coverage, the sooner).
 	IF natures IS NULL OR 'F13' = ANY (natures) THEN
-		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
-		    code_sad, periode, objet, mois, valeur, seuil, libelle,
-		    dispositif, module)
+		INSERT INTO nv
 		SELECT 'F13', p.identifiant_beneficiaire_salsa, p.code_tiers_salsa,
 		    f.fin::text, p.index_demande_salsa || '/' ||
 		    p.index_prestation_salsa, m, f.fin - r, ech,
@@ -333,19 +305,14 @@ BEGIN
 		CROSS JOIN LATERAL (SELECT least(coalesce(p.date_fin_droit,
 		    'infinity'), coalesce(p.date_fin_prise_en_charge, 'infinity'))
 		    AS fin) f
-		WHERE f.fin BETWEEN r AND r + ech
-		ON CONFLICT DO NOTHING;
-		GET DIAGNOSTICS k = ROW_COUNT;
-		n := n + k;
+		WHERE f.fin BETWEEN r AND r + ech;
 	END IF;
 
 	-- F14, G2: revisions and renewals of the last rev days: a decision or
 	-- notification date in them, or a version of the line that changed its
 	-- hours, periodicity or end dates.
 	IF natures IS NULL OR 'F14' = ANY (natures) THEN
-		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
-		    code_sad, periode, objet, mois, valeur, seuil, libelle,
-		    dispositif, module)
+		INSERT INTO nv
 		SELECT 'F14', p.identifiant_beneficiaire_salsa, p.code_tiers_salsa,
 		    d.quand::text, p.index_demande_salsa || '/' ||
 		    p.index_prestation_salsa, m, r - d.quand, rev,
@@ -376,19 +343,14 @@ BEGIN
 			    p.date_fin_prise_en_charge)), p.valide_du,
 			'nouvelle version du plan'))
 		    v (si, quand, quoi) WHERE v.si AND v.quand IS NOT NULL
-		    LIMIT 1) d
-		ON CONFLICT DO NOTHING;
-		GET DIAGNOSTICS k = ROW_COUNT;
-		n := n + k;
+		    LIMIT 1) d;
 	END IF;
 
 	-- E2, I5: visits of the month called from a number that is neither
 	-- the client's (the checks' telephone_incompatible) nor one the plans
 	-- give the beneficiary; one case per client.
 	IF natures IS NULL OR 'E2' = ANY (natures) THEN
-		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
-		    code_sad, periode, objet, mois, valeur, seuil, libelle,
-		    dispositif, module)
+		INSERT INTO nv
 		SELECT 'E2', c.identifiant_beneficiaire_salsa, c.code_sad, m,
 		    h.code_sad || '/' || h.identifiant_client, m, count(*), NULL,
 		    count(*) || ' intervention(s) en ' || m || ' appelée(s) d''un '
@@ -405,10 +367,7 @@ BEGIN
 			regexp_replace(p.telephone, '[^0-9]', '', 'g'),
 			regexp_replace(p.telephone_portable, '[^0-9]', '', 'g')))
 		GROUP BY c.identifiant_beneficiaire_salsa, c.code_sad,
-		    h.code_sad, h.identifiant_client
-		ON CONFLICT DO NOTHING;
-		GET DIAGNOSTICS k = ROW_COUNT;
-		n := n + k;
+		    h.code_sad, h.identifiant_client;
 	END IF;
 
 	-- J2: refunds of the month refused for a reason of their title
@@ -416,9 +375,7 @@ BEGIN
 	-- out of date), and refunds paid for a title cashed after its
 	-- validity; one case per title and cause.
 	IF natures IS NULL OR 'J2' = ANY (natures) THEN
-		INSERT INTO alerte (nature, identifiant_beneficiaire_salsa,
-		    code_sad, periode, objet, mois, valeur, seuil, libelle,
-		    dispositif, module)
+		INSERT INTO nv
 		SELECT 'J2', j.b, NULL, m, j.titre || ' ' || j.cause, m, j.v, NULL,
 		    CASE j.cause
 			WHEN 'deja_rembourse' THEN 'titre encaissé deux fois'
@@ -450,11 +407,12 @@ BEGIN
 			WHERE x.valide_au IS NULL AND x.date_remboursement >= d0
 			    AND x.date_remboursement < d1
 			    AND x.date_encaissement > t.date_validite
-		)) j
-		ON CONFLICT DO NOTHING;
-		GET DIAGNOSTICS k = ROW_COUNT;
-		n := n + k;
+		)) j;
 	END IF;
+	INSERT INTO alerte (nature, identifiant_beneficiaire_salsa, code_sad,
+	    periode, objet, mois, valeur, seuil, libelle, dispositif, module)
+	SELECT * FROM nv ON CONFLICT DO NOTHING;
+	GET DIAGNOSTICS n = ROW_COUNT;
 	RETURN n;
 END
 $f$;
