@@ -113,7 +113,10 @@ registre --db "$APA" alertes --mois 2026-10 2>/dev/null | sed 1d | cut -d, -f2 |
 registre --db "$ANA" alertes --mois 2026-10 >"$W/ana" 2>"$W/err"; expect_rc 0 $? "alertes (analyste)"
 head -n 1 "$W/ana" | grep -q '^id,nature,beneficiaire,code_sad,' && ok || ko "en-tête de l'analyste"
 [ "$(sed 1d "$W/ana" | wc -l)" = 23 ] && ok || ko "l'analyste lit tous les cas"
-grep -Eq '1000[0-9][0-9]|Arnaud|agent_|sad_s0' "$W/ana" && ko "identifiant ou nom chez l'analyste" || ok
+# A whole field, not part of a pseudonym: a SALSA id, a name, a login.
+nominatif() { awk -F"$1" '{ for (i = 1; i <= NF; i++) if ($i ~ /^(1000[0-9][0-9]|26(08|09)100[0-9]+( .*)?|TGS01\/C[0-9]+|Arnaud|agent_.*|sad_s0.)$/) n++ }
+    END { exit !n }' "$2"; }
+nominatif , "$W/ana" && ko "identifiant ou nom chez l'analyste" || ok
 # The same pseudonym as the plan's, and as the visits' through the match.
 p=$(awk -F, '$2 == "F13" && $6 == "D10011/P10011" { print $3 }' "$W/ana")
 [ -n "$p" ] && [ "$(sql analyste -c "SELECT beneficiaire FROM pseudo.plan
@@ -142,7 +145,7 @@ printf '20,5\n20,18\n' | cmp -s - "$W/t" && ok || { ko "titres émis et encaiss�
 for v in horodatage controle_visite titre remboursement alerte; do
 	sql analyste -c "SELECT * FROM pseudo.$v" >>"$W/pseudo"
 done
-grep -Eq '1000[0-9][0-9]|2608100|TGS01/C' "$W/pseudo" && ko "identifiant dans les vues pseudo" || ok
+nominatif '|' "$W/pseudo" && ko "identifiant dans les vues pseudo" || ok
 sql sad_s01 -c "SELECT 1 FROM pseudo.alerte" >/dev/null 2>&1 && ko "un SAD lit pseudo.alerte" || ok
 
 step "mois de fluxgen enchaînés : chaque nature contre la vérité"
