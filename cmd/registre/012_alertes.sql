@@ -73,7 +73,8 @@ $f$;
 -- r = the first of the next month, or today if sooner. Returns the number
 -- of new cases.
 CREATE FUNCTION alertes_calculer(m text, natures text[]) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
+SET work_mem = '64MB' AS $f$
 DECLARE
 	d0 date := to_date(m || '-01', 'YYYY-MM-DD');
 	d1 date := (to_date(m || '-01', 'YYYY-MM-DD') + interval '1 month')::date;
@@ -109,17 +110,24 @@ BEGIN
 		mc1 := alerte_mois_plus(m, -delai);
 		mc0 := alerte_mois_plus(mc1, 1 - nmois);
 		INSERT INTO nv
+		-- An issued title's number starts with its order month (AAMM):
+		-- compared as text, not computed per title.
 		WITH t AS (
 			SELECT t.identifiant_beneficiaire AS b,
-			    alerte_mois_titre(t.numero_titre, t.mois_commande) AS mc,
+			    coalesce(substr(t.mois_commande, 3, 2) ||
+				substr(t.mois_commande, 6, 2), left(t.numero_titre, 4))
+				AS mc,
 			    t.valeur_faciale AS v,
 			    x.numero_titre IS NOT NULL AS rembourse
 			FROM titre t
 			LEFT JOIN remboursement x ON x.numero_titre = t.numero_titre
 			    AND x.valide_au IS NULL AND x.date_remboursement < d1
 			WHERE t.annule_par IS NULL
-			    AND alerte_mois_titre(t.numero_titre, t.mois_commande)
-				BETWEEN mc0 AND mc1
+			    AND (t.mois_commande BETWEEN mc0 AND mc1
+				OR (t.mois_commande IS NULL
+				AND t.numero_titre >= substr(mc0, 3, 2) || substr(mc0, 6, 2)
+				AND t.numero_titre < substr(alerte_mois_plus(mc1, 1), 3, 2) ||
+				    substr(alerte_mois_plus(mc1, 1), 6, 2)))
 		), g AS (
 			SELECT b, mc, sum(v) AS emis,
 			    coalesce(sum(v) FILTER (WHERE rembourse), 0) AS rem
@@ -221,10 +229,11 @@ BEGIN
 		FROM controle_visite c
 		JOIN controle_motif k ON k.horodatage = c.horodatage
 		    AND k.code = 'sad_hors_plan'
-		JOIN LATERAL (SELECT p.module FROM alerte_plans(r) p
-		    WHERE p.identifiant_beneficiaire_salsa =
-			c.identifiant_beneficiaire_salsa
-		    AND p.dispositif = 'TG' LIMIT 1) p ON true
+		JOIN (SELECT DISTINCT ON (p.identifiant_beneficiaire_salsa)
+			p.identifiant_beneficiaire_salsa AS b, p.module
+		    FROM alerte_plans(r) p WHERE p.dispositif = 'TG'
+		    ORDER BY p.identifiant_beneficiaire_salsa, p.id) p
+		    ON p.b = c.identifiant_beneficiaire_salsa
 		WHERE c.mois = m
 		GROUP BY c.identifiant_beneficiaire_salsa, c.code_sad;
 	END IF;
@@ -279,10 +288,14 @@ BEGIN
 		    ELSE 'un salarié (affilié de type E) alors que le plan est '
 			'en mode mandataire' END, 'CESU', p.module
 		FROM remboursement x
-		JOIN LATERAL (SELECT p.mode_gestion, p.module FROM alerte_plans(r) p
-		    WHERE p.identifiant_beneficiaire_salsa = x.identifiant_beneficiaire
-		    AND p.dispositif = 'CESU'
-		    ORDER BY p.id DESC LIMIT 1) p ON true
+		-- The beneficiary's latest CESU plan line, joined by hash: a
+		-- month holds hundreds of thousands of refunds.
+		JOIN (SELECT DISTINCT ON (p.identifiant_beneficiaire_salsa)
+			p.identifiant_beneficiaire_salsa AS b, p.mode_gestion,
+			p.module
+		    FROM alerte_plans(r) p WHERE p.dispositif = 'CESU'
+		    ORDER BY p.identifiant_beneficiaire_salsa, p.id DESC) p
+		    ON p.b = x.identifiant_beneficiaire
 		WHERE x.valide_au IS NULL AND x.date_remboursement >= d0
 		    AND x.date_remboursement < d1
 		    AND ((p.mode_gestion = 'E' AND x.type_affilie IN ('M', 'P'))
