@@ -49,6 +49,7 @@ enum {
 	R_HORS_DROITS, R_NOM_DIFFERENT, R_TEL_ETRANGER, R_TARDIF,
 	R_SOUS_CONSO, R_CESU_ET_TG, R_HOSP, R_PLANS_FINS, R_PLANS_REVISES,
 	R_SANS_ID, R_PRIVES, R_TUTEUR, R_FACTURE_KO, R_REGUL,
+	R_SOUS_TG, R_SAD_HORS_PLAN,
 	R_N
 };
 
@@ -74,6 +75,8 @@ enum aide { A_APA, A_PCH, A_AM, A_PRIVE };
 #define B_NAISS		0x0200	/* has a birth name of her own */
 #define B_ENFANT	0x0400	/* PCH enfant */
 #define B_DEMAT		0x0800	/* dematerialised CESU */
+#define B_SOUSTG	0x4000	/* fault: TG hours under-used */
+#define B_AUTRESAD	0x8000	/* fault: the plan names another SAD */
 
 /* A beneficiary of the département, or a client it does not fund. */
 struct person {
@@ -232,6 +235,7 @@ const struct kind *kind_named(const char *name);
 const char	*code_prestation(const struct person *p);
 const char	*code_financier(const struct person *p);
 const char	*plan_index(size_t i);
+const char	*plan_sad(const struct world *w, const struct person *p);
 void		 phone_str(uint32_t n, int mobile, char *out);
 int32_t		 cesu_titres(const struct person *p);	/* whole hours */
 int		 active_in(const struct person *p, int y, int m);

@@ -42,6 +42,17 @@ tuteur(struct tab *t, const struct person *p, const struct ident *id)
 		tab_str(t, P_interlocuteur_tutelle, "Mme Aïcha Benoît, déléguée mandataire");
 }
 
+/* The SAD a TG plan names: the client's own, or the next one (fault). */
+const char *
+plan_sad(const struct world *w, const struct person *p)
+{
+	if (p->sad < 0 || p->cesu)
+		return NULL;
+	if ((p->flags & B_AUTRESAD) && w->nsad > 1)
+		return w->sad[(p->sad + 1) % w->nsad].code;
+	return w->sad[p->sad].code;
+}
+
 static void
 plan_line(const struct world *w, struct tab *t, size_t i, unsigned long line)
 {
@@ -53,8 +64,7 @@ plan_line(const struct world *w, struct tab *t, size_t i, unsigned long line)
 	int64_t fin = cout - pct_of(cout, p->pct);
 
 	ident_of(w, i, &id);
-	if (p->sad >= 0 && !p->cesu)
-		tab_str(t, P_code_tiers_salsa, w->sad[p->sad].code);
+	tab_str(t, P_code_tiers_salsa, plan_sad(w, p));
 	tab_str(t, P_code_financier, code_financier(p));
 	tab_fmt(t, P_identifiant_beneficiaire_portail, "75%013u", p->sid);
 	tab_int(t, P_identifiant_beneficiaire_salsa, p->sid);
@@ -107,8 +117,7 @@ plan_line(const struct world *w, struct tab *t, size_t i, unsigned long line)
 	tab_date(t, P_date_notification, p->decision + 3);
 	tab_str(t, P_code_type_demande, module[p->aide]);
 	tab_str(t, P_code_nature_demande, p->renouv ? "REN" : "INI");
-	if (p->sad >= 0 && !p->cesu)
-		tab_str(t, P_code_tiers_tarif, w->sad[p->sad].code);
+	tab_str(t, P_code_tiers_tarif, plan_sad(w, p));
 	tab_str(t, P_modalite_plan_aide, modalites[p->sid % 5]);
 	tab_fmt(t, P_code_secteur_1, "S%03d", p->arr);
 	tab_str(t, P_code_contexte_familial, p->sid % 3 ? "01" : "02");

@@ -270,6 +270,8 @@ plan_of(const struct world *w, const struct person *p, struct rng *r,
 		avail += !excluded(p, pl, d);
 	mins = (int)((int64_t)p->hours * 60 / 100 * (pl->to - pl->from + 1) / mdays);
 	mins = mins * rng_range(r, 90, 100) / 100;
+	if (p->flags & B_SOUSTG)
+		mins = mins * rng_range(r, 10, 40) / 100;
 	if (avail > 0 && mins > 3 * avail * pl->dur)
 		pl->dur = (mins / (3 * avail) + 14) / 15 * 15;
 	if (pl->dur > 240)
@@ -637,6 +639,14 @@ static const struct kind vclients = { "verite-clients", NULL, vclients_cols,
 	4, NULL, NULL };
 static const struct kind vvisites = { "verite-visites", NULL, vvisites_cols,
 	4, NULL, NULL };
+static const char *const vbenef_cols[] = { "identifiant_beneficiaire_salsa",
+	"code_sad", "anomalies" };
+static const struct kind vbenef = { "verite-beneficiaires", NULL, vbenef_cols,
+	3, NULL, NULL };
+
+/* Horizons of the plan alerts: registre's defaults (cesutg-alertes(7)). */
+#define ECHEANCE_JOURS	90
+#define REVISION_JOURS	30
 
 /* A client's own anomalies, ';'-separated, appended to b. */
 static void
@@ -648,6 +658,10 @@ client_anoms(const struct person *p, struct buf *b)
 		buf_adds(b, ";sans-identifiant");
 	if (p->flags & B_CESUTG)
 		buf_adds(b, ";cesu-et-tg");
+	if (p->sid && (p->flags & B_SOUSTG))
+		buf_adds(b, ";sous-consommation-tg");
+	if (p->sid && (p->flags & B_AUTRESAD))
+		buf_adds(b, ";sad-hors-plan");
 }
 
 /* One truth row: SAD, two identifiers, the anomalies gathered in b. */
@@ -708,6 +722,51 @@ verite_visit(void *ctx, const struct visit *v)
 	verite_row(c->t, s, id, cid, &c->b);
 }
 
+/*
+ * One row per beneficiary of the plans snapshot that an alert should
+ * find: care ending within ECHEANCE_JOURS of the snapshot, a decision or
+ * its notification (3 days later) within REVISION_JOURS before it, and
+ * the person's faults.
+ */
+static void
+verite_beneficiaires(const struct world *w, const char *dir, struct buf *b)
+{
+	struct emit e;
+	struct tab t;
+	char name[64];
+	size_t i;
+
+	snprintf(name, sizeof name, "VERITE_BENEFICIAIRES_%04d%02d.csv",
+	    w->year, w->month);
+	emit_open(&e, dir, name, NULL, NULL);
+	tab_open(&t, &vbenef, &e.o);
+	emit_begin(&e);
+	for (i = 0; i < w->nbenef; i++) {
+		const struct person *p = &w->p[i];
+		int32_t d = p->decision, s = w->snap;
+
+		if (p->fin_ligne < s - ANTERIORITE)
+			continue;
+		if (p->fin_ligne >= s && p->fin_ligne <= s + ECHEANCE_JOURS)
+			buf_adds(b, ";echeance");
+		if ((d >= s - REVISION_JOURS && d <= s) ||
+		    (d + 3 >= s - REVISION_JOURS && d + 3 <= s))
+			buf_adds(b, ";revision");
+		if (p->flags & B_SOUS)
+			buf_adds(b, ";sous-consommation");
+		client_anoms(p, b);
+		if (b->len == 0)
+			continue;
+		tab_int(&t, 0, p->sid);
+		tab_str(&t, 1, plan_sad(w, p));
+		tab_str(&t, 2, b->p + 1);
+		tab_row(&t);
+		buf_reset(b);
+	}
+	tab_close(&t);
+	emit_close(&e);
+}
+
 void
 dir_verite(const struct world *w, const char *dir)
 {
@@ -748,5 +807,6 @@ dir_verite(const struct world *w, const char *dir)
 	}
 	tab_close(&t);
 	emit_close(&e);
+	verite_beneficiaires(w, dir, &c.b);
 	buf_free(&c.b);
 }

@@ -145,6 +145,8 @@ const struct rate rates[R_N] = {
 	[R_TUTEUR] = { "tuteur", 8000, "bénéficiaires sous tutelle" },
 	[R_FACTURE_KO] = { "facture-ko", 10000, "factures rejetées par SALSA" },
 	[R_REGUL] = { "regularisation", 1000, "régularisations CNCESU (natures 2 et 3)" },
+	[R_SOUS_TG] = { "sous-consommation-tg", 3000, "bénéficiaires TG réalisant 10 à 40 % de leurs heures" },
+	[R_SAD_HORS_PLAN] = { "sad-hors-plan", 3000, "bénéficiaires TG dont le plan nomme un autre SAD que le leur" },
 };
 
 /* Paris 2015 (CCTP §2.2): beneficiaries by aid and payment. */
@@ -487,6 +489,10 @@ person_of(struct world *w, size_t i, int aide, int cesu, uint32_t sid,
 		p->flags |= B_NOMVAR;
 	if (rng_chance(&r, w->rate[R_SANS_ID]) && !(p->flags & B_CESUTG))
 		p->flags |= B_SANSID;
+	if (rng_chance(&r, w->rate[R_SOUS_TG]) && !cesu)
+		p->flags |= B_SOUSTG;
+	if (rng_chance(&r, w->rate[R_SAD_HORS_PLAN]) && !cesu)
+		p->flags |= B_AUTRESAD;
 }
 
 static const char *const sadpre[] = { "Aide à domicile", "Services",

@@ -40,6 +40,8 @@ static const char usage_text[] =
     "        registre [--db CONNINFO] rapprochement calculer |\n"
     "                 list [--statut STATUT] [--sad CODE] |\n"
     "                 confirmer CODE_SAD CLIENT BENEFICIAIRE | rejeter CODE_SAD CLIENT\n"
+    "        registre [--db CONNINFO] alertes [NATURE ...] [--mois MOIS] [--sad CODE] |\n"
+    "                 alertes vue|traitee NUMERO ...\n"
     "        registre [--db CONNINFO] audit verify [--ancre FICHIER]\n"
     "        registre [--db CONNINFO] extrait beneficiaire ID | sad CODE "
     "[--mois MOIS]\n"
@@ -107,6 +109,11 @@ static const struct {
 	    "CLIENT BENEFICIAIRE\n"
 	    "        registre [--db CONNINFO] rapprochement rejeter CODE_SAD "
 	    "CLIENT\n" },
+	{ "alertes", "usage : registre [--db CONNINFO] alertes [NATURE ...] "
+	    "[--mois MOIS] [--sad CODE]\n"
+	    "        registre [--db CONNINFO] alertes vue|traitee NUMERO ...\n"
+	    "NATURE : F7 à F14, G1 (F13), G2 (F14), E2 ou I5 (téléphones), "
+	    "J2 (fraude)\n" },
 	{ "audit", "usage : registre [--db CONNINFO] audit verify "
 	    "[--ancre FICHIER]\n" },
 	{ "export", "usage : registre [--db CONNINFO] export [--cle FICHIER] "
@@ -631,6 +638,7 @@ static const struct {
 	{ "cesu", cmd_cesu },
 	{ "extrait", cmd_extrait },
 	{ "tableau", cmd_tableau },
+	{ "alertes", cmd_alertes },
 };
 
 int

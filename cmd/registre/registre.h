@@ -68,6 +68,7 @@ int	 cmd_import(int argc, char **argv);
 int	 cmd_cesu(int argc, char **argv);
 int	 cmd_extrait(int argc, char **argv);
 int	 cmd_tableau(int argc, char **argv);
+int	 cmd_alertes(int argc, char **argv);
 
 struct afile;
 

@@ -339,9 +339,22 @@ if [ -x "$BIN/flux4" ] && [ -x "$BIN/crcesu" ] && [ -x "$BIN/flux1" ] &&
 	    "$T/v.plans" "$T/v.clients" "$M"/VERITE_CLIENTS_201604.csv \
 	    "$T/v.horodatages" "$M"/VERITE_VISITES_201604.csv >"$T/v.err"
 	[ -s "$T/v.err" ] && { ko "vérité incohérente avec les fichiers"; head -5 "$T/v.err" >&2; }
-	for a in nom-different sans-identifiant cesu-et-tg; do
+	for a in nom-different sans-identifiant cesu-et-tg sous-consommation-tg sad-hors-plan; do
 		grep -q "$a" "$M"/VERITE_CLIENTS_201604.csv || ko "vérité: aucun client $a"
 	done
+	# The beneficiaries the alerts must find: their plan lines' end and
+	# decision dates as the snapshot (dated 2016-05-01) writes them.
+	gawk -v FPAT='([^,]*)|("([^"]|"")*")' 'FILENAME ~ /v.plans$/ { f[$4] = $11; d[$4] = $53; next }
+	    FNR > 1 {
+		if (!($1 in f)) { print "hors plans " $1; next }
+		if ($3 ~ /(^|;)echeance(;|$)/ && (f[$1] < "2016-05-01" || f[$1] > "2016-07-30"))
+			print "échéance " $1 " " f[$1]
+		if ($3 ~ /(^|;)revision(;|$)/ && (d[$1] < "2016-03-29" || d[$1] > "2016-05-01"))
+			print "révision " $1 " " d[$1]
+		if ($3 ~ /echeance/) e++; if ($3 ~ /revision/) r++ }
+	    END { if (!e || !r) print "ni échéance ni révision" }' \
+	    "$T/v.plans" "$M"/VERITE_BENEFICIAIRES_201604.csv >"$T/vb.err"
+	[ -s "$T/vb.err" ] && { ko "vérité des bénéficiaires incohérente avec les plans"; head -5 "$T/vb.err" >&2; }
 	for a in hor sup doublon chevauchement telephone-etranger hors-droits visite-hospitalisation; do
 		grep -Eq "[,;]$a(;|\$)" "$M"/VERITE_VISITES_201604.csv || ko "vérité: aucune visite $a"
 	done

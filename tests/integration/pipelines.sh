@@ -114,7 +114,7 @@ J=$H/journal/cesutg-hebdo.log
 for e in "étape recuperer-salsa : code 0" \
     "étape recuperer-cncesu : sautée, CESUTG_CNCESU_URL n'est pas défini" \
     "étape recevoir : code 0" "étape audit : code 0" \
-    "étape alertes : sautée, « registre alertes » absent" \
+    "étape alertes : code 0" \
     "étape envoyer-salsa : code 0" \
     "étape envoyer-cncesu : sautée, CESUTG_CNCESU_URL n'est pas défini"; do
 	check 1 "$(grep -c "$e" "$J")" "journal : $e"
@@ -140,7 +140,7 @@ printf 'CESUTG_SYSLOG=1\nCESUTG_SYSLOG_SOCKET=%s\n' "$W/syslog" >>"$W/etc/syslog
 check 0 $? "cesutg-hebdo avec syslog"
 sleep 0.3
 kill $sp
-for e in "<14>.* cesutg-hebdo: étape audit : code 0" "<13>.* cesutg-hebdo: étape alertes : sautée" \
+for e in "<14>.* cesutg-hebdo: étape audit : code 0" "<14>.* cesutg-hebdo: étape alertes : code 0" \
     "<14>.* cesutg-hebdo: fin, code 0"; do
 	check 1 "$(grep -c "$e" "$W/syslog.txt")" "syslog : $e"
 done
