@@ -194,7 +194,16 @@ registre extrait tout "$S1" 2>/dev/null; expect_rc 64 $? "extrait : sorte inconn
 
 # A SAD: its own extract, identical to the Département's; not another's.
 registre --db "$SAD1" extrait sad "$S1" --mois $M >"$W/es1.csv"; expect_rc 0 $? "extrait sad (SAD)"
-same "$W/es.csv" "$W/es1.csv" "extrait du SAD lu par lui-même"
+# Visits to a beneficiary whose plan names another SAD (fluxgen's
+# sad-hors-plan fault) are the SAD's own, but the beneficiary's name is the
+# Département's: the SAD sees them without it.
+grep -v 'sad_hors_plan' "$W/es.csv" >"$W/es.ref"
+grep -v 'sad_hors_plan' "$W/es1.csv" >"$W/es1.ref"
+same "$W/es.ref" "$W/es1.ref" "extrait du SAD lu par lui-même"
+[ "$(grep -c 'sad_hors_plan' "$W/es.csv")" -eq "$(grep -c 'sad_hors_plan' "$W/es1.csv")" ] &&
+    ok || ko "extrait du SAD : visites hors plan en nombre différent"
+grep 'sad_hors_plan' "$W/es1.csv" | awk -F, '$1 == "intervention" && ($4 != "" || $5 != "") { n++ }
+    END { exit n > 0 }' && ok || ko "extrait du SAD : nom d'un bénéficiaire hors plan lu par le SAD"
 registre --db "$SAD1" extrait sad "$S2" >"$W/es2.csv" 2>/dev/null
 expect_rc 65 $? "un SAD n'extrait pas un autre SAD"
 [ "$(wc -c <"$W/es2.csv")" -eq 0 ] && ok || ko "extrait d'un autre SAD : des lignes écrites"
