@@ -16,7 +16,8 @@ INSERT INTO param (nom, valeur, motif, description) VALUES
     ('salsa_ko', 'beneficiaires', '^(beneficiaires|facture)$',
 	'Annexe 2 : lecture d''une facture KO du journal SALSA : beneficiaires (seuls les bénéficiaires listés sont rejetés, le reste est intégré) ou facture (toute la facture est rejetée)');
 
--- An invoice, immutable once emitted but for its state. nature: the
+-- An invoice, immutable once emitted but for its state (nom_sad: the
+-- SAD's name then, its code when it has none). nature: the
 -- month's original, or its complementary one (at most one of each per
 -- SAD, aid type and month). Money in cents, hours in centi-hours.
 CREATE TABLE facture (
@@ -259,7 +260,8 @@ BEGIN
 	    coalesce(o.numero, (SELECT f.numero FROM facture f
 		WHERE f.code_sad = g.code_sad AND f.code_financeur = g.financeur
 		AND f.mois = m AND f.nature = 'originale')) END,
-	    g.code_sad, s.nom, g.financeur, g.module, m, d,
+	    g.code_sad, coalesce(NULLIF(s.nom, ''), g.code_sad), g.financeur,
+	    g.module, m, d,
 	    to_date(g.debut || '-01', 'YYYY-MM-DD'), fin, t.n, t.q, t.mt
 	FROM grp g JOIN sad s ON s.code = g.code_sad
 	JOIN (SELECT numero, count(*) AS n, sum(q) AS q, sum(mt) AS mt

@@ -54,7 +54,8 @@ BANC="host=$CESUTG_HOME user=postgres dbname=banc"
 : >"$WORK/f.e" && : >"$WORK/f.f" && : >"$WORK/f.l" && : >"$WORK/f.p"
 i=0
 while [ $i -lt "$FR" ]; do
-	SQ postgres -c "DROP DATABASE IF EXISTS banc" -c "CREATE DATABASE banc TEMPLATE ref" \
+	SQ postgres -c "SET client_min_messages = warning" \
+	    -c "DROP DATABASE IF EXISTS banc" -c "CREATE DATABASE banc TEMPLATE ref" \
 	    -c CHECKPOINT || { arret; return 1; }
 	rm -rf "$WORK/flux2" "$WORK/f.csv"
 	t=$(date +%s%N)

@@ -258,6 +258,16 @@ sadlog parse <"$TD/factures/log.csv" | registre load log-factures --date 2026-11
 expect_rc 0 $? "journal du mois calculé à la main"
 registre factures extrait FS01-26-0001 >"$W/x.csv"; expect_rc 0 $? "factures extrait"
 same "$TD/factures/extrait.expected" "$W/x.csv" "extrait de la facture FS01-26-0001"
+registre prefacture list $M | grep -q "^S01,$M,100002,.*,calculee,Période non couverte par le plan d'aide,FS01-26-0001$" &&
+    ok || ko "prefacture list : la ligne rejetée, son motif et sa facture"
+valider
+registre factures emettre --date 2026-11-10 $M >/dev/null 2>&1
+registre factures list >"$W/l.csv"; expect_rc 0 $? "factures list"
+same "$TD/factures/list.expected" "$W/l.csv" "factures du mois calculé à la main"
+registre factures extrait FS01-26-0002 >"$W/c.csv"
+[ "$(grep -c '^FS01-26-0002,complementaire,FS01-26-0001,emise,2026-10,' "$W/c.csv")" = 1 ] &&
+    grep -q '",100002,Bernard,Paulette,AD1,,2026-10,10.32,20.00,175.44,emise,$' "$W/c.csv" && ok ||
+    ko "extrait de la complémentaire"
 [ "$(head -n 1 "$W/x.csv")" = "$(head -n 1 "$TD/facturepdf/facture.csv" 2>/dev/null ||
     head -n 1 "$TD/factures/extrait.expected")" ] && ok || ko "colonnes de l'extrait (INTERFACES §1)"
 
