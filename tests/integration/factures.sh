@@ -261,7 +261,12 @@ same "$TD/factures/extrait.expected" "$W/x.csv" "extrait de la facture FS01-26-0
 registre prefacture list $M | grep -q "^S01,$M,100002,.*,calculee,Période non couverte par le plan d'aide,FS01-26-0001$" &&
     ok || ko "prefacture list : la ligne rejetée, son motif et sa facture"
 valider
-registre factures emettre --date 2026-11-10 $M >/dev/null 2>&1
+registre role add-agent agent_tg --aides TG || ko "agent TG"
+registre --db "host=$CESUTG_HOME dbname=cesutg user=agent_tg" factures emettre \
+    --date 2026-11-10 $M >"$W/c2.csv" 2>"$W/err"
+expect_rc 0 $? "complémentaire émise par un agent TG"
+[ "$(cut -d, -f4 "$W/c2.csv" | sed 1d | sort -u)" = FS01-26-0002 ] && ok ||
+    ko "Flux 2 de la complémentaire (agent TG)"
 registre factures list >"$W/l.csv"; expect_rc 0 $? "factures list"
 same "$TD/factures/list.expected" "$W/l.csv" "factures du mois calculé à la main"
 registre factures extrait FS01-26-0002 >"$W/c.csv"
