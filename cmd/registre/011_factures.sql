@@ -240,7 +240,7 @@ BEGIN
 	    GROUP BY code_sad) x
 	WHERE c.code_sad = g.code_sad AND c.annee = extract(year FROM d)
 	    AND x.code_sad = g.code_sad;
-	IF EXISTS (SELECT 1 FROM grp WHERE length(numero) > 15) THEN
+	IF EXISTS (SELECT 1 FROM grp WHERE numero LIKE '%#%') THEN
 		RAISE EXCEPTION 'plus de 9999 factures dans l''année pour un SAD'
 		    USING ERRCODE = '22023';
 	END IF;
