@@ -35,14 +35,22 @@ opts_parse(struct fopts *o, const char *sub, int argc, char **argv)
 		{ "etat", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char nom[16];
 	int64_t jours;
-	int ch, list = strcmp(sub, "list") == 0,
+	int li = -1, ch, list = strcmp(sub, "list") == 0,
 	    emettre = strcmp(sub, "emettre") == 0;
 
-	while ((ch = getopt_long(argc, argv, "o:", lopts, NULL)) != -1) {
-		if (ch == '?' || (ch == 'd' && !emettre) ||
+	while ((ch = getopt_long(argc, argv, "o:", lopts, &li)) != -1) {
+		if (ch != '?' && ((ch == 'd' && !emettre) ||
 		    (ch == 'o' && (list || strcmp(sub, "extrait") == 0)) ||
-		    (strchr("mse", ch) != NULL && !list))
+		    (strchr("mse", ch) != NULL && !list))) {
+			/* The option, not its value, is what is out of place. */
+			snprintf(nom, sizeof nom, ch == 'o' ? "-o" : "--%s",
+			    lopts[li].name);
+			reg_badopt("factures", nom);
+		}
+		li = -1;
+		if (ch == '?')
 			reg_badopt("factures", argv[optind - 1]);
 		switch (ch) {
 		case 'd':

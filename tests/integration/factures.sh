@@ -235,6 +235,8 @@ registre factures flux2 F999999-16-0009 >"$W/r.csv" 2>/dev/null
 expect_rc 65 $? "flux2 : facture inconnue"
 registre factures list --etat inconnu 2>/dev/null; expect_rc 64 $? "--etat invalide"
 registre factures extrait 2>/dev/null; expect_rc 64 $? "extrait sans numéro"
+registre factures emettre --etat rejetee 2>"$W/err"; expect_rc 64 $? "--etat hors de list"
+grep -q "« --etat »" "$W/err" && ok || ko "option déplacée : son nom dans le message"
 
 step "the extract of a hand-computed month (golden)"
 registre db stop >/dev/null 2>&1
