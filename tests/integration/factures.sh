@@ -278,5 +278,18 @@ registre factures extrait FS01-26-0002 >"$W/c.csv"
 [ "$(head -n 1 "$W/x.csv")" = "$(head -n 1 "$TD/facturepdf/facture.csv" 2>/dev/null ||
     head -n 1 "$TD/factures/extrait.expected")" ] && ok || ko "colonnes de l'extrait (INTERFACES §1)"
 
+step "reversibility: invoices through export -> import -> export"
+registre export "$W/ex1" >/dev/null 2>&1 || ko "export"
+grep -q '^FS01-26-0002,complementaire,FS01-26-0001,' "$W/ex1/facture.csv" && ok ||
+    ko "export : facture.csv"
+pg -c "CREATE DATABASE copie"
+C="host=$CESUTG_HOME dbname=copie user=postgres"
+registre --db "$C" import "$W/ex1" 2>/dev/null; expect_rc 0 $? "import"
+registre --db "$C" export "$W/ex2" >/dev/null 2>&1 || ko "export 2"
+diff -r "$W/ex1" "$W/ex2" >/dev/null && ok || ko "export -> import -> export différent"
+registre --db "$C" audit verify >/dev/null; expect_rc 0 $? "audit de la copie"
+registre --db "$C" factures extrait FS01-26-0001 | cmp -s - "$TD/factures/extrait.expected" &&
+    ok || ko "extrait de la copie"
+
 echo "factures.sh: $pass réussis, $fail échoués" >&2
 [ "$fail" -eq 0 ]
