@@ -28,7 +28,8 @@ static const char usage_text[] =
     "        registre [--db CONNINFO] role add-sad CODE | add-agent NOM --aides LISTE |\n"
     "                 add-analyst NOM\n"
     "        registre [--db CONNINFO] sad add|set CODE [--nom NOM] [--tg CODES]\n"
-    "                 [--courriel ADRESSES] [--plateforme NOM] | sad list\n"
+    "                 [--courriel ADRESSES] [--plateforme NOM] [--adresse ADRESSE] |\n"
+    "                 sad list\n"
     "        registre [--db CONNINFO] controler [MOIS [--liste]] | controles list MOIS\n"
     "        registre [--db CONNINFO] taux-correction [MOIS]\n"
     "        registre [--db CONNINFO] derogation SAD MOIS --motif TEXTE\n"
@@ -42,6 +43,9 @@ static const char usage_text[] =
     "                 confirmer CODE_SAD CLIENT BENEFICIAIRE | rejeter CODE_SAD CLIENT\n"
     "        registre [--db CONNINFO] alertes [NATURE ...] [--mois MOIS] [--sad CODE] |\n"
     "                 alertes vue|traitee NUMERO ...\n"
+    "        registre [--db CONNINFO] factures emettre [--date AAAA-MM-JJ] [-o FICHIER]\n"
+    "                 [MOIS] | flux2 [-o FICHIER] NUMERO ... |\n"
+    "                 list [--mois MOIS] [--sad CODE] [--etat ETAT] | extrait NUMERO\n"
     "        registre [--db CONNINFO] audit verify [--ancre FICHIER]\n"
     "        registre [--db CONNINFO] extrait beneficiaire ID | sad CODE "
     "[--mois MOIS]\n"
@@ -82,10 +86,12 @@ static const struct {
 	    "                 add-analyst NOM\n" },
 	{ "sad", "usage : registre [--db CONNINFO] sad add CODE [--nom NOM] "
 	    "[--tg CODES]\n"
-	    "                 [--courriel ADRESSES] [--plateforme NOM]\n"
+	    "                 [--courriel ADRESSES] [--plateforme NOM] "
+	    "[--adresse ADRESSE]\n"
 	    "        registre [--db CONNINFO] sad set CODE [--nom NOM] "
 	    "[--tg CODES]\n"
-	    "                 [--courriel ADRESSES] [--plateforme NOM]\n"
+	    "                 [--courriel ADRESSES] [--plateforme NOM] "
+	    "[--adresse ADRESSE]\n"
 	    "        registre [--db CONNINFO] sad list\n" },
 	{ "controler", "usage : registre [--db CONNINFO] controler "
 	    "[MOIS [--liste]]\n" },
@@ -130,6 +136,13 @@ static const struct {
 	    "[--date AAAA-MM-JJ] [--numero N]\n"
 	    "        registre [--db CONNINFO] cesu charges MOIS [--prestation 1|2|3]\n"
 	    "                 [--report FICHIER]\n" },
+	{ "factures", "usage : registre [--db CONNINFO] factures emettre "
+	    "[--date AAAA-MM-JJ] [-o FICHIER] [MOIS]\n"
+	    "        registre [--db CONNINFO] factures flux2 [-o FICHIER] "
+	    "NUMERO ...\n"
+	    "        registre [--db CONNINFO] factures list [--mois MOIS] "
+	    "[--sad CODE] [--etat ETAT]\n"
+	    "        registre [--db CONNINFO] factures extrait NUMERO\n" },
 };
 
 _Noreturn void
@@ -639,6 +652,7 @@ static const struct {
 	{ "extrait", cmd_extrait },
 	{ "tableau", cmd_tableau },
 	{ "alertes", cmd_alertes },
+	{ "factures", cmd_factures },
 };
 
 int

@@ -69,6 +69,7 @@ int	 cmd_cesu(int argc, char **argv);
 int	 cmd_extrait(int argc, char **argv);
 int	 cmd_tableau(int argc, char **argv);
 int	 cmd_alertes(int argc, char **argv);
+int	 cmd_factures(int argc, char **argv);
 
 struct afile;
 
