@@ -33,9 +33,16 @@ BEGIN
 	DELETE FROM taux_correction t WHERE t.mois = m;
 	DROP TABLE IF EXISTS pg_temp.v, pg_temp.mo, pg_temp.s;
 	-- Fresh statistics after a load: the plans below depend on them (only
-	-- the columns they filter and join on: the plan has some eighty).
-	ANALYZE horodatage (valide_au, code_sad, identifiant_client);
-	ANALYZE client (valide_au, code_sad, identifiant_client);
+	-- the columns they filter and join on: the plan has some eighty). A
+	-- table never analysed since its load (autovacuum had no time) can
+	-- turn the first join below into a nested loop of hours.
+	ANALYZE horodatage (id, valide_au, code_sad, identifiant_client,
+	    identifiant_intervenant, code_prestation);
+	ANALYZE client (id, valide_au, code_sad, identifiant_client);
+	ANALYZE rapprochement;
+	ANALYZE sad_tg;
+	ANALYZE evenement;
+	ANALYZE evenement_sad;
 	ANALYZE plan (valide_au, dispositif, code_tiers_salsa,
 	    identifiant_beneficiaire_salsa, code_nomenclature, date_debut_droit,
 	    date_fin_droit, date_debut_prise_en_charge, date_fin_prise_en_charge);
@@ -85,7 +92,8 @@ BEGIN
 	    AND t.code = x.code_prestation AND x.jour BETWEEN t.du AND t.au
 	WHERE x.jour >= d0 AND x.jour < d1
 	ORDER BY x.id, t.id;
-	ANALYZE v (id, sad, ben, cc, jour);
+	ANALYZE v (id, code_tg, sad, identifiant_client, identifiant_intervenant,
+	    code_prestation, ben, cc, jour);
 
 	CREATE TEMP TABLE mo (id bigint, code text) ON COMMIT DROP;
 	-- The per-visit codes in one scan of v (a WHERE clause each before:
