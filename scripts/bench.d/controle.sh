@@ -56,7 +56,7 @@ while [ $i -lt "$RUNS" ]; do
 	    --source bench <"$WORK/horodatages.csv"
 	SQ banc -c CHECKPOINT
 	chrono controler registre --db "$D" controler $M
-	[ $i = 0 ] && sed 's/^/  (1er tour) /' "$WORK/err"
+	[ $i = 0 ] && sed 's/^/  (1er tour) /' "$WORK/out"
 	chrono prefacture registre --db "$D" prefacture calculer $M
 	[ $i = 0 ] && sed 's/^/  (1er tour) /' "$WORK/out"
 	SQ banc -c CHECKPOINT
