@@ -259,6 +259,10 @@ cmd_cesu(int argc, char **argv)
 	if (argc < 2)
 		reg_usage("cesu", EX_USAGE);
 	sub = argv[1];
+	if (strcmp(sub, "evenement") == 0 || strcmp(sub, "evenements") == 0 ||
+	    strcmp(sub, "ecesu") == 0 || strcmp(sub, "compte-emploi") == 0 ||
+	    strcmp(sub, "incoherences") == 0)
+		return cesu_suivi(argc, argv);
 	if (strcmp(sub, "consommes") != 0 && strcmp(sub, "declarations") != 0 &&
 	    strcmp(sub, "charges") != 0) {
 		warnx_("sous-commande cesu inconnue « %s »", sub);

@@ -115,7 +115,17 @@ static const struct {
 	    "        registre [--db CONNINFO] cesu declarations MOIS "
 	    "[--date AAAA-MM-JJ] [--numero N]\n"
 	    "        registre [--db CONNINFO] cesu charges MOIS [--prestation 1|2|3]\n"
-	    "                 [--report FICHIER]\n" },
+	    "                 [--report FICHIER]\n"
+	    "        registre [--db CONNINFO] cesu evenement NATURE TITRE... "
+	    "[--date AAAA-MM-JJ]\n"
+	    "                 [--motif TEXTE] [--remplacant TITRE]\n"
+	    "        registre [--db CONNINFO] cesu evenements [--source NOM] "
+	    "< CSV\n"
+	    "        registre [--db CONNINFO] cesu ecesu [--au AAAA-MM-JJ]\n"
+	    "        registre [--db CONNINFO] cesu compte-emploi [--de MOIS] "
+	    "[--a MOIS]\n"
+	    "                 [--au AAAA-MM-JJ] [--consomme]\n"
+	    "        registre [--db CONNINFO] cesu incoherences [MOIS]\n" },
 };
 
 _Noreturn void
