@@ -129,6 +129,40 @@ expect_rc 64 $? "--de après --a"
 registre cesu compte-emploi --motif x 2>/dev/null
 expect_rc 64 $? "option d'une autre sous-commande"
 
+step "compte d'emploi as XLSX read back by gnumeric, as PDF rendered"
+compteemploi-xlsx "$W/ce.xlsx" <"$W/ce.csv" 2>"$W/err"
+expect_rc 0 $? "compteemploi-xlsx"
+check 600 "$(stat -c %a "$W/ce.xlsx")" "classeur en 0600"
+(cd "$W" && LC_ALL=C.UTF-8 ssconvert -S -O 'format=preserve separator=,' \
+    --export-type=Gnumeric_stf:stf_assistant ce.xlsx "ce-lu.%n.csv" >/dev/null 2>&1)
+check 0 $? "ssconvert relit le classeur"
+# Cells as displayed ("1,234.56 €" in the C locale) back to the CSV's form.
+relu() {	# file
+	gawk 'BEGIN { FPAT = "([^,]*)|(\"[^\"]*\")"; OFS = "," }
+	    { for (i = 1; i <= NF; i++) { gsub(/"| €|,/, "", $i) }; $1 = $1; print }' "$1"
+}
+relu "$W/ce-lu.0.csv" | sed -n '4,$p' | grep -v '^Total' >"$W/ce-lu.csv"
+tail -n +2 "$W/ce.csv" >"$W/ce-corps.csv"
+same "$W/ce-corps.csv" "$W/ce-lu.csv" "lignes du classeur relues"
+# Totals of the workbook = sums of the CSV's columns, to the cent.
+gawk -F, 'NR > 1 { for (i = 3; i <= NF; i++) { x = $i; sub(/\./, "", x); s[i] += x } }
+    END { printf "Total,"; for (i = 3; i <= 21; i++) printf ",%s", (i % 2 == 0 || i == 21) ?
+	sprintf("%d.%02d", s[i] / 100, s[i] % 100) : s[i]; print "" }' "$W/ce.csv" >"$W/tot.csv"
+relu "$W/ce-lu.0.csv" | grep '^Total' >"$W/tot-lu.csv"
+same "$W/tot.csv" "$W/tot-lu.csv" "totaux du classeur = sommes du CSV"
+check "2016-02,25.40,25.40|2016-03,227.25,146.51" "$(relu "$W/ce-lu.1.csv" | sed -n '2,$p' |
+    cut -d, -f1-3 | grep -v '^,,' | paste -sd'|')" "feuille par mois du graphique"
+unzip -l "$W/ce.xlsx" 2>/dev/null | grep -q "xl/charts/chart1.xml" && ok || ko "pas de graphique dans le classeur"
+compteemploi-xlsx "$W/x.xlsx" <"$TD/plans.csv" 2>"$W/err"
+expect_rc 65 $? "compteemploi-xlsx sur un autre CSV"
+[ ! -e "$W/x.xlsx" ] && [ -z "$(ls "$W" | grep compteemploi)" ] && ok || ko "temporaire laissé"
+SOURCE_DATE_EPOCH=1460000000 compteemploi-pdf <"$W/ce.csv" >"$W/ce.pdf" 2>"$W/err"
+expect_rc 0 $? "compteemploi-pdf"
+pdftotext -layout "$W/ce.pdf" - | grep "^ *Total" | tr -s ' ' >"$W/tot-pdf"
+check "Total 19 252,65 € 171,91 € 0,00 € 53,07 € 27,67 € 14,97 € 85,00 €" \
+    "$(sed 's/^ //; s/\xe2\x80\xaf/ /g; s/ $//' "$W/tot-pdf")" "totaux du PDF"
+pdftoppm -png -r 60 -f 1 -l 1 "$W/ce.pdf" "$W/ce" && [ -s "$W/ce-1.png" ] && ok || ko "pdftoppm"
+
 step "F12: emploi-direct plan cashed by a mandataire, and the reverse"
 registre cesu incoherences >"$W/inc.csv" 2>"$W/err"
 expect_rc 0 $? "incoherences"

@@ -1,0 +1,160 @@
+/*
+ * compteemploi-pdf: the compte d'emploi CSV (registre cesu compte-emploi)
+ * as an A4 PDF table, one row per aid and order month, totals last (I6,
+ * I7). Rows are streamed: a page is ended when the next row would not fit.
+ * See compteemploi-pdf(1).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "compteemploi.h"
+#include "err.h"
+#include "lettres.h"
+#include "pdf.h"
+
+#define MARGE	36.0
+#define BAS	(841.89 - 48.0)
+#define POLICE	"DejaVu Sans 5.5"
+#define GRAS	"DejaVu Sans Bold 5.5"
+
+/* The printed columns: a CSV value, or a sum of several (the titles
+ * withdrawn from use: cancelled, stolen or lost, returned, blocked). */
+static const struct colonne {
+	const char	*titre;
+	double		 largeur;
+	int		 v[4];		/* values summed, -1 ends */
+} colonnes[] = {
+	{ "Titres émis", 40, { 0, -1 } },
+	{ "Valeur émise", 60, { 1, -1 } },
+	{ "Remboursée", 60, { 3, -1 } },
+	{ "Périmée", 52, { 5, -1 } },
+	{ "Annulés, volés, perdus, non distribués, bloqués", 64,
+	    { 7, 9, 11, 13 } },
+	{ "En circulation", 58, { 15, -1 } },
+	{ "dont solde e-CESU", 52, { 17, -1 } },
+	{ "Charges CNCESU", 54, { 18, -1 } },
+};
+#define NCOL	(sizeof colonnes / sizeof colonnes[0])
+#define L_AIDE	44.0
+#define L_MOIS	40.0
+
+static double
+entete(struct pdf *d, double y)
+{
+	double x = MARGE + L_AIDE + L_MOIS, h = 0, t;
+	size_t i;
+
+	pdf_texte(d, MARGE, y, L_AIDE, GRAS, PDF_GAUCHE, "Aide");
+	pdf_texte(d, MARGE + L_AIDE, y, L_MOIS, GRAS, PDF_GAUCHE, "Mois");
+	for (i = 0; i < NCOL; i++) {
+		t = pdf_texte(d, x, y, colonnes[i].largeur - 4, GRAS, PDF_DROITE,
+		    colonnes[i].titre);
+		if (t > h)
+			h = t;
+		x += colonnes[i].largeur;
+	}
+	pdf_trait(d, MARGE, y + h + 2, x, y + h + 2, 0.6);
+	return y + h + 5;
+}
+
+static void
+valeur(const struct ce_ligne *l, size_t i, char *buf, size_t n)
+{
+	int64_t s = 0;
+	int k;
+
+	for (k = 0; k < 4 && colonnes[i].v[k] >= 0; k++)
+		s += l->v[colonnes[i].v[k]];
+	if (CE_MONTANT(colonnes[i].v[0]))
+		montant_affiche(s, buf, n);
+	else
+		snprintf(buf, n, "%lld", (long long)s);
+}
+
+static double
+ligne(struct pdf *d, double y, const struct ce_ligne *l, const char *police)
+{
+	double x = MARGE + L_AIDE + L_MOIS;
+	char buf[64];
+	size_t i;
+
+	pdf_texte(d, MARGE, y, L_AIDE, police, PDF_GAUCHE, l->aide);
+	pdf_texte(d, MARGE + L_AIDE, y, L_MOIS, police, PDF_GAUCHE, l->mois);
+	for (i = 0; i < NCOL; i++) {
+		valeur(l, i, buf, sizeof buf);
+		pdf_texte(d, x, y, colonnes[i].largeur - 4, police, PDF_DROITE,
+		    buf);
+		x += colonnes[i].largeur;
+	}
+	return y + 10;
+}
+
+static void
+pied(struct pdf *d)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "page %d", pdf_numero(d));
+	pdf_texte(d, MARGE, BAS + 14, pdf_largeur(d) - 2 * MARGE, POLICE,
+	    PDF_DROITE, buf);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ce_lecteur l;
+	struct ce_ligne x, tot;
+	struct pdf *d;
+	double y;
+	int k, n = 0;
+
+	err_setprog(argv[0]);
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage : compteemploi-pdf < compte-emploi.csv > compte-emploi.pdf\n"
+		    "Écrit le compte d'emploi CESU (registre cesu compte-emploi) "
+		    "en tableau PDF A4.\n");
+		return 0;
+	}
+	if (argc != 1) {
+		fprintf(stderr, "usage : compteemploi-pdf < compte-emploi.csv "
+		    "> compte-emploi.pdf\n");
+		return EX_USAGE;
+	}
+	memset(&tot, 0, sizeof tot);
+	snprintf(tot.aide, sizeof tot.aide, "Total");
+	ce_ouvrir(&l, 0, "entrée standard");
+	d = pdf_ouvrir(stdout, "Compte d'emploi CESU");
+	y = MARGE + pdf_texte(d, MARGE, MARGE, pdf_largeur(d) - 2 * MARGE,
+	    "DejaVu Sans Bold 11", PDF_GAUCHE,
+	    "Compte d'emploi CESU par aide et mois de commande");
+	y += 4 + pdf_texte(d, MARGE, y + 4, pdf_largeur(d) - 2 * MARGE,
+	    "DejaVu Sans 6.5", PDF_GAUCHE, "Titres émis par les commandes "
+	    "(Flux 4) et repris, et ce qu'ils sont devenus : remboursés par "
+	    "le CRCESU, périmés, retirés de l'usage, encore en circulation "
+	    "(dont le solde des comptes e-CESU) ; charges sociales facturées "
+	    "par le CNCESU (Flux 6) pour le mois.");
+	y = entete(d, y + 10);
+	while (ce_suivante(&l, &x)) {
+		if (y + 10 > BAS) {
+			pied(d);
+			pdf_page(d);
+			y = entete(d, MARGE);
+		}
+		y = ligne(d, y, &x, POLICE);
+		for (k = 0; k < CE_NVAL; k++)
+			tot.v[k] += x.v[k];
+		n++;
+	}
+	ce_fermer(&l);
+	if (y + 14 > BAS) {
+		pied(d);
+		pdf_page(d);
+		y = entete(d, MARGE);
+	}
+	pdf_trait(d, MARGE, y + 1, pdf_largeur(d) - MARGE, y + 1, 0.6);
+	ligne(d, y + 3, &tot, GRAS);
+	pied(d);
+	if (pdf_fermer(d) != 0 || fflush(stdout) != 0)
+		die(EX_IOERR, "sortie standard : écriture impossible");
+	return 0;
+}
