@@ -14,8 +14,8 @@
 
 #define MARGE	36.0
 #define BAS	(841.89 - 48.0)
-#define POLICE	"DejaVu Sans 5.5"
-#define GRAS	"DejaVu Sans Bold 5.5"
+#define POLICE	"DejaVu Sans 5.2"
+#define GRAS	"DejaVu Sans Bold 5.2"
 
 /* The printed columns: a CSV value, or a sum of several (the titles
  * withdrawn from use: cancelled, stolen or lost, returned, blocked). */
@@ -24,19 +24,19 @@ static const struct colonne {
 	double		 largeur;
 	int		 v[4];		/* values summed, -1 ends */
 } colonnes[] = {
-	{ "Titres émis", 40, { 0, -1 } },
-	{ "Valeur émise", 60, { 1, -1 } },
-	{ "Remboursée", 60, { 3, -1 } },
-	{ "Périmée", 52, { 5, -1 } },
-	{ "Annulés, volés, perdus, non distribués, bloqués", 64,
+	{ "Titres émis", 30, { 0, -1 } },
+	{ "Valeur émise", 62, { 1, -1 } },
+	{ "Remboursée", 62, { 3, -1 } },
+	{ "Périmée", 60, { 5, -1 } },
+	{ "Annulés, volés, perdus, non distribués, bloqués", 60,
 	    { 7, 9, 11, 13 } },
-	{ "En circulation", 58, { 15, -1 } },
-	{ "dont solde e-CESU", 52, { 17, -1 } },
-	{ "Charges CNCESU", 54, { 18, -1 } },
+	{ "En circulation", 60, { 15, -1 } },
+	{ "dont solde e-CESU", 58, { 17, -1 } },
+	{ "Charges CNCESU", 58, { 18, -1 } },
 };
 #define NCOL	(sizeof colonnes / sizeof colonnes[0])
-#define L_AIDE	44.0
-#define L_MOIS	40.0
+#define L_AIDE	34.0
+#define L_MOIS	34.0
 
 static double
 entete(struct pdf *d, double y)

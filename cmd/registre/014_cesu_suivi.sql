@@ -405,3 +405,32 @@ LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off
 	    OR (p.mode_gestion IN ('M', 'P') AND t.type_affilie = 'E')
 	ORDER BY 1, 2, 3, 5
 $f$;
+
+-- Under-consumption (I7): the beneficiaries and prestations of order month
+-- m that cashed fewer than seuil % of the titles ordered; a title counts
+-- as cashed when refunded, or refused only because it came too late.
+CREATE FUNCTION cesu_sous_consommation(m text, seuil int)
+RETURNS TABLE (identifiant_beneficiaire text, index_prestation text,
+    mois_commande text, titres_commandes bigint, titres_encaisses bigint,
+    taux_consommation text, motif text)
+LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off AS $f$
+	WITH t AS (
+		SELECT t.*, t.etat = 'rembourse' OR EXISTS (SELECT 1
+		    FROM remboursement_rejete j WHERE j.numero_titre =
+		    t.numero_titre AND j.cause = 'perime') AS encaisse
+		FROM cesu_titres(current_date) t
+		WHERE t.mois_commande = m AND t.origine = 'commande'
+		    AND t.etat <> 'retire'
+	), g AS (
+		SELECT t.identifiant_beneficiaire AS b, t.index_prestation AS i,
+		    count(*) AS n, count(*) FILTER (WHERE t.encaisse) AS e
+		FROM t GROUP BY 1, 2
+	)
+	SELECT g.b, g.i, m, g.n, g.e,
+	    (round(100.0 * g.e / g.n, 1))::text,
+	    format('%s titre(s) encaissé(s) sur %s commandé(s) : moins de %s %%',
+		g.e, g.n, seuil)
+	FROM g
+	WHERE g.e * 100 < g.n * seuil
+	ORDER BY 1, 2
+$f$;

@@ -261,7 +261,8 @@ cmd_cesu(int argc, char **argv)
 	sub = argv[1];
 	if (strcmp(sub, "evenement") == 0 || strcmp(sub, "evenements") == 0 ||
 	    strcmp(sub, "ecesu") == 0 || strcmp(sub, "compte-emploi") == 0 ||
-	    strcmp(sub, "incoherences") == 0)
+	    strcmp(sub, "incoherences") == 0 ||
+	    strcmp(sub, "sous-consommation") == 0)
 		return cesu_suivi(argc, argv);
 	if (strcmp(sub, "consommes") != 0 && strcmp(sub, "declarations") != 0 &&
 	    strcmp(sub, "charges") != 0) {

@@ -14,7 +14,7 @@
 
 struct suivi_opts {
 	const char	*date, *motif, *remplacant, *source;
-	const char	*de, *a, *au;
+	const char	*de, *a, *au, *seuil;
 	int		 consomme;
 };
 
@@ -49,11 +49,13 @@ suivi_parse(struct suivi_opts *o, const char *sub, int argc, char **argv)
 		{ "a", required_argument, NULL, 'A' },
 		{ "au", required_argument, NULL, 'u' },
 		{ "consomme", no_argument, NULL, 'c' },
+		{ "seuil", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const struct { const char *sub, *opts; } permis[] = {
 		{ "evenement", "dmr" }, { "evenements", "s" }, { "ecesu", "u" },
 		{ "compte-emploi", "DAuc" }, { "incoherences", "" },
+		{ "sous-consommation", "S" },
 	};
 	const char *ok = "";
 	size_t i;
@@ -94,6 +96,14 @@ suivi_parse(struct suivi_opts *o, const char *sub, int argc, char **argv)
 			break;
 		case 'c':
 			o->consomme = 1;
+			break;
+		case 'S':
+			if (strspn(optarg, "0123456789") != strlen(optarg) ||
+			    strlen(optarg) < 1 || strlen(optarg) > 3 ||
+			    atoi(optarg) > 100)
+				die(EX_USAGE, "--seuil : pourcentage entier de 0 "
+				    "à 100 attendu, pas « %s »", optarg);
+			o->seuil = optarg;
 			break;
 		}
 	}
@@ -213,6 +223,15 @@ cesu_suivi(int argc, char **argv)
 		return rapport(&o, rest == 1 ? argv[k] : NULL, "COPY (SELECT * "
 		    "FROM cesutg.cesu_incoherences(" SETTING("mois") ")) TO "
 		    "STDOUT WITH (FORMAT csv, HEADER)");
+	}
+	if (strcmp(sub, "sous-consommation") == 0) {
+		if (rest != 1)
+			reg_usage("cesu", EX_USAGE);
+		mois_arg("sous-consommation", argv[k]);
+		o.de = o.seuil != NULL ? o.seuil : "50";
+		return rapport(&o, argv[k], "COPY (SELECT * FROM "
+		    "cesutg.cesu_sous_consommation(" SETTING("mois") ", "
+		    SETTING("de") "::int)) TO STDOUT WITH (FORMAT csv, HEADER)");
 	}
 	if (rest != 0)
 		reg_usage("cesu", EX_USAGE);

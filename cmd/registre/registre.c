@@ -125,7 +125,9 @@ static const struct {
 	    "        registre [--db CONNINFO] cesu compte-emploi [--de MOIS] "
 	    "[--a MOIS]\n"
 	    "                 [--au AAAA-MM-JJ] [--consomme]\n"
-	    "        registre [--db CONNINFO] cesu incoherences [MOIS]\n" },
+	    "        registre [--db CONNINFO] cesu incoherences [MOIS]\n"
+	    "        registre [--db CONNINFO] cesu sous-consommation MOIS "
+	    "[--seuil POURCENT]\n" },
 };
 
 _Noreturn void
