@@ -287,13 +287,12 @@ LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off AS $f$
 		SELECT * FROM cesu_titres(au) t
 		WHERE (de IS NULL OR t.mois_commande >= de)
 		    AND (a IS NULL OR t.mois_commande <= a)
-	), p AS (
-		SELECT x.b, x.i, x.m, cesu_aide(x.b, x.i, x.m) AS aide
-		FROM (SELECT DISTINCT t.identifiant_beneficiaire AS b,
-		    t.index_prestation AS i, t.mois_commande AS m FROM t) x
-	), g AS (
-		SELECT p.aide, t.mois_commande AS m, count(*) AS n,
-		    sum(t.valeur)::bigint AS v,
+	), b AS (
+		-- Per beneficiary, prestation and month first: the aid is then
+		-- looked up once per group, not once per title.
+		SELECT t.identifiant_beneficiaire AS b,
+		    coalesce(t.index_prestation, '') AS i, t.mois_commande AS m,
+		    count(*) AS n, sum(t.valeur)::bigint AS v,
 		    count(*) FILTER (WHERE t.etat = 'rembourse') AS nr,
 		    sum(t.valeur) FILTER (WHERE t.etat = 'rembourse') AS vr,
 		    count(*) FILTER (WHERE t.etat = 'perime') AS np,
@@ -313,10 +312,20 @@ LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off AS $f$
 			AS ne,
 		    sum(t.valeur) FILTER (WHERE t.etat = 'circulation' AND t.ecesu)
 			AS ve
-		FROM t JOIN p ON p.b = t.identifiant_beneficiaire
-		    AND p.i IS NOT DISTINCT FROM t.index_prestation
-		    AND p.m = t.mois_commande
-		GROUP BY 1, 2
+		FROM t GROUP BY 1, 2, 3
+	), p AS MATERIALIZED (
+		SELECT b.*, cesu_aide(b.b, NULLIF(b.i, ''), b.m) AS aide FROM b
+	), g AS (
+		SELECT p.aide, p.m, sum(p.n)::bigint AS n, sum(p.v)::bigint AS v,
+		    sum(p.nr)::bigint AS nr, sum(p.vr)::bigint AS vr,
+		    sum(p.np)::bigint AS np, sum(p.vp)::bigint AS vp,
+		    sum(p.na)::bigint AS na, sum(p.va)::bigint AS va,
+		    sum(p.nv)::bigint AS nv, sum(p.vv)::bigint AS vv,
+		    sum(p.nn)::bigint AS nn, sum(p.vn)::bigint AS vn,
+		    sum(p.nb)::bigint AS nb, sum(p.vb)::bigint AS vb,
+		    sum(p.nc)::bigint AS nc, sum(p.vc)::bigint AS vc,
+		    sum(p.ne)::bigint AS ne, sum(p.ve)::bigint AS ve
+		FROM p GROUP BY 1, 2
 	), ch AS (
 		SELECT CASE c.type_prestation WHEN '1' THEN 'APA' WHEN '2' THEN
 			'PCH' WHEN '3' THEN 'PCHE' ELSE 'inconnue' END AS aide,
@@ -350,21 +359,21 @@ CREATE FUNCTION cesu_suivi_consomme(de text, a text)
 RETURNS TABLE (aide text, mois_commande text, mois_remboursement text,
     titres bigint, valeur text)
 LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off AS $f$
-	WITH t AS (
-		SELECT * FROM cesu_titres(current_date) t
+	WITH b AS (
+		SELECT t.identifiant_beneficiaire AS b,
+		    coalesce(t.index_prestation, '') AS i, t.mois_commande AS m,
+		    t.mois_remboursement AS mr, count(*) AS n,
+		    sum(t.valeur)::bigint AS v
+		FROM cesu_titres(current_date) t
 		WHERE t.etat = 'rembourse'
 		    AND (de IS NULL OR t.mois_commande >= de)
 		    AND (a IS NULL OR t.mois_commande <= a)
-	), p AS (
-		SELECT x.b, x.i, x.m, cesu_aide(x.b, x.i, x.m) AS aide
-		FROM (SELECT DISTINCT t.identifiant_beneficiaire AS b,
-		    t.index_prestation AS i, t.mois_commande AS m FROM t) x
+		GROUP BY 1, 2, 3, 4
+	), p AS MATERIALIZED (
+		SELECT b.*, cesu_aide(b.b, NULLIF(b.i, ''), b.m) AS aide FROM b
 	)
-	SELECT p.aide, t.mois_commande, t.mois_remboursement, count(*),
-	    cesu_dec(sum(t.valeur)::bigint)
-	FROM t JOIN p ON p.b = t.identifiant_beneficiaire
-	    AND p.i IS NOT DISTINCT FROM t.index_prestation
-	    AND p.m = t.mois_commande
+	SELECT p.aide, p.m, p.mr, sum(p.n)::bigint, cesu_dec(sum(p.v)::bigint)
+	FROM p
 	GROUP BY 1, 2, 3
 	ORDER BY 1, 2, 3
 $f$;
@@ -378,21 +387,29 @@ RETURNS TABLE (mois_remboursement text, identifiant_beneficiaire text,
     index_prestation text, mode_gestion text, numero_titre text,
     date_encaissement text, code_affilie text, nom_affilie text,
     type_affilie text, valeur_faciale text, motif text)
-LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off
-    SET enable_mergejoin = off AS $f$
-	WITH r AS (
-		SELECT r.* FROM remboursement r
-		WHERE r.valide_au IS NULL AND (m IS NULL OR
-		    (r.date_remboursement >= (m || '-01')::date AND
-		    r.date_remboursement < (m || '-01')::date + interval '1 month'))
+LANGUAGE sql STABLE SET search_path = cesutg AS $f$
+	WITH ms AS (
+		SELECT m AS mm WHERE m IS NOT NULL
+		UNION
+		SELECT DISTINCT to_char(r.date_remboursement, 'YYYY-MM')
+		FROM remboursement r WHERE m IS NULL AND r.valide_au IS NULL
 	), t AS (
-		SELECT r.*, t.index_prestation AS idx, t.mois_commande AS mc
-		FROM r JOIN cesu_titres(current_date) t USING (numero_titre)
+		SELECT r.*, x.numero_titre, x.date_remboursement,
+		    x.date_encaissement, x.valeur_faciale
+		FROM ms CROSS JOIN LATERAL cesu_rembourses(ms.mm) r
+		JOIN remboursement x ON x.id = r.id
+	), p AS MATERIALIZED (
+		-- The plan's mode once per prestation and month, not per title.
+		SELECT g.*, (SELECT p.mode_gestion FROM cesu_plan(g.b, g.i, g.mr) p)
+		    AS mode_gestion
+		FROM (SELECT DISTINCT t.identifiant_beneficiaire AS b,
+		    t.index_prestation AS i, t.mois_reference AS mr FROM t
+		    WHERE t.index_prestation IS NOT NULL) g
 	)
 	SELECT to_char(t.date_remboursement, 'YYYY-MM'),
-	    t.identifiant_beneficiaire, t.idx, p.mode_gestion, t.numero_titre,
-	    t.date_encaissement::text, t.code_affilie, t.nom_affilie,
-	    t.type_affilie, t.valeur_faciale::text,
+	    t.identifiant_beneficiaire, t.index_prestation, p.mode_gestion,
+	    t.numero_titre, t.date_encaissement::text, t.code_affilie,
+	    t.nom_affilie, t.type_affilie, t.valeur_faciale::text,
 	    CASE WHEN p.mode_gestion = 'E' THEN 'plan en emploi direct, titre '
 		'encaissé par un organisme ' || CASE t.type_affilie WHEN 'M'
 		THEN 'mandataire' ELSE 'prestataire' END
@@ -400,7 +417,8 @@ LANGUAGE sql STABLE SET search_path = cesutg SET enable_nestloop = off
 		ELSE 'prestataire' END || ', titre encaissé par un salarié en '
 		'emploi direct' END
 	FROM t
-	CROSS JOIN LATERAL cesu_plan(t.identifiant_beneficiaire, t.idx, t.mc) p
+	JOIN p ON p.b = t.identifiant_beneficiaire AND p.i = t.index_prestation
+	    AND p.mr = t.mois_reference
 	WHERE (p.mode_gestion = 'E' AND t.type_affilie IN ('M', 'P'))
 	    OR (p.mode_gestion IN ('M', 'P') AND t.type_affilie = 'E')
 	ORDER BY 1, 2, 3, 5

@@ -105,8 +105,9 @@ cesu_begin(const struct cesu_opts *o)
 	PGconn *c;
 
 	c = db_connect(DB_LOADER, 1);
-	/* JIT compiling these month-sized joins costs more than running them. */
-	db_exec(c, "BEGIN; SET LOCAL jit = off");
+	/* JIT compiling these month-sized joins costs more than running them;
+	 * their hashes and sorts stay in memory rather than spill. */
+	db_exec(c, "BEGIN; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
 	p[0] = o->mois;
 	p[1] = o->date != NULL ? o->date : "";
 	p[2] = o->numero != NULL ? o->numero : "";

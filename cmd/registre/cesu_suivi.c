@@ -190,7 +190,9 @@ rapport(const struct suivi_opts *o, const char *mois, const char *copy)
 	    mois != NULL ? mois : "" };
 	PGconn *c = db_connect(DB_LOADER, 1);
 
-	db_exec(c, "BEGIN READ ONLY; SET LOCAL jit = off");
+	/* Month-sized hashes and sorts stay in memory rather than spill. */
+	db_exec(c, "BEGIN READ ONLY; SET LOCAL jit = off; "
+	    "SET LOCAL work_mem = '64MB'");
 	PQclear(db_query(c, "SELECT set_config('cesutg.de', $1, true), "
 	    "set_config('cesutg.a', $2, true), set_config('cesutg.au', "
 	    "coalesce(NULLIF($3, ''), current_date::text), true), "
