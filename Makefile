@@ -45,6 +45,7 @@ $(B)/%.o: %.c lib/*.h
 # lib/pdf.c draws with cairo and pango; only commands listing pangocairo in
 # cmd/NAME/pkgs call it, so the others never pull it from the archive.
 $(B)/lib/pdf.o: XCPPFLAGS += $(shell pkg-config --cflags pangocairo)
+$(B)/lib/graphique.o: XCPPFLAGS += $(shell pkg-config --cflags pangocairo)
 
 $(B)/libcesutg.a: $(LIBOBJ)
 	rm -f $@

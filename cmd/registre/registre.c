@@ -41,6 +41,9 @@ static const char usage_text[] =
     "                 list [--statut STATUT] [--sad CODE] |\n"
     "                 confirmer CODE_SAD CLIENT BENEFICIAIRE | rejeter CODE_SAD CLIENT\n"
     "        registre [--db CONNINFO] audit verify [--ancre FICHIER]\n"
+    "        registre [--db CONNINFO] extrait beneficiaire ID | sad CODE "
+    "[--mois MOIS]\n"
+    "        registre [--db CONNINFO] tableau direction|sad|operationnel MOIS\n"
     "        registre [--db CONNINFO] export | import [--cle FICHIER] "
     "REPERTOIRE\n"
     "KIND : plans, clients, intervenants, horodatages, evenements, commandes,\n"
@@ -108,6 +111,10 @@ static const struct {
 	    "[--ancre FICHIER]\n" },
 	{ "export", "usage : registre [--db CONNINFO] export [--cle FICHIER] "
 	    "REPERTOIRE\n" },
+	{ "extrait", "usage : registre [--db CONNINFO] extrait beneficiaire ID | "
+	    "sad CODE [--mois MOIS]\n" },
+	{ "tableau", "usage : registre [--db CONNINFO] tableau "
+	    "direction|sad|operationnel MOIS\n" },
 	{ "import", "usage : registre [--db CONNINFO] import [--cle FICHIER] "
 	    "REPERTOIRE\n" },
 	{ "cesu", "usage : registre [--db CONNINFO] cesu consommes MOIS [--flux 5|81]\n"
@@ -634,6 +641,8 @@ static const struct {
 	{ "export", cmd_export },
 	{ "import", cmd_import },
 	{ "cesu", cmd_cesu },
+	{ "extrait", cmd_extrait },
+	{ "tableau", cmd_tableau },
 };
 
 int

@@ -67,6 +67,8 @@ int	 cmd_export(int argc, char **argv);
 int	 cmd_import(int argc, char **argv);
 int	 cmd_cesu(int argc, char **argv);
 int	 cesu_suivi(int argc, char **argv);
+int	 cmd_extrait(int argc, char **argv);
+int	 cmd_tableau(int argc, char **argv);
 
 struct afile;
 
