@@ -96,3 +96,25 @@ ce_mois_ajouter(struct ce_mois *m, const struct ce_ligne *l)
 	m->emis[i] += l->v[CE_EMIS];
 	m->rembourse[i] += l->v[CE_REMBOURSE];
 }
+
+/* Insertion sort: a few dozen months, nearly in order already. */
+void
+ce_mois_trier(struct ce_mois *m)
+{
+	int i, k;
+
+	for (i = 1; i < m->n; i++)
+		for (k = i; k > 0 && strcmp(m->mois[k - 1], m->mois[k]) > 0;
+		    k--) {
+			char t[8];
+			int64_t e = m->emis[k], r = m->rembourse[k];
+
+			memcpy(t, m->mois[k], 8);
+			memcpy(m->mois[k], m->mois[k - 1], 8);
+			memcpy(m->mois[k - 1], t, 8);
+			m->emis[k] = m->emis[k - 1];
+			m->rembourse[k] = m->rembourse[k - 1];
+			m->emis[k - 1] = e;
+			m->rembourse[k - 1] = r;
+		}
+}

@@ -48,5 +48,6 @@ struct ce_mois {
 };
 
 void	ce_mois_ajouter(struct ce_mois *m, const struct ce_ligne *l);
+void	ce_mois_trier(struct ce_mois *m);	/* in month order */
 
 #endif

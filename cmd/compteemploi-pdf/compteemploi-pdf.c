@@ -1,14 +1,18 @@
 /*
  * compteemploi-pdf: the compte d'emploi CSV (registre cesu compte-emploi)
  * as an A4 PDF table, one row per aid and order month, totals last (I6,
- * I7). Rows are streamed: a page is ended when the next row would not fit.
+ * I7), then a chart of the value issued and refunded per order month (lib/
+ * graphique). Rows are streamed: a page is ended when the next row would
+ * not fit; only the per-month sums of the chart are held.
  * See compteemploi-pdf(1).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compteemploi.h"
 #include "err.h"
+#include "graphique.h"
 #include "lettres.h"
 #include "pdf.h"
 
@@ -16,6 +20,7 @@
 #define BAS	(841.89 - 48.0)
 #define POLICE	"DejaVu Sans 5.2"
 #define GRAS	"DejaVu Sans Bold 5.2"
+#define H_GRAPHIQUE	300.0
 
 /* The printed columns: a CSV value, or a sum of several (the titles
  * withdrawn from use: cancelled, stolen or lost, returned, blocked). */
@@ -99,11 +104,44 @@ pied(struct pdf *d)
 	    PDF_DROITE, buf);
 }
 
+/* Issued and refunded per order month, in month order. */
+static void
+graphique(struct pdf *d, double y, struct ce_mois *mo)
+{
+	static const char *const series[] = { "Valeur émise",
+	    "Valeur remboursée" };
+	const char **cat = xcalloc((size_t)mo->n, sizeof *cat);
+	int64_t *v = xcalloc(2 * (size_t)mo->n, sizeof *v);
+	struct graphique g = { 0 };
+	int i;
+
+	ce_mois_trier(mo);
+	for (i = 0; i < mo->n; i++) {
+		cat[i] = mo->mois[i];
+		v[i] = mo->emis[i];
+		v[mo->n + i] = mo->rembourse[i];
+	}
+	g.forme = GRAPHIQUE_GROUPES;
+	g.titre = "Émis et remboursés par mois de commande";
+	g.unite = "€";
+	g.echelle = 100;
+	g.nseries = 2;
+	g.ncategories = (size_t)mo->n;
+	g.series = series;
+	g.categories = cat;
+	g.valeurs = v;
+	graphique_dessiner(d, MARGE, y, pdf_largeur(d) - 2 * MARGE,
+	    H_GRAPHIQUE, &g);
+	free(cat);
+	free(v);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct ce_lecteur l;
 	struct ce_ligne x, tot;
+	struct ce_mois *mo;
 	struct pdf *d;
 	double y;
 	int k, n = 0;
@@ -121,6 +159,7 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	memset(&tot, 0, sizeof tot);
+	mo = xcalloc(1, sizeof *mo);
 	snprintf(tot.aide, sizeof tot.aide, "Total");
 	ce_ouvrir(&l, 0, "entrée standard");
 	d = pdf_ouvrir(stdout, "Compte d'emploi CESU");
@@ -143,6 +182,7 @@ main(int argc, char **argv)
 		y = ligne(d, y, &x, POLICE);
 		for (k = 0; k < CE_NVAL; k++)
 			tot.v[k] += x.v[k];
+		ce_mois_ajouter(mo, &x);
 		n++;
 	}
 	ce_fermer(&l);
@@ -152,7 +192,16 @@ main(int argc, char **argv)
 		y = entete(d, MARGE);
 	}
 	pdf_trait(d, MARGE, y + 1, pdf_largeur(d) - MARGE, y + 1, 0.6);
-	ligne(d, y + 3, &tot, GRAS);
+	y = ligne(d, y + 3, &tot, GRAS) + 24;
+	if (mo->n > 0) {
+		if (y + H_GRAPHIQUE > BAS) {
+			pied(d);
+			pdf_page(d);
+			y = MARGE;
+		}
+		graphique(d, y, mo);
+	}
+	free(mo);
 	pied(d);
 	if (pdf_fermer(d) != 0 || fflush(stdout) != 0)
 		die(EX_IOERR, "sortie standard : écriture impossible");

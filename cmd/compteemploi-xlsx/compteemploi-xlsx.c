@@ -169,20 +169,7 @@ main(int argc, char **argv)
 		    fnt);
 
 	/* Per month, in month order (the CSV is by aid, then month). */
-	for (i = 1; i < mo->n; i++)
-		for (k = i; k > 0 && strcmp(mo->mois[k - 1], mo->mois[k]) > 0;
-		    k--) {
-			char t[8];
-			int64_t e = mo->emis[k], b = mo->rembourse[k];
-
-			memcpy(t, mo->mois[k], 8);
-			memcpy(mo->mois[k], mo->mois[k - 1], 8);
-			memcpy(mo->mois[k - 1], t, 8);
-			mo->emis[k] = mo->emis[k - 1];
-			mo->rembourse[k] = mo->rembourse[k - 1];
-			mo->emis[k - 1] = e;
-			mo->rembourse[k - 1] = b;
-		}
+	ce_mois_trier(mo);
 	worksheet_set_column(wm, 0, 2, 16, NULL);
 	worksheet_write_string(wm, 0, 0, "Mois de commande", fh);
 	worksheet_write_string(wm, 0, 1, ce_libelles[CE_EMIS + 2], fh);

@@ -185,9 +185,9 @@ evenements(const struct suivi_opts *o)
 static int
 rapport(const struct suivi_opts *o, const char *mois, const char *copy)
 {
-	const char *p[4] = { o->de != NULL ? o->de : "",
+	const char *p[5] = { o->de != NULL ? o->de : "",
 	    o->a != NULL ? o->a : "", o->au != NULL ? o->au : "",
-	    mois != NULL ? mois : "" };
+	    mois != NULL ? mois : "", o->seuil != NULL ? o->seuil : "" };
 	PGconn *c = db_connect(DB_LOADER, 1);
 
 	/* Month-sized hashes and sorts stay in memory rather than spill. */
@@ -196,7 +196,8 @@ rapport(const struct suivi_opts *o, const char *mois, const char *copy)
 	PQclear(db_query(c, "SELECT set_config('cesutg.de', $1, true), "
 	    "set_config('cesutg.a', $2, true), set_config('cesutg.au', "
 	    "coalesce(NULLIF($3, ''), current_date::text), true), "
-	    "set_config('cesutg.mois', $4, true)", 4, p));
+	    "set_config('cesutg.mois', $4, true), "
+	    "set_config('cesutg.seuil', $5, true)", 5, p));
 	print_csv(c, copy);
 	db_exec(c, "COMMIT");
 	db_finish(c);
@@ -230,10 +231,10 @@ cesu_suivi(int argc, char **argv)
 		if (rest != 1)
 			reg_usage("cesu", EX_USAGE);
 		mois_arg("sous-consommation", argv[k]);
-		o.de = o.seuil != NULL ? o.seuil : "50";
 		return rapport(&o, argv[k], "COPY (SELECT * FROM "
 		    "cesutg.cesu_sous_consommation(" SETTING("mois") ", "
-		    SETTING("de") "::int)) TO STDOUT WITH (FORMAT csv, HEADER)");
+		    "coalesce(" SETTING("seuil") ", '50')::int)) TO STDOUT WITH "
+		    "(FORMAT csv, HEADER)");
 	}
 	if (rest != 0)
 		reg_usage("cesu", EX_USAGE);

@@ -161,7 +161,20 @@ expect_rc 0 $? "compteemploi-pdf"
 pdftotext -layout "$W/ce.pdf" - | grep "^ *Total" | tr -s ' ' >"$W/tot-pdf"
 check "Total 19 252,65 € 171,91 € 0,00 € 53,07 € 27,67 € 14,97 € 85,00 €" \
     "$(sed 's/^ //; s/\xe2\x80\xaf/ /g; s/ $//' "$W/tot-pdf")" "totaux du PDF"
+pdftotext "$W/ce.pdf" - | grep -q "Émis et remboursés par mois de commande" && ok ||
+    ko "pas de graphique dans le PDF"
 pdftoppm -png -r 60 -f 1 -l 1 "$W/ce.pdf" "$W/ce" && [ -s "$W/ce-1.png" ] && ok || ko "pdftoppm"
+
+step "under-consumption of an order month"
+registre cesu sous-consommation 2016-03 >"$W/sous.csv" 2>"$W/err"
+expect_rc 0 $? "sous-consommation"
+check "100003,P00009,2016-03,2,0,0.0" "$(tail -n +2 "$W/sous.csv" | cut -d, -f1-6 | paste -sd'|')" \
+    "sous-consommation à 50 % : 0 titre encaissé sur 2"
+check "100001,P00001,10,8|100002,P00002,5,3|100003,P00009,2,0" \
+    "$(registre cesu sous-consommation 2016-03 --seuil 90 | tail -n +2 | cut -d, -f1,2,4,5 | paste -sd'|')" \
+    "sous-consommation à 90 %"
+registre cesu sous-consommation 2016-03 --seuil 101 2>/dev/null
+expect_rc 64 $? "--seuil au-delà de 100"
 
 step "F12: emploi-direct plan cashed by a mandataire, and the reverse"
 registre cesu incoherences >"$W/inc.csv" 2>"$W/err"
