@@ -7,26 +7,9 @@
 # the ledger with its reason. CESU_CYCLE_GARDER=DIR keeps the outputs.
 #   sh tests/integration/cesu-cycle.sh BUILD_DIR
 B=${1:-build}
-S=$(cd "$(dirname "$0")/../../scripts" && pwd)
 . "$(dirname "$0")/../pgtest.sh"
-check() {	# expected actual what
-	if [ "$1" = "$2" ]; then ok; else ko "$3 : « $2 » au lieu de « $1 »"; return 1; fi
-}
+. "$(dirname "$0")/../cesutest.sh"
 q() { sql postgres -c "$1"; }
-# Sum of a CSV column (by name) in cents, from its decimal text: no floats.
-somme() {	# column file
-	gawk -v c="$1" 'BEGIN { FPAT = "([^,]*)|(\"([^\"]|\"\")*\")" }
-	    NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
-	    $k != "" { v = $k; sub(/\./, "", v); s += v }
-	    END { printf "%d\n", s }' "$2"
-}
-# Same, over the rows whose column f is v.
-somme_si() {	# column f v file
-	gawk -v c="$1" -v f="$2" -v x="$3" 'BEGIN { FPAT = "([^,]*)|(\"([^\"]|\"\")*\")" }
-	    NR == 1 { for (i = 1; i <= NF; i++) { if ($i == c) k = i; if ($i == f) j = i }; next }
-	    $j == x && $k != "" { v = $k; sub(/\./, "", v); s += v }
-	    END { printf "%d\n", s }' "$4"
-}
 MOIS="2016-03 2016-04 2016-05"
 
 step "fluxgen 2016-03..2016-05, scale 0.05, with its truth"
@@ -41,16 +24,6 @@ fluxgen --months 2016-03..2016-05 --dir "$W/g" --scale 0.05 --verite \
 registre param set taux_charges_apa 0.30 && registre param set taux_charges_pcha 0.30 &&
     registre param set taux_charges_pche 0.30 &&
     registre param set delai_remboursement_mois 0 || ko "param"
-prog=cesu-cycle.sh
-. "$S/cesutg-lib.sh"
-charger() {	# file
-	set -f; set -- "$1" $(cesutg_reconnaitre "$1"); set +f
-	case $3 in plans|commandes|remboursements|charges) ;; *) return 0 ;; esac
-	"$2" parse <"$1" 2>/dev/null | registre load "$3" --date "$4" \
-	    --source "$(basename "$1")" >/dev/null 2>>"$W/load.err"
-	_r=$?
-	[ "$_r" = 0 ] || [ "$_r" = 65 ] || ko "load $(basename "$1") : code $_r"
-}
 for f in "$W"/g/reprise/*; do charger "$f"; done
 for m in $MOIS; do
 	for f in "$W/g/$m"/PLANS_* "$W/g/$m"/COMMANDE_*; do charger "$f"; done

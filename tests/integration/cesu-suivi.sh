@@ -9,9 +9,7 @@ B=${1:-build}
 TD=$(cd "$(dirname "$0")/../../testdata/registre/cesu" && pwd)
 TS=$(cd "$(dirname "$0")/../../testdata/cesu-suivi" && pwd)
 . "$(dirname "$0")/../pgtest.sh"
-check() {	# expected actual what
-	if [ "$1" = "$2" ]; then ok; else ko "$3 : « $2 » au lieu de « $1 »"; return 1; fi
-}
+. "$(dirname "$0")/../cesutest.sh"
 q() { sql postgres -c "$1"; }
 
 step "small case: plans, orders, titles taken over"
