@@ -145,7 +145,7 @@ const struct rate rates[R_N] = {
 	[R_TUTEUR] = { "tuteur", 8000, "bénéficiaires sous tutelle" },
 	[R_FACTURE_KO] = { "facture-ko", 10000, "factures rejetées par SALSA" },
 	[R_REGUL] = { "regularisation", 1000, "régularisations CNCESU (natures 2 et 3)" },
-	[R_DOUBLE_ENC] = { "double-encaissement", 300, "titres CESU encaissés une seconde fois dans le mois" },
+	[R_DOUBLE_ENC] = { "double-encaissement", 0, "titres CESU encaissés une seconde fois dans le mois" },
 	[R_BLOQUE] = { "titre-bloque", 1000, "bénéficiaires CESU dont un titre volé, bloqué par une réémission, est encaissé" },
 	[R_CHARGES_PLAFOND] = { "charges-plafond", 1000, "charges CNCESU au-dessus du plafond du Flux 8.2" },
 };

@@ -17,7 +17,8 @@ registre db init >/dev/null 2>"$W/err" || { cat "$W/err"; ko "db init"; exit 1; 
 # No regularisation: a nature 2 line may rightly go over a ceiling, and
 # then the Flux 6 catches would not be the injected ones only.
 fluxgen --months 2016-03..2016-05 --dir "$W/g" --scale 0.05 --verite \
-    --taux regularisation=0 >/dev/null || { ko "fluxgen"; exit 1; }
+    --taux regularisation=0 --taux double-encaissement=0.3 >/dev/null ||
+    { ko "fluxgen"; exit 1; }
 # The charge rates cover fluxgen's 3.2262 € an hour at its lowest wage
 # (12.70 €); a title is refunded up to the end of its validity month, so
 # that a cashing after it is late.
