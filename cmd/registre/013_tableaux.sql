@@ -254,7 +254,27 @@ BEGIN
 END
 $f$;
 
--- One figure of a dashboard (tableau(5), TABLEAUX DE BORD).
+-- The checked visits of month m but the deleted ones (SUP), with what
+-- the dashboards count; inlined by the planner (plain SQL, no SET).
+CREATE FUNCTION tab_visites(m text)
+RETURNS TABLE (code_sad text, cc text, mode_saisie text,
+    identifiant_intervenant text, ben text, secondes bigint, payable boolean,
+    tel boolean)
+LANGUAGE sql STABLE AS $f$
+	SELECT c.code_sad, h.code_correction, h.mode_saisie,
+	    h.identifiant_intervenant, c.identifiant_beneficiaire_salsa,
+	    c.secondes, c.payable, k.horodatage IS NOT NULL
+	FROM cesutg.controle_visite c
+	JOIN cesutg.horodatage h ON h.id = c.horodatage
+	LEFT JOIN cesutg.controle_motif k ON k.horodatage = c.horodatage
+	    AND k.code = 'telephone_incompatible'
+	WHERE c.mois = m AND h.code_correction IS DISTINCT FROM 'SUP'
+$f$;
+
+-- One figure of a dashboard (tableau(5), TABLEAUX DE BORD). The
+-- dashboards aggregate whole months: no JIT (its compilation costs more
+-- than it saves here) and no nested loop (a misestimated plan line count
+-- would make one run per row).
 CREATE TYPE ligne_tableau AS (page text, section text, forme text,
     serie text, categorie text, valeur numeric, unite text);
 
@@ -266,37 +286,72 @@ LANGUAGE sql IMMUTABLE ROWS 12 AS $f$
 	    (m || '-01')::date, interval '1 month') d
 $f$;
 
--- Each TG or CESU beneficiary's plan hours of month m (plan versions in
--- force on the month's last day), with the beneficiary's GIR, postal code
--- and highest participation rate. Centi-hours.
-CREATE FUNCTION tab_plan_mois(m text)
-RETURNS TABLE (ben text, dispositif text, code_sad text, plan_ch bigint,
-    gir text, code_postal text, ticket numeric, module text)
-LANGUAGE sql STABLE SET search_path = cesutg AS $f$
-	WITH b AS (SELECT (m || '-01')::date AS d0,
-	    ((m || '-01')::date + interval '1 month')::date AS d1)
-	SELECT p.identifiant_beneficiaire_salsa, p.dispositif,
+-- The plan lines of each month from m1 to m2: for each line (beneficiary,
+-- demand, prestation), the version in force on the first day after the
+-- month (a snapshot describes the month before it); a line first seen
+-- later counts with its first version. Plain SQL with qualified names and
+-- no SET clause, so that the planner inlines it.
+CREATE FUNCTION tab_plan_lignes(m1 text, m2 text)
+RETURNS TABLE (mois text, d0 date, d1 date, identifiant_beneficiaire_salsa text,
+    dispositif text, code_tiers_salsa text, module text,
+    quantite_prise_en_charge numeric, periodicite text, date_debut_droit date,
+    date_fin_droit date, date_debut_prise_en_charge date,
+    date_fin_prise_en_charge date, gir text, code_postal text,
+    pourcentage_ticket numeric, nom_beneficiaire text,
+    prenom_beneficiaire text)
+LANGUAGE sql STABLE AS $f$
+	SELECT x.mois, x.d0, x.d1, p.identifiant_beneficiaire_salsa,
+	    p.dispositif, p.code_tiers_salsa, p.module,
+	    p.quantite_prise_en_charge, p.periodicite, p.date_debut_droit,
+	    p.date_fin_droit, p.date_debut_prise_en_charge,
+	    p.date_fin_prise_en_charge, p.gir, p.code_postal,
+	    p.pourcentage_ticket, p.nom_beneficiaire, p.prenom_beneficiaire
+	FROM (SELECT to_char(d, 'YYYY-MM') AS mois, d::date AS d0,
+		(d + interval '1 month')::date AS d1
+	    FROM generate_series((m1 || '-01')::date, (m2 || '-01')::date,
+		interval '1 month') d) x
+	JOIN (SELECT p.*, f.premier FROM cesutg.plan p
+	    JOIN (SELECT q.identifiant_beneficiaire_salsa AS b,
+		    coalesce(q.index_demande_salsa, '') AS dem,
+		    coalesce(q.index_prestation_salsa, '') AS pre,
+		    min(q.valide_du) AS premier
+		FROM cesutg.plan q GROUP BY 1, 2, 3) f
+		ON f.b = p.identifiant_beneficiaire_salsa
+		AND f.dem = coalesce(p.index_demande_salsa, '')
+		AND f.pre = coalesce(p.index_prestation_salsa, '')) p
+	    ON (p.valide_du <= x.d1 AND coalesce(p.valide_au, 'infinity') > x.d1)
+	    OR (p.valide_du = p.premier AND p.valide_du > x.d1)
+$f$;
+
+-- Each TG or CESU beneficiary's plan hours of each month from m1 to m2,
+-- with the beneficiary's GIR, postal code and highest participation rate.
+-- Centi-hours.
+CREATE FUNCTION tab_plan_mois(m1 text, m2 text)
+RETURNS TABLE (mois text, ben text, dispositif text, code_sad text,
+    plan_ch bigint, gir text, code_postal text, ticket numeric, module text)
+LANGUAGE sql STABLE AS $f$
+	SELECT p.mois, p.identifiant_beneficiaire_salsa, p.dispositif,
 	    min(p.code_tiers_salsa),
-	    sum(heures_mois(p.quantite_prise_en_charge, p.periodicite,
-		greatest(0, least(b.d1 - 1, coalesce(p.date_fin_droit, 'infinity'),
+	    sum(cesutg.heures_mois(p.quantite_prise_en_charge, p.periodicite,
+		greatest(0, least(p.d1 - 1, coalesce(p.date_fin_droit, 'infinity'),
 		    coalesce(p.date_fin_prise_en_charge, 'infinity'))
-		    - greatest(b.d0, p.date_debut_droit,
-			p.date_debut_prise_en_charge) + 1), b.d1 - b.d0))::bigint,
+		    - greatest(p.d0, p.date_debut_droit,
+			p.date_debut_prise_en_charge) + 1), p.d1 - p.d0))::bigint,
 	    max(p.gir), max(p.code_postal), max(coalesce(p.pourcentage_ticket, 0)),
 	    min(p.module)
-	FROM plan p CROSS JOIN b
-	WHERE p.valide_du < b.d1 AND coalesce(p.valide_au, 'infinity') >= b.d1
-	    AND p.quantite_prise_en_charge IS NOT NULL
-	    AND coalesce(p.date_debut_prise_en_charge, '-infinity') < b.d1
-	    AND coalesce(p.date_fin_prise_en_charge, 'infinity') >= b.d0
-	GROUP BY p.identifiant_beneficiaire_salsa, p.dispositif
+	FROM cesutg.tab_plan_lignes(m1, m2) p
+	WHERE p.quantite_prise_en_charge IS NOT NULL
+	    AND coalesce(p.date_debut_prise_en_charge, '-infinity') < p.d1
+	    AND coalesce(p.date_fin_prise_en_charge, 'infinity') >= p.d0
+	GROUP BY p.mois, p.identifiant_beneficiaire_salsa, p.dispositif
 $f$;
 
 -- I1: activity and money by aid (plan module) and month, twelve months;
 -- the month's figures first. A CESU title's aid is the module of its
 -- beneficiary's CESU plan line (the current one, else the latest).
 CREATE FUNCTION tableau_direction(m text) RETURNS SETOF ligne_tableau
-LANGUAGE plpgsql STABLE SET search_path = cesutg SET jit = off AS $f$
+LANGUAGE plpgsql STABLE SET search_path = cesutg SET jit = off
+    SET enable_nestloop = off AS $f$
 DECLARE
 	pg text := 'Tableau de direction (I1), 12 mois jusqu''à ' || m;
 	cesu boolean := tab_lit('commande', 'remboursement');
@@ -406,28 +461,33 @@ $f$;
 
 -- I2, I5: one page per SAD the caller may read, month m.
 CREATE FUNCTION tableau_sad(m text) RETURNS SETOF ligne_tableau
-LANGUAGE plpgsql STABLE SET search_path = cesutg SET jit = off AS $f$
+LANGUAGE plpgsql STABLE SET search_path = cesutg SET jit = off
+    SET enable_nestloop = off AS $f$
 DECLARE
 	d0 date := (m || '-01')::date;
 	d1 date := ((m || '-01')::date + interval '1 month')::date;
 	codes text[] := string_to_array(tab_param('codes_correction'), ' ');
 BEGIN
 	RETURN QUERY WITH v AS (
-		SELECT c.code_sad, h.code_correction AS cc, h.mode_saisie,
-		    h.identifiant_intervenant, c.identifiant_beneficiaire_salsa AS ben,
-		    c.secondes, c.payable, k.horodatage IS NOT NULL AS tel
-		FROM controle_visite c JOIN horodatage h ON h.id = c.horodatage
-		LEFT JOIN controle_motif k ON k.horodatage = c.horodatage
-		    AND k.code = 'telephone_incompatible'
-		WHERE c.mois = m AND h.code_correction IS DISTINCT FROM 'SUP'
+		SELECT * FROM tab_visites(m)
+	), dis AS (
+		-- Distinct beneficiaries and intervenants by hashing, not sorting.
+		SELECT code_sad, count(*) FILTER (WHERE k = 1) AS nben,
+		    count(*) FILTER (WHERE k = 2) AS nint
+		FROM (SELECT DISTINCT code_sad, 1 AS k, ben AS x FROM v
+			WHERE ben IS NOT NULL
+		    UNION ALL SELECT DISTINCT code_sad, 2, identifiant_intervenant
+		    FROM v) d
+		GROUP BY code_sad
 	), a AS (
-		SELECT code_sad, count(*) AS n, count(*) FILTER (WHERE payable) AS np,
-		    count(*) FILTER (WHERE tel) AS ntel,
-		    count(DISTINCT ben) AS nben,
-		    count(DISTINCT identifiant_intervenant) AS nint,
-		    round(sum(secondes) / 36.0) AS r,
-		    round(coalesce(sum(secondes) FILTER (WHERE payable), 0) / 36.0) AS rp
-		FROM v GROUP BY code_sad
+		SELECT v.code_sad, count(*) AS n,
+		    count(*) FILTER (WHERE v.payable) AS np,
+		    count(*) FILTER (WHERE v.tel) AS ntel,
+		    min(dis.nben) AS nben, min(dis.nint) AS nint,
+		    round(sum(v.secondes) / 36.0) AS r,
+		    round(coalesce(sum(v.secondes) FILTER (WHERE v.payable), 0) / 36.0)
+			AS rp
+		FROM v JOIN dis ON dis.code_sad = v.code_sad GROUP BY v.code_sad
 	), md AS (
 		SELECT code_sad, mode_saisie, count(*) FILTER (WHERE cc IS NULL) AS auto,
 		    count(*) FILTER (WHERE cc IS NOT NULL) AS corr
@@ -448,14 +508,14 @@ BEGIN
 		    p.identifiant_beneficiaire_salsa AS ben,
 		    min(p.nom_beneficiaire || ' ' || p.prenom_beneficiaire) AS nom,
 		    sum(heures_mois(p.quantite_prise_en_charge, p.periodicite,
-			greatest(0, least(d1 - 1, coalesce(p.date_fin_droit, 'infinity'),
+			greatest(0, least(p.d1 - 1, coalesce(p.date_fin_droit, 'infinity'),
 			coalesce(p.date_fin_prise_en_charge, 'infinity'))
-			- greatest(d0, p.date_debut_droit, p.date_debut_prise_en_charge)
-			+ 1), d1 - d0)) AS plan_ch
-		FROM plan p
-		WHERE p.valide_au IS NULL AND p.dispositif = 'TG'
-		    AND coalesce(p.date_debut_prise_en_charge, '-infinity') < d1
-		    AND coalesce(p.date_fin_prise_en_charge, 'infinity') >= d0
+			- greatest(p.d0, p.date_debut_droit, p.date_debut_prise_en_charge)
+			+ 1), p.d1 - p.d0)) AS plan_ch
+		FROM tab_plan_lignes(m, m) p
+		WHERE p.dispositif = 'TG'
+		    AND coalesce(p.date_debut_prise_en_charge, '-infinity') < p.d1
+		    AND coalesce(p.date_fin_prise_en_charge, 'infinity') >= p.d0
 		    AND NOT EXISTS (SELECT 1 FROM controle_visite c WHERE c.mois = m
 			AND c.code_sad = p.code_tiers_salsa
 			AND c.identifiant_beneficiaire_salsa = p.identifiant_beneficiaire_salsa)
@@ -533,7 +593,8 @@ $f$;
 -- I3, I5: under-consumption by GIR, participation and postal code; the
 -- providers' activity; plan and realised hours over a year per beneficiary.
 CREATE FUNCTION tableau_operationnel(m text) RETURNS SETOF ligne_tableau
-LANGUAGE plpgsql STABLE SET search_path = cesutg SET jit = off AS $f$
+LANGUAGE plpgsql STABLE SET search_path = cesutg SET jit = off
+    SET enable_nestloop = off AS $f$
 DECLARE
 	pg text := 'Tableau de bord opérationnel (I3), ' || m;
 	pg5 text := 'Activité des prestataires en télégestion (I5), ' || m;
@@ -544,13 +605,14 @@ BEGIN
 	-- Consumption rate per beneficiary: TG realised (pre-invoice) over plan
 	-- hours; CESU refunded over issued value of the month.
 	RETURN QUERY WITH pm AS (
-		SELECT * FROM tab_plan_mois(m)
+		SELECT * FROM tab_plan_mois(m, m)
 	), conso AS (
-		SELECT p.ben, 'TG' AS dispositif, coalesce((SELECT sum(f.realise_ch)
-		    FROM prefacture f WHERE f.mois = m
-		    AND f.identifiant_beneficiaire_salsa = p.ben), 0)::numeric
+		SELECT p.ben, 'TG' AS dispositif, coalesce(f.r, 0)::numeric
 		    / p.plan_ch AS taux, p.gir, p.code_postal, p.ticket
-		FROM pm p WHERE p.dispositif = 'TG' AND p.plan_ch > 0
+		FROM pm p LEFT JOIN (SELECT f.identifiant_beneficiaire_salsa AS ben,
+			sum(f.realise_ch) AS r
+		    FROM prefacture f WHERE f.mois = m GROUP BY 1) f ON f.ben = p.ben
+		WHERE p.dispositif = 'TG' AND p.plan_ch > 0
 		UNION ALL
 		SELECT e.ben, 'CESU', coalesce(r.v, 0) / nullif(e.v, 0), p.gir, p.code_postal,
 		    p.ticket
@@ -562,7 +624,10 @@ BEGIN
 		LEFT JOIN (SELECT r.identifiant_beneficiaire AS ben,
 			sum(r.valeur_faciale) AS v FROM remboursement r
 		    WHERE cesu AND r.valide_au IS NULL
-			AND to_char(r.date_remboursement, 'YYYY-MM') = m GROUP BY 1) r
+			AND r.date_remboursement >= (m || '-01')::date
+			AND r.date_remboursement < (m || '-01')::date
+			    + interval '1 month'
+		    GROUP BY 1) r
 		    ON r.ben = e.ben
 		LEFT JOIN pm p ON p.ben = e.ben AND p.dispositif = 'CESU'
 		WHERE e.v > 0
@@ -627,14 +692,15 @@ BEGIN
 
 	-- I5.
 	RETURN QUERY WITH v AS (
-		SELECT c.code_sad, h.code_correction AS cc, h.mode_saisie,
-		    h.identifiant_intervenant, c.identifiant_beneficiaire_salsa AS ben
-		FROM controle_visite c JOIN horodatage h ON h.id = c.horodatage
-		WHERE c.mois = m AND h.code_correction IS DISTINCT FROM 'SUP'
+		SELECT code_sad, cc, mode_saisie, identifiant_intervenant, ben
+		FROM tab_visites(m)
 	), a AS (
-		SELECT code_sad, count(DISTINCT identifiant_intervenant) AS ni,
-		    count(DISTINCT ben) AS nb
-		FROM v GROUP BY code_sad
+		SELECT code_sad, count(*) FILTER (WHERE k = 1) AS ni,
+		    count(*) FILTER (WHERE k = 2) AS nb
+		FROM (SELECT DISTINCT code_sad, 1 AS k, identifiant_intervenant AS x
+		    FROM v UNION ALL SELECT DISTINCT code_sad, 2, ben FROM v
+			WHERE ben IS NOT NULL) d
+		GROUP BY code_sad
 	), md AS (
 		SELECT mode_saisie, cc, count(*) AS n FROM v GROUP BY 1, 2
 	), f AS (
@@ -684,8 +750,9 @@ BEGIN
 
 	-- I5 "suivi des plans d'aide": CSV only (donnees).
 	RETURN QUERY WITH p AS (
-		SELECT x.mois, q.ben, q.plan_ch FROM tab_mois12(m) x
-		CROSS JOIN LATERAL tab_plan_mois(x.mois) q WHERE q.dispositif = 'TG'
+		SELECT q.mois, q.ben, q.plan_ch
+		FROM tab_plan_mois((SELECT min(mois) FROM tab_mois12(m)), m) q
+		WHERE q.dispositif = 'TG'
 	), r AS (
 		SELECT f.mois, f.identifiant_beneficiaire_salsa AS ben,
 		    sum(f.realise_ch) AS r
@@ -699,6 +766,7 @@ BEGIN
 		ELSE coalesce(r.r, 0) END / 100.0, 'h'
 	FROM p FULL JOIN r ON r.mois = p.mois AND r.ben = p.ben
 	CROSS JOIN (VALUES ('plan'), ('réalisé')) k(se)
-	ORDER BY coalesce(p.ben, r.ben), k.se, coalesce(p.mois, r.mois);
+	ORDER BY coalesce(p.ben, r.ben) COLLATE "C", k.se,
+	    coalesce(p.mois, r.mois) COLLATE "C";
 END
 $f$;

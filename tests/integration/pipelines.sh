@@ -230,9 +230,13 @@ cron cesutg-mensuel 2>"$W/err"
 check 0 $? "cesutg-mensuel sous cron"
 J=$H/journal/cesutg-mensuel.log
 for e in "étape export : code 0" "étape retention : code 0" "étape prefacture : code 0" \
-    "étape cesu : sautée" "étape tableaux : sautée"; do
+    "étape cesu : sautée" "étape tableaux : code 0"; do
 	check 1 "$(grep -c "$e" "$J")" "journal : $e"
 done
+TB=$H/tableaux/$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m)
+check "oui oui" "$(oui test -s "$TB/direction.pdf") $(oui test -s "$TB/sad.csv")" \
+    "tableaux de bord du mois écrits"
+check 600 "$(stat -c %a "$TB/sad.csv")" "tableaux de bord : mode 0600"
 check oui "$(oui test -f "$H/exports/$(date +%Y-%m-%d)/MANIFEST.sha256")" "export écrit"
 check "non non non" "$(oui test -e "$I/VIEUX.txt.bilan.csv") $(oui test -e "$I/VIEUX.txt.rejets") $(oui test -e "$I/VIEUX.txt.csv")" \
     "plus de 400 jours : supprimés"

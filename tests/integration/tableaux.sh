@@ -141,9 +141,14 @@ got=$(gawk 'BEGIN { FPAT = "([^,]*)|(\"([^\"]|\"\")*\")" }
     $2 == "Horodatages automatiques et corrigés par mode" && $4 == "automatiques" { s += $6 }
     END { print s + 0 }' "$W/operationnel.csv")
 check "$want" "$got" "operationnel : horodatages automatiques"
-# I3: beneficiaries followed in TG = TG beneficiaries with plan hours.
-want=$(sql postgres -c "SELECT count(*) FROM cesutg.tab_plan_mois('$M')
-    WHERE dispositif = 'TG' AND plan_ch > 0")
+# I3: beneficiaries followed in TG = TG beneficiaries with plan hours in
+# the month ($M is the last month loaded: its plans are the current ones).
+want=$(sql postgres -c "SELECT count(DISTINCT identifiant_beneficiaire_salsa)
+    FROM cesutg.plan WHERE valide_au IS NULL AND dispositif = 'TG'
+    AND quantite_prise_en_charge > 0
+    AND greatest(date_debut_droit, date_debut_prise_en_charge) <= '$M-31'
+    AND least(coalesce(date_fin_droit, 'infinity'),
+	coalesce(date_fin_prise_en_charge, 'infinity')) >= '$M-01'")
 got=$(valeur "$W/operationnel.csv" "Sous-consommation : bénéficiaires, seuil 50 %" \
     "Bénéficiaires suivis" TG)
 check "$want" "$got" "operationnel : bénéficiaires TG suivis"
@@ -205,6 +210,8 @@ grep -q '^cesu_\|^evenement,' "$W/eb1.csv" && ko "un SAD lit les CESU ou les év
 registre --db "$SAD1" tableau sad $M >"$W/sad1.csv"; expect_rc 0 $? "tableau sad (SAD)"
 gawk -F'"' -v s="SAD $S1," 'NR > 1 && index($2, s) != 1 { bad = 1 } END { exit bad }' "$W/sad1.csv" &&
     ok || ko "tableau sad d'un SAD : pages d'un autre SAD"
+registre --db "$SAD1" tableau direction $M >/dev/null 2>&1
+expect_rc 77 $? "un SAD ne lit pas le tableau de direction"
 registre --db "host=$CESUTG_HOME dbname=cesutg user=analyste" extrait sad "$S1" >/dev/null 2>&1
 expect_rc 77 $? "un analyste n'extrait rien"
 # An agent without TG reads the CESU part, no visit.
