@@ -71,6 +71,79 @@ usage(const struct world *w, size_t i, int y, int m, int32_t *day, int32_t max)
 	return used < max ? used : max;
 }
 
+/* A beneficiary's CESU anomaly stream for month y-m, one per purpose. */
+enum { F_DOUBLE = 1, F_BLOQUE, F_PLAFOND };
+
+static void
+frng(struct rng *r, const struct world *w, const struct person *p, int y,
+    int m, int what, int32_t seq)
+{
+	rng_init(r, w->seed, T_CESU, (uint64_t)p->key << 28 |
+	    mindex(y, m) << 13 | (uint64_t)seq << 2 | (uint64_t)what);
+}
+
+/* The last day a title of month y-m is valid (the end of the next month). */
+static int32_t
+valid_of(int y, int m)
+{
+	month_add(&y, &m, 1);
+	return day_of(y, m, days_in_month(y, m));
+}
+
+/*
+ * The title of month y-m a beneficiary declares stolen on *evt and has
+ * re-issued the day after (the title blocked), cashed anyway on *cash: its
+ * rank, or 0 when none. Only a title the beneficiary does not use.
+ */
+static int32_t
+bloque(const struct world *w, size_t i, int y, int m, int32_t *evt,
+    int32_t *cash)
+{
+	int32_t day[512], n = ordered(w, &w->p[i], y, m);
+	struct rng r;
+
+	if (n < 2 || usage(w, i, y, m, day, 512) >= n)
+		return 0;
+	frng(&r, w, &w->p[i], y, m, F_BLOQUE, 0);
+	if (!rng_chance(&r, w->rate[R_BLOQUE]))
+		return 0;
+	*evt = day_of(y, m, 1) + rng_range(&r, 1, 4);
+	*cash = *evt + rng_range(&r, 3, 20);
+	return n;
+}
+
+/* The day a title cashed on day is cashed again, or 0: the same month, in
+ * its validity, another CRCESU file. */
+static int32_t
+double_of(const struct world *w, const struct person *p, int y, int m,
+    int32_t seq, int32_t day)
+{
+	int dy, dm, dd, ey, em, ed;
+	int32_t again;
+	struct rng r;
+
+	frng(&r, w, p, y, m, F_DOUBLE, seq);
+	if (day > valid_of(y, m) || !rng_chance(&r, w->rate[R_DOUBLE_ENC]))
+		return 0;
+	again = day + rng_range(&r, 1, 10);
+	civil(day, &dy, &dm, &dd);
+	civil(again, &ey, &em, &ed);
+	return again <= valid_of(y, m) && ey == dy && em == dm ? again : 0;
+}
+
+/* Extra centi-hours a Flux 6 line of period y-m bills over the hours the
+ * Flux 8.2 declared, or 0. */
+static int64_t
+plafond_depasse(const struct world *w, const struct person *p, int y, int m)
+{
+	struct rng r;
+
+	frng(&r, w, p, y, m, F_PLAFOND, 0);
+	if (!rng_chance(&r, w->rate[R_CHARGES_PLAFOND]))
+		return 0;
+	return 100 * rng_range(&r, 1, 5);
+}
+
 /* Carnet numbers of month y-m: rank within (aid, arrondissement). */
 static int32_t *
 carnets(const struct world *w, int y, int m)
@@ -200,7 +273,10 @@ struct cash {
 	int32_t		who;
 	int16_t		month;		/* 0: two months back, 2: this one */
 	int16_t		seq;
+	int		kind;		/* C_* */
 };
+
+enum { C_NORMAL, C_DOUBLE, C_BLOQUE };
 
 static int
 cash_cmp(const void *a, const void *b)
@@ -213,7 +289,9 @@ cash_cmp(const void *a, const void *b)
 		return x->who < y->who ? -1 : 1;
 	if (x->month != y->month)
 		return x->month - y->month;
-	return x->seq - y->seq;
+	if (x->seq != y->seq)
+		return x->seq - y->seq;
+	return x->kind - y->kind;
 }
 
 struct cashes {
@@ -224,11 +302,19 @@ struct cashes {
 };
 
 static void
+cash_add(struct cashes *cs, size_t *cap, struct cash c)
+{
+	if (cs->n == *cap)
+		cs->c = xrealloc(cs->c, (*cap *= 2) * sizeof *cs->c);
+	cs->c[cs->n++] = c;
+}
+
+static void
 cashes_build(const struct world *w, struct cashes *cs)
 {
-	int32_t day[512];
+	int32_t day[512], again, evt, fraude;
 	size_t cap = 1024, i;
-	int k, j, n;
+	int k, j, n, seq;
 
 	memset(cs, 0, sizeof *cs);
 	cs->c = xcalloc(cap, sizeof *cs->c);
@@ -246,13 +332,21 @@ cashes_build(const struct world *w, struct cashes *cs)
 			for (j = 0; j < n; j++) {
 				if (day[j] < w->first || day[j] > w->last)
 					continue;
-				if (cs->n == cap)
-					cs->c = xrealloc(cs->c, (cap *= 2) *
-					    sizeof *cs->c);
-				cs->c[cs->n++] = (struct cash){ day[j],
-				    (int32_t)i, (int16_t)k, (int16_t)(j + 1) };
+				cash_add(cs, &cap, (struct cash){ day[j],
+				    (int32_t)i, (int16_t)k, (int16_t)(j + 1),
+				    C_NORMAL });
+				again = double_of(w, &w->p[i], cs->y[k],
+				    cs->m[k], j + 1, day[j]);
+				if (again != 0)
+					cash_add(cs, &cap, (struct cash){ again,
+					    (int32_t)i, (int16_t)k,
+					    (int16_t)(j + 1), C_DOUBLE });
 			}
 		}
+		seq = (int)bloque(w, i, w->year, w->month, &evt, &fraude);
+		if (seq > 0 && fraude <= w->last)
+			cash_add(cs, &cap, (struct cash){ fraude, (int32_t)i, 2,
+			    (int16_t)seq, C_BLOQUE });
 	}
 	qsort(cs->c, cs->n, sizeof *cs->c, cash_cmp);
 }
@@ -336,6 +430,51 @@ gen_remboursements(const struct world *w, struct out *o)
 	cashes_free(&cs);
 }
 
+/* Title events (evenements-titres(5)), for registre cesu evenements. */
+static const char *const evt_cols[] = { "numero_titre", "nature",
+	"date_evenement", "motif", "titre_remplacant" };
+static const struct kind evt_kind = { "evenements-titres", NULL, evt_cols,
+	5, NULL, NULL };
+
+static void
+evt_row(struct tab *t, const struct world *w, const struct person *p,
+    int32_t seq, const char *nature, int32_t day, const char *motif)
+{
+	tab_fmt(t, 0, "%02d%02d%06u%05d", w->year % 100, w->month, p->sid,
+	    seq);
+	tab_str(t, 1, nature);
+	tab_date(t, 2, day);
+	tab_str(t, 3, motif);
+	tab_row(t);
+}
+
+/* The month's events on its own titles: those stolen and re-issued. */
+static void
+dir_evenements_titres(const struct world *w, const char *dir)
+{
+	struct emit e;
+	struct tab t;
+	char name[64];
+	int32_t seq, evt, cash;
+	size_t i;
+
+	snprintf(name, sizeof name, "EVENEMENTS_CESU_%04d%02d.csv", w->year,
+	    w->month);
+	emit_open(&e, dir, name, NULL, NULL);
+	tab_open(&t, &evt_kind, &e.o);
+	emit_begin(&e);
+	for (i = 0; i < w->nbenef; i++)
+		if (w->p[i].cesu && (seq = bloque(w, i, w->year, w->month,
+		    &evt, &cash)) > 0) {
+			evt_row(&t, w, &w->p[i], seq, "vole", evt,
+			    "déclaration de vol du bénéficiaire");
+			evt_row(&t, w, &w->p[i], seq, "reemission", evt + 1,
+			    "réémission urgente (C7)");
+		}
+	tab_close(&t);
+	emit_close(&e);
+}
+
 void
 dir_remboursements(const struct world *w, const char *dir)
 {
@@ -358,6 +497,7 @@ dir_remboursements(const struct world *w, const char *dir)
 		emit_close(&e);
 	}
 	cashes_free(&cs);
+	dir_evenements_titres(w, dir);
 }
 
 static int64_t
@@ -403,7 +543,7 @@ gen_charges(const struct world *w, struct out *o)
 	struct rng r;
 	size_t i;
 	int y = w->year, m = w->month, ry, rm;
-	int64_t plan, used;
+	int64_t plan, used, extra;
 
 	month_add(&y, &m, -1);
 	tab_open(&t, kind_named("charges"), o);
@@ -413,7 +553,9 @@ gen_charges(const struct world *w, struct out *o)
 		if ((plan = ordered(w, p, y, m)) == 0)
 			continue;
 		used = usage(w, i, y, m, day, 512);
-		charge_row(w, &t, i, y, m, plan * 100, used * 100, 1);
+		extra = plafond_depasse(w, p, y, m);
+		charge_row(w, &t, i, y, m, plan * 100, extra > 0 ?
+		    plan * 100 + extra : used * 100, 1);
 		rng_init(&r, w->seed, T_CHARGE, (uint64_t)p->key << 20 | mindex(y, m));
 		if (rng_chance(&r, w->rate[R_REGUL])) {
 			ry = y;
@@ -436,5 +578,87 @@ dir_charges(const struct world *w, const char *dir)
 	    w->month);
 	emit_open(&e, dir, name, "flux6", NULL);
 	gen_charges(w, &e.o);
+	emit_close(&e);
+}
+
+/*
+ * The CESU anomalies injected into the cycle (fluxgen(1), VÉRITÉ): late
+ * and double cashings and blocked titles cashed in the month's CRCESU
+ * files, under-consuming beneficiaries of the month's order, Flux 6 lines
+ * billing more hours than ordered.
+ */
+static const char *const vcesu_cols[] = { "anomalie",
+	"identifiant_beneficiaire", "numero_titre", "mois", "detail" };
+static const struct kind vcesu = { "verite-cesu", NULL, vcesu_cols, 5,
+	NULL, NULL };
+
+static void
+vcesu_row(struct tab *t, const char *what, const struct person *p, int y,
+    int m, int32_t seq, const char *detail)
+{
+	tab_str(t, 0, what);
+	tab_int(t, 1, p->sid);
+	if (seq > 0)
+		tab_fmt(t, 2, "%02d%02d%06u%05d", y % 100, m, p->sid, seq);
+	tab_month(t, 3, y, m);
+	tab_str(t, 4, detail);
+	tab_row(t);
+}
+
+void
+dir_verite_cesu(const struct world *w, const char *dir)
+{
+	static const char *const what[] = { "encaissement_tardif",
+	    "double_encaissement", "titre_bloque_encaisse" };
+	struct cashes cs;
+	struct emit e;
+	struct tab t;
+	char name[64], d[64];
+	int32_t day[512], n, used;
+	int64_t extra;
+	size_t i;
+	int y = w->year, m = w->month, dy, dm, dd;
+
+	snprintf(name, sizeof name, "VERITE_CESU_%04d%02d.csv", w->year,
+	    w->month);
+	emit_open(&e, dir, name, NULL, NULL);
+	tab_open(&t, &vcesu, &e.o);
+	emit_begin(&e);
+	cashes_build(w, &cs);
+	for (i = 0; i < cs.n; i++) {
+		const struct cash *c = &cs.c[i];
+		int k = c->kind == C_NORMAL ? 0 : c->kind == C_DOUBLE ? 1 : 2;
+
+		if (c->kind == C_NORMAL && c->day <= valid_of(cs.y[c->month],
+		    cs.m[c->month]))
+			continue;
+		civil(c->day, &dy, &dm, &dd);
+		snprintf(d, sizeof d, "encaissé le %04d-%02d-%02d", dy, dm, dd);
+		vcesu_row(&t, what[k], &w->p[c->who], cs.y[c->month],
+		    cs.m[c->month], c->seq, d);
+	}
+	cashes_free(&cs);
+	for (i = 0; i < w->nbenef; i++) {
+		const struct person *p = &w->p[i];
+
+		if (!p->cesu || !(p->flags & B_SOUS) ||
+		    (n = ordered(w, p, y, m)) == 0)
+			continue;
+		used = usage(w, i, y, m, day, 512);
+		snprintf(d, sizeof d, "%d titres utilisés sur %d", used, n);
+		vcesu_row(&t, "sous_consommation", p, y, m, 0, d);
+	}
+	month_add(&y, &m, -1);
+	for (i = 0; i < w->nbenef; i++) {
+		const struct person *p = &w->p[i];
+
+		if (ordered(w, p, y, m) == 0 ||
+		    (extra = plafond_depasse(w, p, y, m)) == 0)
+			continue;
+		snprintf(d, sizeof d, "%d.%02d heures de plus que commandées",
+		    (int)(extra / 100), (int)(extra % 100));
+		vcesu_row(&t, "charges_plafond", p, y, m, 0, d);
+	}
+	tab_close(&t);
 	emit_close(&e);
 }

@@ -201,8 +201,10 @@ run_dir(const struct world *w, const char *dir, char **names, int n,
 		kinds[i].dir(w, dir);
 	for (i = 0; i < n; i++)
 		kind_named(names[i])->dir(w, dir);
-	if (verite)
+	if (verite) {
 		dir_verite(w, dir);
+		dir_verite_cesu(w, dir);
+	}
 }
 
 /*

@@ -33,7 +33,8 @@ int		rng_chance(struct rng *r, int32_t rate);	/* rate in RATE_ONE */
 enum {
 	T_WORLD = 1, T_NAME, T_PLAN, T_SAD, T_CLIENT, T_PRIVE, T_ITV,
 	T_VISIT, T_EVT, T_CMD, T_TITRE, T_CHARGE, T_LOG, T_FAULT,
-	T_EPIS, T_REVIS, T_RENOUV, T_HOSP
+	T_EPIS, T_REVIS, T_RENOUV, T_HOSP,
+	T_CESU
 };
 
 /* Calendar, integer only: days since 1970-01-01, seconds since the epoch. */
@@ -50,6 +51,7 @@ enum {
 	R_SOUS_CONSO, R_CESU_ET_TG, R_HOSP, R_PLANS_FINS, R_PLANS_REVISES,
 	R_SANS_ID, R_PRIVES, R_TUTEUR, R_FACTURE_KO, R_REGUL,
 	R_SOUS_TG, R_SAD_HORS_PLAN,
+	R_DOUBLE_ENC, R_BLOQUE, R_CHARGES_PLAFOND,
 	R_N
 };
 
@@ -228,6 +230,7 @@ void	dir_remboursements(const struct world *, const char *);
 void	dir_charges(const struct world *, const char *);
 void	dir_log(const struct world *, const char *);
 void	dir_verite(const struct world *, const char *);
+void	dir_verite_cesu(const struct world *, const char *);
 
 const struct kind *kind_named(const char *name);
 

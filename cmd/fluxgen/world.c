@@ -147,6 +147,9 @@ const struct rate rates[R_N] = {
 	[R_REGUL] = { "regularisation", 1000, "régularisations CNCESU (natures 2 et 3)" },
 	[R_SOUS_TG] = { "sous-consommation-tg", 3000, "bénéficiaires TG réalisant 10 à 40 % de leurs heures" },
 	[R_SAD_HORS_PLAN] = { "sad-hors-plan", 3000, "bénéficiaires TG dont le plan nomme un autre SAD que le leur" },
+	[R_DOUBLE_ENC] = { "double-encaissement", 0, "titres CESU encaissés une seconde fois dans le mois" },
+	[R_BLOQUE] = { "titre-bloque", 1000, "bénéficiaires CESU dont un titre volé, bloqué par une réémission, est encaissé" },
+	[R_CHARGES_PLAFOND] = { "charges-plafond", 1000, "charges CNCESU au-dessus du plafond du Flux 8.2" },
 };
 
 /* Paris 2015 (CCTP §2.2): beneficiaries by aid and payment. */

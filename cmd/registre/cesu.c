@@ -105,8 +105,9 @@ cesu_begin(const struct cesu_opts *o)
 	PGconn *c;
 
 	c = db_connect(DB_LOADER, 1);
-	/* JIT compiling these month-sized joins costs more than running them. */
-	db_exec(c, "BEGIN; SET LOCAL jit = off");
+	/* JIT compiling these month-sized joins costs more than running them;
+	 * their hashes and sorts stay in memory rather than spill. */
+	db_exec(c, "BEGIN; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
 	p[0] = o->mois;
 	p[1] = o->date != NULL ? o->date : "";
 	p[2] = o->numero != NULL ? o->numero : "";
@@ -259,6 +260,11 @@ cmd_cesu(int argc, char **argv)
 	if (argc < 2)
 		reg_usage("cesu", EX_USAGE);
 	sub = argv[1];
+	if (strcmp(sub, "evenement") == 0 || strcmp(sub, "evenements") == 0 ||
+	    strcmp(sub, "ecesu") == 0 || strcmp(sub, "compte-emploi") == 0 ||
+	    strcmp(sub, "incoherences") == 0 ||
+	    strcmp(sub, "sous-consommation") == 0)
+		return cesu_suivi(argc, argv);
 	if (strcmp(sub, "consommes") != 0 && strcmp(sub, "declarations") != 0 &&
 	    strcmp(sub, "charges") != 0) {
 		warnx_("sous-commande cesu inconnue « %s »", sub);

@@ -143,6 +143,19 @@ static const struct {
 	    "        registre [--db CONNINFO] factures list [--mois MOIS] "
 	    "[--sad CODE] [--etat ETAT]\n"
 	    "        registre [--db CONNINFO] factures extrait NUMERO\n" },
+	    "                 [--report FICHIER]\n"
+	    "        registre [--db CONNINFO] cesu evenement NATURE TITRE... "
+	    "[--date AAAA-MM-JJ]\n"
+	    "                 [--motif TEXTE] [--remplacant TITRE]\n"
+	    "        registre [--db CONNINFO] cesu evenements [--source NOM] "
+	    "< CSV\n"
+	    "        registre [--db CONNINFO] cesu ecesu [--au AAAA-MM-JJ]\n"
+	    "        registre [--db CONNINFO] cesu compte-emploi [--de MOIS] "
+	    "[--a MOIS]\n"
+	    "                 [--au AAAA-MM-JJ] [--consomme]\n"
+	    "        registre [--db CONNINFO] cesu incoherences [MOIS]\n"
+	    "        registre [--db CONNINFO] cesu sous-consommation MOIS "
+	    "[--seuil POURCENT]\n" },
 };
 
 _Noreturn void

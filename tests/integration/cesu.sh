@@ -6,20 +6,10 @@
 #   sh tests/integration/cesu.sh BUILD_DIR
 B=${1:-build}
 TD=$(cd "$(dirname "$0")/../../testdata/registre/cesu" && pwd)
-S=$(cd "$(dirname "$0")/../../scripts" && pwd)
 . "$(dirname "$0")/../pgtest.sh"
-check() {	# expected actual what
-	if [ "$1" = "$2" ]; then ok; else ko "$3 : « $2 » au lieu de « $1 »"; return 1; fi
-}
+. "$(dirname "$0")/../cesutest.sh"
 sql() {
 	psql -X -At -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME dbname=cesutg user=postgres" "$@"
-}
-# Sum of a CSV column (by name) in cents, from its decimal text: no floats.
-somme() {	# column file
-	gawk -v c="$1" 'BEGIN { FPAT = "([^,]*)|(\"([^\"]|\"\")*\")" }
-	    NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
-	    $k != "" { v = $k; sub(/\./, "", v); s += v }
-	    END { printf "%d\n", s }' "$2"
 }
 
 step "small case by hand: plans, orders, refunds, charges"
@@ -107,16 +97,6 @@ chmod 755 "$W"
 registre db init >/dev/null 2>"$W/err" || { cat "$W/err"; ko "db init"; exit 1; }
 fluxgen --months 2016-03..2016-04 --dir "$W/g" --scale 0.05 >/dev/null ||
     { ko "fluxgen"; exit 1; }
-prog=cesu.sh
-. "$S/cesutg-lib.sh"
-charger() {	# file
-	set -f; set -- "$1" $(cesutg_reconnaitre "$1"); set +f
-	case $3 in plans|commandes|remboursements|charges) ;; *) return 0 ;; esac
-	"$2" parse <"$1" 2>/dev/null | registre load "$3" --date "$4" \
-	    --source "$(basename "$1")" >/dev/null 2>>"$W/load.err"
-	_r=$?
-	[ "$_r" = 0 ] || [ "$_r" = 65 ] || ko "load $(basename "$1") : code $_r"
-}
 for f in "$W"/g/reprise/*; do charger "$f"; done
 for m in 2016-03 2016-04; do
 	for f in "$W/g/$m"/PLANS_* "$W/g/$m"/COMMANDE_* "$W/g/$m"/CRCESU_* \
