@@ -135,14 +135,6 @@ static const struct {
 	    "        registre [--db CONNINFO] cesu declarations MOIS "
 	    "[--date AAAA-MM-JJ] [--numero N]\n"
 	    "        registre [--db CONNINFO] cesu charges MOIS [--prestation 1|2|3]\n"
-	    "                 [--report FICHIER]\n" },
-	{ "factures", "usage : registre [--db CONNINFO] factures emettre "
-	    "[--date AAAA-MM-JJ] [-o FICHIER] [MOIS]\n"
-	    "        registre [--db CONNINFO] factures flux2 [-o FICHIER] "
-	    "NUMERO ...\n"
-	    "        registre [--db CONNINFO] factures list [--mois MOIS] "
-	    "[--sad CODE] [--etat ETAT]\n"
-	    "        registre [--db CONNINFO] factures extrait NUMERO\n" },
 	    "                 [--report FICHIER]\n"
 	    "        registre [--db CONNINFO] cesu evenement NATURE TITRE... "
 	    "[--date AAAA-MM-JJ]\n"
@@ -156,6 +148,13 @@ static const struct {
 	    "        registre [--db CONNINFO] cesu incoherences [MOIS]\n"
 	    "        registre [--db CONNINFO] cesu sous-consommation MOIS "
 	    "[--seuil POURCENT]\n" },
+	{ "factures", "usage : registre [--db CONNINFO] factures emettre "
+	    "[--date AAAA-MM-JJ] [-o FICHIER] [MOIS]\n"
+	    "        registre [--db CONNINFO] factures flux2 [-o FICHIER] "
+	    "NUMERO ...\n"
+	    "        registre [--db CONNINFO] factures list [--mois MOIS] "
+	    "[--sad CODE] [--etat ETAT]\n"
+	    "        registre [--db CONNINFO] factures extrait NUMERO\n" },
 };
 
 _Noreturn void
