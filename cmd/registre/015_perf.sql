@@ -262,7 +262,9 @@ BEGIN
 	    FROM controle_visite c WHERE c.mois = m;
 END
 $f$;
-CREATE OR REPLACE FUNCTION prefacturer(m text) RETURNS bigint
+-- Since 011, prefacturer() wraps the calculation, named prefacturer_calcul,
+-- to keep SALSA's reasons: only the calculation is replaced here.
+CREATE OR REPLACE FUNCTION prefacturer_calcul(m text) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
 SET work_mem = '64MB' AS $f$
 DECLARE
