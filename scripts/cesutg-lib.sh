@@ -265,22 +265,12 @@ cesutg_transferts() {
 		esac
 		if [ -z "$_u" ]; then
 			cesutg_sautee "$_n-$_q" "$_v n'est pas défini"
-		elif [ "$CESUTG_SPOOL" != "$CESUTG_HOME/spool" ]; then
-			# The transfer programs know only $CESUTG_HOME/spool.
-			suite=1
-			cesutg_etape "$_n-$_q" cesutg_non 78 \
-			    "CESUTG_SPOOL doit valoir \$CESUTG_HOME/spool pour les transferts"
 		else
 			suite=1
 			cesutg_etape "$_n-$_q" "$_p" "$_q"
 		fi
 		suite=
 	done
-}
-
-cesutg_non() {	# code message: a step refused
-	echo "$prog: $2" >&2
-	return "$1"
 }
 
 # cesutg_alerte RESUME: the failure mail to the operators, the summary and

@@ -505,5 +505,23 @@ for e in "étape recuperer-salsa : code 0" "étape envoyer-salsa : code 0" \
 	check 1 "$(grep -c "$e" "$Q/journal/cesutg-quotidien.log")" "journal du pipeline : $e"
 done
 
+# A spool outside CESUTG_HOME (CESUTG_SPOOL): the pipeline's transfers send
+# from its sortie/ and fetch into its arrivee/, the markers in it too.
+O=$W/autre
+sed "s|^CESUTG_HOME=.*|&\nCESUTG_SPOOL=$O|" "$W/quotidien.conf" >"$W/autre.conf"
+mkdir -p "$O/sortie/salsa"
+head -c 2000 /dev/urandom >"$W/FACTURES_2.txt"
+cp "$W/FACTURES_2.txt" "$O/sortie/salsa/"
+echo "pas un journal" >"$F/vide/LOG_FACTURES_20160601.txt"
+chown "$uid:$gid" "$F/vide/LOG_FACTURES_20160601.txt"
+(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/autre.conf" \
+    sh "$ROOT/scripts/cesutg-quotidien") >"$W/out" 2>"$W/err"
+cmp -s "$W/FACTURES_2.txt" "$F/salsa/FACTURES_2.txt"
+check 0 $? "CESUTG_SPOOL : fichier de \$CESUTG_SPOOL/sortie/salsa/ envoyé"
+check "oui oui non" "$([ -f "$O/envoye/salsa/FACTURES_2.txt.sha256" ] && echo oui || echo non) $([ -f "$O/recu/salsa/LOG_FACTURES_20160601.txt" ] && echo oui || echo non) $([ -e "$Q/spool/envoye/salsa/FACTURES_2.txt" ] && echo oui || echo non)" \
+    "CESUTG_SPOOL : marqueurs d'envoi et de réception dans \$CESUTG_SPOOL"
+check 1 "$(ls "$O/rejete" 2>/dev/null | grep -c '^LOG_FACTURES_20160601.txt$')" \
+    "CESUTG_SPOOL : fichier récupéré dans \$CESUTG_SPOOL/arrivee/, puis réparti"
+
 echo "ftps: $pass réussis, $fail échecs"
 [ "$fail" -eq 0 ]

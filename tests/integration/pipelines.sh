@@ -207,13 +207,17 @@ check 0 "$(grep -c '^mail' "$W/hook/appels")" "sans adresse : pas de courrier"
 check 1 "$(grep -c "alerte non envoyée : CESUTG_MAIL_EXPLOITATION n'est pas défini" \
     "$H/journal/cesutg-hebdo.log")" "journal : sans adresse"
 rm -f "$W/hook/code.recuperer"
-# The transfer programs know $CESUTG_HOME/spool only: another spool refused.
+# Another spool: the transfer programs get it (tests/integration/ftps.sh
+# checks that they use it).
 cp "$W/etc/cesutg.conf" "$W/etc/spool.conf"
 echo "CESUTG_SPOOL=$W/autre" >>"$W/etc/spool.conf"
+echo 'echo "spool $CESUTG_SPOOL" >>"'"$W"'/hook/appels"' >"$W/hook/envoyer.sh"
+: >"$W/hook/appels"
 (cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/etc/spool.conf" "$P/bin/cesutg-hebdo") 2>"$W/err"
-check 78 $? "transferts avec un autre CESUTG_SPOOL : 78"
-check 4 "$(grep -c 'CESUTG_SPOOL doit valoir $CESUTG_HOME/spool pour les transferts' "$W/err")" \
-    "transferts avec un autre CESUTG_SPOOL : message"
+check 0 $? "transferts avec un autre CESUTG_SPOOL"
+check 2 "$(grep -c "^spool $W/autre\$" "$W/hook/appels")" \
+    "transferts avec un autre CESUTG_SPOOL : CESUTG_SPOOL transmis"
+rm -f "$W/hook/envoyer.sh"
 
 # Monthly: the export, then the retention: reports and received files older
 # than the retention removed, younger ones kept, a loaded CSV copy removed
