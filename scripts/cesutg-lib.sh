@@ -227,11 +227,21 @@ cesutg_sautee() {
 	resume="$resume $1=sautée"
 }
 
+# cesutg_a_registre SOUS-COMMANDE: this registre lists it in its usage.
+cesutg_a_registre() {
+	registre 2>&1 9>&- | grep -q "] $1\\b"
+}
+
+cesutg_refus() {	# code message: a step refused
+	echo "$prog: $2" >&2
+	return "$1"
+}
+
 # cesutg_registre NOM SOUS-COMMANDE ARGS...: a registre step, skipped with a
 # notice while this registre does not have the subcommand yet.
 cesutg_registre() {
 	_e=$1; shift
-	if [ -z "$arret" ] && ! registre 2>&1 9>&- | grep -q "] $1\\b"; then
+	if [ -z "$arret" ] && ! cesutg_a_registre "$1"; then
 		cesutg_sautee "$_e" "« registre $1 » absent de ce registre"
 	else
 		cesutg_etape "$_e" registre "$@"

@@ -40,6 +40,8 @@ static const char usage_text[] =
     "        registre [--db CONNINFO] rapprochement calculer |\n"
     "                 list [--statut STATUT] [--sad CODE] |\n"
     "                 confirmer CODE_SAD CLIENT BENEFICIAIRE | rejeter CODE_SAD CLIENT\n"
+    "        registre [--db CONNINFO] cesu consommes MOIS [--flux 5|81] |\n"
+    "                 declarations MOIS | charges MOIS [--prestation 1|2|3]\n"
     "        registre [--db CONNINFO] audit verify [--ancre FICHIER]\n"
     "        registre [--db CONNINFO] export | import [--cle FICHIER] "
     "REPERTOIRE\n"
