@@ -8,13 +8,9 @@
 #   sh tests/integration/ftps.sh BUILD_DIR
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 skip() { echo "ftps.sh: test FTPS ignoré : $*"; exit 0; }
-command -v proftpd >/dev/null 2>&1 ||
-    skip "proftpd absent (paquets proftpd-core et proftpd-mod-crypto : sh scripts/deps)"
-[ -f /usr/lib/proftpd/mod_tls.so ] ||
-    skip "mod_tls absent (paquet proftpd-mod-crypto : sh scripts/deps)"
-for c in curl openssl flock setsid; do
-	command -v $c >/dev/null 2>&1 || skip "commande $c absente (sh scripts/deps)"
-done
+. "$ROOT/tests/ftpsrv.sh"
+r=$(ftpsrv_absent)
+[ -z "$r" ] || skip "$r"
 W=$(mktemp -d)
 chmod 755 "$W"
 # The scripts killed with -9 leave their temporary files here.
@@ -104,116 +100,18 @@ crash() {
 ENV="sh $ROOT/scripts/cesutg-envoyer"
 REC="sh $ROOT/scripts/cesutg-recuperer"
 
-# --- certificates ------------------------------------------------------------
-P=$W/pki
-mkdir "$P"
-printf '[srv]\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n[cli]\nextendedKeyUsage=clientAuth\n' >"$P/ext.cnf"
-ca() {	# name
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$P/$1.key" -out "$P/$1.crt" \
-	    -days 2 -subj "/CN=AC de test $1" 2>/dev/null
-}
-cert() {	# name ca extension cn
-	openssl req -newkey rsa:2048 -nodes -keyout "$P/$1.key" -out "$P/$1.csr" \
-	    -subj "/CN=$4" 2>/dev/null &&
-	openssl x509 -req -in "$P/$1.csr" -CA "$P/$2.crt" -CAkey "$P/$2.key" \
-	    -CAcreateserial -days 2 -extfile "$P/ext.cnf" -extensions "$3" \
-	    -out "$P/$1.crt" 2>/dev/null
-}
-ca ac && ca autre && cert serveur ac srv 127.0.0.1 && cert client ac cli cesutg &&
-    cert intrus autre cli cesutg || { echo "ÉCHEC ftps: certificats"; exit 1; }
-chmod 644 "$P"/*
-
-# --- server ------------------------------------------------------------------
-F=$W/ftp
-mkdir -p "$F/depot" "$F/retrait" "$F/ancien"
-if [ "$(id -u)" -eq 0 ]; then
-	user=nobody group=$(id -gn nobody) uid=$(id -u nobody) gid=$(id -g nobody)
-	chroot="DefaultRoot ~"
-else
-	user=$(id -un) group=$(id -gn) uid=$(id -u) gid=$(id -g)
-	chroot=
-fi
-chown -R "$uid:$gid" "$F"
-echo "cesutg:$(openssl passwd -6 'mot de passe'):$uid:$gid::$F:/bin/false" >"$W/ftpd.passwd"
-chmod 600 "$W/ftpd.passwd"
-printf 'machine 127.0.0.1 login cesutg password "mot de passe"\n' >"$W/netrc"
-chmod 600 "$W/netrc"
-start() {	# port
-	cat >"$W/proftpd.conf" <<EOF
-ServerType standalone
-ServerName "test cesutg"
-DefaultAddress 127.0.0.1
-SocketBindTight on
-Port $1
-PassivePorts $(($1 + 1)) $(($1 + 40))
-User $user
-Group $group
-PidFile $W/proftpd.pid
-ScoreboardFile $W/proftpd.scoreboard
-DelayTable none
-WtmpLog off
-UseIPv6 off
-UseReverseDNS off
-ServerLog $W/server.log
-SystemLog $W/system.log
-TransferLog $W/xfer.log
-AuthOrder mod_auth_file.c
-AuthUserFile $W/ftpd.passwd
-RequireValidShell off
-$chroot
-AllowOverwrite on
-AllowStoreRestart on
-AllowRetrieveRestart on
-TransferRate RETR 200
-MaxInstances 60
-LoadModule mod_tls.c
-TLSEngine on
-TLSLog $W/tls.log
-TLSProtocol TLSv1.2 TLSv1.3
-TLSRequired on
-TLSVerifyClient on
-TLSRSACertificateFile $P/serveur.crt
-TLSRSACertificateKeyFile $P/serveur.key
-TLSCACertificateFile $P/ac.crt
+T=ftps
+FTPSRV_CONF="TransferRate RETR 200
 # a directory where MLSD is refused, as by a server without it
-<Directory $F/ancien>
+<Directory $W/ftp/ancien>
 <Limit MLSD>
 DenyAll
 </Limit>
-</Directory>
-EOF
-	proftpd -n -c "$W/proftpd.conf" >"$W/daemon.log" 2>&1 &
-	SRV=$!
-	i=0
-	while [ $i -lt 50 ]; do
-		kill -0 "$SRV" 2>/dev/null || return 1
-		grep -q 'STARTUP' "$W/daemon.log" "$W/system.log" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-n=0
-until start $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000)); do
-	kill "$SRV" 2>/dev/null
-	n=$((n + 1))
-	[ $n -lt 5 ] || { cat "$W/daemon.log"; echo "ÉCHEC ftps: proftpd ne démarre pas"; exit 1; }
-done
-PORT=$(sed -n 's/^Port //p' "$W/proftpd.conf")
-U=ftp://127.0.0.1:$PORT
-
+</Directory>"
+ftpsrv_demarrer
+mkdir -p "$F/depot" "$F/retrait" "$F/ancien"
+chown -R "$uid:$gid" "$F"
 H=$W/cesutg
-# partner NAME URL CERT CA: the settings of a partner, the client key
-# named like its certificate.
-partner() {
-	cat <<EOF
-CESUTG_$1_URL=$2
-CESUTG_$1_CERT=$P/$3.crt
-CESUTG_$1_CLE=$P/$3.key
-CESUTG_$1_AC=$P/$4.crt
-CESUTG_$1_NETRC=$W/netrc
-EOF
-}
 {
 	echo "CESUTG_HOME=$H"
 	partner CNCESU "$U" client ac
