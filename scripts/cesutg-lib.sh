@@ -227,6 +227,16 @@ cesutg_sautee() {
 	resume="$resume $1=sautée"
 }
 
+# cesutg_marquer FICHIER REPERTOIRE: the marker of an outbound file, written
+# once it is complete in spool/sortie/: REPERTOIRE/its name holds "sha256
+# name date" (tmp, fsync, rename). A file is produced once per marker.
+cesutg_marquer() {
+	_n=$(basename "$1") _k=$2/.$(basename "$1").tmp
+	printf '%s %s %s\n' "$(sha256sum <"$1" | cut -c1-64)" "$_n" \
+	    "$(date +%Y-%m-%dT%H:%M:%S)" >"$_k" && sync "$_k" &&
+	    mv -f "$_k" "$2/$_n" || return 74
+}
+
 # cesutg_a_registre SOUS-COMMANDE: this registre lists it in its usage.
 cesutg_a_registre() {
 	registre 2>&1 9>&- | grep -q "] $1\\b"
