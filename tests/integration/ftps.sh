@@ -184,9 +184,12 @@ check 0 "$(ls -A "$S" | wc -l)" "sortie vidée"
 check 0 $? "marqueurs SHA-256 des fichiers envoyés"
 ups() { awk -v f="$1" '$12 == "i" && $9 ~ f' "$W/xfer.log" | wc -l; }
 n=$(ups /depot/)
+sessions() { grep -c 'TLSv1\.[23] connection accepted' "$W/tls.log"; }
+c=$(sessions)
 env -i PATH=/usr/bin:/bin CESUTG_CONF="$CESUTG_CONF" $ENV cncesu >"$W/out" 2>"$W/err"
 check 0 $? "deuxième passage, environnement de cron"
 check "$n" "$(ups /depot/)" "rien renvoyé au deuxième passage"
+check "$c" "$(sessions)" "rien à envoyer : aucune connexion au partenaire"
 cp "$W/orig/FLUX81_1.txt" "$S/"
 $ENV cncesu >"$W/out" 2>"$W/err"
 check 0 $? "même fichier déposé à nouveau"
