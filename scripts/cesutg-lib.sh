@@ -237,6 +237,18 @@ cesutg_marquer() {
 	    mv -f "$_k" "$2/$_n" || return 74
 }
 
+# cesutg_resume COMMANDE...: what COMMANDE says on stderr goes to stdout
+# (the journal) when it succeeds, a summary; to stderr (cron's mail) when
+# it fails.
+cesutg_resume() {
+	_f=$CESUTG_HOME/verrous/$prog.resume
+	"$@" 2>"$_f"
+	_r=$?
+	if [ $_r -eq 0 ]; then cat "$_f"; else cat "$_f" >&2; fi
+	rm -f "$_f"
+	return $_r
+}
+
 # cesutg_a_registre SOUS-COMMANDE: this registre lists it in its usage.
 cesutg_a_registre() {
 	registre 2>&1 9>&- | grep -q "] $1\\b"
@@ -254,7 +266,7 @@ cesutg_registre() {
 	if [ -z "$arret" ] && ! cesutg_a_registre "$1"; then
 		cesutg_sautee "$_e" "« registre $1 » absent de ce registre"
 	else
-		cesutg_etape "$_e" registre "$@"
+		cesutg_etape "$_e" cesutg_resume registre "$@"
 	fi
 }
 

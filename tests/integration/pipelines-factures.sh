@@ -85,6 +85,7 @@ done
 # Emission and Flux 2, once.
 cron
 check 0 $? "cesutg-quotidien : factures émises"
+check "" "$(cat "$W/err")" "factures émises : rien sur l'erreur standard (pas de courrier de cron)"
 J=$H/journal/cesutg-quotidien.log
 reg factures list >"$W/factures.csv"
 n=$(sed 1d "$W/factures.csv" | wc -l)

@@ -261,6 +261,7 @@ check oui "$(oui test $r -eq 0 -o $r -eq 65)" "remboursements et charges intégr
 echo CESUTG_MOIS=2016-05 >>"$W/etc/cesutg.conf"
 cron cesutg-mensuel 2>"$W/err"
 check 0 $? "cesutg-mensuel : sorties CESU de 2016-05"
+check "" "$(cat "$W/err")" "sorties CESU : rien sur l'erreur standard (pas de courrier de cron)"
 O=$H/spool/sortie
 for f in salsa/RETOUR_CESU_201605.txt:flux5 cncesu/ECPF_201605.txt:flux81 \
     cncesu/TPCG_201605.txt:flux82 salsa/CHARGES_APA_201605.txt:flux6; do
