@@ -9,6 +9,7 @@
 #     the caller kills it at exit), uid and gid (the owner its files need).
 #     FTPSRV_CONF: more lines for proftpd.conf.
 #   partner NAME URL CERT CA: a partner's settings for cesutg.conf.
+#   collect DIR INTO: see below; counts the names seen twice in dup.
 ftpsrv_absent() {
 	if ! command -v proftpd >/dev/null 2>&1; then
 		echo "proftpd absent (paquets proftpd-core et proftpd-mod-crypto : sh scripts/deps)"
@@ -124,4 +125,18 @@ CESUTG_$1_CLE=$P/$3.key
 CESUTG_$1_AC=$P/$4.crt
 CESUTG_$1_NETRC=$W/netrc
 EOF
+}
+
+# collect DIR INTO: moves the files of DIR into INTO, as the partner or the
+# dispatcher takes them; a name seen twice is kept as NAME.doublon.N.
+collect() {
+	for f in "$1"/*; do
+		[ -f "$f" ] || continue
+		b=${f##*/}
+		if [ -e "$2/$b" ]; then
+			dup=$((dup + 1))
+			b=$b.doublon.$dup
+		fi
+		mv "$f" "$2/$b"
+	done
 }

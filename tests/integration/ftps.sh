@@ -33,19 +33,6 @@ grow() {
 		i=$((i + 1))
 	done
 }
-# collect DIR INTO: moves the files of DIR into INTO, as the partner or the
-# dispatcher takes them; a name seen twice is kept as NAME.doublon.N.
-collect() {
-	for f in "$1"/*; do
-		[ -f "$f" ] || continue
-		b=${f##*/}
-		if [ -e "$2/$b" ]; then
-			dup=$((dup + 1))
-			b=$b.doublon.$dup
-		fi
-		mv "$f" "$2/$b"
-	done
-}
 # chaos N DIR INTO CMD...: N runs of CMD, each in its own process group
 # killed with -9 after 0.05 to 0.94 s, DIR collected into INTO after each.
 chaos() {

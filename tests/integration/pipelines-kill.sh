@@ -101,17 +101,8 @@ publier() {	# batch
 # as NAME.doublon.N.
 dup=0
 prendre() {
-	for p in salsa cncesu; do
-		for f in "$F/$p"/*; do
-			[ -f "$f" ] || continue
-			b=${f##*/}
-			if [ -e "$W/pris/$p/$b" ]; then
-				dup=$((dup + 1))
-				b=$b.doublon.$dup
-			fi
-			mv "$f" "$W/pris/$p/$b"
-		done
-	done
+	collect "$F/salsa" "$W/pris/salsa"
+	collect "$F/cncesu" "$W/pris/cncesu"
 }
 run() {	# pipeline: as cron runs it
 	(cd / && env -i PATH=/usr/bin:/bin TMPDIR="$W/tmp" CESUTG_CONF="$W/cesutg.conf" \
