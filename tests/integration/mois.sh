@@ -61,7 +61,13 @@ rc=$?
 has "$W/d.out" "remboursements rejetés « titre jamais émis » : 0" \
     "demo : des remboursements « jamais émis »"
 has "$W/d.out" "rejete/ *0 fichiers" "demo : des fichiers rejetés"
-has "$W/d.out" "^   010000,,SAD010000,," "demo : SAD déclaré par sad add --tg"
+has "$W/d.out" "^   010000,Service SAD010000,SAD010000,factures@SAD010000.demo," \
+    "demo : SAD déclaré par sad add --tg --nom --courriel"
+for f in salsa/RETOUR_CESU_201605.txt salsa/CHARGES_APA_201605.txt \
+    cncesu/ECPF_201605.txt cncesu/TPCG_201605.txt; do
+	has "$W/d.out" "^   $f\$" "demo : fichier sortant $f"
+	[ -f "$W/demo/spool/sortie/$f" ] && ok || ko "demo : $f dans spool/sortie/"
+done
 has "$W/d.out" "^   commandes  *8 " "demo : les commandes de reprise/ non chargées"
 awk '/^== registre ingestions/ { t = 1; next } t && /^$/ { t = 0 }
 	t && $1 != "nature" { n++; if ($5 != 0 || $3 != $4) bad = 1 }

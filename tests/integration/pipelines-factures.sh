@@ -73,12 +73,16 @@ cp "$W"/g/* "$H/spool/arrivee/"
 cron
 check 0 $? "fichiers du mois intégrés"
 check 0 "$(reg factures list | sed 1d | wc -l)" "rien à facturer avant la validation"
+# An awk program: column c (default 3, the beneficiary) of the rows of
+# `registre prefacture list` whose statut (found by name) is s.
+statut='NR == 1 { for (i = 1; i <= NF; i++) if ($i == "statut") k = i
+	if (!c) c = 3; next } $k == s { print $c }'
 # The pre-invoice validated: by the SAD for each beneficiary, then by the
 # Département for each SAD.
 reg prefacture calculer $M >/dev/null 2>&1
-bens=$(reg prefacture list $M | awk -F, 'NR > 1 && $NF == "calculee" { print $3 }' | sort -u)
+bens=$(reg prefacture list $M | awk -F, -v s=calculee "$statut" | sort -u)
 reg prefacture valider $M $bens >/dev/null 2>&1
-for s in $(reg prefacture list $M | awk -F, 'NR > 1 && $NF == "validee_sad" { print $1 }' | sort -u); do
+for s in $(reg prefacture list $M | awk -F, -v s=validee_sad -v c=1 "$statut" | sort -u); do
 	reg prefacture valider $M --sad "$s" >/dev/null 2>&1
 done
 
