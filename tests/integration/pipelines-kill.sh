@@ -1,7 +1,8 @@
 #!/bin/sh
 # The three cron pipelines killed with -9 at random points (KILLS each,
-# default 50), under cron's environment, against a real FTPS partner
-# (tests/ftpsrv.sh) that both delivers the month's files (cesutg-recuperer)
+# default 50; timeout(1) kills the whole process group), under cron's
+# environment, against a real FTPS partner (tests/ftpsrv.sh) that both
+# delivers the month's files (cesutg-recuperer)
 # and takes away what it receives after every run (a second sending of a
 # name would then show). After the kills, one plain run of each: every
 # file delivered ends in exactly one of fait/ or rejete/, intact; every
@@ -117,6 +118,9 @@ k=0
 # Duration of the last plain run of each pipeline, in ms: the kill points
 # are drawn in [0, that].
 dq=4000 dh=2000 dm=4000
+# The shell's "Killed" for each run killed: in a file, not in make check's
+# output.
+exec 4>&2 2>>"$W/tues"
 for m in $MOIS; do
 	[ "$m" = 2015-03 ] && publier reprise.quotidien
 	sed -i '/^CESUTG_MOIS=/d' "$W/cesutg.conf"
@@ -127,15 +131,13 @@ for m in $MOIS; do
 		j=0
 		while [ $j -lt $PAR ]; do
 			n=$(awk -v s="$seed" -v k="$k" -v t="$d" \
-			    'BEGIN { srand(s * 1000 + k); printf "%.3f", rand() * t / 1000 }')
-			setsid sh -c "cd / && exec env -i PATH=/usr/bin:/bin TMPDIR='$W/tmp' \
-			    CESUTG_CONF='$W/cesutg.conf' sh '$ROOT/scripts/cesutg-$x'" \
-			    >/dev/null 2>&1 &
-			p=$!
-			sleep "$n"
-			kill -9 -"$p" 2>/dev/null
-			wait "$p" 2>/dev/null
-			echo "$x $m $n" >>"$W/points"
+			    'BEGIN { srand(s * 1000 + k); printf "%.3f", 0.001 + rand() * t / 1000 }')
+			# timeout kills its whole process group (the pipeline and
+			# all it started) after n seconds, or returns when it ends.
+			(cd / && exec timeout -s KILL "$n" env -i PATH=/usr/bin:/bin \
+			    TMPDIR="$W/tmp" CESUTG_CONF="$W/cesutg.conf" \
+			    sh "$ROOT/scripts/cesutg-$x") >/dev/null 2>&1
+			echo "$x $m $n $?" >>"$W/points"
 			prendre
 			j=$((j + 1)) k=$((k + 1))
 		done
@@ -146,6 +148,7 @@ for m in $MOIS; do
 		prendre
 	done
 done
+exec 2>&4 4>&-
 # A last plain run of each, in case a kill left work a later pipeline of
 # the same day did not take up.
 for x in quotidien hebdo mensuel; do
@@ -210,6 +213,7 @@ for m in $MOIS; do
 	    cmp -s - "$W/pris/salsa/RETOUR_CESU_$a.txt"
 	check 0 $? "RETOUR_CESU_$a.txt : celui que donne le registre"
 done
-echo "$T: $pass passed, $fail failed ($((3 * PAR * NMOIS)) kill -9, graine $seed," \
+echo "$T: $pass passed, $fail failed ($((3 * PAR * NMOIS)) kill -9, dont" \
+    "$(awk '$4 == 137' "$W/points" | wc -l) en cours d'exécution, graine $seed," \
     "$n fichiers sortants, $(wc -l <"$W/publies") entrants, $(( $(date +%s) - t0 )) s)"
 [ "$fail" -eq 0 ]
