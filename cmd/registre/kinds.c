@@ -710,6 +710,21 @@ static const char *const charge_rules[] = {
 	NULL
 };
 
+/* A log line names an emitted invoice, and a beneficiary on it. */
+#define JOURNAL_MOTIF "journal_motif(s.numero_facture, " \
+	"s.type_enregistrement, s.identifiant_beneficiaire_salsa, " \
+	"s.facture_integree)"
+static const char *const log_facture_rules[] = {
+	JOURNAL_MOTIF " IS NOT NULL", "=" JOURNAL_MOTIF,
+	NULL
+};
+
+/* SALSA's verdicts on the invoices (cesutg-facturation(7)). */
+static const char *const log_facture_after[] = {
+	"SELECT journal_factures($1)",
+	NULL
+};
+
 const struct kind kinds[] = {
 	{ "plans", "plan", plan_cols, plan_key, 1,
 	    "CASE WHEN t.date_fin_prise_en_charge < $2::date - (SELECT "
@@ -732,7 +747,7 @@ const struct kind kinds[] = {
 	{ "charges", "charge", charge_cols, charge_key, 0, NULL, charge_rules,
 	    NULL, NULL },
 	{ "log-factures", "log_facture", log_facture_cols, log_facture_key, 0,
-	    NULL, NULL, NULL, NULL },
+	    NULL, log_facture_rules, log_facture_after, NULL },
 	{ "titres-repris", "titre_repris", titre_repris_cols, titre_repris_key,
 	    0, NULL, titre_repris_rules, titre_repris_after, NULL },
 	{ NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL }

@@ -24,10 +24,12 @@ MIG(7, "007_secu.sql")
 MIG(8, "008_controle.sql")
 MIG(9, "009_rapprochement.sql")
 MIG(10, "010_cesu.sql")
+MIG(11, "011_factures.sql")
 
 static const char *const migs[] = { mig_1, mig_2, mig_3, mig_4, mig_5, mig_6,
     mig_7, mig_8, mig_9,
-    mig_10 };
+    mig_10,
+    mig_11 };
 
 int
 mig_count(void)

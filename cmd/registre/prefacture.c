@@ -26,7 +26,7 @@ static const char list_sql[] =
     "f.origine_tarif, f.pourcentage_ticket, "
     "(f.montant_cents / 100.0)::numeric(14,2) AS montant_departement, "
     "(f.part_beneficiaire_cents / 100.0)::numeric(14,2) AS "
-    "part_beneficiaire, f.statut "
+    "part_beneficiaire, f.statut, f.rejet_salsa, f.facture_rejetee "
     "FROM cesutg.prefacture f JOIN cesutg.plan p ON p.id = f.plan "
     "WHERE f.mois = %s ORDER BY f.code_sad, "
     "f.identifiant_beneficiaire_salsa, f.code_prestation, f.plan, f.rang) "

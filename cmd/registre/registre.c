@@ -42,6 +42,9 @@ static const char usage_text[] =
     "                 confirmer CODE_SAD CLIENT BENEFICIAIRE | rejeter CODE_SAD CLIENT\n"
     "        registre [--db CONNINFO] cesu consommes MOIS [--flux 5|81] |\n"
     "                 declarations MOIS | charges MOIS [--prestation 1|2|3]\n"
+    "        registre [--db CONNINFO] factures emettre [--date AAAA-MM-JJ] [-o FICHIER]\n"
+    "                 [MOIS] | flux2 [-o FICHIER] NUMERO ... |\n"
+    "                 list [--mois MOIS] [--sad CODE] [--etat ETAT] | extrait NUMERO\n"
     "        registre [--db CONNINFO] audit verify [--ancre FICHIER]\n"
     "        registre [--db CONNINFO] export | import [--cle FICHIER] "
     "REPERTOIRE\n"
@@ -118,6 +121,13 @@ static const struct {
 	    "[--date AAAA-MM-JJ] [--numero N]\n"
 	    "        registre [--db CONNINFO] cesu charges MOIS [--prestation 1|2|3]\n"
 	    "                 [--report FICHIER]\n" },
+	{ "factures", "usage : registre [--db CONNINFO] factures emettre "
+	    "[--date AAAA-MM-JJ] [-o FICHIER] [MOIS]\n"
+	    "        registre [--db CONNINFO] factures flux2 [-o FICHIER] "
+	    "NUMERO ...\n"
+	    "        registre [--db CONNINFO] factures list [--mois MOIS] "
+	    "[--sad CODE] [--etat ETAT]\n"
+	    "        registre [--db CONNINFO] factures extrait NUMERO\n" },
 };
 
 _Noreturn void
@@ -624,6 +634,7 @@ static const struct {
 	{ "export", cmd_export },
 	{ "import", cmd_import },
 	{ "cesu", cmd_cesu },
+	{ "factures", cmd_factures },
 };
 
 int

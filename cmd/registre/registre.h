@@ -66,6 +66,7 @@ void	 require_agent_tg(PGconn *c, const char *what);
 int	 cmd_export(int argc, char **argv);
 int	 cmd_import(int argc, char **argv);
 int	 cmd_cesu(int argc, char **argv);
+int	 cmd_factures(int argc, char **argv);
 
 struct afile;
 
