@@ -42,6 +42,12 @@ $(B)/%.o: %.c lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) $(XCPPFLAGS) $(CPPFLAGS) -c -o $@ $<
 
+# lib/pdf.c draws with cairo and pango; only commands listing pangocairo in
+# cmd/NAME/pkgs call it, so the others never pull it from the archive.
+$(B)/lib/pdf.o: XCPPFLAGS += $(shell pkg-config --cflags pangocairo)
+$(B)/lib/pdfpolices.o: XCPPFLAGS += $(shell pkg-config --cflags pangocairo fontconfig) \
+	-DCESUTG_FC_CACHEDIR=\"$(shell pkg-config --variable=cachedir fontconfig)\"
+
 $(B)/libcesutg.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,4 +132,14 @@ xstrdup(const char *s)
 	size_t n = strlen(s) + 1;
 
 	return memcpy(xmalloc(n), s, n);
+}
+
+/* Write errors are errors: a full disk must not exit 0. Returns 0. */
+int
+err_stdout(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		die(EX_IOERR, "écriture impossible sur la sortie standard: %s",
+		    strerror(errno ? errno : EIO));
+	return 0;
 }

@@ -18,5 +18,6 @@ void	*xmalloc(size_t n);
 void	*xcalloc(size_t n, size_t size);
 void	*xrealloc(void *p, size_t n);
 char	*xstrdup(const char *s);
+int	 err_stdout(void);
 
 #endif
