@@ -16,8 +16,8 @@ INSERT INTO param (nom, valeur, motif, description) VALUES
     ('salsa_ko', 'beneficiaires', '^(beneficiaires|facture)$',
 	'Annexe 2 : lecture d''une facture KO du journal SALSA : beneficiaires (seuls les bénéficiaires listés sont rejetés, le reste est intégré) ou facture (toute la facture est rejetée)');
 
--- An invoice, immutable once emitted but for its state (nom_sad: the
--- SAD's name then, its code when it has none). nature: the
+-- An invoice, immutable once emitted but for its state (nom_sad,
+-- adresse_sad: the SAD's as they were then, its code when it has no name). nature: the
 -- month's original, or its complementary one (at most one of each per
 -- SAD, aid type and month). Money in cents, hours in centi-hours.
 CREATE TABLE facture (
@@ -26,6 +26,7 @@ CREATE TABLE facture (
 	facture_origine text REFERENCES facture,
 	code_sad text NOT NULL REFERENCES sad (code),
 	nom_sad text,
+	adresse_sad text,
 	code_financeur text NOT NULL,
 	module text,
 	mois text NOT NULL CHECK (mois ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
@@ -85,6 +86,10 @@ CREATE TABLE compteur_facture (
 );
 
 ALTER TABLE prefacture ADD rejet_salsa text, ADD facture_rejetee text;
+
+-- The SAD's postal address, printed on its invoices (registre sad set
+-- --adresse); lines separated by newlines.
+ALTER TABLE sad ADD adresse text;
 
 -- Immutability: nothing of an emitted invoice changes but its state, once,
 -- from emise to its verdict; nothing is ever deleted.
@@ -254,14 +259,15 @@ BEGIN
 	GROUP BY g.numero, c.ben, b.nom, b.prenom, b.date_naissance,
 	    c.code_prestation, c.mois, c.tarif_cents;
 	INSERT INTO facture (numero, nature, facture_origine, code_sad, nom_sad,
-	    code_financeur, module, mois, date_emission, date_debut_periode,
-	    date_fin_periode, lignes, quantite_ch, montant_cents)
+	    adresse_sad, code_financeur, module, mois, date_emission,
+	    date_debut_periode, date_fin_periode, lignes, quantite_ch,
+	    montant_cents)
 	SELECT g.numero, g.nature, CASE WHEN g.nature = 'complementaire' THEN
 	    coalesce(o.numero, (SELECT f.numero FROM facture f
 		WHERE f.code_sad = g.code_sad AND f.code_financeur = g.financeur
 		AND f.mois = m AND f.nature = 'originale')) END,
-	    g.code_sad, coalesce(NULLIF(s.nom, ''), g.code_sad), g.financeur,
-	    g.module, m, d,
+	    g.code_sad, coalesce(NULLIF(s.nom, ''), g.code_sad), s.adresse,
+	    g.financeur, g.module, m, d,
 	    to_date(g.debut || '-01', 'YYYY-MM-DD'), fin, t.n, t.q, t.mt
 	FROM grp g JOIN sad s ON s.code = g.code_sad
 	JOIN (SELECT numero, count(*) AS n, sum(q) AS q, sum(mt) AS mt
@@ -418,7 +424,7 @@ CREATE FUNCTION facture_extrait(n text) RETURNS TABLE (numero_facture text,
 LANGUAGE sql STABLE SET search_path = cesutg AS $f$
 	SELECT f.numero, f.nature, f.facture_origine, f.etat, f.mois,
 	    f.date_emission, f.date_debut_periode, f.date_fin_periode,
-	    f.code_financeur, f.code_sad, f.nom_sad, NULL,
+	    f.code_financeur, f.code_sad, f.nom_sad, f.adresse_sad,
 	    NULLIF(array_to_string(s.courriels, ', '), ''), param_texte('departement_nom'),
 	    param_texte('departement_adresse'), l.identifiant_beneficiaire_salsa,
 	    l.nom_beneficiaire, l.prenom_beneficiaire, l.code_prestation, NULL,

@@ -28,7 +28,8 @@ static const char usage_text[] =
     "        registre [--db CONNINFO] role add-sad CODE | add-agent NOM --aides LISTE |\n"
     "                 add-analyst NOM\n"
     "        registre [--db CONNINFO] sad add|set CODE [--nom NOM] [--tg CODES]\n"
-    "                 [--courriel ADRESSES] [--plateforme NOM] | sad list\n"
+    "                 [--courriel ADRESSES] [--plateforme NOM] [--adresse ADRESSE] |\n"
+    "                 sad list\n"
     "        registre [--db CONNINFO] controler [MOIS [--liste]] | controles list MOIS\n"
     "        registre [--db CONNINFO] taux-correction [MOIS]\n"
     "        registre [--db CONNINFO] derogation SAD MOIS --motif TEXTE\n"
@@ -82,10 +83,12 @@ static const struct {
 	    "                 add-analyst NOM\n" },
 	{ "sad", "usage : registre [--db CONNINFO] sad add CODE [--nom NOM] "
 	    "[--tg CODES]\n"
-	    "                 [--courriel ADRESSES] [--plateforme NOM]\n"
+	    "                 [--courriel ADRESSES] [--plateforme NOM] "
+	    "[--adresse ADRESSE]\n"
 	    "        registre [--db CONNINFO] sad set CODE [--nom NOM] "
 	    "[--tg CODES]\n"
-	    "                 [--courriel ADRESSES] [--plateforme NOM]\n"
+	    "                 [--courriel ADRESSES] [--plateforme NOM] "
+	    "[--adresse ADRESSE]\n"
 	    "        registre [--db CONNINFO] sad list\n" },
 	{ "controler", "usage : registre [--db CONNINFO] controler "
 	    "[MOIS [--liste]]\n" },

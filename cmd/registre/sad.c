@@ -1,7 +1,8 @@
 /*
  * registre sad add|set|list: the SADs, one row each, keyed by the SALSA
  * code tiers that plans name them by, with the télégestion codes of their
- * Flux 15 files, their name, notice addresses and validating platform.
+ * Flux 15 files, their name, notice addresses, validating platform and
+ * postal address (on their invoices).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,9 +15,10 @@
 
 /* What add or set was told; a list given empty clears it. */
 struct sad_opts {
-	const char	*nom, *plateforme;
+	const char	*nom, *plateforme, *adresse;
 	struct buf	 tg, courriels;
-	int		 has_nom, has_plateforme, has_tg, has_courriels;
+	int		 has_nom, has_plateforme, has_tg, has_courriels,
+			 has_adresse;
 };
 
 static int
@@ -83,6 +85,7 @@ sad_opts_parse(struct sad_opts *o, int argc, char **argv)
 		{ "tg", required_argument, NULL, 't' },
 		{ "courriel", required_argument, NULL, 'c' },
 		{ "plateforme", required_argument, NULL, 'p' },
+		{ "adresse", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -104,6 +107,10 @@ sad_opts_parse(struct sad_opts *o, int argc, char **argv)
 		case 'p':
 			o->plateforme = optarg;
 			o->has_plateforme = 1;
+			break;
+		case 'a':
+			o->adresse = optarg;
+			o->has_adresse = 1;
 			break;
 		default:
 			reg_badopt("sad", argv[optind - 1]);
@@ -171,14 +178,18 @@ sad_write(const char *code, const struct sad_opts *o, int add)
 	p[5] = o->has_plateforme ? "t" : "f";
 	p[6] = o->plateforme != NULL && *o->plateforme != '\0' ?
 	    o->plateforme : NULL;
+	p[7] = o->has_adresse ? "t" : "f";
+	p[8] = o->adresse != NULL && *o->adresse != '\0' ? o->adresse : NULL;
 	sad_exec(c, "UPDATE cesutg.sad SET nom = CASE WHEN $2::boolean THEN $3 "
 	    "ELSE nom END, courriels = CASE WHEN $4::boolean THEN "
 	    "string_to_array(NULLIF($5, ''), ',') ELSE courriels END, "
-	    "plateforme = CASE WHEN $6::boolean THEN $7 ELSE plateforme END "
-	    "WHERE code = $1 AND (nom, courriels, plateforme) IS DISTINCT FROM "
-	    "(CASE WHEN $2::boolean THEN $3 ELSE nom END, CASE WHEN $4::boolean "
-	    "THEN string_to_array(NULLIF($5, ''), ',') ELSE courriels END, "
-	    "CASE WHEN $6::boolean THEN $7 ELSE plateforme END)", 7, p);
+	    "plateforme = CASE WHEN $6::boolean THEN $7 ELSE plateforme END, "
+	    "adresse = CASE WHEN $8::boolean THEN $9 ELSE adresse END "
+	    "WHERE code = $1 AND (nom, courriels, plateforme, adresse) IS "
+	    "DISTINCT FROM (CASE WHEN $2::boolean THEN $3 ELSE nom END, CASE "
+	    "WHEN $4::boolean THEN string_to_array(NULLIF($5, ''), ',') ELSE "
+	    "courriels END, CASE WHEN $6::boolean THEN $7 ELSE plateforme END, "
+	    "CASE WHEN $8::boolean THEN $9 ELSE adresse END)", 9, p);
 	if (o->has_tg) {
 		p[1] = o->tg.p;
 		sad_exec(c, "DELETE FROM cesutg.sad_tg WHERE sad = $1 AND code "
@@ -203,7 +214,7 @@ cmd_sad(int argc, char **argv)
 		    "(SELECT string_agg(g.code, ' ' ORDER BY g.code) FROM "
 		    "cesutg.sad_tg g WHERE g.sad = s.code) AS codes_tg, "
 		    "NULLIF(array_to_string(s.courriels, ' '), '') AS courriels, "
-		    "s.plateforme "
+		    "s.plateforme, s.adresse "
 		    "FROM cesutg.sad s ORDER BY s.code) TO STDOUT WITH (FORMAT "
 		    "csv, HEADER)");
 		db_finish(c);

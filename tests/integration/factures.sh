@@ -6,7 +6,8 @@
 # and validated again -> complementary invoices and their Flux 2; at the
 # end, per beneficiary and month, what the invoices not rejected bill equals
 # the validated pre-invoice to the cent. Then numbering, immutability, row
-# security and the extract of a hand-computed month against its golden file.
+# security and the extract of a hand-computed month against its golden file
+# (the SAD's address as at emission), then export -> import -> export.
 #   sh tests/integration/factures.sh BUILD_DIR
 B=${1:-build}
 TD=$(cd "$(dirname "$0")/../../testdata" && pwd)
@@ -243,7 +244,8 @@ registre db stop >/dev/null 2>&1
 rm -rf "$CESUTG_HOME"
 P=$TD/registre/prefacture
 registre db init >/dev/null 2>&1 || ko "db init"
-registre sad add S01 --tg TGS01 --nom "Aide à domicile Étoile" \
+registre sad add S01 --tg TGS01 --nom "Aide à domicile Étoile" --adresse "12 rue de l'Étoile
+75017 Paris" \
     --courriel "compta@etoile.example,direction@etoile.example" >/dev/null &&
     registre sad add S02 >/dev/null || ko "sad add"
 registre load plans --date 2026-10-01 <"$P/plans.csv" 2>/dev/null
@@ -258,6 +260,7 @@ registre factures emettre --date 2026-11-03 $M >"$W/g.csv" 2>/dev/null
 same "$TD/factures/flux2.expected" "$W/g.csv" "Flux 2 du mois calculé à la main"
 sadlog parse <"$TD/factures/log.csv" | registre load log-factures --date 2026-11-06 2>/dev/null
 expect_rc 0 $? "journal du mois calculé à la main"
+registre sad set S01 --adresse "ailleurs" || ko "sad set --adresse"
 registre factures extrait FS01-26-0001 >"$W/x.csv"; expect_rc 0 $? "factures extrait"
 same "$TD/factures/extrait.expected" "$W/x.csv" "extrait de la facture FS01-26-0001"
 registre prefacture list $M | grep -q "^S01,$M,100002,.*,calculee,Période non couverte par le plan d'aide,FS01-26-0001$" &&

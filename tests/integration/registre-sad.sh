@@ -28,6 +28,8 @@ expect_rc 0 $? "plans"
 registre sad set 010000 --nom "Aide à domicile Paris 1" --tg SAD010000 \
     --courriel factures@sad1.example,direction@sad1.example 2>"$W/err"
 expect_rc 0 $? "sad set : nom, code de télégestion, courriels"
+registre sad set 010000 --adresse "3 rue des Lilas
+75014 Paris" 2>"$W/err"; expect_rc 0 $? "sad set --adresse"
 registre sad set 030000 --tg SAD030000 --tg S3BIS 2>"$W/err"
 expect_rc 0 $? "sad set : le SAD déclaré sous son code de télégestion est fusionné"
 registre sad add 750001 --nom "CASVP section 1" --plateforme "CASVP Centre" \
@@ -36,11 +38,12 @@ expect_rc 0 $? "sad add : section du CASVP et sa plate-forme"
 registre sad list >"$W/sl" 2>"$W/err"
 expect_rc 0 $? "sad list"
 cat >"$W/sl.exp" <<'EOF'
-code_tiers_salsa,nom,codes_tg,courriels,plateforme
-010000,Aide à domicile Paris 1,SAD010000,factures@sad1.example direction@sad1.example,
-020000,,,,
-030000,,S3BIS SAD030000,,
-750001,CASVP section 1,,casvp1@paris.example,CASVP Centre
+code_tiers_salsa,nom,codes_tg,courriels,plateforme,adresse
+010000,Aide à domicile Paris 1,SAD010000,factures@sad1.example direction@sad1.example,,"3 rue des Lilas
+75014 Paris"
+020000,,,,,
+030000,,S3BIS SAD030000,,,
+750001,CASVP section 1,,casvp1@paris.example,CASVP Centre,
 EOF
 same "$W/sl.exp" "$W/sl" "liste des SAD"
 sql postgres -c "SELECT role || ' ' || code_sad FROM cesutg.acces_sad" |
