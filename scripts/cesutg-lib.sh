@@ -227,14 +227,46 @@ cesutg_sautee() {
 	resume="$resume $1=sautée"
 }
 
+# cesutg_marquer FICHIER REPERTOIRE: the marker of an outbound file, written
+# once it is complete in spool/sortie/: REPERTOIRE/its name holds "sha256
+# name date" (tmp, fsync, rename). A file is produced once per marker.
+cesutg_marquer() {
+	_n=$(basename "$1") _k=$2/.$(basename "$1").tmp
+	printf '%s %s %s\n' "$(sha256sum <"$1" | cut -c1-64)" "$_n" \
+	    "$(date +%Y-%m-%dT%H:%M:%S)" >"$_k" && sync "$_k" &&
+	    mv -f "$_k" "$2/$_n" || return 74
+}
+
+# cesutg_resume COMMANDE...: what COMMANDE says on stderr goes to stdout
+# (the journal) when it succeeds, a summary; to stderr (cron's mail) when
+# it fails.
+cesutg_resume() {
+	_f=$CESUTG_HOME/verrous/$prog.resume
+	"$@" 2>"$_f"
+	_r=$?
+	if [ $_r -eq 0 ]; then cat "$_f"; else cat "$_f" >&2; fi
+	rm -f "$_f"
+	return $_r
+}
+
+# cesutg_a_registre SOUS-COMMANDE: this registre lists it in its usage.
+cesutg_a_registre() {
+	registre 2>&1 9>&- | grep -q "] $1\\b"
+}
+
+cesutg_refus() {	# code message: a step refused
+	echo "$prog: $2" >&2
+	return "$1"
+}
+
 # cesutg_registre NOM SOUS-COMMANDE ARGS...: a registre step, skipped with a
 # notice while this registre does not have the subcommand yet.
 cesutg_registre() {
 	_e=$1; shift
-	if [ -z "$arret" ] && ! registre 2>&1 9>&- | grep -q "] $1\\b"; then
+	if [ -z "$arret" ] && ! cesutg_a_registre "$1"; then
 		cesutg_sautee "$_e" "« registre $1 » absent de ce registre"
 	else
-		cesutg_etape "$_e" registre "$@"
+		cesutg_etape "$_e" cesutg_resume registre "$@"
 	fi
 }
 
@@ -265,22 +297,12 @@ cesutg_transferts() {
 		esac
 		if [ -z "$_u" ]; then
 			cesutg_sautee "$_n-$_q" "$_v n'est pas défini"
-		elif [ "$CESUTG_SPOOL" != "$CESUTG_HOME/spool" ]; then
-			# The transfer programs know only $CESUTG_HOME/spool.
-			suite=1
-			cesutg_etape "$_n-$_q" cesutg_non 78 \
-			    "CESUTG_SPOOL doit valoir \$CESUTG_HOME/spool pour les transferts"
 		else
 			suite=1
 			cesutg_etape "$_n-$_q" "$_p" "$_q"
 		fi
 		suite=
 	done
-}
-
-cesutg_non() {	# code message: a step refused
-	echo "$prog: $2" >&2
-	return "$1"
 }
 
 # cesutg_alerte RESUME: the failure mail to the operators, the summary and

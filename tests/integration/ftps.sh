@@ -8,13 +8,9 @@
 #   sh tests/integration/ftps.sh BUILD_DIR
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 skip() { echo "ftps.sh: test FTPS ignoré : $*"; exit 0; }
-command -v proftpd >/dev/null 2>&1 ||
-    skip "proftpd absent (paquets proftpd-core et proftpd-mod-crypto : sh scripts/deps)"
-[ -f /usr/lib/proftpd/mod_tls.so ] ||
-    skip "mod_tls absent (paquet proftpd-mod-crypto : sh scripts/deps)"
-for c in curl openssl flock setsid; do
-	command -v $c >/dev/null 2>&1 || skip "commande $c absente (sh scripts/deps)"
-done
+. "$ROOT/tests/ftpsrv.sh"
+r=$(ftpsrv_absent)
+[ -z "$r" ] || skip "$r"
 W=$(mktemp -d)
 chmod 755 "$W"
 # The scripts killed with -9 leave their temporary files here.
@@ -35,19 +31,6 @@ grow() {
 	while [ $i -lt 200 ] && [ "$(cat "$1" 2>/dev/null | wc -c)" -lt 50000 ]; do
 		sleep 0.05
 		i=$((i + 1))
-	done
-}
-# collect DIR INTO: moves the files of DIR into INTO, as the partner or the
-# dispatcher takes them; a name seen twice is kept as NAME.doublon.N.
-collect() {
-	for f in "$1"/*; do
-		[ -f "$f" ] || continue
-		b=${f##*/}
-		if [ -e "$2/$b" ]; then
-			dup=$((dup + 1))
-			b=$b.doublon.$dup
-		fi
-		mv "$f" "$2/$b"
 	done
 }
 # chaos N DIR INTO CMD...: N runs of CMD, each in its own process group
@@ -104,116 +87,18 @@ crash() {
 ENV="sh $ROOT/scripts/cesutg-envoyer"
 REC="sh $ROOT/scripts/cesutg-recuperer"
 
-# --- certificates ------------------------------------------------------------
-P=$W/pki
-mkdir "$P"
-printf '[srv]\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n[cli]\nextendedKeyUsage=clientAuth\n' >"$P/ext.cnf"
-ca() {	# name
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$P/$1.key" -out "$P/$1.crt" \
-	    -days 2 -subj "/CN=AC de test $1" 2>/dev/null
-}
-cert() {	# name ca extension cn
-	openssl req -newkey rsa:2048 -nodes -keyout "$P/$1.key" -out "$P/$1.csr" \
-	    -subj "/CN=$4" 2>/dev/null &&
-	openssl x509 -req -in "$P/$1.csr" -CA "$P/$2.crt" -CAkey "$P/$2.key" \
-	    -CAcreateserial -days 2 -extfile "$P/ext.cnf" -extensions "$3" \
-	    -out "$P/$1.crt" 2>/dev/null
-}
-ca ac && ca autre && cert serveur ac srv 127.0.0.1 && cert client ac cli cesutg &&
-    cert intrus autre cli cesutg || { echo "ÉCHEC ftps: certificats"; exit 1; }
-chmod 644 "$P"/*
-
-# --- server ------------------------------------------------------------------
-F=$W/ftp
-mkdir -p "$F/depot" "$F/retrait" "$F/ancien"
-if [ "$(id -u)" -eq 0 ]; then
-	user=nobody group=$(id -gn nobody) uid=$(id -u nobody) gid=$(id -g nobody)
-	chroot="DefaultRoot ~"
-else
-	user=$(id -un) group=$(id -gn) uid=$(id -u) gid=$(id -g)
-	chroot=
-fi
-chown -R "$uid:$gid" "$F"
-echo "cesutg:$(openssl passwd -6 'mot de passe'):$uid:$gid::$F:/bin/false" >"$W/ftpd.passwd"
-chmod 600 "$W/ftpd.passwd"
-printf 'machine 127.0.0.1 login cesutg password "mot de passe"\n' >"$W/netrc"
-chmod 600 "$W/netrc"
-start() {	# port
-	cat >"$W/proftpd.conf" <<EOF
-ServerType standalone
-ServerName "test cesutg"
-DefaultAddress 127.0.0.1
-SocketBindTight on
-Port $1
-PassivePorts $(($1 + 1)) $(($1 + 40))
-User $user
-Group $group
-PidFile $W/proftpd.pid
-ScoreboardFile $W/proftpd.scoreboard
-DelayTable none
-WtmpLog off
-UseIPv6 off
-UseReverseDNS off
-ServerLog $W/server.log
-SystemLog $W/system.log
-TransferLog $W/xfer.log
-AuthOrder mod_auth_file.c
-AuthUserFile $W/ftpd.passwd
-RequireValidShell off
-$chroot
-AllowOverwrite on
-AllowStoreRestart on
-AllowRetrieveRestart on
-TransferRate RETR 200
-MaxInstances 60
-LoadModule mod_tls.c
-TLSEngine on
-TLSLog $W/tls.log
-TLSProtocol TLSv1.2 TLSv1.3
-TLSRequired on
-TLSVerifyClient on
-TLSRSACertificateFile $P/serveur.crt
-TLSRSACertificateKeyFile $P/serveur.key
-TLSCACertificateFile $P/ac.crt
+T=ftps
+FTPSRV_CONF="TransferRate RETR 200
 # a directory where MLSD is refused, as by a server without it
-<Directory $F/ancien>
+<Directory $W/ftp/ancien>
 <Limit MLSD>
 DenyAll
 </Limit>
-</Directory>
-EOF
-	proftpd -n -c "$W/proftpd.conf" >"$W/daemon.log" 2>&1 &
-	SRV=$!
-	i=0
-	while [ $i -lt 50 ]; do
-		kill -0 "$SRV" 2>/dev/null || return 1
-		grep -q 'STARTUP' "$W/daemon.log" "$W/system.log" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-n=0
-until start $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000)); do
-	kill "$SRV" 2>/dev/null
-	n=$((n + 1))
-	[ $n -lt 5 ] || { cat "$W/daemon.log"; echo "ÉCHEC ftps: proftpd ne démarre pas"; exit 1; }
-done
-PORT=$(sed -n 's/^Port //p' "$W/proftpd.conf")
-U=ftp://127.0.0.1:$PORT
-
+</Directory>"
+ftpsrv_demarrer
+mkdir -p "$F/depot" "$F/retrait" "$F/ancien"
+chown -R "$uid:$gid" "$F"
 H=$W/cesutg
-# partner NAME URL CERT CA: the settings of a partner, the client key
-# named like its certificate.
-partner() {
-	cat <<EOF
-CESUTG_$1_URL=$2
-CESUTG_$1_CERT=$P/$3.crt
-CESUTG_$1_CLE=$P/$3.key
-CESUTG_$1_AC=$P/$4.crt
-CESUTG_$1_NETRC=$W/netrc
-EOF
-}
 {
 	echo "CESUTG_HOME=$H"
 	partner CNCESU "$U" client ac
@@ -286,9 +171,12 @@ check 0 "$(ls -A "$S" | wc -l)" "sortie vidée"
 check 0 $? "marqueurs SHA-256 des fichiers envoyés"
 ups() { awk -v f="$1" '$12 == "i" && $9 ~ f' "$W/xfer.log" | wc -l; }
 n=$(ups /depot/)
+sessions() { grep -c 'TLSv1\.[23] connection accepted' "$W/tls.log"; }
+c=$(sessions)
 env -i PATH=/usr/bin:/bin CESUTG_CONF="$CESUTG_CONF" $ENV cncesu >"$W/out" 2>"$W/err"
 check 0 $? "deuxième passage, environnement de cron"
 check "$n" "$(ups /depot/)" "rien renvoyé au deuxième passage"
+check "$c" "$(sessions)" "rien à envoyer : aucune connexion au partenaire"
 cp "$W/orig/FLUX81_1.txt" "$S/"
 $ENV cncesu >"$W/out" 2>"$W/err"
 check 0 $? "même fichier déposé à nouveau"
@@ -504,6 +392,24 @@ for e in "étape recuperer-salsa : code 0" "étape envoyer-salsa : code 0" \
     "étape envoyer-cncesu : sautée, CESUTG_CNCESU_URL n'est pas défini" "fin, code 0"; do
 	check 1 "$(grep -c "$e" "$Q/journal/cesutg-quotidien.log")" "journal du pipeline : $e"
 done
+
+# A spool outside CESUTG_HOME (CESUTG_SPOOL): the pipeline's transfers send
+# from its sortie/ and fetch into its arrivee/, the markers in it too.
+O=$W/autre
+sed "s|^CESUTG_HOME=.*|&\nCESUTG_SPOOL=$O|" "$W/quotidien.conf" >"$W/autre.conf"
+mkdir -p "$O/sortie/salsa"
+head -c 2000 /dev/urandom >"$W/FACTURES_2.txt"
+cp "$W/FACTURES_2.txt" "$O/sortie/salsa/"
+echo "pas un journal" >"$F/vide/LOG_FACTURES_20160601.txt"
+chown "$uid:$gid" "$F/vide/LOG_FACTURES_20160601.txt"
+(cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/autre.conf" \
+    sh "$ROOT/scripts/cesutg-quotidien") >"$W/out" 2>"$W/err"
+cmp -s "$W/FACTURES_2.txt" "$F/salsa/FACTURES_2.txt"
+check 0 $? "CESUTG_SPOOL : fichier de \$CESUTG_SPOOL/sortie/salsa/ envoyé"
+check "oui oui non" "$([ -f "$O/envoye/salsa/FACTURES_2.txt.sha256" ] && echo oui || echo non) $([ -f "$O/recu/salsa/LOG_FACTURES_20160601.txt" ] && echo oui || echo non) $([ -e "$Q/spool/envoye/salsa/FACTURES_2.txt" ] && echo oui || echo non)" \
+    "CESUTG_SPOOL : marqueurs d'envoi et de réception dans \$CESUTG_SPOOL"
+check 1 "$(ls "$O/rejete" 2>/dev/null | grep -c '^LOG_FACTURES_20160601.txt$')" \
+    "CESUTG_SPOOL : fichier récupéré dans \$CESUTG_SPOOL/arrivee/, puis réparti"
 
 echo "ftps: $pass réussis, $fail échecs"
 [ "$fail" -eq 0 ]

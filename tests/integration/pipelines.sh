@@ -209,13 +209,17 @@ check 0 "$(grep -c '^mail' "$W/hook/appels")" "sans adresse : pas de courrier"
 check 1 "$(grep -c "alerte non envoyée : CESUTG_MAIL_EXPLOITATION n'est pas défini" \
     "$H/journal/cesutg-hebdo.log")" "journal : sans adresse"
 rm -f "$W/hook/code.recuperer"
-# The transfer programs know $CESUTG_HOME/spool only: another spool refused.
+# Another spool: the transfer programs get it (tests/integration/ftps.sh
+# checks that they use it).
 cp "$W/etc/cesutg.conf" "$W/etc/spool.conf"
 echo "CESUTG_SPOOL=$W/autre" >>"$W/etc/spool.conf"
+echo 'echo "spool $CESUTG_SPOOL" >>"'"$W"'/hook/appels"' >"$W/hook/envoyer.sh"
+: >"$W/hook/appels"
 (cd / && env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/etc/spool.conf" "$P/bin/cesutg-hebdo") 2>"$W/err"
-check 78 $? "transferts avec un autre CESUTG_SPOOL : 78"
-check 4 "$(grep -c 'CESUTG_SPOOL doit valoir $CESUTG_HOME/spool pour les transferts' "$W/err")" \
-    "transferts avec un autre CESUTG_SPOOL : message"
+check 0 $? "transferts avec un autre CESUTG_SPOOL"
+check 2 "$(grep -c "^spool $W/autre\$" "$W/hook/appels")" \
+    "transferts avec un autre CESUTG_SPOOL : CESUTG_SPOOL transmis"
+rm -f "$W/hook/envoyer.sh"
 
 # Monthly: the export, then the retention: reports and received files older
 # than the retention removed, younger ones kept, a loaded CSV copy removed
@@ -232,7 +236,7 @@ cron cesutg-mensuel 2>"$W/err"
 check 0 $? "cesutg-mensuel sous cron"
 J=$H/journal/cesutg-mensuel.log
 for e in "étape export : code 0" "étape retention : code 0" "étape prefacture : code 0" \
-    "étape cesu : sautée" "étape tableaux : code 0"; do
+    "étape cesu-flux5 : code 0" "étape tableaux : code 0"; do
 	check 1 "$(grep -c "$e" "$J")" "journal : $e"
 done
 TB=$H/tableaux/$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m)
@@ -248,6 +252,52 @@ check non "$(oui test -e "$H/spool/fait/PLANS_20160601.txt")" "fichier reçu de 
 check "non oui" "$(oui test -e "$I/PLANS_20160601.txt.csv") $(oui test -e "$I/PLANS_20160601.txt.registre.csv")" \
     "copie CSV chargée et exportée supprimée, bilan gardé"
 check oui "$(oui test -e "$I/NONCHARGE.txt.csv")" "copie CSV jamais chargée gardée"
+check 1 "$(grep -c "RETOUR_CESU_$(date -d "$(date +%Y-%m-01) -1 month" +%Y%m).txt : rien pour ce mois, pas de fichier" "$J")" \
+    "mois précédent par défaut, sans données : pas de Flux 5"
+
+# The month's CESU files (cesutg-cesu(7)) from the refunds and charges of
+# 2016-05, once: into spool/sortie/salsa (Flux 5, Flux 6 by aid) and
+# spool/sortie/cncesu (Flux 8.1, 8.2), each read back by its converter.
+PATH=$P/bin:$PATH "$P/bin/fluxgen" --scale 0.003 --month 2016-05 --dir "$W/g" \
+    remboursements charges >/dev/null 2>&1
+cp "$W"/g/CRCESU_* "$W"/g/FLUX6_* "$H/spool/arrivee/"
+cron cesutg-quotidien 2>"$W/err"
+r=$?
+check oui "$(oui test $r -eq 0 -o $r -eq 65)" "remboursements et charges intégrés"
+echo CESUTG_MOIS=2016-05 >>"$W/etc/cesutg.conf"
+cron cesutg-mensuel 2>"$W/err"
+check 0 $? "cesutg-mensuel : sorties CESU de 2016-05"
+check "" "$(cat "$W/err")" "sorties CESU : rien sur l'erreur standard (pas de courrier de cron)"
+O=$H/spool/sortie
+for f in salsa/RETOUR_CESU_201605.txt:flux5 cncesu/ECPF_201605.txt:flux81 \
+    cncesu/TPCG_201605.txt:flux82 salsa/CHARGES_APA_201605.txt:flux6; do
+	c=${f#*:} f=${f%:*}
+	"$P/bin/$c" parse <"$O/$f" >"$W/relu.csv" 2>"$W/err"
+	check "0 oui" "$? $(oui test "$(wc -l <"$W/relu.csv")" -gt 1)" "$f relu par $c parse"
+	check 600 "$(stat -c %a "$O/$f")" "$f : mode"
+	check "$(sha256sum <"$O/$f" | cut -c1-64)" "$(cut -d' ' -f1 "$H/spool/produit/$f")" \
+	    "$f : marqueur"
+done
+check "" "$(find "$O/salsa/tmp" "$O/cncesu/tmp" -type f)" "aucun temporaire laissé"
+ls -l --time-style=+%s.%N "$O"/*/*.txt >"$W/avant"
+cron cesutg-mensuel 2>"$W/err"
+check 0 $? "cesutg-mensuel relancé"
+check "$(ls "$H"/spool/produit/* | grep -c 'txt$')" "$(tail -n 20 "$J" | grep -c 'déjà produit (')" \
+    "relancé : rien produit à nouveau"
+ls -l --time-style=+%s.%N "$O"/*/*.txt | cmp -s - "$W/avant"
+check 0 $? "relancé : fichiers intacts"
+# A crash after a rename, before the marker; a file already sent (moved
+# to envoye/): the rerun writes their markers, produces neither again.
+rm "$H/spool/produit/cncesu/TPCG_201605.txt"
+mkdir -p "$H/spool/envoye/salsa"
+mv "$O/salsa/RETOUR_CESU_201605.txt" "$H/spool/envoye/salsa/"
+rm "$H/spool/produit/salsa/RETOUR_CESU_201605.txt"
+cron cesutg-mensuel 2>"$W/err"
+check 0 $? "cesutg-mensuel après un arrêt brutal"
+check "oui oui non" "$(oui test -f "$H/spool/produit/cncesu/TPCG_201605.txt") $(oui test -f "$H/spool/produit/salsa/RETOUR_CESU_201605.txt") $(oui test -e "$O/salsa/RETOUR_CESU_201605.txt")" \
+    "marqueurs refaits, fichier envoyé pas reproduit"
+check 0 "$(tail -n 20 "$J" | grep -c 'produit pour')" "rien produit après l'arrêt brutal"
+sed -i '/^CESUTG_MOIS=/d' "$W/etc/cesutg.conf"
 
 # contrib/: each timer persistent, each unit and cron line naming an
 # installed pipeline.
