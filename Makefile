@@ -93,18 +93,41 @@ bench: deps
 	$(MAKE) all
 	@sh scripts/bench $(B)
 
-# Coverage-guided fuzzing of the record codec (libFuzzer, clang):
-# FUZZTIME seconds, starting from tests/fuzz/corpus; then parse and emit
-# of every converter, FUZZTIME seconds each (tests/fuzz/run).
+# Coverage-guided fuzzing (libFuzzer, clang) of the record codec, then of
+# parse and emit of every converter (tests/fuzz/run): FUZZTIME seconds
+# (0: no limit) or FUZZ_RUNS executions (-1: no limit) each, whichever
+# ends first. FUZZ_SAN: the sanitizers (address,undefined; undefined;
+# none), each set built apart; FUZZ_REPLAY=1 runs every input of the
+# corpus once without mutating (e.g. under ASan, the corpus grown by a
+# faster run). FUZZ_CMDS: only these converters, without the codec.
+# Buffers are small and lines short in this build, so that
+# refills, flushes and the too-long line are reached by short inputs.
+# Comparisons are traced (libFuzzer's hints for the bytes to try) where
+# input is decoded, not in the files that format messages and output
+# (FUZZNOCMP): they cost a third of each execution there.
 FUZZTIME ?= 60
+FUZZ_RUNS ?= -1
+FUZZ_SAN ?= address,undefined
+FUZZ_REPLAY ?= 0
+FUZZ_CMDS ?=
+comma	:= ,
+FUZZB	 = build/fuzz-$(subst $(comma),-,$(FUZZ_SAN))
+FUZZCF	 = -O2 -g -fsanitize=fuzzer-no-link$(if $(filter-out none,$(FUZZ_SAN)),$(comma)$(FUZZ_SAN)) \
+	   -fno-sanitize-recover=all -DLINES_BLOCK=128 -DOUT_BLOCK=256 -DLINES_MAX=4096
+FUZZNOCMP = afile buf charset csvio diag err out
 fuzz: deps
-	$(MAKE) B=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
-	    build/fuzz/libcesutg.a
-	clang -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) $(XCPPFLAGS) \
-	    -o build/fuzz/fuzz_rec tests/fuzz/fuzz_rec.c build/fuzz/libcesutg.a $(LDLIBS)
+	$(MAKE) B=$(FUZZB) CC=clang CFLAGS="$(FUZZCF) -fno-sanitize-coverage=trace-cmp" \
+	    $(FUZZNOCMP:%=$(FUZZB)/lib/%.o)
+	$(MAKE) B=$(FUZZB) CC=clang CFLAGS="$(FUZZCF)" $(FUZZB)/libcesutg.a
+	clang $(FUZZCF) -fsanitize=fuzzer $(WARN) $(XCPPFLAGS) \
+	    -o $(FUZZB)/fuzz_rec tests/fuzz/fuzz_rec.c $(FUZZB)/libcesutg.a $(LDLIBS)
 	mkdir -p build/fuzz/corpus
-	build/fuzz/fuzz_rec -max_total_time=$(FUZZTIME) build/fuzz/corpus tests/fuzz/corpus
-	FUZZFLAGS="$(WARN) $(XCPPFLAGS)" sh tests/fuzz/run build/fuzz $(FUZZTIME)
+	$(if $(FUZZ_CMDS),: ,)$(FUZZB)/fuzz_rec -max_total_time=$(FUZZTIME) \
+	    -runs=$(if $(filter 1,$(FUZZ_REPLAY)),0,$(FUZZ_RUNS)) \
+	    build/fuzz/corpus tests/fuzz/corpus
+	FUZZFLAGS="$(FUZZCF) $(WARN) $(XCPPFLAGS)" FUZZCONF="fuzzer,$(FUZZ_SAN)" \
+	    FUZZ_CORPUS=build/fuzz FUZZ_REPLAY=$(FUZZ_REPLAY) \
+	    sh tests/fuzz/run $(FUZZB) $(FUZZTIME) $(FUZZ_RUNS) $(FUZZ_CMDS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

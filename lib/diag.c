@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "afile.h"
@@ -32,7 +33,7 @@ static struct dclass {
 static const char *curfile = "stdin";
 static unsigned long curline;
 static unsigned long total;
-static int quiet;
+static int quiet, summarized;
 
 void
 diag_file(const char *name)
@@ -203,15 +204,35 @@ emit(struct dclass *d, const char *where, const char *msg, const char *value,
 void
 diag_summary(void)
 {
-	static int done;
 	int i;
 
-	if (done++)
+	if (summarized++)
 		return;
 	for (i = 0; i < DIAG_CLASSES && classes[i].name; i++)
 		if (classes[i].n > DIAG_PRINTMAX && !quiet)
 			warnx_("%lu autres messages «%s» non affichés (le bilan --report les compte)",
 			    classes[i].n - DIAG_PRINTMAX, classes[i].name);
+}
+
+/*
+ * Forgets every count and example, for a process that treats several
+ * inputs (the fuzz targets): each then starts as a fresh process would.
+ */
+void
+diag_reset(void)
+{
+	int i, k;
+
+	for (i = 0; i < DIAG_CLASSES && classes[i].name; i++)
+		for (k = 0; k < classes[i].nex; k++) {
+			free(classes[i].ex[k].field);
+			free(classes[i].ex[k].value);
+			free(classes[i].ex[k].msg);
+		}
+	memset(classes, 0, sizeof classes);
+	curfile = "stdin";
+	curline = total = 0;
+	quiet = summarized = 0;
 }
 
 /* A fatal error already printed by die(), kept for the report. */

@@ -50,6 +50,7 @@ void	diag_fatal(const char *cls, const char *fmt, ...)
 unsigned long diag_count(void);
 void	diag_quiet(int on);
 void	diag_summary(void);
+void	diag_reset(void);
 void	diag_note(const char *cls, const char *msg);
 void	diag_report(const char *path, const struct diag_counts *c,
 	    int file_rejected);

@@ -328,7 +328,12 @@ run(struct fluxrun *r, const char *path)
 	out_spool(&r->out, 1, "la sortie standard");
 	cur = r;
 	err_onfatal(fatal);
-	signal(SIGPIPE, SIG_IGN);	/* a write error instead: cleaned up */
+	/*
+	 * A reader that has gone (head) ends a filter as it ends any other:
+	 * by SIGPIPE, without a message, once the temporaries are removed.
+	 * A caller that ignores SIGPIPE gets the write error (74) instead.
+	 */
+	catch(SIGPIPE);
 	catch(SIGINT);
 	catch(SIGTERM);
 	catch(SIGHUP);

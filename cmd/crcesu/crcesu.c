@@ -113,5 +113,6 @@ static const struct flux crcesu = {
 int
 main(int argc, char **argv)
 {
+	cents = 0;	/* the fuzz target calls main once per input */
 	return flux_main(&crcesu, argc, argv);
 }

@@ -174,7 +174,7 @@ parse(struct fluxrun *r)
 {
 	struct pstate s = {0};
 	const struct recfmt *rf;
-	const char *line;
+	const char *line, *bar;
 	size_t len, tl;
 	enum eol eol;
 	int first = 1, header = 0;
@@ -200,10 +200,12 @@ parse(struct fluxrun *r)
 		}
 		r->n.lues++;
 		if (rf == NULL) {
-			tl = strcspn(line, "|");
+			/* The line is not a string: no NUL ends it. */
+			bar = memchr(line, '|', len);
+			tl = bar ? (size_t)(bar - line) : len;
 			diag_record(DC_RECTYPE,
 			    "type d'enregistrement «%.*s» inconnu, attendu 2 (détail)",
-			    (int)(tl > len ? len : tl > 20 ? 20 : tl), line);
+			    (int)(tl > 20 ? 20 : tl), line);
 			reject(r, &s, line, len, eol);
 			continue;
 		}

@@ -562,16 +562,18 @@ check_header(struct load *L, const struct row *r)
 		if ((size_t)i >= r->n)
 			die(EX_DATAERR, "%s: ligne 1 : en-tête incomplet, colonne "
 			    "%d « %s » attendue (voir la liste des colonnes "
-			    "dans registre(1))", L->source, i + 1,
+			    "dans registre(1))", msg_net(L->source), i + 1,
 			    L->k->cols[i].name);
 		if (strcmp(r->v[i], L->k->cols[i].name) != 0)
 			die(EX_DATAERR, "%s: ligne 1 : en-tête inattendu, "
-			    "colonne %d « %s » au lieu de « %s »", L->source,
-			    i + 1, r->v[i], L->k->cols[i].name);
+			    "colonne %d « %s » au lieu de « %s »",
+			    msg_net(L->source), i + 1, msg_net(r->v[i]),
+			    L->k->cols[i].name);
 	}
 	if (r->n != (size_t)L->ncols)
 		die(EX_DATAERR, "%s: ligne 1 : en-tête de %zu colonnes, %d "
-		    "attendues pour %s", L->source, r->n, L->ncols, L->k->name);
+		    "attendues pour %s", msg_net(L->source), r->n, L->ncols,
+		    L->k->name);
 }
 
 /* Streams the CSV into COPY stg; returns after PQputCopyEnd succeeded. */
@@ -588,7 +590,8 @@ stream(struct load *L)
 	cles_init(L);
 	csvin_open(&in, L->fd, L->source);
 	if (!csvin_next(&in, &r))
-		die(EX_DATAERR, "%s : fichier vide, en-tête attendu", L->source);
+		die(EX_DATAERR, "%s : fichier vide, en-tête attendu",
+		    msg_net(L->source));
 	check_header(L, r);
 	buf_add(&out, "PGCOPY\n\377\r\n\0", 11);
 	be(&out, 0, 4);	/* flags */
@@ -1020,8 +1023,8 @@ check_vide(struct load *L, const struct counts *n)
 	die(EX_DATAERR, "%s : aucune ligne acceptée (%lu lues, %s rejetées) : "
 	    "un instantané de %s vide terminerait les %lld en cours ; refusé en "
 	    "entier, rien n'est modifié ni enregistré (le bon fichier pourra "
-	    "être chargé ensuite)", L->source, L->lues, n->v[4], L->k->name,
-	    n->courants);
+	    "être chargé ensuite)", msg_net(L->source), L->lues, n->v[4],
+	    L->k->name, n->courants);
 }
 
 /* Dies with the message m, once the result it quotes is freed. */
@@ -1049,7 +1052,7 @@ check_date(struct load *L, const struct counts *n)
 			buf_addf(&m, "%s : --date %s antérieure aux données de "
 			    "%s déjà chargées (ingestion %s, données du %s) : un "
 			    "instantané plus ancien ne remplace pas un plus "
-			    "récent ; refusé, rien n'est modifié", L->source,
+			    "récent ; refusé, rien n'est modifié", msg_net(L->source),
 			    L->date, L->k->name, PQgetvalue(r, 0, 0),
 			    PQgetvalue(r, 0, 1));
 			refuse(r, &m);
@@ -1067,7 +1070,8 @@ check_date(struct load *L, const struct counts *n)
 		buf_addf(&m, "%s : --date %s antérieure à la version en cours de "
 		    "%s lignes que ce chargement modifierait (valide depuis le %s "
 		    "au plus tard) : une version ne peut finir avant de "
-		    "commencer ; refusé, rien n'est modifié", L->source, L->date,
+		    "commencer ; refusé, rien n'est modifié", msg_net(L->source),
+		    L->date,
 		    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
 		refuse(r, &m);
 	}
@@ -1098,7 +1102,7 @@ check_fins(struct load *L, struct counts *n)
 			    ": refusé en entier, rien n'est modifié ni enregistré "
 			    "; vérifiez le fichier (tronqué ? autre flux ?) ; si "
 			    "ces fins sont réelles, relancez avec --accepter-fins "
-			    "(le forçage est audité)", L->source,
+			    "(le forçage est audité)", msg_net(L->source),
 			    n->absents_flux, n->courants, L->k->name,
 			    PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 0));
 			refuse(r, &m);
@@ -1124,8 +1128,9 @@ already(struct load *L)
 	    "sha256 = $2", 2, p);
 	if ((n = PQntuples(r)) > 0)
 		fprintf(stderr, "registre: %s : déjà chargé, rien à faire "
-		    "(ingestion %s, « %s », le %s, SHA-256 %s)\n", L->source,
-		    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
+		    "(ingestion %s, « %s », le %s, SHA-256 %s)\n",
+		    msg_net(L->source), PQgetvalue(r, 0, 0),
+		    msg_net(PQgetvalue(r, 0, 1)),
 		    PQgetvalue(r, 0, 2), L->sha);
 	PQclear(r);
 	return n > 0;
@@ -1169,7 +1174,7 @@ record(struct load *L, const struct counts *n)
 		if (st != NULL && strcmp(st, "23505") == 0) {
 			PQclear(r);
 			die(EX_OK, "%s : déjà chargé par un chargement "
-			    "concurrent, rien à faire", L->source);
+			    "concurrent, rien à faire", msg_net(L->source));
 		}
 		db_fail(L->c, r, "enregistrement de l'ingestion");
 	}
@@ -1356,7 +1361,7 @@ load_kind(const char *name)
 		if (strcmp(kinds[i].name, name) == 0)
 			return &kinds[i];
 	die(EX_USAGE, "type de chargement inconnu « %s » (voir registre(1))",
-	    name);
+	    msg_net(name));
 }
 
 /* One load or replay of a kind at a time. */
@@ -1384,7 +1389,7 @@ check_date_opt(const char *date)
 	strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
 	if (!date_ok(date, strlen(date), &d))
 		die(EX_USAGE, "--date : date invalide « %s », attendu "
-		    "AAAA-MM-JJ", date);
+		    "AAAA-MM-JJ", msg_net(date));
 	if (date_ok(today, strlen(today), &t) && d > t + DATE_AVANCE_MAX)
 		die(EX_USAGE, "--date %s : plus de %d jours après aujourd'hui "
 		    "(%s) : ce n'est pas la date de données d'un fichier reçu",

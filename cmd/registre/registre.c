@@ -237,10 +237,25 @@ libpq_configured(void)
 }
 
 /*
+ * The length of the run of digits at p, where a Corsican department (2A,
+ * 2B) in a NIR's place, its 6th and 7th characters, counts as digits.
+ */
+static size_t
+digits(const unsigned char *p)
+{
+	size_t n;
+
+	for (n = 0; (p[n] >= '0' && p[n] <= '9') || (n == 6 && p[5] == '2' &&
+	    strchr("ABab", p[6]) != NULL && p[6] != '\0'); n++)
+		;
+	return n;
+}
+
+/*
  * Message text safe for a terminal and a log: control bytes (C0, DEL and
- * C1) written \xHH, and a run of 13 or 15 digits, the shape of a NIR,
- * masked but for its first digit and its last two. Four results may be in
- * use at once.
+ * C1) written \xHH, and a run of 13 or 15 digits, the shape of a NIR
+ * (Corsica's 2A and 2B included), masked but for its first digit and its
+ * last two. Four results may be in use at once.
  */
 const char *
 msg_net(const char *s)
@@ -255,9 +270,7 @@ msg_net(const char *s)
 	buf_addc(o, '\0');
 	o->len = 0;
 	for (i = 0; p[i] != '\0'; i++) {
-		for (n = 0; p[i + n] >= '0' && p[i + n] <= '9'; n++)
-			;
-		if (n > 0) {
+		if ((n = digits(p + i)) > 0) {
 			for (j = 0; j < n; j++)
 				buf_addc(o, (n != 13 && n != 15) || j == 0 ||
 				    j >= n - 2 ? (char)p[i + j] : '*');

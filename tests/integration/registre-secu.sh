@@ -238,6 +238,26 @@ grep -q '1\*\*\*\*\*\*\*\*\*\*\*\*36' "$W/err" && ok || ko "NIR non masqué"
 grep -q "^rejete,2,'=1+2/" "$W/m.rep" && grep -q "^rejete,4,'@A1/" "$W/m.rep" &&
     ok || { ko "formule non neutralisée"; cat "$W/m.rep"; }
 grep -q '\\x1b' "$W/m.rep" && ok || ko "bilan : octet de contrôle non échappé"
+# The values die() and the "déjà chargé" message quote: a header, --source,
+# the source recorded by an earlier load; a Corsican NIR (2A, 2B) masked too.
+corse=185022A12345678 corse13=285032B123456
+raw="$(printf '[\001-\010\013-\037\177]')"
+{ printf 'x%s\033,' "$corse"; sed -n 1p "$TD/plans1.csv" | cut -d, -f2-
+  sed -n 2p "$TD/plans1.csv"; } |
+    registre load plans --date 2026-12-03 --source "h${esc}${corse13}.csv" \
+    >/dev/null 2>"$W/err"
+expect_rc 65 $? "en-tête inattendu"
+LC_ALL=C grep -q "$raw" "$W/err" && ko "en-tête : octets de contrôle bruts" || ok
+grep -q "$corse\|$corse13" "$W/err" && ko "en-tête : NIR corse en clair" || ok
+grep -qF "h\\x1b[31m\\x072**********56.csv: ligne 1 : en-tête inattendu, colonne 1 « x1************78\\x1b »" \
+    "$W/err" && ok || { ko "en-tête : message"; cat "$W/err"; }
+registre load plans --accepter-fins --date 2026-12-03 --source "y${esc}${corse}.csv" \
+    <"$W/m.csv" >/dev/null 2>"$W/err"
+expect_rc 0 $? "déjà chargé : rien à faire"
+LC_ALL=C grep -q "$raw" "$W/err" && ko "déjà chargé : octets de contrôle bruts" || ok
+grep -qF "y\\x1b[31m\\x071************78.csv : déjà chargé, rien à faire (ingestion " "$W/err" &&
+    grep -qF "« x\\x1b[31m\\x07.csv »" "$W/err" && ok ||
+    { ko "déjà chargé : message"; cat "$W/err"; }
 
 # --- 11. timeouts; configuration errors are not temporary ---
 step "11. timeouts and exit codes of connection failures"

@@ -238,6 +238,38 @@ START_TEST(capped)
 }
 END_TEST
 
+/* After diag_reset(), counts, examples and the summary start afresh. */
+START_TEST(reset)
+{
+	struct diag_counts c = { 1, 0, 1 };
+	char *e, *s;
+	int i;
+
+	diag_quiet(1);
+	for (i = 0; i < 150; i++)
+		diag_record(DC_NCHAMPS, "avant");
+	diag_quiet(0);
+	unit_err_begin();
+	diag_summary();
+	diag_reset();
+	diag_file("plans.txt");
+	diag_line(7);
+	diag_record(DC_NCHAMPS, "après");
+	diag_summary();
+	e = unit_err_end();
+	ck_assert_str_eq(e,
+	    "fluxtest: 50 autres messages «nombre_champs» non affichés (le bilan --report les compte)\n"
+	    "fluxtest: plans.txt:7: après\n");
+	ck_assert_uint_eq(diag_count(), 1);
+	s = report_of(&c);
+	ck_assert_ptr_nonnull(strstr(s, "classe,nombre_champs,1,,,,\n"
+	    "exemple,nombre_champs,,7,,,après\n"));
+	ck_assert_ptr_null(strstr(s, "avant"));
+	free(e);
+	free(s);
+}
+END_TEST
+
 /* A report value a spreadsheet would read as a formula starts with '. */
 START_TEST(report_formula)
 {
@@ -272,6 +304,7 @@ main(void)
 	tcase_add_test(t, masked);
 	tcase_add_test(t, capped);
 	tcase_add_test(t, report_formula);
+	tcase_add_test(t, reset);
 	suite_add_tcase(s, t);
 	return unit_run(s);
 }
