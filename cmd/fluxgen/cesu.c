@@ -348,7 +348,8 @@ cashes_build(const struct world *w, struct cashes *cs)
 			cash_add(cs, &cap, (struct cash){ fraude, (int32_t)i, 2,
 			    (int16_t)seq, C_BLOQUE });
 	}
-	qsort(cs->c, cs->n, sizeof *cs->c, cash_cmp);
+	if (cs->n > 0)	/* c is NULL while empty */
+		qsort(cs->c, cs->n, sizeof *cs->c, cash_cmp);
 }
 
 static void

@@ -656,7 +656,8 @@ occupants(struct world *w, uint32_t nslot, uint64_t base, struct epis *x0,
 			epis_add(xn, &x);
 		}
 	}
-	qsort(xn->v, xn->n, sizeof *xn->v, epis_cmp);
+	if (xn->n > 0)	/* v is NULL while empty: qsort wants a pointer */
+		qsort(xn->v, xn->n, sizeof *xn->v, epis_cmp);
 }
 
 /* In the snapshot's window: decided by then, ended 300 days before at most. */
