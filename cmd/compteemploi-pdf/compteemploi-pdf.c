@@ -162,6 +162,7 @@ main(int argc, char **argv)
 	mo = xcalloc(1, sizeof *mo);
 	snprintf(tot.aide, sizeof tot.aide, "Total");
 	ce_ouvrir(&l, 0, "entrée standard");
+	pdf_polices_systeme();
 	d = pdf_ouvrir(stdout, "Compte d'emploi CESU");
 	y = MARGE + pdf_texte(d, MARGE, MARGE, pdf_largeur(d) - 2 * MARGE,
 	    "DejaVu Sans Bold 11", PDF_GAUCHE,

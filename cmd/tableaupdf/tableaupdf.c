@@ -757,6 +757,7 @@ main(int argc, char **argv)
 	csvin_close(&in);
 	if (n == 0)
 		die(EX_DATAERR, "-: aucune ligne à rendre");
+	pdf_polices_systeme();
 	o.d = pdf_ouvrir(stdout, tableau ? "Tableau de bord" : "Extrait");
 	if (tableau)
 		rendre_tableau(&o, l, n);
