@@ -122,12 +122,6 @@ cesu_begin(const struct cesu_opts *o)
 #define MOIS	"current_setting('cesutg.mois')"
 #define PREST	"NULLIF(current_setting('cesutg.prestation'), '')"
 
-static void
-to_afile(void *arg, const char *p, size_t n)
-{
-	out_write(&((struct afile *)arg)->o, p, n);
-}
-
 /* The sequence number of the month's Flux 8.1 or 8.2, checked. */
 static void
 envoi(PGconn *c, const char *flux, const char *mois)

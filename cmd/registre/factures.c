@@ -20,12 +20,6 @@ struct fopts {
 };
 
 static void
-to_afile(void *arg, const char *p, size_t n)
-{
-	out_write(&((struct afile *)arg)->o, p, n);
-}
-
-static void
 opts_parse(struct fopts *o, const char *sub, int argc, char **argv)
 {
 	static const struct option lopts[] = {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "buf.h"
 #include "err.h"
 #include "registre.h"
@@ -543,6 +544,12 @@ db_query(PGconn *c, const char *sql, int nparams, const char *const *params)
 }
 
 /* Runs COPY ... TO STDOUT, handing each block of data to sink. */
+void
+to_afile(void *arg, const char *p, size_t n)
+{
+	out_write(&((struct afile *)arg)->o, p, n);
+}
+
 void
 db_copy_out(PGconn *c, const char *sql,
     void (*sink)(void *, const char *, size_t), void *arg)

@@ -28,6 +28,8 @@ void	 db_finish(PGconn *c);
 char	*db_ident(PGconn *c, const char *s);
 void	 db_copy_out(PGconn *c, const char *sql,
 	    void (*sink)(void *, const char *, size_t), void *arg);
+/* A db_copy_out sink writing to the struct afile given as arg. */
+void	 to_afile(void *arg, const char *p, size_t n);
 void	 db_copy_in(PGconn *c, const char *sql);
 void	 db_copy_put(PGconn *c, const char *p, size_t n);
 void	 db_copy_done(PGconn *c, const char *what);
