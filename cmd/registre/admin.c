@@ -131,6 +131,41 @@ role_name_ok(const char *s)
 	return 1;
 }
 
+/*
+ * A CASVP platform's login (annex 2): it validates, at the SAD's step, the
+ * pre-invoice of the SADs whose plateforme is plateforme. Never a SAD's or
+ * an agent's login as well: the two steps stay with two people.
+ */
+static void
+plateforme_ajouter(PGconn *c, const char *plateforme, const char *login)
+{
+	const char *p[2] = { login, plateforme };
+	PGresult *r;
+	long n;
+
+	db_exec(c, "BEGIN");
+	r = db_query(c, "SELECT 1 FROM cesutg.acces_sad WHERE role = $1 "
+	    "UNION ALL SELECT 1 FROM cesutg.acces_agent WHERE role = $1", 1, p);
+	n = PQntuples(r);
+	PQclear(r);
+	if (n > 0)
+		die(EX_DATAERR, "%s est déjà le rôle d'un SAD ou d'un agent : "
+		    "une plateforme a son propre rôle", login);
+	role_create(c, login, "cesutg_plateforme");
+	PQclear(db_query(c, "INSERT INTO cesutg.acces_plateforme (role, "
+	    "plateforme) VALUES ($1, $2) ON CONFLICT (role) DO UPDATE SET "
+	    "plateforme = EXCLUDED.plateforme", 2, p));
+	r = db_query(c, "SELECT count(*) FROM cesutg.sad WHERE plateforme = $1",
+	    1, p + 1);
+	n = atol(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	db_exec(c, "COMMIT");
+	if (n == 0)
+		fprintf(stderr, "registre: aucun SAD n'a encore la plateforme "
+		    "« %s » (registre sad set CODE --plateforme %s)\n",
+		    plateforme, plateforme);
+}
+
 int
 cmd_role(int argc, char **argv)
 {
@@ -207,9 +242,19 @@ cmd_role(int argc, char **argv)
 		PQclear(db_query(c, "INSERT INTO cesutg.acces_analyste (role) "
 		    "VALUES ($1) ON CONFLICT DO NOTHING", 1, p));
 		db_exec(c, "COMMIT");
+	} else if (argc == 4 && strcmp(argv[1], "add-plateforme") == 0) {
+		if (argv[2][0] == '\0')
+			die(EX_USAGE, "nom de plateforme vide");
+		if (!role_name_ok(argv[3]))
+			die(EX_USAGE, "nom de rôle invalide « %s » : minuscules, "
+			    "chiffres et _ seulement", argv[3]);
+		c = db_connect(DB_ADMIN, 1);
+		plateforme_ajouter(c, argv[2], argv[3]);
+		printf("%s\n", argv[3]);
 	} else
 		die(EX_USAGE, "usage : registre role add-sad CODE | add-agent "
-		    "NOM --aides APA,PCHA,... | add-analyst NOM");
+		    "NOM --aides APA,PCHA,... | add-analyst NOM | "
+		    "add-plateforme PLATEFORME NOM");
 	db_finish(c);
 	return 0;
 }

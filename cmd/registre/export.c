@@ -459,8 +459,8 @@ cmd_import(int argc, char **argv)
 	db_exec(c, "BEGIN");
 	r = db_query(c, "SELECT (SELECT count(*) FROM cesutg.ingestion) + "
 	    "(SELECT count(*) FROM cesutg.acces_sad) + (SELECT count(*) FROM "
-	    "cesutg.acces_agent) + (SELECT count(*) FROM cesutg.acces_analyste)",
-	    0, NULL);
+	    "cesutg.acces_agent) + (SELECT count(*) FROM cesutg.acces_analyste) "
+	    "+ (SELECT count(*) FROM cesutg.acces_plateforme)", 0, NULL);
 	i = strcmp(PQgetvalue(r, 0, 0), "0");
 	PQclear(r);
 	if (i != 0)
@@ -488,7 +488,9 @@ cmd_import(int argc, char **argv)
 	    "coalesce(m, 1), m IS NOT NULL); END LOOP; "
 	    "FOR r IN SELECT role, 'cesutg_sad' AS g FROM cesutg.acces_sad "
 	    "UNION SELECT role, 'cesutg_agent' FROM cesutg.acces_agent "
-	    "UNION SELECT role, 'cesutg_analyste' FROM cesutg.acces_analyste LOOP "
+	    "UNION SELECT role, 'cesutg_analyste' FROM cesutg.acces_analyste "
+	    "UNION SELECT role, 'cesutg_plateforme' FROM "
+	    "cesutg.acces_plateforme LOOP "
 	    "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r.role) "
 	    "THEN EXECUTE format('CREATE ROLE %I LOGIN', r.role); END IF; "
 	    "EXECUTE format('GRANT %I TO %I', r.g, r.role); END LOOP; END $$");

@@ -88,6 +88,31 @@ par_departement(PGconn *c, const char *mois, int valider, const char *sad)
 	    "'validee_departement' RETURNING id", 2, p));
 }
 
+/* A CASVP section's step is its platform's (annex 2): say so, rather than
+ * the row security's silence. */
+static void
+section_casvp(PGconn *c)
+{
+	PGresult *r;
+	int sad;
+
+	/* Only a SAD's login reads acces_sad (a platform's does not). */
+	r = db_query(c, "SELECT has_table_privilege('cesutg.acces_sad', "
+	    "'SELECT')", 0, NULL);
+	sad = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (!sad)
+		return;
+	r = db_query(c, "SELECT s.code, s.plateforme FROM cesutg.acces_sad a "
+	    "JOIN cesutg.sad s ON s.code = a.code_sad WHERE a.role = "
+	    "current_user AND s.plateforme IS NOT NULL", 0, NULL);
+	if (PQntuples(r) > 0)
+		die(EX_NOPERM, "%s est une section du CASVP : sa pré-facture est "
+		    "validée par sa plateforme « %s » (annexe 2), pas par la "
+		    "section", PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+	PQclear(r);
+}
+
 static void
 valider(PGconn *c, int argc, char **argv, int oui)
 {
@@ -107,6 +132,7 @@ valider(PGconn *c, int argc, char **argv, int oui)
 			buf_adds(&b, argv[i]);
 		}
 		buf_addc(&b, '\0');
+		section_casvp(c);
 		n = par_sad(c, argv[2], oui, b.p);
 		buf_free(&b);
 	}

@@ -27,7 +27,7 @@ static const char usage_text[] =
     "        registre [--db CONNINFO] ingestions\n"
     "        registre [--db CONNINFO] param list | get NOM | set NOM VALEUR\n"
     "        registre [--db CONNINFO] role add-sad CODE | add-agent NOM --aides LISTE |\n"
-    "                 add-analyst NOM\n"
+    "                 add-analyst NOM | add-plateforme PLATEFORME NOM\n"
     "        registre [--db CONNINFO] sad add|set CODE [--nom NOM] [--tg CODES]\n"
     "                 [--courriel ADRESSES] [--plateforme NOM] [--adresse ADRESSE] |\n"
     "                 sad list\n"
@@ -88,7 +88,7 @@ static const struct {
 	    "set NOM VALEUR\n" },
 	{ "role", "usage : registre [--db CONNINFO] role add-sad CODE | "
 	    "add-agent NOM --aides LISTE |\n"
-	    "                 add-analyst NOM\n" },
+	    "                 add-analyst NOM | add-plateforme PLATEFORME NOM\n" },
 	{ "sad", "usage : registre [--db CONNINFO] sad add CODE [--nom NOM] "
 	    "[--tg CODES]\n"
 	    "                 [--courriel ADRESSES] [--plateforme NOM] "
