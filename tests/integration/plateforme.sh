@@ -10,6 +10,11 @@ B=${1:-build}
 TD=$(cd "$(dirname "$0")/../../testdata/registre/prefacture" && pwd)
 . "$(dirname "$0")/../pgtest.sh"
 db() { echo "host=$CESUTG_HOME dbname=${DB:-cesutg} user=$1"; }
+pf() {	# expected-rc role what prefacture-arguments...: stderr in $W/err
+	_rc=$1 _u=$2 _w=$3; shift 3
+	registre --db "$(db "$_u")" prefacture "$@" 2>"$W/err"
+	expect_rc "$_rc" $? "$_w"
+}
 statuts() {	# the lines' code_sad:beneficiary:statut:validated by
 	sql postgres -c "SELECT string_agg(code_sad || ':' ||
 	    identifiant_beneficiaire_salsa || ':' || statut || ':' ||
@@ -80,17 +85,14 @@ registre --db "$(db sad_s01)" prefacture list 2026-10 >"$W/s01"
 cmp -s "$W/nord" "$W/s01" && ok || ko "la section lit toujours ses lignes"
 
 step "the section lists, its platform validates"
-registre --db "$(db sad_s01)" prefacture valider 2026-10 100001 2>"$W/err"
-expect_rc 77 $? "la section ne valide pas"
+pf 77 sad_s01 "la section ne valide pas" valider 2026-10 100001
 grep -q "S01 est une section du CASVP : sa pré-facture est validée par sa plateforme « Nord »" "$W/err" &&
     ok || { ko "message à la section"; cat "$W/err"; }
 [ "$(sql sad_s01 -c "UPDATE cesutg.prefacture SET statut = 'validee_sad'
     WHERE statut = 'calculee' RETURNING id" | wc -l)" = 0 ] && ok ||
     ko "la sécurité par ligne refuse à la section son étape"
-registre --db "$(db pf_nord)" prefacture valider 2026-10 100005 2>/dev/null
-expect_rc 65 $? "Nord ne valide pas la section de Sud"
-registre --db "$(db pf_nord)" prefacture valider 2026-10 100009 2>/dev/null
-expect_rc 65 $? "Nord ne valide pas un SAD hors CASVP"
+pf 65 pf_nord "Nord ne valide pas la section de Sud" valider 2026-10 100005
+pf 65 pf_nord "Nord ne valide pas un SAD hors CASVP" valider 2026-10 100009
 [ "$(sql pf_nord -c "UPDATE cesutg.prefacture SET statut = 'validee_sad'
     WHERE code_sad <> 'S01' RETURNING id" | wc -l)" = 0 ] && ok ||
     ko "Nord ne touche aucune ligne d'un autre SAD"
@@ -98,36 +100,23 @@ sql pf_nord -c "UPDATE cesutg.prefacture SET statut = 'validee_departement'
     WHERE code_sad = 'S01'" >/dev/null 2>&1 && ko "Nord fait l'étape du Département" || ok
 [ "$(statuts)" = "S01:100001:calculee:- S01:100002:calculee:- S01:100003:calculee:- S01:100004:calculee:- S02:100005:calculee:- S03:100009:calculee:-" ] &&
     ok || ko "rien de validé par les refus : $(statuts)"
-registre --db "$(db pf_nord)" prefacture valider 2026-10 100001 100002 2>"$W/err"
-expect_rc 0 $? "validation par la plateforme"
+pf 0 pf_nord "validation par la plateforme" valider 2026-10 100001 100002
 grep -q "2 ligne(s) validée(s)" "$W/err" && ok || ko "validation par la plateforme : message"
-registre --db "$(db agent_tg)" prefacture valider 2026-10 --sad S01 2>"$W/err"
-expect_rc 65 $? "Département avant la fin de l'étape de la plateforme"
+pf 65 agent_tg "Département avant la fin de l'étape de la plateforme" valider 2026-10 --sad S01
 grep -q "2 ligne(s) pas encore validée(s)" "$W/err" && ok || ko "message validation prématurée"
-registre --db "$(db pf_nord)" prefacture valider 2026-10 --sad S01 2>/dev/null
-expect_rc 77 $? "une plateforme ne valide pas à la place du Département"
-registre --db "$(db pf_nord)" prefacture valider 2026-10 100003 100004 2>/dev/null
-expect_rc 0 $? "validation par la plateforme (suite)"
-registre --db "$(db agent_tg)" prefacture valider 2026-10 --sad S01 2>"$W/err"
-expect_rc 0 $? "validation du Département après la plateforme"
-registre --db "$(db pf_nord)" prefacture devalider 2026-10 100001 2>/dev/null
-expect_rc 65 $? "la plateforme ne dévalide pas après le Département"
-registre --db "$(db agent_tg)" prefacture devalider 2026-10 --sad S01 2>/dev/null
-expect_rc 0 $? "dévalidation du Département"
-registre --db "$(db sad_s01)" prefacture devalider 2026-10 100001 2>/dev/null
-expect_rc 77 $? "la section ne dévalide pas"
-registre --db "$(db pf_nord)" prefacture devalider 2026-10 100001 2>/dev/null
-expect_rc 0 $? "dévalidation par la plateforme"
+pf 77 pf_nord "une plateforme ne valide pas à la place du Département" valider 2026-10 --sad S01
+pf 0 pf_nord "validation par la plateforme (suite)" valider 2026-10 100003 100004
+pf 0 agent_tg "validation du Département après la plateforme" valider 2026-10 --sad S01
+pf 65 pf_nord "la plateforme ne dévalide pas après le Département" devalider 2026-10 100001
+pf 0 agent_tg "dévalidation du Département" devalider 2026-10 --sad S01
+pf 77 sad_s01 "la section ne dévalide pas" devalider 2026-10 100001
+pf 0 pf_nord "dévalidation par la plateforme" devalider 2026-10 100001
 
 step "the other platform, a SAD outside the CASVP"
-registre --db "$(db pf_sud)" prefacture valider 2026-10 100005 2>/dev/null
-expect_rc 0 $? "Sud valide sa section"
-registre --db "$(db sad_s02)" prefacture devalider 2026-10 100005 2>/dev/null
-expect_rc 77 $? "la section de Sud ne dévalide pas"
-registre --db "$(db sad_s03)" prefacture valider 2026-10 100009 2>/dev/null
-expect_rc 0 $? "un SAD hors CASVP valide lui-même"
-registre --db "$(db pf_sud)" prefacture valider 2026-10 100009 2>/dev/null
-expect_rc 65 $? "Sud ne touche pas le SAD hors CASVP"
+pf 0 pf_sud "Sud valide sa section" valider 2026-10 100005
+pf 77 sad_s02 "la section de Sud ne dévalide pas" devalider 2026-10 100005
+pf 0 sad_s03 "un SAD hors CASVP valide lui-même" valider 2026-10 100009
+pf 65 pf_sud "Sud ne touche pas le SAD hors CASVP" valider 2026-10 100009
 [ "$(statuts)" = "S01:100001:calculee:- S01:100002:validee_sad:pf_nord S01:100003:validee_sad:pf_nord S01:100004:validee_sad:pf_nord S02:100005:validee_sad:pf_sud S03:100009:validee_sad:sad_s03" ] &&
     ok || ko "états et auteurs des validations : $(statuts)"
 
@@ -147,11 +136,9 @@ step "a section moved to another platform, or out of the CASVP"
 registre sad set S01 --plateforme Sud 2>/dev/null; expect_rc 0 $? "sad set --plateforme Sud"
 registre --db "$(db pf_nord)" prefacture list 2026-10 | wc -l | grep -qx 1 && ok ||
     ko "Nord ne lit plus S01"
-registre --db "$(db pf_sud)" prefacture valider 2026-10 100001 2>/dev/null
-expect_rc 0 $? "Sud valide S01 passée chez elle"
+pf 0 pf_sud "Sud valide S01 passée chez elle" valider 2026-10 100001
 registre sad set S01 --plateforme '' 2>/dev/null; expect_rc 0 $? "sad set --plateforme ''"
-registre --db "$(db sad_s01)" prefacture devalider 2026-10 100001 2>/dev/null
-expect_rc 0 $? "hors CASVP, la section fait de nouveau l'étape du SAD"
+pf 0 sad_s01 "hors CASVP, la section fait de nouveau l'étape du SAD" devalider 2026-10 100001
 
 step "import recreates the platforms' roles"
 registre export "$W/ex" >/dev/null 2>&1; expect_rc 0 $? "export"
