@@ -94,6 +94,7 @@ static void
 section_casvp(PGconn *c)
 {
 	PGresult *r;
+	char msg[512];
 	int sad;
 
 	/* Only a SAD's login reads acces_sad (a platform's does not). */
@@ -106,11 +107,15 @@ section_casvp(PGconn *c)
 	r = db_query(c, "SELECT s.code, s.plateforme FROM cesutg.acces_sad a "
 	    "JOIN cesutg.sad s ON s.code = a.code_sad WHERE a.role = "
 	    "current_user AND s.plateforme IS NOT NULL", 0, NULL);
-	if (PQntuples(r) > 0)
-		die(EX_NOPERM, "%s est une section du CASVP : sa pré-facture est "
-		    "validée par sa plateforme « %s » (annexe 2), pas par la "
-		    "section", PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return;
+	}
+	snprintf(msg, sizeof msg, "%s est une section du CASVP : sa "
+	    "pré-facture est validée par sa plateforme « %s » (annexe 2), pas "
+	    "par la section", PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
 	PQclear(r);
+	die(EX_NOPERM, "%s", msg);
 }
 
 static void
@@ -124,6 +129,7 @@ valider(PGconn *c, int argc, char **argv, int oui)
 	if (argc == 5 && strcmp(argv[3], "--sad") == 0)
 		n = par_departement(c, argv[2], oui, argv[4]);
 	else {
+		section_casvp(c);
 		for (i = 3; i < argc; i++) {
 			if (argv[i][0] == '-' || strchr(argv[i], ',') != NULL)
 				reg_usage("prefacture", EX_USAGE);
@@ -132,7 +138,6 @@ valider(PGconn *c, int argc, char **argv, int oui)
 			buf_adds(&b, argv[i]);
 		}
 		buf_addc(&b, '\0');
-		section_casvp(c);
 		n = par_sad(c, argv[2], oui, b.p);
 		buf_free(&b);
 	}
