@@ -139,6 +139,15 @@ grep -q "stdin:2: CSV invalide: valeur de la colonne 1 (code_tiers_salsa) encore
 flux1 emit <"$T/quote" >"$T/out" 2>"$T/err"
 grep -q "stdin:2: CSV invalide: valeur de la colonne 72 (travailleur_social) encore ouverte ligne 270 et déjà plus longue que les 268 octets permis" \
     "$T/err" || fail "guillemet, texte: $(cat "$T/err")"
+# On the wire a record is a line: a field over its length rejects its
+# record, with its line, and the file goes on.
+{ cat "$ok"; head -1 "$ok" | awk -F'|' -v OFS='|' '{ s = sprintf("%500000s", "")
+    gsub(/ /, "x", s); $24 = s; print }'; } >"$T/wlong"
+flux1 parse "$T/wlong" >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 65 ] && [ "$(wc -l <"$T/out")" -eq 4 ] &&
+    grep -q "wlong:4: champ 24 (nom_beneficiaire): valeur trop longue: 500000 caractères pour 30 au plus" \
+    "$T/err" || fail "champ trop long sur le fil: code $rc, $(cat "$T/err")"
 for x in flux1 flux2 flux4 flux5 flux6 flux81 flux82 flux15 crcesu sadlog; do
 	src=
 	for a in testdata/$x/*.args; do
