@@ -71,6 +71,7 @@ cb_field(void *s, size_t n, void *data)
 	struct csvin *c = data;
 
 	row_push(&c->row, s ? s : "", s ? n : 0);
+	c->fline = c->l.lineno;	/* the next value starts on this line */
 }
 
 static void
@@ -109,6 +110,33 @@ parse_error(struct csvin *c)
 	    csv_strerror(csv_error(&c->p)));
 }
 
+/*
+ * Bounds each column's value to the longest its format allows (cap[i]
+ * bytes for column i of hdr; 0: only the record's bound). A value still
+ * open at the end of a line beyond its bound can only be a stray quote:
+ * the file stops there, before the rest of it is read into memory.
+ */
+void
+csvin_limit(struct csvin *c, const struct row *hdr, const size_t *cap)
+{
+	row_copy(&c->names, hdr);
+	c->cap = xrealloc(c->cap, (hdr->n ? hdr->n : 1) * sizeof *c->cap);
+	memcpy(c->cap, cap, hdr->n * sizeof *cap);
+}
+
+static void
+check_open(struct csvin *c)
+{
+	size_t col = c->row.n;
+
+	if (c->cap == NULL || col >= c->names.n || c->cap[col] == 0 ||
+	    c->p.entry_pos <= c->cap[col])
+		return;
+	die(EX_DATAERR, "%s:%lu: CSV invalide: valeur de la colonne %zu (%s) encore ouverte ligne %lu et déjà plus longue que les %zu octets permis (guillemet non fermé ?)",
+	    c->l.name, col == 0 ? c->line : c->fline, col + 1,
+	    c->names.v[col], c->l.lineno, c->cap[col]);
+}
+
 /* Returns 1 with the next record, 0 at end of input. */
 int
 csvin_next(struct csvin *c, struct row **r)
@@ -141,6 +169,8 @@ csvin_next(struct csvin *c, struct row **r)
 		if (csv_parse(&c->p, line, len, cb_field, cb_row, c) != len ||
 		    csv_parse(&c->p, "\n", 1, cb_field, cb_row, c) != 1)
 			parse_error(c);
+		if (!c->done)
+			check_open(c);
 		/* libcsv skips a blank line: the record starts further on. */
 		if (!c->done && len == 0 && c->line == c->l.lineno)
 			c->line = 0;
@@ -156,6 +186,9 @@ csvin_close(struct csvin *c)
 	csv_free(&c->p);
 	lines_free(&c->l);
 	row_free(&c->row);
+	row_free(&c->names);
+	free(c->cap);
+	c->cap = NULL;
 }
 
 static const unsigned char needquote[256] = {

@@ -64,11 +64,15 @@ struct csvin {
 	int		 done;
 	unsigned long	 line;	/* line where the current row starts */
 	size_t		 fed;	/* bytes of the current row so far */
+	unsigned long	 fline;	/* line where the value being read starts */
+	struct row	 names;	/* csvin_limit: column names, for messages */
+	size_t		*cap;	/* csvin_limit: per column, 0 for none */
 };
 
 void	csvin_open(struct csvin *c, int fd, const char *name);
 int	csvin_next(struct csvin *c, struct row **r);
 void	csvin_close(struct csvin *c);
+void	csvin_limit(struct csvin *c, const struct row *hdr, const size_t *cap);
 
 int	csv_needs_quotes(const char *s, size_t n);
 void	csvout_field(struct out *o, const char *s, size_t n, int first);

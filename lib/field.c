@@ -17,6 +17,44 @@ field_width(const struct field *f)
 	    f->len;
 }
 
+/*
+ * The longest legal canonical value of a field, in bytes of UTF-8 (four
+ * per character of text); 0 for free text that only its record bounds.
+ */
+size_t
+field_maxbytes(const struct field *f)
+{
+	size_t w = field_width(f) > 0 ? (size_t)field_width(f) : 0, k, m = 0;
+	const char *p;
+
+	switch (f->type) {
+	case FT_CODE:
+		for (p = f->arg; p != NULL && *p != '\0'; p += k + (p[k] != '\0')) {
+			k = strcspn(p, "|");
+			m = k > m ? k : m;
+		}
+		return m > 0 ? m : 4 * w;
+	case FT_DIGITS:
+		return w;
+	case FT_INT:	/* a sign */
+		return w > 0 ? w + 1 : 20;
+	case FT_DEC:
+	case FT_MONEY:
+	case FT_HOURS:	/* a sign, the integer digits, a point, the decimals */
+		return (w > 0 ? w : 19) + 2 + (size_t)field_scale(f);
+	case FT_DATE:
+		return 10;
+	case FT_MONTH:
+		return 7;
+	case FT_BOOL:
+		return 1;
+	case FT_INSTANT:
+		return 25;
+	default:
+		return 4 * w;
+	}
+}
+
 int
 field_scale(const struct field *f)
 {

@@ -56,6 +56,7 @@ struct codec {
 };
 
 int	field_width(const struct field *f);
+size_t	field_maxbytes(const struct field *f);
 int	field_scale(const struct field *f);
 const char *field_typename(const struct field *f);
 int	field_decode(const struct codec *c, const struct field *f,

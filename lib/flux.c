@@ -159,6 +159,33 @@ generic_parse(struct fluxrun *r)
 	return 0;
 }
 
+/*
+ * Bounds each column of an emit input to the longest value its field
+ * allows (the field of that name in any record type of the flux).
+ */
+static void
+limit(struct fluxrun *r, const struct row *hdr)
+{
+	size_t *cap = xcalloc(hdr->n ? hdr->n : 1, sizeof *cap), i, k, m;
+	const struct recfmt *rf;
+	int f;
+
+	for (i = 0; i < hdr->n; i++)
+		for (k = 0; k < r->fx->nrecs; k++) {
+			rf = r->fx->recs[k];
+			if ((f = rec_field(rf, hdr->v[i])) < 0 ||
+			    !field_is_column(&rf->f[f]))
+				continue;
+			if ((m = field_maxbytes(&rf->f[f])) == 0) {
+				cap[i] = 0;	/* free text somewhere */
+				break;
+			}
+			cap[i] = m > cap[i] ? m : cap[i];
+		}
+	csvin_limit(&r->csv, hdr, cap);
+	free(cap);
+}
+
 /* Reads the CSV header of an emit input; copies it into hdr. */
 int
 flux_read_header(struct fluxrun *r, struct row *hdr)
@@ -172,6 +199,7 @@ flux_read_header(struct fluxrun *r, struct row *hdr)
 		return -1;
 	}
 	row_copy(hdr, row);
+	limit(r, hdr);
 	return 0;
 }
 

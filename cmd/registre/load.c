@@ -576,9 +576,50 @@ check_header(struct load *L, const struct row *r)
 		    L->k->name);
 }
 
+/*
+ * Each column's longest legal value, in bytes, for the CSV reader: for
+ * text, the ledger's own bound (the char_length checks of migration 7, four
+ * bytes a character of UTF-8); for the other types, their longest form.
+ * Text the ledger does not bound keeps only the record's bound.
+ */
+static size_t *
+limits(struct load *L)
+{
+	PGresult *r;
+	const char *p[1] = { L->k->table };
+	size_t *cap = xcalloc((size_t)L->ncols, sizeof *cap);
+	int i, k;
+
+	r = db_query(L->c, "SELECT a.attname, substring(c.conname FROM "
+	    "'_([0-9]+)_caracteres_au_plus$')::int FROM pg_constraint c "
+	    "JOIN pg_attribute a ON a.attrelid = c.conrelid AND "
+	    "a.attnum = c.conkey[1] WHERE c.conrelid = "
+	    "to_regclass(format('cesutg.%I', $1::text)) AND c.contype = 'c' "
+	    "AND c.conname ~ '_[0-9]+_caracteres_au_plus$'", 1, p);
+	for (i = 0; i < L->ncols; i++) {
+		const struct kcol *col = &L->k->cols[i];
+
+		switch (col->type) {
+		case 'D': cap[i] = 10; break;
+		case 'M': cap[i] = 7; break;
+		case 'B': cap[i] = 1; break;
+		case 'H': cap[i] = 25; break;
+		case 'I': cap[i] = 20; break;	/* an int64 and its sign */
+		case 'N': cap[i] = 21 + (size_t)col->scale; break;
+		default:
+			for (k = 0; k < PQntuples(r); k++)
+				if (strcmp(PQgetvalue(r, k, 0), col->name) == 0)
+					cap[i] = 4 * (size_t)atoi(PQgetvalue(r,
+					    k, 1));
+		}
+	}
+	PQclear(r);
+	return cap;
+}
+
 /* Streams the CSV into COPY stg; returns after PQputCopyEnd succeeded. */
 static void
-stream(struct load *L)
+stream(struct load *L, const size_t *cap)
 {
 	struct csvin in;
 	struct row *r;
@@ -593,6 +634,7 @@ stream(struct load *L)
 		die(EX_DATAERR, "%s : fichier vide, en-tête attendu",
 		    msg_net(L->source));
 	check_header(L, r);
+	csvin_limit(&in, r, cap);
 	buf_add(&out, "PGCOPY\n\377\r\n\0", 11);
 	be(&out, 0, 4);	/* flags */
 	be(&out, 0, 4);	/* header extension */
@@ -1413,6 +1455,7 @@ cmd_load(int argc, char **argv)
 	char today[16];
 	time_t now = time(NULL);
 	char *ing;
+	size_t *cap;
 	int ch, complement = 0, incomplet = 0;
 
 	L.source = "entrée standard";
@@ -1474,8 +1517,10 @@ cmd_load(int argc, char **argv)
 	db_exec(L.c, "SET LOCAL search_path = cesutg, pg_temp");
 	load_lock(L.c, L.k->name);
 	load_tables(&L);
+	cap = limits(&L);
 	db_copy_in(L.c, "COPY stg FROM STDIN WITH (FORMAT binary)");
-	stream(&L);
+	stream(&L, cap);
+	free(cap);
 	if (already(&L)) {
 		db_exec(L.c, "ROLLBACK");
 		db_finish(L.c);

@@ -83,6 +83,37 @@ mig_check(PGconn *c)
 		    mig_count());
 }
 
+/*
+ * Migrations are serialised by a lock on a table of their own, in a schema
+ * no role but the administrator's can even name: no SAD, agent or analyst
+ * login can take that lock or hold it back (an advisory lock, any login
+ * could). The table is made on first use in a transaction of its own; of
+ * two first migrations at once, one waits for the other's catalog rows and
+ * fails on the duplicate: it then finds the table made and waits its turn.
+ */
+static void
+mig_lock(PGconn *c)
+{
+	PGresult *r;
+	const char *st;
+	int i;
+
+	for (i = 0;; i++) {
+		r = PQexec(c, "CREATE SCHEMA IF NOT EXISTS cesutg_migration; "
+		    "CREATE TABLE IF NOT EXISTS cesutg_migration.verrou ()");
+		if (PQresultStatus(r) == PGRES_COMMAND_OK)
+			break;
+		st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (i == 3 || st == NULL || (strcmp(st, "23505") != 0 &&
+		    strcmp(st, "42P06") != 0 && strcmp(st, "42P07") != 0))
+			db_fail(c, r, "verrou des migrations");
+		PQclear(r);
+	}
+	PQclear(r);
+	db_exec(c, "BEGIN");
+	db_exec(c, "LOCK TABLE cesutg_migration.verrou IN EXCLUSIVE MODE");
+}
+
 int
 cmd_migrate(int argc, char **argv)
 {
@@ -95,8 +126,7 @@ cmd_migrate(int argc, char **argv)
 	if (argc != 1)
 		die(EX_USAGE, "usage : registre migrate");
 	c = db_connect(DB_ADMIN, 0);
-	db_exec(c, "BEGIN");
-	db_exec(c, "SELECT pg_advisory_xact_lock(7464, 1)");
+	mig_lock(c);
 	v = db_version(c);
 	if (v > mig_count())
 		die(EX_UNAVAILABLE, "la base est au schéma %d, plus récent que "

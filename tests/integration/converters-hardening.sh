@@ -121,14 +121,48 @@ flux1 parse <"$ok" >>"$T/acc.csv" || fail "ajout d'un fichier valide"
 [ "$(head -1 "$T/acc.csv")" = "déjà là" ] &&
     [ "$(wc -l <"$T/acc.csv")" -eq 5 ] || fail "ajout: $(cat "$T/acc.csv")"
 
-# 3. A stray quote: the record is cut at 1 MiB, from the line it starts.
+# 3. A stray quote: a value stops at the longest its column allows, from
+# the line it starts on, in every converter's emit; memory stays small.
 { head -1 "$T/many.csv"; printf '"'; head -c 3000000 /dev/zero |
     tr '\0' '\n'; } >"$T/quote"
 flux1 emit <"$T/quote" >"$T/out" 2>"$T/err"
 rc=$?
 [ "$rc" -eq 65 ] || fail "guillemet: code $rc, attendu 65"
-grep -q "stdin:[0-9]*: CSV invalide: enregistrement de plus de 1048576 octets commencé ligne 2" \
+grep -q "stdin:2: CSV invalide: valeur de la colonne 1 (code_tiers_salsa) encore ouverte ligne 26 et déjà plus longue que les 24 octets permis (guillemet non fermé ?)" \
     "$T/err" || fail "guillemet: $(cat "$T/err")"
+# The longest legal value of a text column (travailleur_social, 67
+# characters): 4 bytes a character of UTF-8. (cut counts the commas inside
+# quoted values: 72 cut fields are 71 columns.)
+{ head -1 "$T/many.csv"; sed -n 2p "$T/many.csv" | cut -d, -f1-72 |
+    tr -d '\n'; printf ',"'; head -c 3000000 /dev/zero | tr '\0' '\n'; } \
+    >"$T/quote"
+flux1 emit <"$T/quote" >"$T/out" 2>"$T/err"
+grep -q "stdin:2: CSV invalide: valeur de la colonne 72 (travailleur_social) encore ouverte ligne 270 et déjà plus longue que les 268 octets permis" \
+    "$T/err" || fail "guillemet, texte: $(cat "$T/err")"
+# On the wire a record is a line: a field over its length rejects its
+# record, with its line, and the file goes on.
+{ cat "$ok"; head -1 "$ok" | awk -F'|' -v OFS='|' '{ s = sprintf("%500000s", "")
+    gsub(/ /, "x", s); $24 = s; print }'; } >"$T/wlong"
+flux1 parse "$T/wlong" >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 65 ] && [ "$(wc -l <"$T/out")" -eq 4 ] &&
+    grep -q "wlong:4: champ 24 (nom_beneficiaire): valeur trop longue: 500000 caractères pour 30 au plus" \
+    "$T/err" || fail "champ trop long sur le fil: code $rc, $(cat "$T/err")"
+for x in flux1 flux2 flux4 flux5 flux6 flux81 flux82 flux15 crcesu sadlog; do
+	src=
+	for a in testdata/$x/*.args; do
+		case $(cat "$a") in parse*) [ -s "${a%.args}.out" ] &&
+		    { src=${a%.args}.out; break; } ;; esac
+	done
+	[ -n "$src" ] || fail "$x: pas de CSV canonique dans testdata"
+	{ head -1 "$src"; printf '"'; head -c 3000000 /dev/zero |
+	    tr '\0' '\n'; } >"$T/quote"
+	$x emit <"$T/quote" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" -eq 65 ] || fail "$x guillemet: code $rc, attendu 65"
+	grep -q "stdin:2: CSV invalide: valeur de la colonne 1 ([a-z_]*) encore ouverte ligne [0-9]\{1,3\} " \
+	    "$T/err" || fail "$x guillemet: $(cat "$T/err")"
+done
 
 # 5. A FIFO as --rejects or --report stays a FIFO and gets the bytes.
 mkfifo "$T/fifo" "$T/fifo2"

@@ -186,8 +186,14 @@ sql sad_t00001 -c "SELECT cesutg.verrouiller('plans')" >/dev/null 2>&1 &&
     ko "verrouiller() ouvert à un SAD" || ok
 timeout 30 registre param set seuil_taux_correction 0.30 2>/dev/null
 expect_rc 0 $? "écriture tracée pendant les verrous d'un SAD"
+# migrate took (7464, 1): now a table lock no SAD can take or hold back.
+s=$(date +%s)
+PGOPTIONS="-c lock_timeout=5s" timeout 30 registre migrate >/dev/null 2>"$W/err"
+expect_rc 0 $? "migrate pendant les verrous consultatifs d'un SAD"
+[ $(( $(date +%s) - s )) -lt 5 ] && ok || ko "migrate retardé par un SAD"
 for q in "SELECT * FROM cesutg.verrou FOR UPDATE" "LOCK TABLE cesutg.verrou" \
-    "LOCK TABLE cesutg.audit_tete" "SELECT * FROM cesutg.audit_tete FOR UPDATE"; do
+    "LOCK TABLE cesutg.audit_tete" "SELECT * FROM cesutg.audit_tete FOR UPDATE" \
+    "LOCK TABLE cesutg_migration.verrou IN ACCESS SHARE MODE"; do
 	sql sad_t00001 -c "BEGIN" -c "$q" >/dev/null 2>&1 && ko "un SAD prend : $q" || ok
 done
 sql postgres -c "BEGIN" -c "SELECT 1 FROM cesutg.verrou WHERE nom = 'plans' FOR UPDATE" \
@@ -204,6 +210,17 @@ grep -q "lock_timeout" "$W/err" && ok || { ko "message lock_timeout"; cat "$W/er
 [ $(( $(date +%s) - s )) -lt 15 ] && ok || ko "lock_timeout non appliqué"
 kill "$held" 2>/dev/null; wait "$held" 2>/dev/null
 hors
+# Two first migrations of a database at once: one after the other.
+sql postgres -c "CREATE DATABASE mig2"
+registre --db "$(as mig2 postgres)" migrate 2>"$W/m1" & m1=$!
+registre --db "$(as mig2 postgres)" migrate 2>"$W/m2" & m2=$!
+wait $m1; r1=$?
+wait $m2; r2=$?
+[ "$r1$r2" = 00 ] && ok || { ko "migrations simultanées : $r1 $r2"; cat "$W/m1" "$W/m2"; }
+[ "$(cat "$W/m1" "$W/m2" | grep -c 'migration [0-9]* appliquée')" = \
+    "$(DB=mig2 sql postgres -c "SELECT count(DISTINCT version) FROM cesutg.version_schema")" ] &&
+    [ "$(DB=mig2 sql postgres -c "SELECT count(*) = count(DISTINCT version) FROM cesutg.version_schema")" = t ] &&
+    ok || ko "migrations simultanées : appliquées deux fois"
 
 # --- 9. pseudonyme() for no login; analysts' views unchanged ---
 step "9. pseudonyme() revoked"
@@ -337,6 +354,17 @@ registre --db "$(as plein cesutg_loader)" load plans --date 2026-11-28 \
 expect_rc 75 $? "disque plein dans PostgreSQL"
 grep -q "ressources du serveur épuisées" "$W/err" && ok || { ko "message disque plein"; cat "$W/err"; }
 [ "$(ledger plein)" = "$before" ] && ok || ko "disque plein : chargement partiel"
+
+# --- 3. a stray quote stops at the column's bound, from its line ---
+step "3. stray quote: the value stops at the ledger's bound of its column"
+before=$(ledger cesutg)
+{ sed -n 1p "$TD/plans1.csv"; ligne 2 7=Q00001; ligne 3 7=Q00002 | cut -d, -f1-23 |
+    tr -d '\n'; printf ',"'; head -c 3000000 /dev/zero | tr '\0' '\n'; } >"$W/q.csv"
+registre load plans --accepter-fins --date 2026-12-06 <"$W/q.csv" >/dev/null 2>"$W/err"
+expect_rc 65 $? "guillemet errant"
+grep -q "entrée standard:3: CSV invalide: valeur de la colonne 24 (nom_beneficiaire) encore ouverte ligne 123 et déjà plus longue que les 120 octets permis (guillemet non fermé ?)" \
+    "$W/err" && ok || { ko "guillemet errant : message"; cat "$W/err"; }
+[ "$(ledger cesutg)" = "$before" ] && ok || ko "guillemet errant : chargé"
 
 # --- 14. values beyond the wire formats; import recreates analysts ---
 step "14. wire limits, analysts recreated by import"

@@ -280,6 +280,49 @@ START_TEST(malformed)
 }
 END_TEST
 
+/* With column bounds: the header sets them, as registre and emit do. */
+static void
+readcapped(void *text)
+{
+	static const size_t cap[] = { 3, 5, 0 };
+	unsigned long l;
+	struct row *r;
+
+	openin(text);
+	ck_assert_int_eq(csvin_next(&in, &r), 1);
+	csvin_limit(&in, r, cap);
+	while (next(&l))
+		;
+}
+
+START_TEST(field_cap)
+{
+	unsigned long l;
+	struct row *r;
+	static const size_t cap[] = { 3, 5, 0 };
+
+	/* Values at their bound, or over it on one line, are the caller's. */
+	openin("a,b,c\n\"x\ny\",\"1\n345\",zzzzzzzz\nxxxxxxx,1,2\n");
+	ck_assert_int_eq(csvin_next(&in, &r), 1);
+	csvin_limit(&in, r, cap);
+	ck_assert_str_eq(next(&l), "x\ny|1\n345|zzzzzzzz");
+	ck_assert_str_eq(next(&l), "xxxxxxx|1|2");
+	ck_assert_ptr_null(next(&l));
+	closein();
+	/* Open at a line end beyond its bound: named by the line it starts. */
+	unit_dies(readcapped, "a,b,c\n1,2,3\nx,\"1\n2\n3\n4\n5\n6\n", 65,
+	    "cesutg: f.csv:3: CSV invalide: valeur de la colonne 2 (b) encore ouverte ligne 5 et déjà plus longue que les 5 octets permis (guillemet non fermé ?)\n");
+	unit_dies(readcapped, "a,b,c\n\n\"1\n2\n3\n", 65,
+	    "cesutg: f.csv:3: CSV invalide: valeur de la colonne 1 (a) encore ouverte ligne 4 et déjà plus longue que les 3 octets permis (guillemet non fermé ?)\n");
+	/* A column without a bound has the record's only. */
+	openin("a,b,c\n1,2,\"3\n4\n5\n6\n7\n8\"\n");
+	ck_assert_int_eq(csvin_next(&in, &r), 1);
+	csvin_limit(&in, r, cap);
+	ck_assert_str_eq(next(&l), "1|2|3\n4\n5\n6\n7\n8");
+	closein();
+}
+END_TEST
+
 /* A stray quote: the record stops at CSVIN_MAX, named by its first line. */
 START_TEST(stray_quote)
 {
@@ -333,6 +376,7 @@ main(void)
 	tcase_add_test(t, read_utf8);
 	tcase_add_test(t, malformed);
 	tcase_add_test(t, stray_quote);
+	tcase_add_test(t, field_cap);
 	suite_add_tcase(s, t);
 	return unit_run(s);
 }
