@@ -300,32 +300,17 @@ cellules(const struct extrait_ligne *l, int nom, char cel[NCOL][384])
 }
 
 /*
- * A cell whose lines all fit its column goes the cheap way, each line
- * through pdf_tabulation; a longer text is left to pango to wrap.
- * Returns the height, 0 when pango must do it.
+ * A text cell, the cheap way when pdf_texte_simple can (Latin text whose
+ * words fit the column), else laid out by pango. Returns its height.
  */
 static double
-cellule(struct mise *m, int c, const char *cel, int dessin)
+cellule(struct mise *m, int c, const char *cel)
 {
-	double w = colonnes[c].largeur - 2 * ECART, b = 0, h = 0;
-	int a = PDF_GAUCHE;
-	const char *p, *nl;
-	char ligne[384];
+	double x = x_colonne(c) + ECART, y = m->y + ECART, h;
+	double w = colonnes[c].largeur - 2 * ECART;
 
-	if (*cel == '\0')
-		return pdf_mesure(m->d, -1, P_TABLE, "0");
-	for (p = cel; p != NULL; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		snprintf(ligne, sizeof ligne, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
-		if (pdf_largeur_simple(m->d, P_TABLE, ligne) > w)
-			return 0;
-	}
-	for (p = cel; p != NULL; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		snprintf(ligne, sizeof ligne, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
-		h += pdf_tabulation(m->d, x_colonne(c) + ECART, m->y + ECART + h,
-		    P_TABLE, 1, &b, &a, dessin ? ligne : "");
-	}
+	if ((h = pdf_texte_simple(m->d, x, y, w, P_TABLE, cel)) < 0)
+		h = pdf_texte(m->d, x, y, w, P_TABLE, colonnes[c].align, cel);
 	return h;
 }
 
@@ -339,13 +324,9 @@ hauteur(struct mise *m, char cel[NCOL][384])
 	double h = 0, t;
 	int c, avant = pdf_dessin(m->d, 0);
 
-	for (c = C_BENEF; c <= C_PRESTA; c++) {
-		if ((t = cellule(m, c, cel[c], 0)) == 0)
-			t = pdf_texte(m->d, 0, 0, colonnes[c].largeur - 2 * ECART,
-			    P_TABLE, colonnes[c].align, cel[c]);
-		if (t > h)
+	for (c = C_BENEF; c <= C_PRESTA; c++)
+		if ((t = cellule(m, c, cel[c])) > h)
 			h = t;
-	}
 	pdf_dessin(m->d, avant);
 	return h + 2 * ECART;
 }
@@ -411,10 +392,7 @@ table(struct mise *m)
 		if (l->rejetee)
 			couleur(m, 0.45);
 		for (c = C_BENEF; c <= C_PRESTA; c++)
-			if (cellule(m, c, cel[c], 1) == 0)
-				pdf_texte(m->d, x_colonne(c) + ECART, m->y + ECART,
-				    colonnes[c].largeur - 2 * ECART, P_TABLE,
-				    colonnes[c].align, cel[c]);
+			cellule(m, c, cel[c]);
 		chiffres(m, cel);
 		if (l->rejetee) {
 			cairo_set_source_rgb(pdf_cairo(m->d), 0.7, 0.1, 0.1);
@@ -594,6 +572,7 @@ main(int argc, char **argv)
 	    "Facture", e.v[EX_NUMERO]);
 	pdf_polices_systeme();
 	d = pdf_ouvrir(stdout, titre_doc);
+	pdf_grouper(d);
 	pdf_dessin(d, 0);	/* first measured whole: the number of pages */
 	document(d, &e, &o, 0);
 	npages = pdf_numero(d);
