@@ -48,8 +48,7 @@ struct glyphe {
 struct pdf {
 	cairo_surface_t	*surface;
 	cairo_t		*cr;
-	PangoFontMap	*fm;		/* its own: freed with the document */
-	PangoContext	*ctx;		/* one for all layouts */
+	PangoContext	*ctx;		/* the process's (contexte) */
 	PangoLayout	*layout;	/* the last one laid out */
 	double		 echelle;	/* its font's scale (see police()) */
 	struct {			/* pdf_tabulation's glyphs not yet shown */
@@ -78,6 +77,14 @@ struct pdf {
 	} polices[NPOLICES];
 	int		 npolices;
 };
+
+/*
+ * One font map and context for the process, kept to its end: documents
+ * made one after the other (facturepdf --dir) load each font, its
+ * metrics and its shaping tables once.
+ */
+static PangoFontMap *carte;
+static PangoContext *contexte;
 
 static void oublier(struct pdf *);
 static int au_lot(struct pdf *, int, double, double);
@@ -141,10 +148,13 @@ pdf_ouvrir(FILE *out, const char *titre)
 		date_creation(d->surface);
 	}
 	d->cr = cairo_create(d->surface);
-	d->fm = pango_cairo_font_map_new();
-	d->ctx = pango_font_map_create_context(d->fm);
+	if (carte == NULL) {
+		carte = pango_cairo_font_map_new();
+		contexte = pango_font_map_create_context(carte);
+		pango_context_set_round_glyph_positions(contexte, FALSE);
+	}
+	d->ctx = contexte;
 	pango_cairo_update_context(d->cr, d->ctx);
-	pango_context_set_round_glyph_positions(d->ctx, FALSE);
 	return d;
 }
 
@@ -177,7 +187,6 @@ pdf_fermer(struct pdf *d)
 	buf_free(&d->lot.texte);
 	oublier(d);
 	free(d->cache);
-	g_object_unref(d->ctx);
 	cairo_destroy(d->cr);
 	cairo_surface_finish(d->surface);
 	if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS)
@@ -192,7 +201,6 @@ pdf_fermer(struct pdf *d)
 			cairo_scaled_font_destroy(d->polices[i].cairo);
 		free(d->polices[i].glyphes);
 	}
-	g_object_unref(d->fm);
 	if (!d->mesure && fflush(d->out) != 0)
 		d->erreur = 1;
 	r = d->erreur ? -1 : 0;
