@@ -58,33 +58,35 @@ struct pdf {
 		int			 ng, ncl, capg, capcl;
 		struct buf		 texte;
 	} lot;
-	struct disposition *cache;	/* open addressing, by empreinte */
-	size_t		 ncache, capcache;
 	FILE		*out;
 	int		 mesure;	/* only measures: nothing drawn */
 	int		 suspendu;	/* pdf_dessin(d, 0): nothing drawn for now */
 	int		 grouper;	/* pdf_grouper(): pango's texts join the run */
 	int		 erreur;
 	int		 page;
-	struct {
-		char			*nom;
-		PangoFontDescription	*desc;	/* at TAILLE, see police() */
-		double			 echelle;	/* its size / TAILLE */
-		PangoFont		*font;	/* for pdf_tabulation */
-		cairo_scaled_font_t	*cairo;	/* at its size */
-		double			 ligne, base;
-		struct glyphe		*glyphes;	/* by code point, < NGLYPHES */
-	} polices[NPOLICES];
-	int		 npolices;
 };
 
 /*
- * One font map and context for the process, kept to its end: documents
- * made one after the other (facturepdf --dir) load each font, its
- * metrics and its shaping tables once.
+ * One font map and context for the process, and its fonts and laid-out
+ * texts, kept to its end: documents made one after the other, or in
+ * children of a process that made one (facturepdf --dir), load each font,
+ * its metrics and shaping tables once, and lay out a label once.
  */
 static PangoFontMap *carte;
 static PangoContext *contexte;
+struct police {
+	char			*nom;
+	PangoFontDescription	*desc;	/* at TAILLE, see police() */
+	double			 echelle;	/* its size / TAILLE */
+	PangoFont		*font;	/* for pdf_tabulation */
+	cairo_scaled_font_t	*cairo;	/* at its size */
+	double			 ligne, base;
+	struct glyphe		*glyphes;	/* by code point, < NGLYPHES */
+};
+static struct police polices[NPOLICES];
+static int npolices;
+static struct disposition *cache;	/* open addressing, by empreinte */
+static size_t ncache, capcache;
 
 static void oublier(struct pdf *);
 static int au_lot(struct pdf *, int, double, double);
@@ -179,28 +181,17 @@ vider(struct pdf *d)
 int
 pdf_fermer(struct pdf *d)
 {
-	int i, r;
+	int r;
 
 	vider(d);
 	free(d->lot.g);
 	free(d->lot.cl);
 	buf_free(&d->lot.texte);
-	oublier(d);
-	free(d->cache);
 	cairo_destroy(d->cr);
 	cairo_surface_finish(d->surface);
 	if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS)
 		d->erreur = 1;
 	cairo_surface_destroy(d->surface);
-	for (i = 0; i < d->npolices; i++) {
-		free(d->polices[i].nom);
-		pango_font_description_free(d->polices[i].desc);
-		if (d->polices[i].font != NULL)
-			g_object_unref(d->polices[i].font);
-		if (d->polices[i].cairo != NULL)
-			cairo_scaled_font_destroy(d->polices[i].cairo);
-		free(d->polices[i].glyphes);
-	}
 	if (!d->mesure && fflush(d->out) != 0)
 		d->erreur = 1;
 	r = d->erreur ? -1 : 0;
@@ -264,14 +255,16 @@ police(struct pdf *d, const char *nom)
 {
 	int i;
 
-	for (i = 0; i < d->npolices; i++)
-		if (strcmp(d->polices[i].nom, nom) == 0)
+	(void)d;
+
+	for (i = 0; i < npolices; i++)
+		if (strcmp(polices[i].nom, nom) == 0)
 			return i;
-	if (d->npolices == NPOLICES)
+	if (npolices == NPOLICES)
 		die(EX_SOFTWARE, "pdf : plus de %d polices dans un document", NPOLICES);
-	d->polices[i].nom = xstrdup(nom);
-	d->polices[i].desc = pango_font_description_from_string(nom);
-	d->polices[i].echelle = 1;
+	polices[i].nom = xstrdup(nom);
+	polices[i].desc = pango_font_description_from_string(nom);
+	polices[i].echelle = 1;
 	/*
 	 * Every size of a face is laid out at TAILLE and scaled when drawn:
 	 * unhinted, unrounded metrics scale exactly, and each font pango
@@ -279,13 +272,13 @@ police(struct pdf *d, const char *nom)
 	 * sample text shaped) and its glyphs' extents: one per face, not one
 	 * per face and size.
 	 */
-	if (!pango_font_description_get_size_is_absolute(d->polices[i].desc) &&
-	    pango_font_description_get_size(d->polices[i].desc) > 0) {
-		d->polices[i].echelle = (double)pango_font_description_get_size(
-		    d->polices[i].desc) / (TAILLE * PANGO_SCALE);
-		pango_font_description_set_size(d->polices[i].desc, TAILLE * PANGO_SCALE);
+	if (!pango_font_description_get_size_is_absolute(polices[i].desc) &&
+	    pango_font_description_get_size(polices[i].desc) > 0) {
+		polices[i].echelle = (double)pango_font_description_get_size(
+		    polices[i].desc) / (TAILLE * PANGO_SCALE);
+		pango_font_description_set_size(polices[i].desc, TAILLE * PANGO_SCALE);
 	}
-	d->npolices++;
+	npolices++;
 	return i;
 }
 
@@ -306,35 +299,39 @@ oublier(struct pdf *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->capcache; i++)
-		if (d->cache[i].l != NULL) {
-			g_object_unref(d->cache[i].l);
-			free(d->cache[i].texte);
-			d->cache[i].l = NULL;
+	(void)d;
+
+	for (i = 0; i < capcache; i++)
+		if (cache[i].l != NULL) {
+			g_object_unref(cache[i].l);
+			free(cache[i].texte);
+			cache[i].l = NULL;
 		}
-	d->ncache = 0;
+	ncache = 0;
 }
 
 /* Doubles the table, or empties it past NCACHE_MAX: memory stays bounded. */
 static void
 agrandir(struct pdf *d)
 {
-	struct disposition *ancien = d->cache;
-	size_t i, j, cap = d->capcache;
+	struct disposition *ancien = cache;
+	size_t i, j, cap = capcache;
+
+	(void)d;
 
 	if (cap >= 2 * NCACHE_MAX) {
 		oublier(d);
 		return;
 	}
-	d->capcache = cap ? 2 * cap : 256;
-	d->cache = xcalloc(d->capcache, sizeof *d->cache);
+	capcache = cap ? 2 * cap : 256;
+	cache = xcalloc(capcache, sizeof *cache);
 	for (i = 0; i < cap; i++) {
 		if (ancien[i].l == NULL)
 			continue;
-		for (j = ancien[i].h & (d->capcache - 1); d->cache[j].l != NULL;
-		    j = (j + 1) & (d->capcache - 1))
+		for (j = ancien[i].h & (capcache - 1); cache[j].l != NULL;
+		    j = (j + 1) & (capcache - 1))
 			;
-		d->cache[j] = ancien[i];
+		cache[j] = ancien[i];
 	}
 	free(ancien);
 }
@@ -353,21 +350,21 @@ disposer(struct pdf *d, double w, const char *nom, int alignement, const char *u
 	if (utf8 == NULL)
 		utf8 = "";
 	h = empreinte(utf8, p, w, alignement);
-	if (2 * (d->ncache + 1) > d->capcache)
+	if (2 * (ncache + 1) > capcache)
 		agrandir(d);
-	for (j = h & (d->capcache - 1); (c = &d->cache[j])->l != NULL;
-	    j = (j + 1) & (d->capcache - 1))
+	for (j = h & (capcache - 1); (c = &cache[j])->l != NULL;
+	    j = (j + 1) & (capcache - 1))
 		if (c->h == h && c->police == p && c->w == w &&
 		    c->align == alignement && strcmp(c->texte, utf8) == 0) {
 			d->layout = c->l;
-			d->echelle = d->polices[p].echelle;
+			d->echelle = polices[p].echelle;
 			return c->hauteur;
 		}
 	c->l = l = pango_layout_new(d->ctx);
-	d->ncache++;
-	pango_layout_set_font_description(l, d->polices[p].desc);
+	ncache++;
+	pango_layout_set_font_description(l, polices[p].desc);
 	if (w > 0) {
-		pango_layout_set_width(l, (int)(w / d->polices[p].echelle * PANGO_SCALE));
+		pango_layout_set_width(l, (int)(w / polices[p].echelle * PANGO_SCALE));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	}
 	pango_layout_set_alignment(l, alignement == PDF_DROITE ? PANGO_ALIGN_RIGHT :
@@ -379,9 +376,9 @@ disposer(struct pdf *d, double w, const char *nom, int alignement, const char *u
 	c->w = w;
 	c->police = p;
 	c->align = alignement;
-	c->hauteur = (double)lh / PANGO_SCALE * d->polices[p].echelle;
+	c->hauteur = (double)lh / PANGO_SCALE * polices[p].echelle;
 	d->layout = l;
-	d->echelle = d->polices[p].echelle;
+	d->echelle = polices[p].echelle;
 	return c->hauteur;
 }
 
@@ -508,13 +505,13 @@ police_cairo(struct pdf *d, int p, double *ligne, double *base)
 	cairo_scaled_font_t *sf;
 	cairo_font_options_t *fo;
 	cairo_matrix_t fm, ctm;
-	double e = d->polices[p].echelle;
+	double e = polices[p].echelle;
 
-	if (d->polices[p].cairo == NULL) {
-		f = pango_context_load_font(d->ctx, d->polices[p].desc);
+	if (polices[p].cairo == NULL) {
+		f = pango_context_load_font(d->ctx, polices[p].desc);
 		if (f == NULL)
-			die(EX_SOFTWARE, "police introuvable : %s", d->polices[p].nom);
-		d->polices[p].font = f;
+			die(EX_SOFTWARE, "police introuvable : %s", polices[p].nom);
+		polices[p].font = f;
 		/* pango's font at TAILLE, scaled to the size asked */
 		sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(f));
 		cairo_scaled_font_get_font_matrix(sf, &fm);
@@ -522,24 +519,24 @@ police_cairo(struct pdf *d, int p, double *ligne, double *base)
 		cairo_matrix_scale(&fm, e, e);
 		fo = cairo_font_options_create();
 		cairo_scaled_font_get_font_options(sf, fo);
-		d->polices[p].cairo = cairo_scaled_font_create(
+		polices[p].cairo = cairo_scaled_font_create(
 		    cairo_scaled_font_get_font_face(sf), &fm, &ctm, fo);
 		cairo_font_options_destroy(fo);
-		if (cairo_scaled_font_status(d->polices[p].cairo) != CAIRO_STATUS_SUCCESS)
-			die(EX_SOFTWARE, "police %s : %s", d->polices[p].nom,
+		if (cairo_scaled_font_status(polices[p].cairo) != CAIRO_STATUS_SUCCESS)
+			die(EX_SOFTWARE, "police %s : %s", polices[p].nom,
 			    cairo_status_to_string(cairo_scaled_font_status(
-			    d->polices[p].cairo)));
+			    polices[p].cairo)));
 		/* where pango puts one line of it, to stand where pdf_texte would */
 		l = pango_layout_new(d->ctx);
-		pango_layout_set_font_description(l, d->polices[p].desc);
+		pango_layout_set_font_description(l, polices[p].desc);
 		pango_layout_set_text(l, "0", 1);
-		d->polices[p].ligne = pdf_hauteur_layout(l) * e;
-		d->polices[p].base = (double)pango_layout_get_baseline(l) / PANGO_SCALE * e;
+		polices[p].ligne = pdf_hauteur_layout(l) * e;
+		polices[p].base = (double)pango_layout_get_baseline(l) / PANGO_SCALE * e;
 		g_object_unref(l);
 	}
-	*ligne = d->polices[p].ligne;
-	*base = d->polices[p].base;
-	return d->polices[p].cairo;
+	*ligne = polices[p].ligne;
+	*base = polices[p].base;
+	return polices[p].cairo;
 }
 
 /* The next code point of s (n bytes) from *i; -1 on a malformed sequence. */
@@ -576,11 +573,12 @@ glyphe(struct pdf *d, int p, cairo_scaled_font_t *sf, long c, const char *s, siz
 	cairo_text_extents_t ext;
 	int ng;
 
+	(void)d;
 	if (c < 0 || c >= NGLYPHES)
 		return NULL;
-	if (d->polices[p].glyphes == NULL)
-		d->polices[p].glyphes = xcalloc(NGLYPHES, sizeof *g);
-	g = &d->polices[p].glyphes[c];
+	if (polices[p].glyphes == NULL)
+		polices[p].glyphes = xcalloc(NGLYPHES, sizeof *g);
+	g = &polices[p].glyphes[c];
 	if (g->index == 0) {
 		g->index = -1;
 		if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, s, (int)n, &gl, &ng,
@@ -815,7 +813,7 @@ au_lot(struct pdf *d, int p, double x, double y)
 	do {
 		if ((run = pango_layout_iter_get_run_readonly(it)) == NULL)
 			continue;
-		if (run->item->analysis.font != d->polices[p].font ||
+		if (run->item->analysis.font != polices[p].font ||
 		    run->item->analysis.level % 2 != 0)
 			ok = 0;
 		for (k = 0; ok && k < run->glyphs->num_glyphs; k++)

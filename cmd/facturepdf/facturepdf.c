@@ -553,24 +553,30 @@ rendre(int fd, const char *name, FILE *out, const struct options *o, const char 
 }
 
 /*
- * Loads the fonts of the invoice, their metrics and shaping tables, in a
- * document that only measures: the invoices of --dir, each made in a
- * child of this process, find them loaded.
+ * Loads the fonts of the invoice, their metrics and shaping tables, and
+ * lays out its labels, measuring a made-up invoice: the invoices of
+ * --dir, each made in a child of this process, find them ready.
  */
 static void
-prechauffer(void)
+prechauffer(const struct options *o)
 {
+	static const char echantillon[] = "0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ "
+	    "ÉÈÊÀÇÔ abcdefghijklmnopqrstuvwxyz éèêëàâçîïôûù'()/-.,:;—€°";
 	static const char *const polices[] = {P_TEXTE, P_GRAS, P_PETIT, P_TABLE_GRAS,
 	    P_TITRE, "DejaVu Sans Bold 12", "DejaVu Sans Bold 10"};
-	static const char echantillon[] = "Facture n° 0123456789 — Aide à domicile, "
-	    "état intégrée : 1 234,56 € ABCDEFGHIJKLMNOPQRSTUVWXYZ ÉÈÊÀÇÔ "
-	    "abcdefghijklmnopqrstuvwxyz éèêëàâçîïôûù'()/-.";
+	static char vide[] = "", num[] = "F0", nat[] = "originale", etat[] = "partielle",
+	    mois[] = "2016-05", jour[] = "2016-05-01", x[] = "x", ok[] = "integree",
+	    rej[] = "rejetee";
+	struct extrait_ligne l[2] = {{{x, x, x, x, x, mois, x, x, x, ok, vide}, 100, 100,
+	    100, 0}, {{x, x, x, x, x, mois, x, x, x, rej, x}, 100, 100, 100, 1}};
+	struct extrait e = {{num, nat, vide, etat, mois, jour, jour, jour, x, x, x,
+	    vide, vide, x, vide}, l, 2, 200, 100, 1};
 	struct pdf *d = pdf_ouvrir(NULL, NULL);
 	size_t i;
 
+	document(d, &e, o, 1);
 	for (i = 0; i < sizeof polices / sizeof polices[0]; i++)
-		pdf_mesure(d, -1, polices[i], echantillon);
-	pdf_largeur_simple(d, P_TABLE, echantillon);
+		pdf_largeur_simple(d, polices[i], echantillon);
 	pdf_fermer(d);
 }
 
@@ -591,7 +597,7 @@ lot(const char *dir, char **fichiers, int n, const struct options *o)
 	FILE *f;
 	int i, fd, st, pire = 0, rc;
 
-	prechauffer();
+	prechauffer(o);
 	for (i = 0; i < n; i++) {
 		base = strrchr(fichiers[i], '/') ? strrchr(fichiers[i], '/') + 1 : fichiers[i];
 		l = strlen(base);
