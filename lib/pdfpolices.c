@@ -91,6 +91,17 @@ pdf_polices_systeme(void)
 
 	if (fait++ || getenv("FONTCONFIG_FILE") != NULL)
 		return;
+	/* where Debian's fonts-dejavu-core puts it, else found */
+	if ((c = config("/usr/share/fonts/truetype/dejavu")) != NULL &&
+	    (dir = dejavu(c)) != NULL && FcConfigSetCurrent(c)) {
+		free(dir);
+		return;
+	}
+	free(dir);
+	dir = NULL;
+	if (c != NULL)
+		FcConfigDestroy(c);
+	c = NULL;
 	if ((tout = config("/usr/share/fonts")) == NULL)
 		return;
 	if ((dir = dejavu(tout)) != NULL && (c = config(dir)) != NULL &&
