@@ -1,6 +1,8 @@
 /*
- * PDF documents through cairo's PDF surface and pango. One PangoLayout is
- * reused for every piece of text and font descriptions are cached by name,
+ * PDF documents through cairo's PDF surface and pango. Laid-out texts are
+ * cached by text, font and width, fonts by name, both for the process;
+ * pango lays out one size per face (TAILLE), scaled when drawn; the
+ * glyphs of a page go to cairo in as few runs as colours and fonts allow,
  * so that rendering a table of a few hundred cells stays cheap.
  */
 #include <errno.h>
