@@ -1,6 +1,8 @@
 /*
- * PDF documents through cairo's PDF surface and pango. One PangoLayout is
- * reused for every piece of text and font descriptions are cached by name,
+ * PDF documents through cairo's PDF surface and pango. Laid-out texts are
+ * cached by text, font and width, fonts by name, both for the process;
+ * pango lays out one size per face (TAILLE), scaled when drawn; the
+ * glyphs of a page go to cairo in as few runs as colours and fonts allow,
  * so that rendering a table of a few hundred cells stays cheap.
  */
 #include <errno.h>
@@ -43,13 +45,14 @@ struct glyphe {
 	double	 avance;
 };
 #define NGLYPHES 0x2200	/* Latin, punctuation, currency signs */
+#define TAILLE	10	/* the one size pango lays out, in points */
 
 struct pdf {
 	cairo_surface_t	*surface;
 	cairo_t		*cr;
-	PangoFontMap	*fm;		/* its own: freed with the document */
-	PangoContext	*ctx;		/* one for all layouts */
+	PangoContext	*ctx;		/* the process's (contexte) */
 	PangoLayout	*layout;	/* the last one laid out */
+	double		 echelle;	/* its font's scale (see police()) */
 	struct {			/* pdf_tabulation's glyphs not yet shown */
 		cairo_scaled_font_t	*sf;
 		cairo_glyph_t		*g;
@@ -57,25 +60,38 @@ struct pdf {
 		int			 ng, ncl, capg, capcl;
 		struct buf		 texte;
 	} lot;
-	struct disposition *cache;	/* open addressing, by empreinte */
-	size_t		 ncache, capcache;
 	FILE		*out;
 	int		 mesure;	/* only measures: nothing drawn */
 	int		 suspendu;	/* pdf_dessin(d, 0): nothing drawn for now */
+	int		 grouper;	/* pdf_grouper(): pango's texts join the run */
 	int		 erreur;
 	int		 page;
-	struct {
-		char			*nom;
-		PangoFontDescription	*desc;
-		PangoFont		*font;	/* for pdf_tabulation */
-		cairo_scaled_font_t	*cairo;
-		double			 ligne, base;
-		struct glyphe		*glyphes;	/* by code point, < NGLYPHES */
-	} polices[NPOLICES];
-	int		 npolices;
 };
 
+/*
+ * One font map and context for the process, and its fonts and laid-out
+ * texts, kept to its end: documents made one after the other, or in
+ * children of a process that made one (facturepdf --dir), load each font,
+ * its metrics and shaping tables once, and lay out a label once.
+ */
+static PangoFontMap *carte;
+static PangoContext *contexte;
+struct police {
+	char			*nom;
+	PangoFontDescription	*desc;	/* at TAILLE, see police() */
+	double			 echelle;	/* its size / TAILLE */
+	PangoFont		*font;	/* for pdf_tabulation */
+	cairo_scaled_font_t	*cairo;	/* at its size */
+	double			 ligne, base;
+	struct glyphe		*glyphes;	/* by code point, < NGLYPHES */
+};
+static struct police polices[NPOLICES];
+static int npolices;
+static struct disposition *cache;	/* open addressing, by empreinte */
+static size_t ncache, capcache;
+
 static void oublier(struct pdf *);
+static int au_lot(struct pdf *, int, double, double);
 
 static cairo_status_t
 ecrire(void *closure, const unsigned char *data, unsigned int n)
@@ -115,6 +131,35 @@ date_creation(cairo_surface_t *s)
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, iso);
 }
 
+/*
+ * At exit, what the process kept: fontconfig's patterns under pango's font
+ * map are seen as leaks by LeakSanitizer while it lives (make asan).
+ */
+static void
+liberer(void)
+{
+	int i;
+
+	oublier(NULL);
+	free(cache);
+	cache = NULL;
+	capcache = 0;
+	for (i = 0; i < npolices; i++) {
+		free(polices[i].nom);
+		pango_font_description_free(polices[i].desc);
+		if (polices[i].font != NULL)
+			g_object_unref(polices[i].font);
+		if (polices[i].cairo != NULL)
+			cairo_scaled_font_destroy(polices[i].cairo);
+		free(polices[i].glyphes);
+	}
+	npolices = 0;
+	g_object_unref(contexte);
+	g_object_unref(carte);
+	contexte = NULL;
+	carte = NULL;
+}
+
 struct pdf *
 pdf_ouvrir(FILE *out, const char *titre)
 {
@@ -136,8 +181,13 @@ pdf_ouvrir(FILE *out, const char *titre)
 		date_creation(d->surface);
 	}
 	d->cr = cairo_create(d->surface);
-	d->fm = pango_cairo_font_map_new();
-	d->ctx = pango_font_map_create_context(d->fm);
+	if (carte == NULL) {
+		atexit(liberer);
+		carte = pango_cairo_font_map_new();
+		contexte = pango_font_map_create_context(carte);
+		pango_context_set_round_glyph_positions(contexte, FALSE);
+	}
+	d->ctx = contexte;
 	pango_cairo_update_context(d->cr, d->ctx);
 	return d;
 }
@@ -163,28 +213,17 @@ vider(struct pdf *d)
 int
 pdf_fermer(struct pdf *d)
 {
-	int i, r;
+	int r;
 
 	vider(d);
 	free(d->lot.g);
 	free(d->lot.cl);
 	buf_free(&d->lot.texte);
-	oublier(d);
-	free(d->cache);
-	g_object_unref(d->ctx);
 	cairo_destroy(d->cr);
 	cairo_surface_finish(d->surface);
 	if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS)
 		d->erreur = 1;
 	cairo_surface_destroy(d->surface);
-	for (i = 0; i < d->npolices; i++) {
-		free(d->polices[i].nom);
-		pango_font_description_free(d->polices[i].desc);
-		if (d->polices[i].font != NULL)
-			g_object_unref(d->polices[i].font);
-		free(d->polices[i].glyphes);
-	}
-	g_object_unref(d->fm);
 	if (!d->mesure && fflush(d->out) != 0)
 		d->erreur = 1;
 	r = d->erreur ? -1 : 0;
@@ -248,14 +287,30 @@ police(struct pdf *d, const char *nom)
 {
 	int i;
 
-	for (i = 0; i < d->npolices; i++)
-		if (strcmp(d->polices[i].nom, nom) == 0)
+	(void)d;
+
+	for (i = 0; i < npolices; i++)
+		if (strcmp(polices[i].nom, nom) == 0)
 			return i;
-	if (d->npolices == NPOLICES)
+	if (npolices == NPOLICES)
 		die(EX_SOFTWARE, "pdf : plus de %d polices dans un document", NPOLICES);
-	d->polices[i].nom = xstrdup(nom);
-	d->polices[i].desc = pango_font_description_from_string(nom);
-	d->npolices++;
+	polices[i].nom = xstrdup(nom);
+	polices[i].desc = pango_font_description_from_string(nom);
+	polices[i].echelle = 1;
+	/*
+	 * Every size of a face is laid out at TAILLE and scaled when drawn:
+	 * unhinted, unrounded metrics scale exactly, and each font pango
+	 * loads costs a fontconfig search in two threads, its metrics (a
+	 * sample text shaped) and its glyphs' extents: one per face, not one
+	 * per face and size.
+	 */
+	if (!pango_font_description_get_size_is_absolute(polices[i].desc) &&
+	    pango_font_description_get_size(polices[i].desc) > 0) {
+		polices[i].echelle = (double)pango_font_description_get_size(
+		    polices[i].desc) / (TAILLE * PANGO_SCALE);
+		pango_font_description_set_size(polices[i].desc, TAILLE * PANGO_SCALE);
+	}
+	npolices++;
 	return i;
 }
 
@@ -276,35 +331,39 @@ oublier(struct pdf *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->capcache; i++)
-		if (d->cache[i].l != NULL) {
-			g_object_unref(d->cache[i].l);
-			free(d->cache[i].texte);
-			d->cache[i].l = NULL;
+	(void)d;
+
+	for (i = 0; i < capcache; i++)
+		if (cache[i].l != NULL) {
+			g_object_unref(cache[i].l);
+			free(cache[i].texte);
+			cache[i].l = NULL;
 		}
-	d->ncache = 0;
+	ncache = 0;
 }
 
 /* Doubles the table, or empties it past NCACHE_MAX: memory stays bounded. */
 static void
 agrandir(struct pdf *d)
 {
-	struct disposition *ancien = d->cache;
-	size_t i, j, cap = d->capcache;
+	struct disposition *ancien = cache;
+	size_t i, j, cap = capcache;
+
+	(void)d;
 
 	if (cap >= 2 * NCACHE_MAX) {
 		oublier(d);
 		return;
 	}
-	d->capcache = cap ? 2 * cap : 256;
-	d->cache = xcalloc(d->capcache, sizeof *d->cache);
+	capcache = cap ? 2 * cap : 256;
+	cache = xcalloc(capcache, sizeof *cache);
 	for (i = 0; i < cap; i++) {
 		if (ancien[i].l == NULL)
 			continue;
-		for (j = ancien[i].h & (d->capcache - 1); d->cache[j].l != NULL;
-		    j = (j + 1) & (d->capcache - 1))
+		for (j = ancien[i].h & (capcache - 1); cache[j].l != NULL;
+		    j = (j + 1) & (capcache - 1))
 			;
-		d->cache[j] = ancien[i];
+		cache[j] = ancien[i];
 	}
 	free(ancien);
 }
@@ -323,20 +382,21 @@ disposer(struct pdf *d, double w, const char *nom, int alignement, const char *u
 	if (utf8 == NULL)
 		utf8 = "";
 	h = empreinte(utf8, p, w, alignement);
-	if (2 * (d->ncache + 1) > d->capcache)
+	if (2 * (ncache + 1) > capcache)
 		agrandir(d);
-	for (j = h & (d->capcache - 1); (c = &d->cache[j])->l != NULL;
-	    j = (j + 1) & (d->capcache - 1))
+	for (j = h & (capcache - 1); (c = &cache[j])->l != NULL;
+	    j = (j + 1) & (capcache - 1))
 		if (c->h == h && c->police == p && c->w == w &&
 		    c->align == alignement && strcmp(c->texte, utf8) == 0) {
 			d->layout = c->l;
+			d->echelle = polices[p].echelle;
 			return c->hauteur;
 		}
 	c->l = l = pango_layout_new(d->ctx);
-	d->ncache++;
-	pango_layout_set_font_description(l, d->polices[p].desc);
+	ncache++;
+	pango_layout_set_font_description(l, polices[p].desc);
 	if (w > 0) {
-		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+		pango_layout_set_width(l, (int)(w / polices[p].echelle * PANGO_SCALE));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	}
 	pango_layout_set_alignment(l, alignement == PDF_DROITE ? PANGO_ALIGN_RIGHT :
@@ -348,8 +408,9 @@ disposer(struct pdf *d, double w, const char *nom, int alignement, const char *u
 	c->w = w;
 	c->police = p;
 	c->align = alignement;
-	c->hauteur = (double)lh / PANGO_SCALE;
+	c->hauteur = (double)lh / PANGO_SCALE * polices[p].echelle;
 	d->layout = l;
+	d->echelle = polices[p].echelle;
 	return c->hauteur;
 }
 
@@ -359,9 +420,19 @@ pdf_texte(struct pdf *d, double x, double y, double w, const char *nom,
 {
 	double h = disposer(d, w, nom, alignement, utf8);
 
-	if (!d->mesure && !d->suspendu) {
-		cairo_move_to(d->cr, x, y);
-		pango_cairo_show_layout(d->cr, d->layout);
+	if (!d->mesure && !d->suspendu && !(d->grouper && au_lot(d, police(d, nom), x, y))) {
+		vider(d);	/* drawn in order with the run before it */
+		if (d->echelle == 1) {
+			cairo_move_to(d->cr, x, y);
+			pango_cairo_show_layout(d->cr, d->layout);
+		} else {
+			cairo_save(d->cr);
+			cairo_translate(d->cr, x, y);
+			cairo_scale(d->cr, d->echelle, d->echelle);
+			cairo_move_to(d->cr, 0, 0);
+			pango_cairo_show_layout(d->cr, d->layout);
+			cairo_restore(d->cr);
+		}
 	}
 	return h;
 }
@@ -379,7 +450,7 @@ pdf_largeur_texte(struct pdf *d, const char *nom, const char *utf8)
 
 	disposer(d, -1, nom, PDF_GAUCHE, utf8);
 	pango_layout_get_size(d->layout, &lw, &lh);
-	return (double)lw / PANGO_SCALE;
+	return (double)lw / PANGO_SCALE * d->echelle;
 }
 
 void
@@ -415,12 +486,14 @@ pdf_filigrane(struct pdf *d, const char *nom, const char *utf8)
 
 	if (d->mesure || d->suspendu)
 		return;
+	vider(d);
 	disposer(d, -1, nom, PDF_CENTRE, utf8);
 	pango_layout_get_size(d->layout, &lw, &lh);
 	cairo_save(d->cr);
 	cairo_translate(d->cr, A4_L / 2, A4_H / 2);
 	cairo_rotate(d->cr, -DIAGONALE);
 	cairo_set_source_rgba(d->cr, 0.55, 0.55, 0.55, 0.22);
+	cairo_scale(d->cr, d->echelle, d->echelle);
 	cairo_move_to(d->cr, -(double)lw / PANGO_SCALE / 2,
 	    -(double)lh / PANGO_SCALE / 2);
 	/* as outlines, not text: the copy's extracted text stays the original's */
@@ -461,24 +534,41 @@ police_cairo(struct pdf *d, int p, double *ligne, double *base)
 {
 	PangoFont *f;
 	PangoLayout *l;
+	cairo_scaled_font_t *sf;
+	cairo_font_options_t *fo;
+	cairo_matrix_t fm, ctm;
+	double e = polices[p].echelle;
 
-	if (d->polices[p].cairo == NULL) {
-		f = pango_context_load_font(d->ctx, d->polices[p].desc);
+	if (polices[p].cairo == NULL) {
+		f = pango_context_load_font(d->ctx, polices[p].desc);
 		if (f == NULL)
-			die(EX_SOFTWARE, "police introuvable : %s", d->polices[p].nom);
-		d->polices[p].font = f;
-		d->polices[p].cairo = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(f));
+			die(EX_SOFTWARE, "police introuvable : %s", polices[p].nom);
+		polices[p].font = f;
+		/* pango's font at TAILLE, scaled to the size asked */
+		sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(f));
+		cairo_scaled_font_get_font_matrix(sf, &fm);
+		cairo_scaled_font_get_ctm(sf, &ctm);
+		cairo_matrix_scale(&fm, e, e);
+		fo = cairo_font_options_create();
+		cairo_scaled_font_get_font_options(sf, fo);
+		polices[p].cairo = cairo_scaled_font_create(
+		    cairo_scaled_font_get_font_face(sf), &fm, &ctm, fo);
+		cairo_font_options_destroy(fo);
+		if (cairo_scaled_font_status(polices[p].cairo) != CAIRO_STATUS_SUCCESS)
+			die(EX_SOFTWARE, "police %s : %s", polices[p].nom,
+			    cairo_status_to_string(cairo_scaled_font_status(
+			    polices[p].cairo)));
 		/* where pango puts one line of it, to stand where pdf_texte would */
 		l = pango_layout_new(d->ctx);
-		pango_layout_set_font_description(l, d->polices[p].desc);
+		pango_layout_set_font_description(l, polices[p].desc);
 		pango_layout_set_text(l, "0", 1);
-		d->polices[p].ligne = pdf_hauteur_layout(l);
-		d->polices[p].base = (double)pango_layout_get_baseline(l) / PANGO_SCALE;
+		polices[p].ligne = pdf_hauteur_layout(l) * e;
+		polices[p].base = (double)pango_layout_get_baseline(l) / PANGO_SCALE * e;
 		g_object_unref(l);
 	}
-	*ligne = d->polices[p].ligne;
-	*base = d->polices[p].base;
-	return d->polices[p].cairo;
+	*ligne = polices[p].ligne;
+	*base = polices[p].base;
+	return polices[p].cairo;
 }
 
 /* The next code point of s (n bytes) from *i; -1 on a malformed sequence. */
@@ -515,11 +605,12 @@ glyphe(struct pdf *d, int p, cairo_scaled_font_t *sf, long c, const char *s, siz
 	cairo_text_extents_t ext;
 	int ng;
 
+	(void)d;
 	if (c < 0 || c >= NGLYPHES)
 		return NULL;
-	if (d->polices[p].glyphes == NULL)
-		d->polices[p].glyphes = xcalloc(NGLYPHES, sizeof *g);
-	g = &d->polices[p].glyphes[c];
+	if (polices[p].glyphes == NULL)
+		polices[p].glyphes = xcalloc(NGLYPHES, sizeof *g);
+	g = &polices[p].glyphes[c];
 	if (g->index == 0) {
 		g->index = -1;
 		if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, s, (int)n, &gl, &ng,
@@ -566,95 +657,253 @@ lot_place(struct pdf *d, int ng, int ncl)
 	}
 }
 
+/*
+ * Appends the glyphs of t (n bytes, one line) at (x, y + base) to the
+ * page's run: from the glyph table when every character is there, else
+ * through cairo's conversion (clusters kept for copy). w is its width, as
+ * largeur_glyphes gave it (-1: not from the table).
+ */
+static void
+placer(struct pdf *d, int p, cairo_scaled_font_t *sf, double x, double y,
+    const char *t, size_t n, double w)
+{
+	cairo_glyph_t *g = NULL;
+	cairo_text_cluster_t *cl = NULL;
+	cairo_text_cluster_flags_t fl;
+	const struct glyphe *gl;
+	int k, ng, ncl;
+	size_t j, a;
+	long c;
+
+	if (n == 0)
+		return;
+	if (w >= 0)
+		ng = ncl = (int)utf8_nchars(t, n);
+	else if (cairo_scaled_font_text_to_glyphs(sf, x, y, t, (int)n, &g, &ng,
+	    &cl, &ncl, &fl) != CAIRO_STATUS_SUCCESS)
+		die(EX_DATAERR, "texte illisible : %.*s", (int)n, t);
+	lot_place(d, ng, ncl);
+	if (g == NULL)		/* one glyph per character */
+		for (j = 0; j < n; x += gl->avance) {
+			a = j;
+			c = point(t, n, &j);
+			gl = glyphe(d, p, sf, c, t + a, j - a);
+			/* spaces are gaps, as readers expect: one glyph less
+			 * for cairo to map and write, and no change of font
+			 * subset for a no-break space */
+			if (c == ' ' || c == 0xa0 || c == 0x202f)
+				continue;
+			d->lot.g[d->lot.ng].index = (unsigned long)(gl->index - 1);
+			d->lot.g[d->lot.ng].x = x;
+			d->lot.g[d->lot.ng++].y = y;
+			d->lot.cl[d->lot.ncl].num_bytes = (int)(j - a);
+			d->lot.cl[d->lot.ncl++].num_glyphs = 1;
+			buf_add(&d->lot.texte, t + a, j - a);
+		}
+	else {
+		for (k = 0; k < ng; k++)
+			d->lot.g[d->lot.ng++] = g[k];
+		memcpy(d->lot.cl + d->lot.ncl, cl, (size_t)ncl * sizeof *cl);
+		d->lot.ncl += ncl;
+		cairo_glyph_free(g);
+		cairo_text_cluster_free(cl);
+		buf_add(&d->lot.texte, t, n);
+	}
+}
+
+/* The width of t (n bytes): from the glyph table, else from cairo (*table
+ * set to 0). */
+static double
+largeur(struct pdf *d, int p, cairo_scaled_font_t *sf, const char *t, size_t n,
+    int *table)
+{
+	cairo_glyph_t *g = NULL;
+	cairo_text_extents_t ext;
+	double w;
+	int ng;
+
+	*table = 1;
+	if ((w = largeur_glyphes(d, p, sf, t, n)) >= 0)
+		return w;
+	*table = 0;
+	if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, t, (int)n, &g, &ng, NULL,
+	    NULL, NULL) != CAIRO_STATUS_SUCCESS)
+		die(EX_DATAERR, "texte illisible : %.*s", (int)n, t);
+	cairo_scaled_font_glyph_extents(sf, g, ng, &ext);
+	cairo_glyph_free(g);
+	return ext.x_advance;
+}
+
+/* Starts the page's run in font sf: the run holds one font. */
+static void
+lot_police(struct pdf *d, cairo_scaled_font_t *sf)
+{
+	if (d->lot.sf != sf)
+		vider(d);
+	d->lot.sf = sf;
+}
+
 double
 pdf_tabulation(struct pdf *d, double x, double y, const char *nom, int n,
     const double *bords, const int *alignements, const char *utf8)
 {
 	cairo_scaled_font_t *sf;
-	cairo_glyph_t *g = NULL;
-	cairo_text_cluster_t *cl = NULL;
-	cairo_text_cluster_flags_t fl;
-	cairo_text_extents_t ext;
 	const char *t = utf8, *tab;
-	double ligne, base, x0, w;
-	int i, k, ng, ncl, p = police(d, nom);
-	size_t len, j;
+	double ligne, base, w;
+	int i, table, p = police(d, nom);
+	size_t len;
 
 	sf = police_cairo(d, p, &ligne, &base);
 	if (d->mesure || d->suspendu)
 		return ligne;
-	if (d->lot.sf != sf)
-		vider(d);
-	d->lot.sf = sf;
+	lot_police(d, sf);
 	for (i = 0; i < n && t != NULL; i++, t = tab ? tab + 1 : NULL) {
 		tab = strchr(t, '\t');
 		len = tab ? (size_t)(tab - t) : strlen(t);
 		if (len == 0)
 			continue;
-		if ((w = largeur_glyphes(d, p, sf, t, len)) >= 0) {
-			ng = ncl = (int)utf8_nchars(t, len);
-			g = NULL;
-		} else if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, t, (int)len, &g,
-		    &ng, &cl, &ncl, &fl) == CAIRO_STATUS_SUCCESS) {
-			cairo_scaled_font_glyph_extents(sf, g, ng, &ext);
-			w = ext.x_advance;
-		} else
-			die(EX_DATAERR, "texte illisible : %.*s", (int)len, t);
-		x0 = x + bords[i] - (alignements[i] == PDF_DROITE ? w :
-		    alignements[i] == PDF_CENTRE ? w / 2 : 0);
-		/* a space between texts, a cluster without glyphs, for copy */
-		lot_place(d, ng, ncl + 1);
-		if (d->lot.texte.len > 0) {
-			buf_addc(&d->lot.texte, ' ');
-			d->lot.cl[d->lot.ncl].num_bytes = 1;
-			d->lot.cl[d->lot.ncl++].num_glyphs = 0;
-		}
-		if (g == NULL)		/* one glyph per character */
-			for (j = 0; j < len; ) {
-				size_t a = j;
-				long c = point(t, len, &j);
-				const struct glyphe *gl = glyphe(d, p, sf, c, t + a, j - a);
-
-				d->lot.g[d->lot.ng].index = (unsigned long)(gl->index - 1);
-				d->lot.g[d->lot.ng].x = x0;
-				d->lot.g[d->lot.ng++].y = y + base;
-				d->lot.cl[d->lot.ncl].num_bytes = (int)(j - a);
-				d->lot.cl[d->lot.ncl++].num_glyphs = 1;
-				x0 += gl->avance;
-			}
-		else {
-			for (k = 0; k < ng; k++) {
-				d->lot.g[d->lot.ng].index = g[k].index;
-				d->lot.g[d->lot.ng].x = g[k].x + x0;
-				d->lot.g[d->lot.ng++].y = g[k].y + y + base;
-			}
-			memcpy(d->lot.cl + d->lot.ncl, cl, (size_t)ncl * sizeof *cl);
-			d->lot.ncl += ncl;
-			cairo_glyph_free(g);
-			cairo_text_cluster_free(cl);
-			cl = NULL;
-		}
-		buf_add(&d->lot.texte, t, len);
+		w = largeur(d, p, sf, t, len, &table);
+		placer(d, p, sf, x + bords[i] - (alignements[i] == PDF_DROITE ? w :
+		    alignements[i] == PDF_CENTRE ? w / 2 : 0), y + base, t, len,
+		    table ? w : -1);
 	}
 	return ligne;
 }
 
 double
-pdf_largeur_simple(struct pdf *d, const char *nom, const char *utf8)
+pdf_texte_simple(struct pdf *d, double x, double y, double w, const char *nom,
+    const char *utf8)
 {
 	cairo_scaled_font_t *sf;
-	cairo_glyph_t *g = NULL;
-	cairo_text_extents_t ext;
-	double ligne, base, w;
-	int ng, p = police(d, nom);
+	double ligne, base, h = 0, *lw;
+	const char *t, *nl;
+	int p = police(d, nom), table, i, n = 1;
 
 	sf = police_cairo(d, p, &ligne, &base);
-	if ((w = largeur_glyphes(d, p, sf, utf8, strlen(utf8))) >= 0)
-		return w;
-	if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, utf8, -1, &g, &ng, NULL,
-	    NULL, NULL) != CAIRO_STATUS_SUCCESS)
-		die(EX_DATAERR, "texte illisible : %s", utf8);
-	cairo_scaled_font_glyph_extents(sf, g, ng, &ext);
-	cairo_glyph_free(g);
-	return ext.x_advance;
+	for (t = utf8; (t = strchr(t, '\n')) != NULL; t++)
+		n++;
+	lw = n <= 16 ? (double [16]){0} : xcalloc((size_t)n, sizeof *lw);
+	/* first every line is measured: the text is all ours or all pango's */
+	for (i = 0, t = utf8; t != NULL; t = nl ? nl + 1 : NULL, i++) {
+		nl = strchr(t, '\n');
+		lw[i] = largeur(d, p, sf, t, nl ? (size_t)(nl - t) : strlen(t), &table);
+		if (lw[i] > w || !table) {
+			h = -1;
+			goto fin;
+		}
+	}
+	if (!d->mesure && !d->suspendu)
+		lot_police(d, sf);
+	for (i = 0, t = utf8; t != NULL; t = nl ? nl + 1 : NULL, i++) {
+		nl = strchr(t, '\n');
+		if (!d->mesure && !d->suspendu)
+			placer(d, p, sf, x, y + h + base, t, nl ? (size_t)(nl - t) :
+			    strlen(t), lw[i]);
+		h += ligne;
+	}
+fin:
+	if (n > 16)
+		free(lw);
+	return h;
+}
+
+void
+pdf_grouper(struct pdf *d)
+{
+	d->grouper = 1;
+}
+
+/* A cluster of one space, drawn as a gap (see placer()). */
+static int
+espace(const char *t, int n)
+{
+	return (n == 1 && t[0] == ' ') || (n == 2 && memcmp(t, "\xc2\xa0", 2) == 0) ||
+	    (n == 3 && memcmp(t, "\xe2\x80\xaf", 3) == 0);
+}
+
+/*
+ * The glyphs of d->layout, laid out by pango in font p at TAILLE, into the
+ * page's run at their places scaled to p's size (same face, same glyphs),
+ * with their clusters. 0, adding nothing, if a run is in another font (a
+ * fallback), right to left, or has a glyph pango draws itself (unknown
+ * character): pango_cairo_show_layout must draw it.
+ */
+static int
+au_lot(struct pdf *d, int p, double x, double y)
+{
+	PangoLayoutIter *it;
+	PangoLayoutRun *run;
+	PangoGlyphString *gs;
+	PangoRectangle r;
+	cairo_scaled_font_t *sf;
+	const char *texte = pango_layout_get_text(d->layout);
+	double e = d->echelle, ligne, base;
+	int ok = 1, k, kf, j, ng, xr, b, debut, fin;
+
+	sf = police_cairo(d, p, &ligne, &base);
+	it = pango_layout_get_iter(d->layout);
+	do {
+		if ((run = pango_layout_iter_get_run_readonly(it)) == NULL)
+			continue;
+		if (run->item->analysis.font != polices[p].font ||
+		    run->item->analysis.level % 2 != 0)
+			ok = 0;
+		for (k = 0; ok && k < run->glyphs->num_glyphs; k++)
+			if (run->glyphs->glyphs[k].glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+				ok = 0;
+	} while (ok && pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	if (!ok)
+		return 0;
+	lot_police(d, sf);
+	it = pango_layout_get_iter(d->layout);
+	do {
+		if ((run = pango_layout_iter_get_run_readonly(it)) == NULL)
+			continue;
+		pango_layout_iter_get_run_extents(it, NULL, &r);
+		b = pango_layout_iter_get_baseline(it);
+		gs = run->glyphs;
+		lot_place(d, gs->num_glyphs, gs->num_glyphs);
+		xr = r.x;
+		for (k = 0; k < gs->num_glyphs; k = kf) {
+			for (kf = k + 1; kf < gs->num_glyphs &&
+			    gs->log_clusters[kf] == gs->log_clusters[k]; kf++)
+				;
+			debut = run->item->offset + gs->log_clusters[k];
+			fin = run->item->offset + (kf < gs->num_glyphs ?
+			    gs->log_clusters[kf] : run->item->length);
+			ng = 0;
+			for (j = k; j < kf; j++) {
+				PangoGlyphInfo *g = &gs->glyphs[j];
+
+				if (g->glyph != PANGO_GLYPH_EMPTY &&
+				    !espace(texte + debut, fin - debut)) {
+					d->lot.g[d->lot.ng].index = g->glyph;
+					d->lot.g[d->lot.ng].x = x + e *
+					    (xr + g->geometry.x_offset) / PANGO_SCALE;
+					d->lot.g[d->lot.ng++].y = y + e *
+					    (b + g->geometry.y_offset) / PANGO_SCALE;
+					ng++;
+				}
+				xr += g->geometry.width;
+			}
+			if (ng == 0)
+				continue;
+			d->lot.cl[d->lot.ncl].num_bytes = fin - debut;
+			d->lot.cl[d->lot.ncl++].num_glyphs = ng;
+			buf_add(&d->lot.texte, texte + debut, (size_t)(fin - debut));
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	return 1;
+}
+
+double
+pdf_largeur_simple(struct pdf *d, const char *nom, const char *utf8)
+{
+	double ligne, base;
+	int table, p = police(d, nom);
+
+	return largeur(d, p, police_cairo(d, p, &ligne, &base), utf8, strlen(utf8),
+	    &table);
 }

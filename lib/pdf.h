@@ -64,16 +64,32 @@ void	 pdf_numeroter(struct pdf *, int numero);	/* sets the current page's number
  */
 double	 pdf_tabulation(struct pdf *, double x, double y, const char *police, int n,
 	    const double *bords, const int *alignements, const char *utf8);
+/*
+ * From now on pdf_texte's text also joins the page's run of glyphs when
+ * it is all in the font asked (pango's places, kerning kept): a page is
+ * then a few cairo operations, not one per text. The caller changes the
+ * colour and the transformation only through pdf_cairo(), which shows the
+ * run first.
+ */
+void	 pdf_grouper(struct pdf *);
 /* The width pdf_tabulation gives one text (no tab). */
 double	 pdf_largeur_simple(struct pdf *, const char *police, const char *utf8);
+/*
+ * A left-aligned text at (x, y), drawn as pdf_tabulation draws (same
+ * limits, same run of glyphs), one line per '\n'; returns the height
+ * used, or -1, drawing nothing, when a line is wider than w (pdf_texte
+ * wraps it) or a character is outside Latin and punctuation.
+ */
+double	 pdf_texte_simple(struct pdf *, double x, double y, double w, const char *police,
+	    const char *utf8);
 
 /*
- * Optional, before the first pdf_ouvrir: loads the fonts under
- * /usr/share/fonts through the system's font cache instead of reading the
- * whole fontconfig configuration, which costs more than a small document
- * (the usual configuration stays when DejaVu Sans is not found there or
- * FONTCONFIG_FILE is set). A command calling it lists fontconfig in
- * cmd/NAME/pkgs.
+ * Optional, before the first pdf_ouvrir: loads the fonts of DejaVu Sans's
+ * directory under /usr/share/fonts through the system's font cache
+ * instead of reading the whole fontconfig configuration, which costs more
+ * than a small document (the usual configuration stays when DejaVu Sans
+ * is not found there or FONTCONFIG_FILE is set). A command calling it
+ * lists fontconfig in cmd/NAME/pkgs.
  */
 void	 pdf_polices_systeme(void);
 

@@ -6,13 +6,20 @@
  * The document is laid out twice: a first pass that only measures learns
  * the number of pages, so that every page can say "page N / M".
  */
+#include <sys/types.h>
+#include <sys/wait.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "afile.h"
+#include "buf.h"
 #include "err.h"
 #include "extrait.h"
 #include "lettres.h"
@@ -61,7 +68,8 @@ struct mise {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: facturepdf [--duplicata [--date AAAA-MM-JJ]] < extrait.csv > facture.pdf\n");
+	fprintf(f, "usage: facturepdf [--duplicata [--date AAAA-MM-JJ]] < extrait.csv > facture.pdf\n"
+	    "       facturepdf [--duplicata [--date AAAA-MM-JJ]] --dir REP extrait.csv...\n");
 }
 
 static void
@@ -72,6 +80,8 @@ aide(void)
 	    "facture au format de « registre factures extrait NUMERO ».\n\n"
 	    "  --duplicata        marque chaque page « DUPLICATA » avec sa date\n"
 	    "  --date AAAA-MM-JJ  date du duplicata (défaut : aujourd'hui)\n"
+	    "  --dir REP          une facture par extrait nommé en argument, écrite\n"
+	    "                     dans REP/NOM.pdf (NOM : l'extrait sans .csv)\n"
 	    "  -h, --help         cette aide\n"
 	    "  --version          version\n\n"
 	    "Sorties : 0 succès, 64 usage, 65 extrait invalide, 74 erreur d'écriture.\n"
@@ -300,32 +310,17 @@ cellules(const struct extrait_ligne *l, int nom, char cel[NCOL][384])
 }
 
 /*
- * A cell whose lines all fit its column goes the cheap way, each line
- * through pdf_tabulation; a longer text is left to pango to wrap.
- * Returns the height, 0 when pango must do it.
+ * A text cell, the cheap way when pdf_texte_simple can (Latin text whose
+ * words fit the column), else laid out by pango. Returns its height.
  */
 static double
-cellule(struct mise *m, int c, const char *cel, int dessin)
+cellule(struct mise *m, int c, const char *cel)
 {
-	double w = colonnes[c].largeur - 2 * ECART, b = 0, h = 0;
-	int a = PDF_GAUCHE;
-	const char *p, *nl;
-	char ligne[384];
+	double x = x_colonne(c) + ECART, y = m->y + ECART, h;
+	double w = colonnes[c].largeur - 2 * ECART;
 
-	if (*cel == '\0')
-		return pdf_mesure(m->d, -1, P_TABLE, "0");
-	for (p = cel; p != NULL; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		snprintf(ligne, sizeof ligne, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
-		if (pdf_largeur_simple(m->d, P_TABLE, ligne) > w)
-			return 0;
-	}
-	for (p = cel; p != NULL; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		snprintf(ligne, sizeof ligne, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
-		h += pdf_tabulation(m->d, x_colonne(c) + ECART, m->y + ECART + h,
-		    P_TABLE, 1, &b, &a, dessin ? ligne : "");
-	}
+	if ((h = pdf_texte_simple(m->d, x, y, w, P_TABLE, cel)) < 0)
+		h = pdf_texte(m->d, x, y, w, P_TABLE, colonnes[c].align, cel);
 	return h;
 }
 
@@ -339,13 +334,9 @@ hauteur(struct mise *m, char cel[NCOL][384])
 	double h = 0, t;
 	int c, avant = pdf_dessin(m->d, 0);
 
-	for (c = C_BENEF; c <= C_PRESTA; c++) {
-		if ((t = cellule(m, c, cel[c], 0)) == 0)
-			t = pdf_texte(m->d, 0, 0, colonnes[c].largeur - 2 * ECART,
-			    P_TABLE, colonnes[c].align, cel[c]);
-		if (t > h)
+	for (c = C_BENEF; c <= C_PRESTA; c++)
+		if ((t = cellule(m, c, cel[c])) > h)
 			h = t;
-	}
 	pdf_dessin(m->d, avant);
 	return h + 2 * ECART;
 }
@@ -411,10 +402,7 @@ table(struct mise *m)
 		if (l->rejetee)
 			couleur(m, 0.45);
 		for (c = C_BENEF; c <= C_PRESTA; c++)
-			if (cellule(m, c, cel[c], 1) == 0)
-				pdf_texte(m->d, x_colonne(c) + ECART, m->y + ECART,
-				    colonnes[c].largeur - 2 * ECART, P_TABLE,
-				    colonnes[c].align, cel[c]);
+			cellule(m, c, cel[c]);
 		chiffres(m, cel);
 		if (l->rejetee) {
 			cairo_set_source_rgb(pdf_cairo(m->d), 0.7, 0.1, 0.1);
@@ -538,22 +526,127 @@ date_duplicata(const char *arg, char *buf, size_t n)
 	extrait_date(iso, buf, n);
 }
 
+/* The invoice of extract fd (name for messages) as a PDF on out. */
+static void
+rendre(int fd, const char *name, FILE *out, const struct options *o, const char *quoi)
+{
+	struct extrait e;
+	struct pdf *d;
+	char titre_doc[64];
+	int npages;
+
+	extrait_lire(&e, fd, name);
+	snprintf(titre_doc, sizeof titre_doc, "%s n° %s", o->duplicata ?
+	    "Duplicata de la facture" : "Facture", e.v[EX_NUMERO]);
+	d = pdf_ouvrir(out, titre_doc);
+	pdf_grouper(d);
+	pdf_dessin(d, 0);	/* first measured whole: the number of pages */
+	document(d, &e, o, 0);
+	npages = pdf_numero(d);
+	pdf_dessin(d, 1);
+	pdf_numeroter(d, 1);
+	document(d, &e, o, npages);
+	if (pdf_fermer(d) != 0)
+		die(EX_IOERR, "écriture impossible sur %s: %s", quoi,
+		    strerror(errno ? errno : EIO));
+	extrait_liberer(&e);
+}
+
+/*
+ * Loads the fonts of the invoice, their metrics and shaping tables, and
+ * lays out its labels, measuring a made-up invoice: the invoices of
+ * --dir, each made in a child of this process, find them ready.
+ */
+static void
+prechauffer(const struct options *o)
+{
+	static const char echantillon[] = "0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ "
+	    "ÉÈÊÀÇÔ abcdefghijklmnopqrstuvwxyz éèêëàâçîïôûù'()/-.,:;—€°";
+	static const char *const polices[] = {P_TEXTE, P_GRAS, P_PETIT, P_TABLE_GRAS,
+	    P_TITRE, "DejaVu Sans Bold 12", "DejaVu Sans Bold 10"};
+	static char vide[] = "", num[] = "F0", nat[] = "originale", etat[] = "partielle",
+	    mois[] = "2016-05", jour[] = "2016-05-01", x[] = "x", ok[] = "integree",
+	    rej[] = "rejetee";
+	struct extrait_ligne l[2] = {{{x, x, x, x, x, mois, x, x, x, ok, vide}, 100, 100,
+	    100, 0}, {{x, x, x, x, x, mois, x, x, x, rej, x}, 100, 100, 100, 1}};
+	struct extrait e = {{num, nat, vide, etat, mois, jour, jour, jour, x, x, x,
+	    vide, vide, x, vide}, l, 2, 200, 100, 1};
+	struct pdf *d = pdf_ouvrir(NULL, NULL);
+	size_t i;
+
+	document(d, &e, o, 1);
+	for (i = 0; i < sizeof polices / sizeof polices[0]; i++)
+		pdf_largeur_simple(d, polices[i], echantillon);
+	pdf_fermer(d);
+}
+
+/*
+ * --dir: each extract named rendered into dir/NAME.pdf (NAME: the
+ * extract's file name less .csv), atomically, mode 0600, each in a child
+ * process: a bad extract (exit 65) stops neither the others nor leaves a
+ * file. Returns the worst exit status.
+ */
+static int
+lot(const char *dir, char **fichiers, int n, const struct options *o)
+{
+	struct buf chemin = {0};
+	struct afile a;
+	const char *base;
+	size_t l;
+	pid_t pid;
+	FILE *f;
+	int i, fd, st, pire = 0, rc;
+
+	prechauffer(o);
+	for (i = 0; i < n; i++) {
+		base = strrchr(fichiers[i], '/') ? strrchr(fichiers[i], '/') + 1 : fichiers[i];
+		l = strlen(base);
+		if (l > 4 && strcmp(base + l - 4, ".csv") == 0)
+			l -= 4;
+		buf_reset(&chemin);
+		buf_addf(&chemin, "%s/%.*s.pdf", dir, (int)l, base);
+		fflush(NULL);
+		if ((pid = fork()) == -1)
+			die(EX_OSERR, "fork: %s", strerror(errno));
+		if (pid == 0) {
+			if ((fd = open(fichiers[i], O_RDONLY)) == -1)
+				die(EX_NOINPUT, "%s: %s", fichiers[i], strerror(errno));
+			afile_open(&a, chemin.p, AFILE_PRIVATE);
+			if ((f = fdopen(dup(a.o.fd), "w")) == NULL)
+				die(EX_OSERR, "%s: %s", chemin.p, strerror(errno));
+			rendre(fd, fichiers[i], f, o, chemin.p);
+			if (fclose(f) != 0)
+				die(EX_IOERR, "écriture impossible sur %s: %s", chemin.p,
+				    strerror(errno));
+			afile_commit(&a);
+			_exit(0);
+		}
+		while (waitpid(pid, &st, 0) == -1)
+			if (errno != EINTR)
+				die(EX_OSERR, "waitpid: %s", strerror(errno));
+		rc = WIFEXITED(st) ? WEXITSTATUS(st) : EX_SOFTWARE;
+		if (rc != 0 && (pire == 0 || rc < pire))
+			pire = rc;
+	}
+	buf_free(&chemin);
+	return pire;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longues[] = {
 		{"duplicata", no_argument, NULL, 'D'},
 		{"date", required_argument, NULL, 'd'},
+		{"dir", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}
 	};
 	struct options o = {NULL};
-	struct extrait e;
-	struct pdf *d;
-	const char *date = NULL;
-	char jour[16], titre_doc[64];
-	int ch, dup = 0, npages;
+	const char *date = NULL, *dir = NULL;
+	char jour[16];
+	int ch, dup = 0;
 
 	err_setprog(argv[0]);
 	opterr = 0;	/* our own message, in French */
@@ -564,6 +657,9 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			date = optarg;
+			break;
+		case 'r':
+			dir = optarg;
 			break;
 		case 'h':
 			aide();
@@ -580,7 +676,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 0 || (date && !dup)) {
+	if ((argc > 0) != (dir != NULL) || (date && !dup)) {
 		usage(stderr);
 		return EX_USAGE;
 	}
@@ -588,22 +684,9 @@ main(int argc, char **argv)
 		date_duplicata(date, jour, sizeof jour);
 		o.duplicata = jour;
 	}
-	extrait_lire(&e, 0, "stdin");
-
-	snprintf(titre_doc, sizeof titre_doc, "%s n° %s", dup ? "Duplicata de la facture" :
-	    "Facture", e.v[EX_NUMERO]);
 	pdf_polices_systeme();
-	d = pdf_ouvrir(stdout, titre_doc);
-	pdf_dessin(d, 0);	/* first measured whole: the number of pages */
-	document(d, &e, &o, 0);
-	npages = pdf_numero(d);
-	pdf_dessin(d, 1);
-	pdf_numeroter(d, 1);
-	document(d, &e, &o, npages);
-	if (pdf_fermer(d) != 0)
-		die(EX_IOERR, "écriture impossible sur la sortie standard: %s",
-		    strerror(errno ? errno : EIO));
-	err_stdout();
-	extrait_liberer(&e);
-	return 0;
+	if (dir != NULL)
+		return lot(dir, argv, argc, &o);
+	rendre(0, "stdin", stdout, &o, "la sortie standard");
+	return err_stdout();
 }

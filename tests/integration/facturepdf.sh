@@ -3,7 +3,8 @@
 # -layout and compared with their expected text (identities, lines, the
 # rejected line and its reason, totals in words, "page N / M" on every
 # page of a long invoice, the duplicata's mention on every page); the
-# same extract gives the same bytes; a write error is exit 74.
+# same extract gives the same bytes; a write error is exit 74; --dir
+# writes the same bytes.
 B=${1:-build}
 BIN=$(cd "$B/bin" && pwd)
 D=testdata/facturepdf
@@ -52,4 +53,28 @@ if [ -w /dev/full ]; then
 	[ "$rc" -eq 74 ] || fail "/dev/full: code $rc, attendu 74"
 	grep -q "écriture impossible" "$T/err" || fail "/dev/full: $(cat "$T/err")"
 fi
+# --dir: the same PDFs, byte for byte, one per extract named, mode 0600,
+# the duplicata too; a bad extract among them is exit 65 and leaves no
+# file, not even a temporary, and the others are written.
+mkdir "$T/lot" "$T/lotd"
+"$BIN/facturepdf" --dir "$T/lot" "$D/facture.csv" "$D/longue.csv" \
+    "$D/complementaire.csv" 2>"$T/err" || fail "--dir: code $? ($(cat "$T/err"))"
+for c in facture longue complementaire; do
+	cmp -s "$T/$c.pdf" "$T/lot/$c.pdf" || fail "--dir: $c.pdf différent"
+	[ "$(stat -c %a "$T/lot/$c.pdf")" = 600 ] || fail "--dir: $c.pdf pas en 0600"
+done
+"$BIN/facturepdf" --duplicata --date 2026-12-05 --dir "$T/lotd" "$D/longue.csv" ||
+    fail "--dir --duplicata: code $?"
+cmp -s "$T/longue-duplicata.pdf" "$T/lotd/longue.pdf" || fail "--dir: duplicata différent"
+cp "$D/vide.in" "$T/vide.csv"
+rm -f "$T/lot"/*
+"$BIN/facturepdf" --dir "$T/lot" "$D/facture.csv" "$T/vide.csv" "$D/longue.csv" \
+    2>"$T/err"
+rc=$?
+[ "$rc" -eq 65 ] || fail "--dir, un extrait vide: code $rc, attendu 65"
+grep -q "vide.csv: entrée vide" "$T/err" || fail "--dir, un extrait vide: $(cat "$T/err")"
+[ "$(ls "$T/lot")" = "facture.pdf
+longue.pdf" ] || fail "--dir, un extrait vide: $(ls "$T/lot" | tr '\n' ' ')"
+"$BIN/facturepdf" --dir "$T/lot" 2>/dev/null
+[ $? -eq 64 ] || fail "--dir sans extrait: code attendu 64"
 echo "facturepdf: ok"
