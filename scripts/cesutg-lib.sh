@@ -113,7 +113,7 @@ cesutg_date_valide() {
 # in integrer(1)); nature is instantane or complement for Flux 1, fichier
 # otherwise. Prints the reason and returns 1 for a file it cannot place.
 cesutg_reconnaitre() {
-	LC_ALL=C awk -v n="$(basename "$1")" '
+	LC_ALL=C awk -v n="${1##*/}" '
 	function jma(s) { return substr(s, 7, 4) "-" substr(s, 4, 2) "-" substr(s, 1, 2) }
 	function amj(s) { return substr(s, 1, 4) "-" substr(s, 5, 2) "-" substr(s, 7, 2) }
 	function nomdate(re,   s) {	# the AAAAMMJJ that follows re in the name
