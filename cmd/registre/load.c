@@ -715,14 +715,12 @@ load_tables(struct load *L)
 	for (i = 0; i < L->ncols; i++)
 		buf_addf(&b, ", %s %s", L->k->cols[i].name,
 		    sqltype(&L->k->cols[i]));
-	buf_adds(&b, ") ON COMMIT DROP");
-	db_exec(L->c, b.p);
-	buf_reset(&b);
-	buf_adds(&b, "CREATE TEMP TABLE rej (ligne bigint, motif text");
+	buf_adds(&b, ") ON COMMIT DROP; CREATE TEMP TABLE rej (ligne bigint, "
+	    "motif text");
 	for (i = 0; L->k->key[i] != NULL; i++)
 		buf_addf(&b, ", %s text", L->k->key[i]);
 	buf_adds(&b, ", valeurs jsonb) ON COMMIT DROP");
-	db_exec(L->c, b.p);
+	db_exec(L->c, b.p);	/* both tables in one round trip */
 	buf_free(&b);
 }
 
@@ -1341,7 +1339,8 @@ load_apply(struct load *L)
 		afile_open(&a, L->report, AFILE_PRIVATE);
 		report(L, &a);
 	}
-	tell_rejects(L);
+	if (L->rejetees > 0)
+		tell_rejects(L);
 	db_exec(L->c, "COMMIT");
 	if (L->report != NULL)
 		afile_commit(&a);
@@ -1481,14 +1480,13 @@ cmd_load(int argc, char **argv)
 	 * so do the hash tables over it and the rows an insert statement
 	 * hands to its audit trigger (a transition table).
 	 */
-	db_exec(L.c, "SET temp_buffers = '256MB'; SET work_mem = '256MB'");
 	/*
 	 * A file's statements run once each on a few thousand rows: JIT
 	 * compiling them cost more (40-100 ms each) than it ever saved.
+	 * One round trip: each is paid again for each of a month's files.
 	 */
-	db_exec(L.c, "SET jit = off");
-	db_exec(L.c, "BEGIN");
-	db_exec(L.c, "SET LOCAL search_path = cesutg, pg_temp");
+	db_exec(L.c, "SET temp_buffers = '256MB'; SET work_mem = '256MB'; "
+	    "SET jit = off; BEGIN; SET LOCAL search_path = cesutg, pg_temp");
 	load_lock(L.c, L.k->name);
 	load_tables(&L);
 	db_copy_in(L.c, "COPY stg FROM STDIN WITH (FORMAT binary)");
