@@ -743,13 +743,43 @@ load_subst(struct buf *b, const struct load *L, const char *sql,
 	}
 }
 
+/*
+ * Statements whose results nobody reads, between lot_debut and lot_fin, go
+ * to the server together: one round trip instead of one each, paid again
+ * for each of a month's files (and dear on a busy machine). They still run
+ * in order, in the load's transaction; the first that fails stops the
+ * rest and the load, as before.
+ */
+static struct buf lot;
+static int en_lot;
+
+static void
+lot_debut(void)
+{
+	buf_reset(&lot);
+	en_lot = 1;
+}
+
+static void
+lot_fin(struct load *L)
+{
+	en_lot = 0;
+	if (lot.len > 0)
+		db_exec(L->c, lot.p);
+	buf_reset(&lot);
+}
+
 void
 load_run(struct load *L, const char *sql, const char *ing)
 {
 	struct buf b = { 0 };
 
 	load_subst(&b, L, sql, ing);
-	db_exec(L->c, b.p);
+	if (en_lot) {
+		buf_adds(&lot, b.p);
+		buf_adds(&lot, ";\n");
+	} else
+		db_exec(L->c, b.p);
 	buf_free(&b);
 }
 
@@ -809,6 +839,8 @@ validate(struct load *L)
 
 	dup = 0;
 	if (!L->cles.actif) {	/* else done while streaming */
+		lot_fin(L);
+		lot_debut();
 		buf_adds(&b, "SELECT EXISTS (SELECT 1 FROM stg GROUP BY ");
 		load_keylist(&b, k, "");
 		buf_adds(&b, " HAVING count(*) > 1)");
@@ -875,7 +907,7 @@ analyze(struct load *L)
 	    "(ligne, ");
 	load_keylist(&b, L->k, "");
 	buf_adds(&b, ")");
-	db_exec(L->c, b.p);
+	load_run(L, b.p, NULL);
 	buf_free(&b);
 }
 
@@ -1317,10 +1349,12 @@ load_apply(struct load *L)
 	char *ing;
 	int i;
 
+	lot_debut();
 	analyze(L);
 	for (i = 0; L->k->before != NULL && L->k->before[i] != NULL; i++)
 		load_run(L, L->k->before[i], NULL);
 	validate(L);
+	lot_fin(L);
 	classify(L);
 	count(L, &n);
 	L->acceptees = n.acceptees;
@@ -1331,10 +1365,12 @@ load_apply(struct load *L)
 	check_date(L, &n);
 	check_fins(L, &n);
 	ing = record(L, &n);
+	lot_debut();
 	load_run(L, "INSERT INTO rejet (ingestion, ligne, motif, valeurs) "
 	    "SELECT $1, ligne, motif, valeurs FROM rej ON CONFLICT DO NOTHING",
 	    ing);
 	merge(L, ing, strcmp(n.v[1], "0") == 0 && strcmp(n.v[2], "0") == 0);
+	lot_fin(L);
 	if (L->report != NULL) {
 		afile_open(&a, L->report, AFILE_PRIVATE);
 		report(L, &a);
