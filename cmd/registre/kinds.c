@@ -468,16 +468,26 @@ static const char *const log_facture_key[] = { "numero_facture", "type_enregistr
 	"(SELECT code FROM sad_tg)", \
 	"SAD inconnu : code_sad n'est ni le code tiers SALSA d'un SAD ni un " \
 	"code de télégestion déclaré (registre sad add ou sad set --tg)"
+/*
+ * The ledger rows a file is checked against are those of the file's SADs
+ * (or beneficiaries), read by index: hashing a whole table for each daily
+ * file made the cost grow with the ledger, not with the file. Same answer:
+ * a row is only ever compared with rows of its own SAD.
+ */
+#define DU_FICHIER(col, stgcol) \
+	col " = ANY (ARRAY(SELECT DISTINCT " stgcol " FROM stg))"
 #define CLIENT_CONNU \
 	"(s.code_sad, s.identifiant_client) NOT IN (SELECT code_sad, " \
-	"identifiant_client FROM client WHERE valide_au IS NULL)", \
+	"identifiant_client FROM client WHERE valide_au IS NULL AND " \
+	DU_FICHIER("code_sad", "code_sad") ")", \
 	"client inconnu de ce SAD : chargez d'abord son fichier clients"
 
 static const char *const horodatage_rules[] = {
 	SAD_CONNU,
 	CLIENT_CONNU,
 	"(s.code_sad, s.identifiant_intervenant) NOT IN (SELECT code_sad, "
-	"identifiant_intervenant FROM intervenant WHERE valide_au IS NULL)",
+	"identifiant_intervenant FROM intervenant WHERE valide_au IS NULL AND "
+	DU_FICHIER("code_sad", "code_sad") ")",
 	"intervenant inconnu de ce SAD : chargez d'abord son fichier intervenants",
 	"s.depart_retenu < s.arrivee_retenue",
 	"départ retenu antérieur à l'arrivée retenue",
@@ -497,7 +507,8 @@ static const char *const client_rules[] = {
 	SAD_CONNU,
 	"s.identifiant_beneficiaire_salsa IS NOT NULL AND "
 	"s.identifiant_beneficiaire_salsa NOT IN (SELECT identifiant_salsa "
-	"FROM beneficiaire)",
+	"FROM beneficiaire WHERE " DU_FICHIER("identifiant_salsa",
+	"identifiant_beneficiaire_salsa") ")",
 	"identifiant bénéficiaire Salsa inconnu des plans d'aide",
 	NULL
 };
@@ -711,7 +722,8 @@ static const char *const commande_rules[] = {
 
 static const char *const charge_rules[] = {
 	"s.identifiant_beneficiaire NOT IN (SELECT identifiant_salsa FROM "
-	"beneficiaire)",
+	"beneficiaire WHERE " DU_FICHIER("identifiant_salsa",
+	"identifiant_beneficiaire") ")",
 	"bénéficiaire inconnu des plans d'aide",
 	NULL
 };

@@ -757,14 +757,12 @@ load_tables(struct load *L)
 	for (i = 0; i < L->ncols; i++)
 		buf_addf(&b, ", %s %s", L->k->cols[i].name,
 		    sqltype(&L->k->cols[i]));
-	buf_adds(&b, ") ON COMMIT DROP");
-	db_exec(L->c, b.p);
-	buf_reset(&b);
-	buf_adds(&b, "CREATE TEMP TABLE rej (ligne bigint, motif text");
+	buf_adds(&b, ") ON COMMIT DROP; CREATE TEMP TABLE rej (ligne bigint, "
+	    "motif text");
 	for (i = 0; L->k->key[i] != NULL; i++)
 		buf_addf(&b, ", %s text", L->k->key[i]);
 	buf_adds(&b, ", valeurs jsonb) ON COMMIT DROP");
-	db_exec(L->c, b.p);
+	db_exec(L->c, b.p);	/* both tables in one round trip */
 	buf_free(&b);
 }
 
@@ -787,13 +785,43 @@ load_subst(struct buf *b, const struct load *L, const char *sql,
 	}
 }
 
+/*
+ * Statements whose results nobody reads, between lot_debut and lot_fin, go
+ * to the server together: one round trip instead of one each, paid again
+ * for each of a month's files (and dear on a busy machine). They still run
+ * in order, in the load's transaction; the first that fails stops the
+ * rest and the load, as before.
+ */
+static struct buf lot;
+static int en_lot;
+
+static void
+lot_debut(void)
+{
+	buf_reset(&lot);
+	en_lot = 1;
+}
+
+static void
+lot_fin(struct load *L)
+{
+	en_lot = 0;
+	if (lot.len > 0)
+		db_exec(L->c, lot.p);
+	buf_reset(&lot);
+}
+
 void
 load_run(struct load *L, const char *sql, const char *ing)
 {
 	struct buf b = { 0 };
 
 	load_subst(&b, L, sql, ing);
-	db_exec(L->c, b.p);
+	if (en_lot) {
+		buf_adds(&lot, b.p);
+		buf_adds(&lot, ";\n");
+	} else
+		db_exec(L->c, b.p);
 	buf_free(&b);
 }
 
@@ -853,6 +881,8 @@ validate(struct load *L)
 
 	dup = 0;
 	if (!L->cles.actif) {	/* else done while streaming */
+		lot_fin(L);
+		lot_debut();
 		buf_adds(&b, "SELECT EXISTS (SELECT 1 FROM stg GROUP BY ");
 		load_keylist(&b, k, "");
 		buf_adds(&b, " HAVING count(*) > 1)");
@@ -905,18 +935,21 @@ validate(struct load *L)
 }
 
 /*
- * Statistics on the key only: the joins need them, the long texts do not;
- * a sample of 3,000 rows tells a unique key as well as one of 30,000.
+ * Statistics on the row number and the key only: the joins need them, the
+ * long texts do not (without ligne's, a join of stg with itself was
+ * estimated at 40 times its rows); a sample of 3,000 rows tells a unique
+ * key as well as one of 30,000.
  */
 static void
 analyze(struct load *L)
 {
 	struct buf b = { 0 };
 
-	buf_adds(&b, "SET LOCAL default_statistics_target = 10; ANALYZE stg (");
+	buf_adds(&b, "SET LOCAL default_statistics_target = 10; ANALYZE stg "
+	    "(ligne, ");
 	load_keylist(&b, L->k, "");
 	buf_adds(&b, ")");
-	db_exec(L->c, b.p);
+	load_run(L, b.p, NULL);
 	buf_free(&b);
 }
 
@@ -1285,14 +1318,23 @@ to_out(void *arg, const char *p, size_t n)
 	out_write(arg, p, n);
 }
 
+/* tableur(v), for the values it would leave unchanged without the call. */
+#define TABLEUR(v) "CASE WHEN " v " ~ '^[=+@-]|[\\x01-\\x1f\\x7f-\\x9f]' " \
+	"THEN tableur(" v ") ELSE " v " END"
+
 static void
 report(struct load *L, struct afile *a)
 {
 	const struct kind *k = L->k;
 	struct buf b = { 0 };
 
-	buf_adds(&b, "COPY (SELECT statut, ligne, tableur(cle) AS cle, champs, "
-	    "tableur(motif) AS motif FROM ("
+	/*
+	 * tableur() is a SQL function the planner cannot inline (~40 us a
+	 * call): called only for the values it changes, it was most of a
+	 * day of visits' load.
+	 */
+	buf_adds(&b, "COPY (SELECT statut, ligne, " TABLEUR("cle") " AS cle, "
+	    "champs, " TABLEUR("motif") " AS motif FROM ("
 	    "SELECT CASE WHEN c.ancien IS NULL THEN 'nouveau' WHEN c.champs "
 	    "<> '' THEN 'modifie' ELSE 'inchange' END AS statut, c.ligne, ");
 	keyconcat(&b, k, "s");
@@ -1349,10 +1391,12 @@ load_apply(struct load *L)
 	char *ing;
 	int i;
 
+	lot_debut();
 	analyze(L);
 	for (i = 0; L->k->before != NULL && L->k->before[i] != NULL; i++)
 		load_run(L, L->k->before[i], NULL);
 	validate(L);
+	lot_fin(L);
 	classify(L);
 	count(L, &n);
 	L->acceptees = n.acceptees;
@@ -1363,15 +1407,18 @@ load_apply(struct load *L)
 	check_date(L, &n);
 	check_fins(L, &n);
 	ing = record(L, &n);
+	lot_debut();
 	load_run(L, "INSERT INTO rejet (ingestion, ligne, motif, valeurs) "
 	    "SELECT $1, ligne, motif, valeurs FROM rej ON CONFLICT DO NOTHING",
 	    ing);
 	merge(L, ing, strcmp(n.v[1], "0") == 0 && strcmp(n.v[2], "0") == 0);
+	lot_fin(L);
 	if (L->report != NULL) {
 		afile_open(&a, L->report, AFILE_PRIVATE);
 		report(L, &a);
 	}
-	tell_rejects(L);
+	if (L->rejetees > 0)
+		tell_rejects(L);
 	db_exec(L->c, "COMMIT");
 	if (L->report != NULL)
 		afile_commit(&a);
@@ -1512,9 +1559,13 @@ cmd_load(int argc, char **argv)
 	 * so do the hash tables over it and the rows an insert statement
 	 * hands to its audit trigger (a transition table).
 	 */
-	db_exec(L.c, "SET temp_buffers = '256MB'; SET work_mem = '256MB'");
-	db_exec(L.c, "BEGIN");
-	db_exec(L.c, "SET LOCAL search_path = cesutg, pg_temp");
+	/*
+	 * A file's statements run once each on a few thousand rows: JIT
+	 * compiling them cost more (40-100 ms each) than it ever saved.
+	 * One round trip: each is paid again for each of a month's files.
+	 */
+	db_exec(L.c, "SET temp_buffers = '256MB'; SET work_mem = '256MB'; "
+	    "SET jit = off; BEGIN; SET LOCAL search_path = cesutg, pg_temp");
 	load_lock(L.c, L.k->name);
 	load_tables(&L);
 	cap = limits(&L);

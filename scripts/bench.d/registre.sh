@@ -16,7 +16,8 @@
 #    baseline: every file parsed by its converter, then one psql session
 #    \copy-ing each CSV into a bare text table. MONTH_RUNS rounds (default
 #    3: a round takes minutes), interleaved; medians, per kind.
-# REGISTRE_SCALE (default 1, Paris) sets the size.
+# REGISTRE_SCALE (default 1, Paris) sets the size; REGISTRE_PARTIE=2 runs
+# part 2 only.
 SC=${REGISTRE_SCALE:-1}
 MRUNS=${MONTH_RUNS:-3}
 chmod 755 "$WORK"	# the cluster runs as postgres when we are root
@@ -74,6 +75,8 @@ echo "  le registre tient un mois : reprise/ et 2016-03 (scale $SC) par integrer
     "$(cat "$WORK/m.reprise" "$WORK/m.mars" | cut -d' ' -f3 | sort | uniq -c |
     awk '{ printf "%s%d×%s", (NR > 1 ? ", " : ""), $1, $2 }')"
 
+# REGISTRE_PARTIE=2: the month through integrer only (part 2).
+if [ "${REGISTRE_PARTIE:-}" != 2 ]; then
 # 1. Visits and plans of 2016-04. Two templates, each the ledger of March
 # with the tables psql copies into: ref_p for the plans snapshot; ref_h for
 # the visits, with April's plans, clients and staff already loaded, as in
@@ -177,6 +180,7 @@ rapport registre-horodatages copie-nue-horodatages "" \
 rapport registre-plans copie-cle-plans 1.5 \
     "plans, registre / \\copy dans une table aux mêmes clés"
 rapport registre-plans copie-nue-plans "" "plans, registre / \\copy dans une table nue"
+fi
 
 # 2. The month 2016-04 through integrer against the baseline.
 base() {	# dir out: converters, then one psql session; "kind ms" to out

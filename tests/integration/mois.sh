@@ -50,6 +50,18 @@ awk '/^[^ ]/ && $1 ~ /^(reprise|2016-0[45])$/ && $2 != "TOTAL" { n++
 # May's plans chain onto April's: some unchanged, so fewer new than read.
 awk '$1 == "2016-05" && $2 == "plans" { exit !($8 < $5) }' "$W/c.out" && ok ||
     ko "cycle : les plans de mai ne s'enchaînent pas à ceux d'avril"
+# The markdown table (tests/tools/cycle-bilan.sh, from the ledger) gives
+# each month and kind of the text table, with the same counts.
+awk -F'|' 'NR == FNR { if (/^\| (reprise|2016-0[45]) \|/) { gsub(/ /, ""); n++
+	m[$2 " " $3] = $4 " " $5 " " $6 " " $7 " " $8 " " $9 " " $10 }; next }
+	/^[^ |]/ && $0 !~ /TOTAL/ { split($0, a, " ")
+	if (a[1] ~ /^(reprise|2016-0[45])$/) { t++; k = a[1] " " a[2]
+	if (m[k] != a[3] " " a[5] " " a[6] " " a[7] " " a[8] " " a[9] " " a[10])
+		bad = bad " " k } }
+	END { exit !(t == 19 && n == 19 && bad == "") }' "$W/c.out" "$W/c.out" && ok ||
+    ko "cycle : le tableau markdown ne redit pas le tableau par mois et nature"
+grep -q '^| mois | nature | fichiers | lues | acceptées | rejetées | nouvelles | modifiées | terminées | « jamais émis » |$' "$W/c.out" &&
+    ok || ko "cycle : en-tête du tableau markdown"
 has "$W/c.out" "^  audit (audit\\*) .* de données : [0-9.]* %" "cycle : taille de l'audit"
 sh scripts/cycle -b "$B" --dir "$W/c.out" >/dev/null 2>&1
 [ $? -eq 73 ] && ok || ko "cycle --dir d'un chemin existant : 73 attendu"
