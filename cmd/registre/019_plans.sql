@@ -67,6 +67,7 @@ DECLARE
 	fin text;	-- an end: every other column alike (typed comparisons:
 			-- a JSON image of each row costs ten times more)
 	o jsonb;
+	autres bigint;
 	r record;
 BEGIN
 	SELECT 'a.valide_au IS NULL AND n.valide_au IS NOT NULL AND ' ||
@@ -74,15 +75,22 @@ BEGIN
 	    ' AND ' ORDER BY attnum)
 	INTO fin FROM pg_attribute WHERE attrelid = TG_RELID AND attnum > 0
 	    AND NOT attisdropped AND attname <> ALL (audit_cols_fin());
-	EXECUTE format('SELECT jsonb_build_object(''lignes'', count(*), '
-	    '''premier_id'', min(id), ''dernier_id'', max(id), '
-	    '''avant'', %s, ''apres'', %s) FROM (SELECT a.id, '
-	    'audit_sha(a::text) AS ha, audit_sha(n::text) AS hn FROM anciennes a '
-	    'JOIN nouvelles n ON n.id = a.id WHERE %s OFFSET 0) y',
-	    audit_somme_sql('ha'), audit_somme_sql('hn'), fin)
-	INTO o;
+	-- One pass: the digest of the ends, the number of other changes.
+	EXECUTE format('SELECT jsonb_build_object(''lignes'', count(*) FILTER '
+	    '(WHERE f), ''premier_id'', min(id) FILTER (WHERE f), '
+	    '''dernier_id'', max(id) FILTER (WHERE f), ''avant'', %s, '
+	    '''apres'', %s), count(*) FILTER (WHERE NOT f) FROM (SELECT id, f, '
+	    'CASE WHEN f THEN audit_sha(ta) END AS ha, CASE WHEN f THEN '
+	    'audit_sha(tn) END AS hn FROM (SELECT a.id, %s AS f, a::text AS ta, '
+	    'n::text AS tn FROM anciennes a JOIN nouvelles n ON n.id = a.id '
+	    'OFFSET 0) x OFFSET 0) y', audit_somme_sql('ha'),
+	    audit_somme_sql('hn'), fin)
+	INTO o, autres;
 	IF (o->>'lignes')::bigint > 0 THEN
 		PERFORM audit_ecrire(TG_TABLE_NAME, 'CLOTURE', NULL, o);
+	END IF;
+	IF autres = 0 THEN
+		RETURN NULL;
 	END IF;
 	FOR r IN EXECUTE format('SELECT to_jsonb(a) AS ja, to_jsonb(n) AS jn '
 	    'FROM anciennes a JOIN nouvelles n ON n.id = a.id WHERE NOT (%s) '
