@@ -130,12 +130,23 @@ echo "  entrées : $(($(wc -l <"$WORK/horodatages.csv") - 1)) horodatages" \
 
 # One round: a clone, then each command on it, a checkpoint before each.
 # A registre that rejects or fails would measure something else: reported.
-chrono() {	# label command...: wall ms appended to $WORK/w.label
+# The server's CPU: the postmaster's reaped children (the session's
+# backend, once it has exited), in ms.
+PM=$(head -n 1 "$CESUTG_HOME/data/postmaster.pid")
+cpu_serveur() {
+	awk -v t="$(getconf CLK_TCK)" '{ printf "%d\n", ($16 + $17) * 1000 / t }' \
+	    "/proc/$PM/stat"
+}
+chrono() {	# label command...: wall ms appended to $WORK/w.label, CPU to c.label
 	_l=$1; shift
 	SQ banc -c CHECKPOINT
+	sleep 0.2
+	_c=$(cpu_serveur)
 	_s=$(date +%s%N)
 	"$@" >/dev/null 2>"$WORK/err" || { echo "  $_l : code $?"; head -n 3 "$WORK/err"; }
 	ms "$_s" >>"$WORK/w.$_l"
+	sleep 0.3
+	echo $(( $(cpu_serveur) - _c )) >>"$WORK/c.$_l"
 }
 copie() {	# table csv
 	psql -X -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME user=postgres dbname=banc" \
@@ -147,7 +158,7 @@ charge() {	# kind csv
 }
 L1="copie-cle-horodatages copie-nue-horodatages registre-horodatages
 copie-cle-plans copie-nue-plans registre-plans"
-for l in $L1; do : >"$WORK/w.$l"; done
+for l in $L1; do : >"$WORK/w.$l"; : >"$WORK/c.$l"; done
 i=0
 while [ $i -lt "$RUNS" ]; do
 	clone ref_h || { arret; return 1; }
@@ -164,8 +175,10 @@ while [ $i -lt "$RUNS" ]; do
 done
 for l in $L1; do
 	median <"$WORK/w.$l" >"$WORK/t.$l"
-	printf '  %-24s %8.2f s  (médiane de %d ; %s)\n' "$l" \
-	    "$(awk '{ print $1 / 1000 }' "$WORK/t.$l")" "$RUNS" \
+	median <"$WORK/c.$l" >"$WORK/u.$l"
+	printf '  %-24s %8.2f s, CPU serveur %6.2f s  (médianes de %d ; %s)\n' "$l" \
+	    "$(awk '{ print $1 / 1000 }' "$WORK/t.$l")" \
+	    "$(awk '{ print $1 / 1000 }' "$WORK/u.$l")" "$RUNS" \
 	    "$(sort -n "$WORK/w.$l" | tr '\n' ' ' | sed 's/ $//') ms"
 done
 rapport() {	# a b goal what
@@ -180,6 +193,32 @@ rapport registre-horodatages copie-nue-horodatages "" \
 rapport registre-plans copie-cle-plans 1.5 \
     "plans, registre / \\copy dans une table aux mêmes clés"
 rapport registre-plans copie-nue-plans "" "plans, registre / \\copy dans une table nue"
+cpu() {	# a b what: the ratio of the median server CPU
+	W=$3 awk -v a="$(cat "$WORK/u.$1")" -v b="$(cat "$WORK/u.$2")" \
+	    'BEGIN { printf "  %s : %.2f×\n", ENVIRON["W"], (b > 0 ? a / b : 0) }'
+}
+cpu registre-horodatages copie-cle-horodatages "horodatages, CPU serveur, registre / \\copy clés"
+cpu registre-plans copie-cle-plans "plans, CPU serveur, registre / \\copy clés"
+# audit verify on the last clone: the ledger of a month and a snapshot;
+# the audit's size against the data it covers (issue 11: <= 15 %).
+_c=$(cpu_serveur)
+_s=$(date +%s%N)
+registre --db "host=$CESUTG_HOME dbname=banc user=postgres" audit verify \
+    --ancre "$WORK/ancre" >/dev/null 2>"$WORK/err" ||
+    { echo "  audit verify : code $?"; head -n 3 "$WORK/err"; }
+_w=$(ms "$_s")
+sleep 0.3
+echo "  audit verify (un mois et un instantané) : $(awk -v w="$_w" \
+    'BEGIN { printf "%.1f", w / 1000 }') s, CPU serveur $(awk -v c="$(( $(cpu_serveur) - _c ))" \
+    'BEGIN { printf "%.1f", c / 1000 }') s"
+SQ banc -c "SELECT sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname
+    LIKE 'audit%'), sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname
+    NOT LIKE 'audit%') FROM pg_class c WHERE c.relnamespace = 'cesutg'::regnamespace
+    AND c.relkind = 'r'" | awk -F'|' '{ printf "  audit (audit*) %.1f Mo pour %.1f Mo" \
+    " de données : %.1f %% (objectif <= 15 %%)\n", $1 / 1048576, $2 / 1048576,
+    ($2 > 0 ? 100 * $1 / $2 : 0) }'
+# MONTH_RUNS=0: part 1 only.
+[ "$MRUNS" -gt 0 ] || { arret; rm -rf "$WORK/flux" "$WORK/integration" "$WORK"/*.csv; return 0; }
 fi
 
 # 2. The month 2016-04 through integrer against the baseline.

@@ -129,6 +129,53 @@ sql postgres -c "SET session_replication_role = replica" \
     -c "UPDATE cesutg.plan SET montant_financier = montant_financier - 1
 	WHERE id = (SELECT min(id) FROM cesutg.plan WHERE valide_au IS NULL)"
 registre audit verify >/dev/null 2>&1; expect_rc 0 $? "audit verify, valeur rétablie"
+# Ended versions (issue 11): a snapshot's ends are traced by one digest per
+# statement, not by two images of each row; a version ended, then edited,
+# deleted or forged with the triggers off is still found.
+newdb fins
+F=$(as fins cesutg_loader)
+registre --db "$F" load plans --date 2026-11-28 <"$TD/plans1.csv" 2>/dev/null
+registre --db "$F" load plans --accepter-fins --date 2026-12-05 <"$TD/plans2.csv" >/dev/null 2>&1
+fins() { DB=fins sql postgres -c "$1"; }
+verif_fins() {	# rc what
+	registre --db "$(as fins postgres)" audit verify --ancre "$W/ancre-fins" \
+	    >/dev/null 2>"$W/err"
+	expect_rc "$1" $? "$2"
+	[ "$1" = 0 ] || grep -q "plan : lignes différentes" "$W/err" && ok ||
+	    { ko "message : $2"; cat "$W/err"; }
+}
+[ "$(fins "SELECT count(*) FROM cesutg.plan WHERE valide_au IS NOT NULL")" -gt 0 ] &&
+    [ "$(fins "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'plan'
+	AND operation = 'CLOTURE'")" -gt 0 ] && ok || ko "fins tracées par empreinte"
+[ "$(fins "SELECT count(*) FROM cesutg.audit WHERE table_nom = 'plan'
+    AND operation = 'UPDATE'")" = 0 ] && ok || ko "fins tracées ligne par ligne"
+verif_fins 0 "audit verify, versions terminées"
+FIN=$(fins "SELECT min(id) FROM cesutg.plan WHERE motif_fin = 'absent_du_flux'")
+motif=$(fins "SELECT motif_fin FROM cesutg.plan WHERE id = $FIN")
+au=$(fins "SELECT valide_au FROM cesutg.plan WHERE id = $FIN")
+for a in "valide_au = valide_au + 1|valide_au = valide_au - 1" \
+    "montant_financier = montant_financier + 1|montant_financier = montant_financier - 1" \
+    "motif_fin = 'hors_anteriorite'|motif_fin = '$motif'" "valide_au = NULL|valide_au = '$au'"; do
+	DB=fins sql postgres -c "SET session_replication_role = replica" \
+	    -c "UPDATE cesutg.plan SET ${a%|*} WHERE id = $FIN" >/dev/null ||
+	    ko "altération : ${a%|*}"
+	verif_fins 65 "version terminée altérée : ${a%|*}"
+	DB=fins sql postgres -c "SET session_replication_role = replica" \
+	    -c "UPDATE cesutg.plan SET ${a#*|} WHERE id = $FIN"
+	verif_fins 0 "version terminée rétablie : ${a#*|}"
+done
+cols=$(fins "SELECT string_agg(quote_ident(column_name), ',') FROM
+    information_schema.columns WHERE table_schema = 'cesutg' AND table_name = 'plan'
+    AND is_generated = 'NEVER' AND column_name <> 'id'")
+DB=fins sql postgres -c "SET session_replication_role = replica" \
+    -c "INSERT INTO cesutg.plan ($cols) SELECT $cols FROM cesutg.plan WHERE id = $FIN"
+verif_fins 65 "version terminée ajoutée hors audit"
+DB=fins sql postgres -c "SET session_replication_role = replica" \
+    -c "DELETE FROM cesutg.plan WHERE id = (SELECT max(id) FROM cesutg.plan)"
+verif_fins 0 "version ajoutée retirée"
+DB=fins sql postgres -c "SET session_replication_role = replica" \
+    -c "DELETE FROM cesutg.plan WHERE id = $FIN"
+verif_fins 65 "version terminée supprimée hors audit"
 
 # --- 7. exports authenticated by an HMAC under a key kept outside ---
 step "7. export authenticated, tampered export refused"
