@@ -506,19 +506,23 @@ BEGIN
 			ELSE '76-100 %' END AS tranche
 		FROM conso
 	), d AS (SELECT DISTINCT dispositif FROM c),
+	-- Each beneficiary counted once under each breakdown (GIR,
+	-- participation, postal code): one pass, not one join per category.
+	ck AS (
+		SELECT c.dispositif, y.o, y.cat, count(c.ben) AS n,
+		    count(c.ben) FILTER (WHERE c.sous) AS ns
+		FROM c CROSS JOIN LATERAL (VALUES
+		    (1, coalesce('GIR ' || c.gir, 'sans GIR')), (2, c.tranche),
+		    (3, coalesce(c.code_postal, '?'))) y(o, cat)
+		GROUP BY 1, 2, 3
+	),
 	-- Every category of a breakdown for every dispositif, zeros shown.
 	g AS (
-		SELECT d.dispositif, k.o, k.cat, count(c.ben) AS n,
-		    count(c.ben) FILTER (WHERE c.sous) AS ns
-		FROM d CROSS JOIN (
-		    SELECT DISTINCT 1 AS o, coalesce('GIR ' || gir, 'sans GIR') AS cat
-		    FROM c
-		    UNION SELECT DISTINCT 2, tranche FROM c
-		    UNION SELECT DISTINCT 3, coalesce(code_postal, '?') FROM c) k
-		LEFT JOIN c ON c.dispositif = d.dispositif AND k.cat = CASE k.o
-		    WHEN 1 THEN coalesce('GIR ' || c.gir, 'sans GIR')
-		    WHEN 2 THEN c.tranche ELSE coalesce(c.code_postal, '?') END
-		GROUP BY 1, 2, 3
+		SELECT d.dispositif, k.o, k.cat, coalesce(ck.n, 0) AS n,
+		    coalesce(ck.ns, 0) AS ns
+		FROM d CROSS JOIN (SELECT DISTINCT o, cat FROM ck) k
+		LEFT JOIN ck ON ck.dispositif = d.dispositif AND ck.o = k.o
+		    AND ck.cat = k.cat
 	), z AS (
 		SELECT 0 AS o, 'Sous-consommation : bénéficiaires, seuil ' ||
 		    round(seuil * 100) || ' %' AS sec, 'tableau' AS fo, y.k AS se,
