@@ -45,6 +45,7 @@ DECLARE
 	mc1 text;
 	lo text;
 	hi text;
+	nl text;
 BEGIN
 	IF NOT (pg_has_role(session_user, 'cesutg_owner', 'USAGE')
 	    OR pg_has_role(session_user, 'cesutg_loader', 'USAGE')
@@ -71,6 +72,11 @@ BEGIN
 		lo := substr(mc1, 3, 2) || substr(mc1, 6, 2);
 		hi := substr(alerte_mois_plus(mc1, 1), 3, 2) ||
 		    substr(alerte_mois_plus(mc1, 1), 6, 2);
+		-- Merged or hashed, never a nested loop: without statistics
+		-- (a month just loaded) the planner would probe the refunds'
+		-- whole number range once per title.
+		nl := current_setting('enable_nestloop');
+		PERFORM set_config('enable_nestloop', 'off', true);
 		CREATE TEMP TABLE f7 ON COMMIT DROP AS
 		SELECT t.b FROM (
 			-- Both indexes read in title order, merged: the refunds'
@@ -94,6 +100,7 @@ BEGIN
 		GROUP BY t.b
 		HAVING sum(t.v) > 0 AND coalesce(sum(t.v) FILTER (WHERE
 		    t.rembourse), 0) < s_cesu * sum(t.v);
+		PERFORM set_config('enable_nestloop', nl, true);
 		ANALYZE f7;
 		INSERT INTO nv
 		-- An issued title's number starts with its order month (AAMM):
@@ -382,6 +389,9 @@ BEGIN
 		FROM remboursement x
 		WHERE x.valide_au IS NULL AND x.date_remboursement >= d0
 		    AND x.date_remboursement < d1;
+		-- As for F7: the titles' range is no index condition to loop on.
+		nl := current_setting('enable_nestloop');
+		PERFORM set_config('enable_nestloop', 'off', true);
 		INSERT INTO nv
 		SELECT 'J2', j.b, NULL, m, j.titre || ' ' || j.cause, m, j.v, NULL,
 		    CASE j.cause
@@ -418,6 +428,7 @@ BEGIN
 			    -- month's refunds, not every title ever issued.
 			    AND t.numero_titre BETWEEN lo AND hi
 		)) j;
+		PERFORM set_config('enable_nestloop', nl, true);
 	END IF;
 	INSERT INTO alerte (nature, identifiant_beneficiaire_salsa, code_sad,
 	    periode, objet, mois, valeur, seuil, libelle, dispositif, module)
