@@ -37,7 +37,9 @@ benef_de_visites 2016-05 sad-hors-plan >"$O/F9.attendu"; trouve F9 3
 benef_de_visites 2016-05 cesu-et-tg >"$O/F10.attendu"; trouve F10 3
 vfile 2016-05 VISITES | with sad-excessif | cut -d, -f1 | sed 's/^SAD//' | sort -u >"$O/F11.attendu"
 trouve F11 4
-: >"$O/F12.attendu"; trouve F12 3
+# F12: beneficiaries of mode-incoherent refunded in the month.
+vfile 2016-05 CESU | awk -F, '$1 == "mode_incoherent" { print $2 }' | sort -u >"$O/F12.attendu"
+trouve F12 3
 vfile 2016-05 BENEFICIAIRES | with echeance | cut -d, -f1 | sort -u >"$O/F13.attendu"; trouve F13 3
 vfile 2016-05 BENEFICIAIRES | with revision | cut -d, -f1 | sort -u >"$O/F14.attendu"; trouve F14 3
 # E2: clients called from another phone, on visits still made by phone.

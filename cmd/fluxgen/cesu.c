@@ -362,20 +362,41 @@ cashes_free(struct cashes *cs)
 	free(cs->c);
 }
 
-/* Who cashed a beneficiary's titles: an employee, or its mandataire. */
+/*
+ * Fault mode-incoherent (F12 of cesutg-alertes(7)): a beneficiary in
+ * emploi direct whose titles a provider cashes, or one under a mandataire
+ * whose titles an employee cashes. Drawn once for the person, on a stream
+ * of its own: every other draw stays as it was.
+ */
+static int
+mode_incoherent(const struct world *w, const struct person *p)
+{
+	struct rng r;
+
+	if (!p->cesu || (p->mode != 'E' && p->mode != 'M'))
+		return 0;
+	rng_init(&r, w->seed, T_MODE, p->key);
+	return rng_chance(&r, w->rate[R_MODE_INCOHERENT]);
+}
+
+/* Who cashed a beneficiary's titles: an employee, or its mandataire; the
+ * other way round under mode-incoherent (a provider for emploi direct). */
 static void
 affilie(const struct world *w, size_t i, int j, struct tab *t)
 {
 	const struct person *p = &w->p[i];
 	char nom[64], prenom[96], s[160];
+	const char *type = p->mode == 'M' ? "M" : "E";
 	int sad;
 
-	if (p->mode == 'M') {
+	if (mode_incoherent(w, p))
+		type = p->mode == 'M' ? "E" : "P";
+	if (*type != 'E') {
 		sad = (int)(p->sid % (uint32_t)w->nsad);
 		tab_fmt(t, RB_code_affilie, "3%08d", sad);
 		ascii_upper(w->sad[sad].name, s, 39);
 		tab_str(t, RB_nom_affilie, s);
-		tab_str(t, RB_type_affilie, "M");
+		tab_str(t, RB_type_affilie, type);
 		return;
 	}
 	j = (int)(p->sid % 3 == 0) & j;
@@ -614,8 +635,8 @@ dir_verite_cesu(const struct world *w, const char *dir)
 	struct cashes cs;
 	struct emit e;
 	struct tab t;
-	char name[64], d[64];
-	int32_t day[512], n, used;
+	char name[64], d[96];
+	int32_t day[512], n, used, *nmode;
 	int64_t extra;
 	size_t i;
 	int y = w->year, m = w->month, dy, dm, dd;
@@ -638,6 +659,11 @@ dir_verite_cesu(const struct world *w, const char *dir)
 		vcesu_row(&t, what[k], &w->p[c->who], cs.y[c->month],
 		    cs.m[c->month], c->seq, d);
 	}
+	/* The cashings the CRCESU accepts, per beneficiary, for F12. */
+	nmode = xcalloc(w->nbenef + 1, sizeof *nmode);
+	for (i = 0; i < cs.n; i++)
+		if (cs.c[i].kind == C_NORMAL)
+			nmode[cs.c[i].who]++;
 	cashes_free(&cs);
 	for (i = 0; i < w->nbenef; i++) {
 		const struct person *p = &w->p[i];
@@ -660,6 +686,18 @@ dir_verite_cesu(const struct world *w, const char *dir)
 		    (int)(extra / 100), (int)(extra % 100));
 		vcesu_row(&t, "charges_plafond", p, y, m, 0, d);
 	}
+	/* F12: each beneficiary of mode-incoherent refunded in the month. */
+	for (i = 0; i < w->nbenef; i++) {
+		const struct person *p = &w->p[i];
+
+		if (nmode[i] == 0 || !mode_incoherent(w, p))
+			continue;
+		snprintf(d, sizeof d, "%d titres encaissés par un affilié %s, "
+		    "plan en mode %c", nmode[i], p->mode == 'M' ? "E" : "P",
+		    p->mode);
+		vcesu_row(&t, "mode_incoherent", p, w->year, w->month, 0, d);
+	}
+	free(nmode);
 	tab_close(&t);
 	emit_close(&e);
 }

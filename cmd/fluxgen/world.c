@@ -150,6 +150,7 @@ const struct rate rates[R_N] = {
 	[R_DOUBLE_ENC] = { "double-encaissement", 0, "titres CESU encaissés une seconde fois dans le mois" },
 	[R_BLOQUE] = { "titre-bloque", 1000, "bénéficiaires CESU dont un titre volé, bloqué par une réémission, est encaissé" },
 	[R_CHARGES_PLAFOND] = { "charges-plafond", 1000, "charges CNCESU au-dessus du plafond du Flux 8.2" },
+	[R_MODE_INCOHERENT] = { "mode-incoherent", 2000, "bénéficiaires CESU dont les titres sont encaissés par un affilié contraire au mode du plan" },
 };
 
 /* Paris 2015 (CCTP §2.2): beneficiaries by aid and payment. */

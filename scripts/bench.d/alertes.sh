@@ -1,37 +1,93 @@
-# registre alertes on a Paris month (issue 16, "Must show": every alert of
-# a month in less than 10 s): fluxgen's 2016-03 and 2016-04 (with the
-# orders of reprise/) through scripts/cycle, the visits of both months
-# checked (registre controler, timed once), then every alert of 2016-04
-# computed from an empty alert table, against psql copying out the
-# month's current visits (the rows the TG alerts read). RUNS rounds,
-# interleaved; medians. ALERTES_SCALE (default 1, Paris) sets the size.
+# Issue 16's bar: "all alerts and dashboards of a Paris month in < 10 s".
+# fluxgen's 2016-03..2016-05 (with the orders of reprise/) through
+# scripts/cycle, the visits of the three months checked (registre
+# controler) and 2016-05 pre-invoiced; then, RUNS times, the month's work
+# as the monthly job does it: every alert of 2016-05 computed from an empty
+# alert table (registre alertes), and the three dashboards of 2016-05 as
+# CSV (registre tableau) and PDF (tableaupdf). Printed: the median wall
+# time of the whole, the median CPU of the commands (registre, tableaupdf)
+# and of the server (the cluster's processes, backends and parallel
+# workers included, read in /proc around each run), and the load average
+# while it ran. Then the same per part (alerts, each dashboard, the PDFs).
+# ALERTES_SCALE (default 1, Paris) sets the size.
 SC=${ALERTES_SCALE:-1}
+M=2016-05
 unset PGHOST PGHOSTADDR PGSERVICE PGDATABASE PGPORT PGUSER CESUTG_PGOPTIONS
 chmod 755 "$WORK"	# the cluster runs as postgres when we are root
 t=$(date +%s)
-sh scripts/cycle -b "$B" --scale "$SC" --months 2016-03..2016-04 \
+sh scripts/cycle -b "$B" --scale "$SC" --months 2016-03..$M \
     --dir "$WORK/cycle" --garder >"$WORK/cycle.out" 2>&1 ||
     { echo "  scripts/cycle a échoué"; tail -5 "$WORK/cycle.out"; return 1; }
 CESUTG_HOME=$WORK/cycle/var
 export CESUTG_HOME
 registre db start >/dev/null 2>&1
-echo "  deux mois chargés par scripts/cycle (scale $SC) en $(( $(date +%s) - t )) s"
-for m in 2016-03 2016-04; do
-	s=$(date +%s%N)
+for m in 2016-03 2016-04 $M; do
 	registre controler $m >/dev/null || { echo "  controler $m a échoué"; return 1; }
-	echo "  registre controler $m : $(( ($(date +%s%N) - s) / 1000000 )) ms"
 done
+registre prefacture calculer $M >/dev/null 2>&1 ||
+    { echo "  prefacture calculer $M a échoué"; return 1; }
+echo "  trois mois chargés (scripts/cycle, scale $SC), contrôlés, $M" \
+    "pré-facturé, en $(( $(date +%s) - t )) s"
 H="host=$CESUTG_HOME user=postgres dbname=cesutg"
-cat >"$WORK/alertes" <<EOF
-psql -X -q "$H" -c "TRUNCATE cesutg.alerte" || exit 1
-exec registre alertes --mois 2016-04 >"$WORK/alertes.csv"
-EOF
-bench_add alertes /dev/null sh "$WORK/alertes"
-bench_add psql_copy /dev/null psql -X -q "$H" -c "\\copy (SELECT * FROM
-    cesutg.horodatage WHERE valide_au IS NULL AND arrivee_retenue >= '2016-04-01'
-    AND arrivee_retenue < '2016-05-01') TO STDOUT"
-bench_run
-bench_ratio alertes psql_copy
+TCK=$(getconf CLK_TCK)
+# The cluster's CPU so far, in ticks: the postmaster's own and that of its
+# children already reaped (each registre's backend and parallel workers),
+# plus its live children's.
+cpu_cluster() {
+	pm=$(head -n 1 "$CESUTG_HOME/data/postmaster.pid")
+	{ awk '{ print $14 + $15 + $16 + $17 }' /proc/"$pm"/stat
+	  for p in $(pgrep -P "$pm"); do
+		awk '{ print $14 + $15 }' /proc/"$p"/stat 2>/dev/null
+	  done; } | awk '{ s += $1 } END { print s }'
+}
+# One part: its wall time (ms), the commands' CPU (ms) and the server's.
+partie() {	# label command...
+	l=$1
+	shift
+	c0=$(cpu_cluster)
+	s=$(date +%s%N)
+	/usr/bin/time -f '%U %S' -o "$WORK/tm" "$@" || return 1
+	e=$(date +%s%N)
+	sleep 0.2	# the backend gone and reaped
+	c1=$(cpu_cluster)
+	echo "$l $(( (e - s) / 1000000 )) $(tail -n 1 "$WORK/tm" |
+	    awk '{ printf "%d", ($1 + $2) * 1000 }') $(( (c1 - c0) * 1000 / TCK ))" \
+	    >>"$WORK/parties"
+}
+: >"$WORK/parties"
+: >"$WORK/charges"
+i=0
+while [ $i -lt "$RUNS" ]; do
+	psql -X -q "$H" -c "TRUNCATE cesutg.alerte" || return 1
+	partie alertes sh -c 'exec registre alertes --mois "$1" >"$2" 2>/dev/null' \
+	    sh $M "$WORK/alertes.csv" || { echo "  registre alertes a échoué"; return 1; }
+	for k in direction sad operationnel; do
+		partie "tableau-$k" sh -c 'exec registre tableau "$1" "$2" >"$3"' \
+		    sh $k $M "$WORK/$k.csv" || { echo "  registre tableau $k a échoué"; return 1; }
+		partie "pdf-$k" sh -c 'exec tableaupdf <"$1" >"$2"' sh "$WORK/$k.csv" \
+		    "$WORK/$k.pdf" || { echo "  tableaupdf $k a échoué"; return 1; }
+	done
+	cut -d' ' -f1 /proc/loadavg >>"$WORK/charges"
+	i=$((i + 1))
+done
+# The whole of each run (the sum of its parts), then medians.
+awk -v n=7 '{ w += $2; c += $3; s += $4 }
+    NR % n == 0 { print w, c, s; w = c = s = 0 }' "$WORK/parties" >"$WORK/tours"
+for f in 1 2 3; do cut -d' ' -f$f "$WORK/tours" | median >"$WORK/tot.$f"; done
+echo "  alertes et trois tableaux (CSV et PDF) de $M :" \
+    "$(awk '{ printf "%.2f", $1 / 1000 }' "$WORK/tot.1") s (médiane de $RUNS," \
+    "objectif < 10 s) ; CPU $(awk '{ printf "%.2f", $1 / 1000 }' "$WORK/tot.2") s" \
+    "des commandes, $(awk '{ printf "%.2f", $1 / 1000 }' "$WORK/tot.3") s du" \
+    "serveur ; charge $(median <"$WORK/charges") sur $(nproc) cœurs"
+for l in alertes tableau-direction pdf-direction tableau-sad pdf-sad \
+    tableau-operationnel pdf-operationnel; do
+	awk -v l="$l" '$1 == l' "$WORK/parties" >"$WORK/p"
+	printf '  %-22s %7.3f s  cpu %6.2f s  serveur %6.2f s\n' "$l" \
+	    "$(cut -d' ' -f2 "$WORK/p" | median | awk '{ print $1 / 1000 }')" \
+	    "$(cut -d' ' -f3 "$WORK/p" | median | awk '{ print $1 / 1000 }')" \
+	    "$(cut -d' ' -f4 "$WORK/p" | median | awk '{ print $1 / 1000 }')"
+done
 sed 1d "$WORK/alertes.csv" 2>/dev/null | cut -d, -f2 | sort | uniq -c |
     awk '{ printf "%s%s %d", (NR > 1 ? ", " : "  cas : "), $2, $1 } END { print "" }'
 registre db stop >/dev/null 2>&1
+rm -rf "$WORK/cycle" "$WORK"/*.csv "$WORK"/*.pdf

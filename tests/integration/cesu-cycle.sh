@@ -112,12 +112,16 @@ registre cesu sous-consommation 2016-03 >"$W/sous.03.csv" 2>"$W/err"
 expect_rc 0 $? "sous-consommation 2016-03"
 registre cesu sous-consommation 2016-04 >"$W/sous.04.csv" 2>"$W/err"
 cat "$W"/ecarts.2016-0[345].csv | grep "au-dessus" | cut -d, -f2,5 | sort -u >"$W/plafonds"
+# F12: month of refund and beneficiary of each incoherent mode.
+registre cesu incoherences 2>"$W/err" | sed 1d | cut -d, -f1,2 | sort -u >"$W/incoherents"
 # anomaly, injected, caught: a title rejected for the expected cause; an
 # under-consumer listed for its order month (complete for 2016-03 and
-# 2016-04 but for late titles); a period's Flux 6 above the 8.2.
+# 2016-04 but for late titles); a period's Flux 6 above the 8.2; a
+# beneficiary of mode-incoherent listed for the month of the refunds.
 gawk -F, -v R="$W/rejets" -v S3="$W/sous.03.csv" -v S4="$W/sous.04.csv" \
-    -v P="$W/plafonds" -v OUT="$W/manques" '
+    -v P="$W/plafonds" -v I="$W/incoherents" -v OUT="$W/manques" '
 	BEGIN { while ((getline l < R) > 0) { split(l, a, ","); rej[a[1] "," a[2]] = 1 }
+	    while ((getline l < I) > 0) inc[l] = 1
 	    while ((getline l < S3) > 0) { split(l, a, ","); sous[a[1] ",2016-03"] = 1 }
 	    while ((getline l < S4) > 0) { split(l, a, ","); sous[a[1] ",2016-04"] = 1 }
 	    while ((getline l < P) > 0) plaf[l] = 1
@@ -129,6 +133,7 @@ gawk -F, -v R="$W/rejets" -v S3="$W/sous.03.csv" -v S4="$W/sous.04.csv" \
 	$1 in cause { c = rej[cause[$1] "," $3] }
 	$1 == "sous_consommation" { c = sous[$2 "," $4] }
 	$1 == "charges_plafond" { c = plaf[$2 "," $4] }
+	$1 == "mode_incoherent" { c = inc[$4 "," $2] }
 	c { pris[$1]++ } !c { print > OUT }
 	END { for (k in inj) printf "%s %d %d\n", k, inj[k], pris[k] }' "$W/verite" |
     sort >"$W/comptes"
@@ -137,7 +142,7 @@ while read -r a i p; do
 	check "$i" "$p" "$a détectés" || head -5 "$W/manques"
 	[ "$i" -gt 0 ] && ok || ko "$a : rien d'injecté"
 done <"$W/comptes"
-check 5 "$(wc -l <"$W/comptes")" "cinq natures d'anomalie"
+check 6 "$(wc -l <"$W/comptes")" "six natures d'anomalie"
 # And nothing caught that was not injected (false alarms), per reason.
 n=$(gawk -F, '$1 == "encaissement_tardif" || $1 == "double_encaissement" ||
     $1 == "titre_bloque_encaisse"' "$W/verite" | wc -l)
@@ -145,6 +150,8 @@ check "$n" "$(grep -c '^\(perime\|deja_rembourse\|bloque\),' "$W/rejets")" \
     "rejets pour titre périmé, déjà remboursé ou bloqué = injectés"
 check "$(grep -c '^charges_plafond' "$W/verite")" "$(wc -l <"$W/plafonds")" \
     "Flux 6 au-dessus du plafond = injectés"
+check "$(grep -c '^mode_incoherent' "$W/verite")" "$(wc -l <"$W/incoherents")" \
+    "modes incohérents (par mois et bénéficiaire) = injectés"
 check "$(grep -c '^sous_consommation,.*,2016-03,' "$W/verite")" "$(($(wc -l <"$W/sous.03.csv") - 1))" \
     "sous-consommation de 2016-03 = injectée"
 check 1 "$(q "SELECT count(DISTINCT signal) FROM cesutg.signal_fraude_cesu WHERE signal = 'bloque'")" \
