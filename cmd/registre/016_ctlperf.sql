@@ -26,11 +26,91 @@ END
 $f$;
 REVOKE EXECUTE ON FUNCTION analyser_perime(text) FROM PUBLIC;
 
-CREATE OR REPLACE FUNCTION controler(m text) RETURNS TABLE (visites bigint,
-    payables bigint)
+-- The statistics controler_partie's plans depend on, refreshed when stale
+-- (committed before the parts run: a session does not see the statistics
+-- another has not committed). A table never analysed since its load
+-- (autovacuum had no time) can turn the first join into a nested loop of
+-- hours; one whose statistics are fresh is not analysed again (the
+-- nightly rerun after a small late load).
+CREATE FUNCTION controler_statistiques() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+BEGIN
+	IF NOT agent_tg() THEN
+		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
+	END IF;
+	PERFORM analyser_perime(t) FROM unnest(ARRAY['horodatage', 'client',
+	    'rapprochement', 'sad_tg', 'evenement', 'evenement_sad', 'plan',
+	    'autorisation_minutes', 'derogation_taux']) t;
+END
+$f$;
+
+-- The SADs (codes tiers) of month m shared out in n parts of about as
+-- many visits, for n sessions at once (registre controler: one per core).
+-- Every rule reads the visits of one SAD only (a TG code maps to one SAD),
+-- and each result row is a SAD's: the parts write disjoint rows. The SADs
+-- with results kept but no visit now are in a part too (their rows go).
+-- One part only when a visit kept has moved to another SAD (sad_tg
+-- changed): its old row and its new one would be in two sessions.
+CREATE FUNCTION controler_parts(m text, n integer) RETURNS SETOF text[]
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+DECLARE
+	d0 timestamptz := to_date(m || '-01', 'YYYY-MM-DD') - interval '1 day';
+	d1 timestamptz := to_date(m || '-01', 'YYYY-MM-DD')
+	    + interval '1 month 1 day';
+	poids bigint[] := array_fill(0::bigint, ARRAY[n]);
+	r record;
+	i integer;
+	k integer;
+BEGIN
+	IF NOT agent_tg() THEN
+		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
+	END IF;
+	IF n > 1 AND EXISTS (SELECT 1 FROM controle_visite c
+	    JOIN horodatage h ON h.id = c.horodatage
+	    LEFT JOIN sad_tg g ON g.code = h.code_sad
+	    WHERE c.mois = m AND c.code_sad <> coalesce(g.sad, h.code_sad)) THEN
+		n := 1;
+	END IF;
+	DROP TABLE IF EXISTS pg_temp.cp;
+	CREATE TEMP TABLE cp (sad text, partie integer) ON COMMIT DROP;
+	-- Largest first, each to the lightest part so far; the visits of
+	-- the month by their time in UTC give the weights (a day either
+	-- side: weights only).
+	FOR r IN SELECT x.sad, sum(x.n) AS n FROM (
+		SELECT coalesce(g.sad, h.code_sad) AS sad, count(*) AS n
+		FROM horodatage h LEFT JOIN sad_tg g ON g.code = h.code_sad
+		WHERE h.valide_au IS NULL AND coalesce(h.arrivee_retenue,
+		    h.arrivee_brute, h.depart_retenu, h.depart_brut,
+		    h.instant_creation) BETWEEN d0 AND d1
+		GROUP BY 1
+		UNION ALL SELECT code_sad, 0 FROM controle_visite WHERE mois = m
+		UNION ALL SELECT code_sad, 0 FROM taux_correction WHERE mois = m) x
+	    GROUP BY x.sad ORDER BY 2 DESC, 1 LOOP
+		k := 1;
+		FOR i IN 2..n LOOP
+			IF poids[i] < poids[k] THEN
+				k := i;
+			END IF;
+		END LOOP;
+		poids[k] := poids[k] + r.n;
+		INSERT INTO cp VALUES (r.sad, k);
+	END LOOP;
+	RETURN QUERY SELECT array_agg(cp.sad ORDER BY cp.sad) FROM cp
+	    GROUP BY cp.partie ORDER BY cp.partie;
+	DROP TABLE cp;
+END
+$f$;
+
+-- The checks of month m, of all SADs (sads NULL) or of some.
+CREATE FUNCTION controler_partie(m text, sads text[])
+RETURNS TABLE (visites bigint, payables bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
 SET work_mem = '64MB' SET jit = off AS $f$
 DECLARE
+	-- The TG codes that may be of these SADs (theirs, and the SADs' own
+	-- codes): the other visits are not even read further.
+	codes_tg text[] := sads || ARRAY(SELECT g.code FROM sad_tg g
+	    WHERE g.sad = ANY (sads));
 	d0 date := to_date(m || '-01', 'YYYY-MM-DD');
 	d1 date := (to_date(m || '-01', 'YYYY-MM-DD') + interval '1 month')::date;
 	tz text := param_texte('fuseau_horaire');
@@ -46,14 +126,6 @@ BEGIN
 	END IF;
 	DROP TABLE IF EXISTS pg_temp.v, pg_temp.mo, pg_temp.s, pg_temp.tc,
 	    pg_temp.nv, pg_temp.nm;
-	-- Fresh statistics after a load: the plans below depend on them. A
-	-- table never analysed since its load (autovacuum had no time) can
-	-- turn the first join below into a nested loop of hours; one whose
-	-- statistics are fresh is not analysed again (the nightly rerun after
-	-- a small late load).
-	PERFORM analyser_perime(t) FROM unnest(ARRAY['horodatage', 'client',
-	    'rapprochement', 'sad_tg', 'evenement', 'evenement_sad', 'plan',
-	    'autorisation_minutes', 'derogation_taux']) t;
 	CREATE TEMP TABLE v ON COMMIT DROP AS
 	WITH tg AS (
 		SELECT p.id, p.code_tiers_salsa AS sad,
@@ -86,7 +158,9 @@ BEGIN
 			h.code_correction, (coalesce(h.arrivee_retenue,
 			h.arrivee_brute, h.depart_retenu, h.depart_brut,
 			h.instant_creation) AT TIME ZONE tz)::date AS jour
-		    FROM horodatage h WHERE h.valide_au IS NULL OFFSET 0) h
+		    FROM horodatage h WHERE h.valide_au IS NULL
+			AND (sads IS NULL OR h.code_sad = ANY (codes_tg))
+			OFFSET 0) h
 		    WHERE h.jour >= d0 AND h.jour < d1) h
 		LEFT JOIN sad_tg g ON g.code = h.code_sad
 		LEFT JOIN client_rapproche r ON r.code_sad = h.code_sad
@@ -94,6 +168,7 @@ BEGIN
 		LEFT JOIN client c ON c.code_sad = h.code_sad
 		    AND c.identifiant_client = h.identifiant_client
 		    AND c.valide_au IS NULL
+		WHERE sads IS NULL OR coalesce(g.sad, h.code_sad) = ANY (sads)
 	)
 	SELECT DISTINCT ON (x.id) x.*, t.id AS plan_id, pr.prestations,
 	    x.mn > 0 AND EXISTS (SELECT 1 FROM autorisation_minutes a
@@ -279,9 +354,11 @@ BEGIN
 	CREATE TEMP TABLE nm ON COMMIT DROP AS SELECT DISTINCT id, code FROM mo;
 	DELETE FROM controle_motif k USING controle_visite c
 	WHERE k.horodatage = c.horodatage AND c.mois = m
+	    AND (sads IS NULL OR c.code_sad = ANY (sads))
 	    AND NOT EXISTS (SELECT 1 FROM nm
 		WHERE nm.id = k.horodatage AND nm.code = k.code);
 	DELETE FROM controle_visite c WHERE c.mois = m
+	    AND (sads IS NULL OR c.code_sad = ANY (sads))
 	    AND NOT EXISTS (SELECT 1 FROM nv WHERE nv.horodatage = c.horodatage
 		AND (nv.code_sad, nv.identifiant_beneficiaire_salsa, nv.plan,
 		nv.jour, nv.secondes, nv.payable) IS NOT DISTINCT FROM
@@ -301,6 +378,7 @@ BEGIN
 	    WHERE k.horodatage = nm.id AND k.code = nm.code)
 	ORDER BY 1, 2;
 	DELETE FROM taux_correction t WHERE t.mois = m
+	    AND (sads IS NULL OR t.code_sad = ANY (sads))
 	    AND NOT EXISTS (SELECT 1 FROM tc WHERE tc.code_sad = t.code_sad
 		AND tc.code_correction = t.code_correction
 		AND (tc.corrigees, tc.visites, tc.taux, tc.seuil, tc.exclusion)
@@ -316,6 +394,19 @@ BEGIN
 	    FROM nv;
 END
 $f$;
+-- The checks of month m (YYYY-MM) in one session.
+CREATE OR REPLACE FUNCTION controler(m text) RETURNS TABLE (visites bigint,
+    payables bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+BEGIN
+	PERFORM controler_statistiques();
+	RETURN QUERY SELECT * FROM controler_partie(m, NULL);
+END
+$f$;
+REVOKE EXECUTE ON FUNCTION controler_statistiques(), controler_parts(text,
+    integer), controler_partie(text, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION controler_statistiques(), controler_parts(text,
+    integer), controler_partie(text, text[]) TO cesutg_agent;
 -- Since 011, prefacturer() wraps the calculation, named prefacturer_calcul,
 -- to keep SALSA's reasons: only the calculation is replaced here.
 CREATE OR REPLACE FUNCTION prefacturer_calcul(m text) RETURNS bigint
