@@ -154,5 +154,21 @@ same "$W/e1" "$W/e2" "audit, calcule_le et lignes écrites après un calcul rela
 resultats ctl "$W/r3"
 same "$W/r2" "$W/r3" "résultats relancés"
 
+step "two sessions: SADs shared out; one session when a TG code changed SAD"
+DB=ctl sql postgres -c "SET client_min_messages = warning" -c "SELECT count(*), count(DISTINCT s), sum(cardinality(p))
+    = count(DISTINCT s) FROM cesutg.controler_parts('$M', 2) p, unnest(p) s" >"$W/parts"
+grep -qx '2|[0-9]*|t' "$W/parts" && ok || ko "deux parts disjointes : $(cat "$W/parts")"
+# A TG code moved to another SAD: its visits checked under the old one.
+for d in ctl ctl015; do
+	DB=$d sql postgres -c "UPDATE cesutg.sad_tg SET sad = (SELECT min(sad)
+	    FROM cesutg.sad_tg) WHERE code = (SELECT max(code) FROM cesutg.sad_tg)"
+done
+DB=ctl sql postgres -c "SET client_min_messages = warning" -c "SELECT count(*) FROM cesutg.controler_parts('$M', 2)" |
+    grep -qx 1 && ok || ko "une seule part après un changement de SAD"
+for d in ctl ctl015; do calcul $d; expect_rc 0 $? "calcul après le changement ($d)"; done
+resultats ctl "$W/r4"; resultats ctl015 "$W/r4-015"
+cmp -s "$W/r3" "$W/r4" && ko "le changement de SAD ne change rien" || ok
+same "$W/r4-015" "$W/r4" "après un changement de SAD, 016 et 015"
+
 echo "perf: $pass réussis, $fail échoués"
 [ "$fail" -eq 0 ]
