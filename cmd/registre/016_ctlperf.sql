@@ -8,11 +8,12 @@
 SET LOCAL ROLE cesutg_owner;
 SET LOCAL search_path = cesutg;
 
--- ANALYZE table t unless its statistics are fresh: analysed (reltuples
--- known) and changed since by fewer rows than autovacuum's default
--- threshold (50 + 10 %). A whole-table ANALYZE: only it resets the
--- count of changes since the last one.
-CREATE FUNCTION analyser_perime(t text) RETURNS void
+-- ANALYZE table t (its columns cols, NULL: all) unless its statistics
+-- are fresh: analysed (reltuples known) and changed since by fewer rows
+-- than autovacuum's default threshold (50 + 10 %). (An ANALYZE of some
+-- columns leaves that count as it was, until autovacuum's own.)
+CREATE FUNCTION analyser_perime(t text, cols text[] DEFAULT NULL)
+RETURNS void
 LANGUAGE plpgsql SET search_path = cesutg AS $f$
 BEGIN
 	IF EXISTS (SELECT 1 FROM pg_class c
@@ -20,11 +21,13 @@ BEGIN
 	    WHERE c.oid = t::regclass AND (c.reltuples < 0
 		OR coalesce(s.n_mod_since_analyze, 0)
 		> 50 + 0.1 * c.reltuples)) THEN
-		EXECUTE format('ANALYZE %I', t);
+		EXECUTE format('ANALYZE %I %s', t, coalesce('(' || (SELECT
+		    string_agg(quote_ident(x), ', ') FROM unnest(cols) x)
+		    || ')', ''));
 	END IF;
 END
 $f$;
-REVOKE EXECUTE ON FUNCTION analyser_perime(text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION analyser_perime(text, text[]) FROM PUBLIC;
 
 -- The statistics controler_partie's plans depend on, refreshed when stale
 -- (committed before the parts run: a session does not see the statistics
@@ -38,9 +41,20 @@ BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
-	PERFORM analyser_perime(t) FROM unnest(ARRAY['horodatage', 'client',
-	    'rapprochement', 'sad_tg', 'evenement', 'evenement_sad', 'plan',
-	    'autorisation_minutes', 'derogation_taux']) t;
+	-- Of the big tables, the columns the plans filter and join on only
+	-- (plan has some eighty).
+	PERFORM analyser_perime('horodatage', ARRAY['id', 'valide_au',
+	    'code_sad', 'identifiant_client', 'identifiant_intervenant',
+	    'code_prestation']);
+	PERFORM analyser_perime('client', ARRAY['id', 'valide_au', 'code_sad',
+	    'identifiant_client']);
+	PERFORM analyser_perime('plan', ARRAY['id', 'valide_au', 'dispositif',
+	    'code_tiers_salsa', 'identifiant_beneficiaire_salsa',
+	    'code_nomenclature', 'date_debut_droit', 'date_fin_droit',
+	    'date_debut_prise_en_charge', 'date_fin_prise_en_charge']);
+	PERFORM analyser_perime(t) FROM unnest(ARRAY['rapprochement', 'sad_tg',
+	    'evenement', 'evenement_sad', 'autorisation_minutes',
+	    'derogation_taux']) t;
 END
 $f$;
 
