@@ -86,20 +86,53 @@ mois_courant(PGconn *c, int which)
 	return m;
 }
 
-/* One month's checks; the summary goes where the CSV does not. */
+/* One month's checks; the summary goes where the CSV does not. Its SADs
+ * in two parts of about as many visits, checked at once in two sessions
+ * (two cores; *c2, opened at the first need), committed together. */
 static void
-controler(PGconn *c, const char *mois, FILE *bilan)
+controler(PGconn *c, PGconn **c2, const char *mois, FILE *bilan)
 {
-	const char *p[1] = { mois };
-	PGresult *r;
+	const char *p0[2] = { mois, NULL }, *p1[2] = { mois, NULL };
+	const char *const *const pp[2] = { p0, p1 };
+	PGconn *cc[2];
+	PGresult *r, *rr[2];
+	long long n[2] = { 0, 0 };
+	int i;
 
+	/* Committed first: the other session plans with them. */
+	r = db_query(c, "SELECT cesutg.controler_statistiques()", 0, NULL);
+	PQclear(r);
 	db_exec(c, "BEGIN");
 	/* One run at a time: a month is replaced as a whole. */
 	db_exec(c, "SELECT cesutg.verrouiller('prefacture')");
-	r = db_query(c, "SELECT * FROM cesutg.controler($1)", 1, p);
-	fprintf(bilan, "registre: %s : %s interventions contrôlées, %s "
-	    "payables\n", mois, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+	r = db_query(c, "SELECT cesutg.controler_parts($1, 2)", 1, p0);
+	if (PQntuples(r) == 2) {
+		if (*c2 == NULL) {
+			*c2 = db_connect(DB_ADMIN, 1);
+			db_cur = c;
+		}
+		cc[0] = c;
+		cc[1] = *c2;
+		p0[1] = PQgetvalue(r, 0, 0);
+		p1[1] = PQgetvalue(r, 1, 0);
+		db_exec(*c2, "BEGIN");
+		db_query_deux(cc, "SELECT * FROM cesutg.controler_partie($1, $2)",
+		    2, pp, rr);
+	} else {
+		rr[0] = db_query(c, "SELECT * FROM cesutg.controler_partie($1, "
+		    "NULL)", 1, p0);
+		rr[1] = NULL;
+	}
 	PQclear(r);
+	for (i = 0; i < 2 && rr[i] != NULL; i++) {
+		n[0] += strtoll(PQgetvalue(rr[i], 0, 0), NULL, 10);
+		n[1] += strtoll(PQgetvalue(rr[i], 0, 1), NULL, 10);
+		PQclear(rr[i]);
+	}
+	if (i == 2)
+		db_exec(*c2, "COMMIT");
+	fprintf(bilan, "registre: %s : %lld interventions contrôlées, %lld "
+	    "payables\n", mois, n[0], n[1]);
 	db_exec(c, "COMMIT");
 }
 
@@ -108,6 +141,7 @@ controler(PGconn *c, const char *mois, FILE *bilan)
 int
 cmd_controler(int argc, char **argv)
 {
+	static PGconn *c2;	/* reachable at exit, when die() leaves it open */
 	PGconn *c;
 	char *m;
 	int i;
@@ -119,15 +153,17 @@ cmd_controler(int argc, char **argv)
 	c = db_connect(DB_ADMIN, 1);
 	require_agent_tg(c, "contrôle des interventions");
 	if (argc > 1)
-		controler(c, argv[1], argc == 3 ? stderr : stdout);
+		controler(c, &c2, argv[1], argc == 3 ? stderr : stdout);
 	else
 		for (i = 0; i < 2; i++) {
 			m = mois_courant(c, i);
-			controler(c, m, stdout);
+			controler(c, &c2, m, stdout);
 			free(m);
 		}
 	if (argc == 3)
 		print_month(c, liste_sql, argv[1]);
+	if (c2 != NULL)
+		db_finish(c2);
 	db_finish(c);
 	return 0;
 }

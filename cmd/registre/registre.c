@@ -646,6 +646,38 @@ db_ident(PGconn *c, const char *s)
 	return r;
 }
 
+/* The same statement, with parameters p[0] and p[1], on two connections
+ * at once (a core each); dies as db_query does when either fails (the
+ * other's transaction is then rolled back when its client is gone). */
+void
+db_query_deux(PGconn *const c[2], const char *sql, int nparams,
+    const char *const *const p[2], PGresult *res[2])
+{
+	PGresult *r;
+	ExecStatusType st;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (!PQsendQueryParams(c[i], sql, nparams, NULL, p[i], NULL,
+		    NULL, 0))
+			db_fail(c[i], NULL, "requête");
+	guet(1);
+	for (i = 0; i < 2; i++) {
+		res[i] = NULL;
+		while ((r = PQgetResult(c[i])) != NULL) {
+			st = PQresultStatus(r);
+			if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+				guet(0);
+				PQclear(res[i]);
+				db_fail(c[i], r, "requête");
+			}
+			PQclear(res[i]);
+			res[i] = r;
+		}
+	}
+	guet(0);
+}
+
 void
 db_finish(PGconn *c)
 {

@@ -48,5 +48,132 @@ expect_rc 0 $? "load plans (nom rétabli)"
 [ "$(lien)" = "automatique,100004,nom" ] && ok || ko "C04 : lien rétabli $(lien)"
 registre audit verify >/dev/null; expect_rc 0 $? "audit intègre"
 
+step "checks and pre-invoice (migration 016): the results of 015's functions"
+# fluxgen's month in a database of its own: a first computation, a few
+# lines validated, visits loaded late (new ones, and minutes added to
+# visits already checked: new versions), a second computation. 015's controler() and
+# prefacturer_calcul(), recomputing everything, run beside under other
+# names on a copy of the same ledger: the results are the same, row for
+# row (ids and calcule_le aside).
+M=2016-05
+for k in plans clients intervenants evenements horodatages; do
+	fluxgen --scale 0.05 --month $M $k >"$W/$k.csv" || ko "fluxgen $k"
+done
+awk -F, -v OFS=, 'NR == 1 { print >f1; print >f2; next }
+	NR % 40 == 7 { print >f2; next }
+	{ print >f1 }
+	NR % 300 == 11 && index($0, "\"") == 0 { $14 = 15; print >f2 }' \
+    f1="$W/h1.csv" f2="$W/h2.csv" "$W/horodatages.csv"
+sql postgres -c "CREATE DATABASE ctl"
+DC="host=$CESUTG_HOME dbname=ctl user=postgres"
+registre --db "$DC" migrate >/dev/null 2>"$W/err"; expect_rc 0 $? "migrate ctl"
+sed 1d "$W/horodatages.csv" | cut -d, -f1 | sort -u | while read -r tg; do
+	registre --db "$DC" sad add "${tg#SAD}" --tg "$tg" >/dev/null || exit 1
+done; expect_rc 0 $? "sad add"
+for k in plans clients intervenants evenements; do
+	registre --db "$DC" load $k --date 2016-06-01 <"$W/$k.csv" 2>"$W/err"
+	expect_rc 0 $? "load $k"
+done
+registre --db "$DC" load horodatages --date 2016-06-01 <"$W/h1.csv" 2>"$W/err"
+expect_rc 0 $? "load horodatages"
+# 015's functions under other names, from its migration.
+{ echo "SET search_path = cesutg;"
+  sed -n '/^CREATE OR REPLACE FUNCTION controler(/,/^\$f\$;/p
+	/^CREATE OR REPLACE FUNCTION prefacturer_calcul(/,/^\$f\$;/p' \
+	"$(dirname "$0")/../../cmd/registre/015_perf.sql" |
+      sed 's/FUNCTION controler(/FUNCTION controler_015(/
+	s/FUNCTION prefacturer_calcul(/FUNCTION prefacturer_calcul_015(/'
+} >"$W/f015.sql"
+grep -c '^CREATE OR REPLACE FUNCTION' "$W/f015.sql" | grep -qx 2 || ko "fonctions de 015"
+DB=ctl sql postgres -f "$W/f015.sql" >/dev/null; expect_rc 0 $? "fonctions de 015"
+sql postgres -c "CREATE DATABASE ctl015 TEMPLATE ctl"
+D15="host=$CESUTG_HOME dbname=ctl015 user=postgres"
+calcul() {	# database: the checks and the pre-invoice, 016's by registre, 015's by SQL
+	if [ "$1" = ctl ]; then
+		registre --db "$DC" controler $M >/dev/null 2>"$W/err" &&
+		    registre --db "$DC" prefacture calculer $M >/dev/null 2>>"$W/err"
+	else
+		DB=$1 sql postgres -c "SET client_min_messages = warning" \
+		    -c "SELECT * FROM cesutg.controler_015('$M')" \
+		    -c "SELECT cesutg.prefacturer_calcul_015('$M')" >/dev/null 2>"$W/err"
+	fi || { cat "$W/err"; return 1; }
+}
+resultats() {	# database file: the results sorted, ids and times aside
+	DB=$1 sql postgres -c "SELECT horodatage, mois, code_sad,
+	    identifiant_beneficiaire_salsa, plan, jour, secondes, payable
+	    FROM cesutg.controle_visite ORDER BY 1" \
+	    -c "SELECT * FROM cesutg.controle_motif ORDER BY 1, 2" \
+	    -c "SELECT code_sad, mois, code_correction, corrigees, visites, taux,
+	    seuil, exclusion FROM cesutg.taux_correction ORDER BY 1, 2, 3" \
+	    -c "SELECT code_sad, mois, identifiant_beneficiaire_salsa,
+	    code_prestation, plan, rang, visites, secondes, realise_ch,
+	    jours_couverts, plan_ch, plafond_ch, deja_facture_ch, facturable_ch,
+	    depassement_ch, tarif_cents, origine_tarif, pourcentage_ticket,
+	    montant_cents, part_beneficiaire_cents, statut FROM cesutg.prefacture
+	    ORDER BY 1, 2, 3, 5, 6" \
+	    -c "SELECT f.code_sad, f.identifiant_beneficiaire_salsa, f.plan, f.rang,
+	    x.code_sad_tg, x.identifiant_intervention, x.horodatage, x.secondes
+	    FROM cesutg.prefacture_visite x LEFT JOIN cesutg.prefacture f
+	    ON f.id = x.prefacture ORDER BY 5, 6" >"$2"
+}
+valider() {	# database: the Département validates a few lines of the month
+	DB=$1 sql postgres -c "UPDATE cesutg.prefacture SET statut =
+	    'validee_departement' WHERE id IN (SELECT id FROM cesutg.prefacture
+	    WHERE mois = '$M' ORDER BY code_sad, identifiant_beneficiaire_salsa,
+	    plan LIMIT 40)" >/dev/null
+}
+for d in ctl ctl015; do
+	calcul $d; expect_rc 0 $? "premier calcul ($d)"
+	valider $d
+done
+resultats ctl "$W/r1"; resultats ctl015 "$W/r1-015"
+[ "$(grep -c . "$W/r1")" -gt 10000 ] && ok || ko "résultats du premier calcul : $(wc -l <"$W/r1")"
+same "$W/r1-015" "$W/r1" "premier calcul, 016 et 015"
+registre --db "$DC" load horodatages --date 2016-06-02 <"$W/h2.csv" 2>"$W/err"
+expect_rc 0 $? "load horodatages tardifs"
+registre --db "$D15" load horodatages --date 2016-06-02 <"$W/h2.csv" 2>"$W/err"
+expect_rc 0 $? "load horodatages tardifs (015)"
+for d in ctl ctl015; do calcul $d; expect_rc 0 $? "second calcul ($d)"; done
+resultats ctl "$W/r2"; resultats ctl015 "$W/r2-015"
+cmp -s "$W/r1" "$W/r2" && ko "les horodatages tardifs ne changent rien" || ok
+grep -q '|1|' "$W/r2" && grep -q 'validee_departement' "$W/r2" && ok ||
+    ko "ni ligne complémentaire ni ligne validée"
+same "$W/r2-015" "$W/r2" "après les horodatages tardifs, 016 et 015"
+
+step "a rerun with nothing new writes nothing"
+etat() { DB=ctl sql postgres -c "SELECT (SELECT count(*) FROM cesutg.audit),
+    (SELECT max(calcule_le) FROM cesutg.controle_visite),
+    (SELECT max(calcule_le) FROM cesutg.prefacture),
+    (SELECT sum(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_user_tables
+    WHERE relname IN ('controle_visite', 'controle_motif', 'taux_correction',
+    'prefacture', 'prefacture_visite'))"; }
+sleep 1; etat >"$W/e1"
+calcul ctl; expect_rc 0 $? "calcul relancé"
+sleep 1; etat >"$W/e2"
+same "$W/e1" "$W/e2" "audit, calcule_le et lignes écrites après un calcul relancé"
+resultats ctl "$W/r3"
+same "$W/r2" "$W/r3" "résultats relancés"
+
+step "two sessions: SADs shared out; one session when a TG code changed SAD"
+DB=ctl sql postgres -c "SET client_min_messages = warning" \
+    -c "CREATE TEMP TABLE p AS SELECT * FROM cesutg.controler_parts('$M', 2) p (a)" \
+    -c "SELECT (SELECT count(*) FROM p), (SELECT count(s) = count(DISTINCT s)
+    FROM p, unnest(a) s), (SELECT count(DISTINCT code_sad) FROM
+    cesutg.controle_visite WHERE mois = '$M') = (SELECT count(s) FROM p,
+    unnest(a) s)" >"$W/parts"
+grep -qx '2|t|t' "$W/parts" && ok || ko "deux parts disjointes : $(cat "$W/parts")"
+# A TG code moved to another SAD: its visits checked under the old one.
+for d in ctl ctl015; do
+	DB=$d sql postgres -c "UPDATE cesutg.sad_tg SET sad = (SELECT min(sad)
+	    FROM cesutg.sad_tg) WHERE code = (SELECT max(code) FROM cesutg.sad_tg)"
+done
+DB=ctl sql postgres -c "SET client_min_messages = warning" \
+    -c "SELECT count(*) FROM cesutg.controler_parts('$M', 2)" |
+    grep -qx 1 && ok || ko "une seule part après un changement de SAD"
+for d in ctl ctl015; do calcul $d; expect_rc 0 $? "calcul après le changement ($d)"; done
+resultats ctl "$W/r4"; resultats ctl015 "$W/r4-015"
+cmp -s "$W/r3" "$W/r4" && ko "le changement de SAD ne change rien" || ok
+same "$W/r4-015" "$W/r4" "après un changement de SAD, 016 et 015"
+
 echo "perf: $pass réussis, $fail échoués"
 [ "$fail" -eq 0 ]
