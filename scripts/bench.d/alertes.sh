@@ -4,8 +4,7 @@
 # controler) and 2016-05 pre-invoiced; then, RUNS times, the month's work
 # as the monthly job does it: every alert of 2016-05 computed from an empty
 # alert table (registre alertes), and the three dashboards of 2016-05 as
-# CSV (registre tableau, the three at once as cesutg-mensuel runs them)
-# and PDF (tableaupdf). Printed: the median wall
+# CSV (registre tableau) and PDF (tableaupdf). Printed: the median wall
 # time of the whole, the median CPU of the commands (registre, tableaupdf)
 # and of the server (the cluster's processes, backends and parallel
 # workers included, read in /proc around each run), and the load average
@@ -62,12 +61,9 @@ while [ $i -lt "$RUNS" ]; do
 	psql -X -q "$H" -c "TRUNCATE cesutg.alerte" || return 1
 	partie alertes sh -c 'exec registre alertes --mois "$1" >"$2" 2>/dev/null' \
 	    sh $M "$WORK/alertes.csv" || { echo "  registre alertes a échoué"; return 1; }
-	# The three dashboards at once, as cesutg-mensuel runs them.
-	partie tableaux sh -c 'p=; for k in direction sad operationnel; do
-		registre tableau $k "$1" >"$2/$k.csv" & p="$p $!"; done
-		for x in $p; do wait $x || exit 1; done' sh $M "$WORK" ||
-	    { echo "  registre tableau a échoué"; return 1; }
 	for k in direction sad operationnel; do
+		partie "tableau-$k" sh -c 'exec registre tableau "$1" "$2" >"$3"' \
+		    sh $k $M "$WORK/$k.csv" || { echo "  registre tableau $k a échoué"; return 1; }
 		partie "pdf-$k" sh -c 'exec tableaupdf <"$1" >"$2"' sh "$WORK/$k.csv" \
 		    "$WORK/$k.pdf" || { echo "  tableaupdf $k a échoué"; return 1; }
 	done
@@ -75,7 +71,7 @@ while [ $i -lt "$RUNS" ]; do
 	i=$((i + 1))
 done
 # The whole of each run (the sum of its parts), then medians.
-awk -v n=5 '{ w += $2; c += $3; s += $4 }
+awk -v n=7 '{ w += $2; c += $3; s += $4 }
     NR % n == 0 { print w, c, s; w = c = s = 0 }' "$WORK/parties" >"$WORK/tours"
 for f in 1 2 3; do cut -d' ' -f$f "$WORK/tours" | median >"$WORK/tot.$f"; done
 echo "  alertes et trois tableaux (CSV et PDF) de $M :" \
@@ -83,7 +79,8 @@ echo "  alertes et trois tableaux (CSV et PDF) de $M :" \
     "objectif < 10 s) ; CPU $(awk '{ printf "%.2f", $1 / 1000 }' "$WORK/tot.2") s" \
     "des commandes, $(awk '{ printf "%.2f", $1 / 1000 }' "$WORK/tot.3") s du" \
     "serveur ; charge $(median <"$WORK/charges") sur $(nproc) cœurs"
-for l in alertes tableaux pdf-direction pdf-sad pdf-operationnel; do
+for l in alertes tableau-direction pdf-direction tableau-sad pdf-sad \
+    tableau-operationnel pdf-operationnel; do
 	awk -v l="$l" '$1 == l' "$WORK/parties" >"$WORK/p"
 	printf '  %-22s %7.3f s  cpu %6.2f s  serveur %6.2f s\n' "$l" \
 	    "$(cut -d' ' -f2 "$WORK/p" | median | awk '{ print $1 / 1000 }')" \
