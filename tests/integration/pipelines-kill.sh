@@ -162,6 +162,14 @@ for x in quotidien hebdo mensuel; do
 	check $((PAR * NMOIS)) "$(grep -c "^$x " "$W/points")" "kill -9 de cesutg-$x"
 done
 check "" "$(awk '$3 != 0 && $3 != 65' "$W/codes")" "exécutions après les kill : codes 0 ou 65"
+# What a failed run said, so that a failure names its cause: its stderr
+# and the pipeline's journal, last lines.
+for x in $(awk '$3 != 0 && $3 != 65 { print $1 }' "$W/codes" | sort -u); do
+	echo "$T: cesutg-$x, stderr :"
+	tail -n 8 "$W/err.cesutg-$x" 2>/dev/null | sed 's/^/  /'
+	echo "$T: cesutg-$x, journal :"
+	tail -n 15 "$H/journal/cesutg-$x.log" 2>/dev/null | sed 's/^/  /'
+done
 # Inbound: each published file delivered once, in exactly one of fait/ or
 # rejete/, intact.
 ls "$W"/lot/*/ | grep -v '^$\|:$' | sort >"$W/publies"
