@@ -34,7 +34,7 @@ enum {
 	T_WORLD = 1, T_NAME, T_PLAN, T_SAD, T_CLIENT, T_PRIVE, T_ITV,
 	T_VISIT, T_EVT, T_CMD, T_TITRE, T_CHARGE, T_LOG, T_FAULT,
 	T_EPIS, T_REVIS, T_RENOUV, T_HOSP,
-	T_CESU, T_MODE
+	T_CESU, T_MODE, T_REMPL
 };
 
 /* Calendar, integer only: days since 1970-01-01, seconds since the epoch. */

@@ -595,7 +595,9 @@ clients_build(struct world *w)
 	for (k = 0; k < w->nsad; k++) {
 		w->sad[k].clients = xcalloc((size_t)w->sad[k].nclients + 1,
 		    sizeof (int32_t));
-		w->sad[k].nitv = w->sad[k].nclients / 4 + 2;
+		/* One regular intervenant per client and slot (tg.c,
+		 * visit_itv), then floaters. */
+		w->sad[k].nitv = w->sad[k].nclients + w->sad[k].nclients / 4 + 2;
 		w->sad[k].nclients = 0;
 	}
 	for (i = 0; i < w->np; i++) {
