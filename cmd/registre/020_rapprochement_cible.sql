@@ -55,8 +55,9 @@ BEGIN
 	FROM client c LEFT JOIN forme_client x ON x.client = c.id
 	WHERE c.valide_au IS NULL AND c.beneficiaire_departement
 	    AND (sads IS NULL OR c.code_sad = ANY (sads))
-	    AND (NOT restreint OR c.date_naissance = ANY (dates)
-		OR c.identifiant_beneficiaire_salsa = ANY (beneficiaires))
+	    AND (NOT restreint OR c.date_naissance IN (SELECT unnest(dates))
+		OR c.identifiant_beneficiaire_salsa IN
+		(SELECT unnest(beneficiaires)))
 	    AND (x.client IS NULL OR (x.nom, x.prenoms, x.nom_naissance)
 		IS DISTINCT FROM (c.nom, c.prenoms, c.nom_naissance))
 	ON CONFLICT (client) DO UPDATE SET nom = excluded.nom,
@@ -77,8 +78,9 @@ BEGIN
 	LEFT JOIN sad_tg g ON g.code = c.code_sad
 	WHERE c.valide_au IS NULL AND c.beneficiaire_departement
 	    AND (sads IS NULL OR c.code_sad = ANY (sads))
-	    AND (NOT restreint OR c.date_naissance = ANY (dates)
-		OR c.identifiant_beneficiaire_salsa = ANY (beneficiaires))
+	    AND (NOT restreint OR c.date_naissance IN (SELECT unnest(dates))
+		OR c.identifiant_beneficiaire_salsa IN
+		(SELECT unnest(beneficiaires)))
 	    AND NOT EXISTS (SELECT 1 FROM rapprochement r
 	    WHERE r.code_sad = c.code_sad
 	    AND r.identifiant_client = c.identifiant_client
