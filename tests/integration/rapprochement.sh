@@ -130,12 +130,17 @@ registre --db "$FG" migrate 2>/dev/null
 flux1 parse "$G"/PLANS_*.txt >"$W/fg-plans.csv"
 registre --db "$FG" load plans --date 2016-07-01 <"$W/fg-plans.csv" 2>/dev/null
 expect_rc 0 $? "fluxgen : plans"
-for f in "$G"/F15_*_clients_*.txt; do
-	tg=$(basename "$f" | cut -d_ -f2)
-	registre --db "$FG" sad set "${tg#SAD}" --tg "$tg" 2>/dev/null ||
-	    registre --db "$FG" sad add "${tg#SAD}" --tg "$tg"
-	flux15 parse "$f"
-done | awk 'NR == 1 || !/^code_sad,/' >"$W/fg-clients.csv"
+# clients_f15 CONNINFO DIR: one canonical clients CSV of DIR's Flux 15
+# files, their SADs declared with their télégestion codes.
+clients_f15() {
+	for _f in "$2"/F15_*_clients_*.txt; do
+		_tg=$(basename "$_f" | cut -d_ -f2)
+		registre --db "$1" sad set "${_tg#SAD}" --tg "$_tg" 2>/dev/null ||
+		    registre --db "$1" sad add "${_tg#SAD}" --tg "$_tg"
+		flux15 parse "$_f"
+	done | awk 'NR == 1 || !/^code_sad,/'
+}
+clients_f15 "$FG" "$G" >"$W/fg-clients.csv"
 registre --db "$FG" load clients --date 2016-07-01 <"$W/fg-clients.csv" 2>/dev/null
 expect_rc 0 $? "fluxgen : clients"
 registre --db "$FG" rapprochement list >"$W/fg-list"
@@ -261,12 +266,7 @@ for d in "$M"/2016-0[456]; do
 		grep -q "|$bnom|automatique|nom|" "$W/ch-incr" &&
 		    ko "mois $mois : $bnom toujours rapproché par le nom malgré son nom" || ok
 	fi
-	for f in "$d"/F15_*_clients_*.txt; do
-		tg=$(basename "$f" | cut -d_ -f2)
-		registre --db "$CH" sad set "${tg#SAD}" --tg "$tg" 2>/dev/null ||
-		    registre --db "$CH" sad add "${tg#SAD}" --tg "$tg"
-		flux15 parse "$f"
-	done | awk 'NR == 1 || !/^code_sad,/' >"$W/ch-clients.csv"
+	clients_f15 "$CH" "$d" >"$W/ch-clients.csv"
 	registre --db "$CH" load clients --date "2016-0$((mois + 4))-01" \
 	    <"$W/ch-clients.csv" 2>"$W/err"
 	rc=$?; expect_rc 0 $rc "mois $mois : load clients"; [ $rc = 0 ] || cat "$W/err"
