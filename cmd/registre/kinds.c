@@ -90,9 +90,27 @@ static const char *const plan_key[] = { "identifiant_beneficiaire_salsa",
 
 /*
  * The clients' links to beneficiaries follow every clients or plans load:
- * all of them after plans, those of the file's SADs after clients.
+ * those of the file's SADs after clients; after plans, those whose
+ * candidates the load touched (migration 020): the beneficiaries new,
+ * renamed or of another birth date (rap_touche, taken before their upsert,
+ * with the birth date they had) and those whose plans are new, changed or
+ * ended (cls, fin).
  */
-#define RAPPROCHER "SELECT rapprochement_calculer()"
+#define RAPPROCHER_TOUCHES \
+	"CREATE TEMP TABLE rap_touche ON COMMIT DROP AS SELECT " \
+	"s.identifiant_beneficiaire_salsa AS id, b.date_naissance FROM stg s " \
+	"LEFT JOIN beneficiaire b ON b.identifiant_salsa = " \
+	"s.identifiant_beneficiaire_salsa WHERE b.identifiant_salsa IS NULL " \
+	"OR (b.nom, b.prenom, b.nom_naissance, b.date_naissance) IS DISTINCT " \
+	"FROM (s.nom_beneficiaire, s.prenom_beneficiaire, " \
+	"s.nom_naissance_beneficiaire, s.date_naissance_beneficiaire)"
+#define RAPPROCHER_PLANS \
+	"SELECT rapprochement_calculer(NULL, ARRAY(SELECT id FROM rap_touche " \
+	"UNION SELECT s.identifiant_beneficiaire_salsa FROM stg s JOIN cls c " \
+	"USING (ligne) WHERE c.ancien IS NULL OR c.champs <> '' " \
+	"UNION SELECT identifiant_beneficiaire_salsa FROM fin), " \
+	"ARRAY(SELECT DISTINCT date_naissance FROM rap_touche " \
+	"WHERE date_naissance IS NOT NULL))"
 #define RAPPROCHER_SADS \
 	"SELECT rapprochement_calculer(ARRAY(SELECT DISTINCT code_sad FROM stg))"
 
@@ -103,6 +121,8 @@ static const char *const plan_key[] = { "identifiant_beneficiaire_salsa",
  * others instead of probing, locking and comparing every row.
  */
 static const char *const plan_after[] = {
+	RAPPROCHER_TOUCHES,
+
 	"INSERT INTO sad (code, ingestion) SELECT DISTINCT code_tiers_salsa, "
 	"$1::bigint FROM stg WHERE code_tiers_salsa IS NOT NULL AND "
 	"code_tiers_salsa NOT IN (SELECT code FROM sad_tg) "
@@ -204,7 +224,7 @@ static const char *const plan_after[] = {
 	"WHERE (e.identifiant_beneficiaire_salsa, e.type_evenement, e.date_debut, "
 	"e.date_fin) IS DISTINCT FROM (EXCLUDED.identifiant_beneficiaire_salsa, "
 	"EXCLUDED.type_evenement, EXCLUDED.date_debut, EXCLUDED.date_fin)",
-	RAPPROCHER,
+	RAPPROCHER_PLANS,
 	NULL
 };
 

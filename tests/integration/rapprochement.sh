@@ -130,12 +130,17 @@ registre --db "$FG" migrate 2>/dev/null
 flux1 parse "$G"/PLANS_*.txt >"$W/fg-plans.csv"
 registre --db "$FG" load plans --date 2016-07-01 <"$W/fg-plans.csv" 2>/dev/null
 expect_rc 0 $? "fluxgen : plans"
-for f in "$G"/F15_*_clients_*.txt; do
-	tg=$(basename "$f" | cut -d_ -f2)
-	registre --db "$FG" sad set "${tg#SAD}" --tg "$tg" 2>/dev/null ||
-	    registre --db "$FG" sad add "${tg#SAD}" --tg "$tg"
-	flux15 parse "$f"
-done | awk 'NR == 1 || !/^code_sad,/' >"$W/fg-clients.csv"
+# clients_f15 CONNINFO DIR: one canonical clients CSV of DIR's Flux 15
+# files, their SADs declared with their télégestion codes.
+clients_f15() {
+	for _f in "$2"/F15_*_clients_*.txt; do
+		_tg=$(basename "$_f" | cut -d_ -f2)
+		registre --db "$1" sad set "${_tg#SAD}" --tg "$_tg" 2>/dev/null ||
+		    registre --db "$1" sad add "${_tg#SAD}" --tg "$_tg"
+		flux15 parse "$_f"
+	done | awk 'NR == 1 || !/^code_sad,/'
+}
+clients_f15 "$FG" "$G" >"$W/fg-clients.csv"
 registre --db "$FG" load clients --date 2016-07-01 <"$W/fg-clients.csv" 2>/dev/null
 expect_rc 0 $? "fluxgen : clients"
 registre --db "$FG" rapprochement list >"$W/fg-list"
@@ -152,6 +157,120 @@ step "fluxgen 0.05 : précision $bons/$auto, rappel $bons/$vrais, à confirmer $
 [ "$vrais" -gt 300 ] && ok || ko "trop peu de clients financés ($vrais)"
 [ $((bons * 1000)) -ge $((auto * 995)) ] && ok || ko "précision $bons/$auto < 99,5 %"
 [ $((bons * 100)) -ge $((vrais * 98)) ] && ok || ko "rappel $bons/$vrais < 98 %"
+
+step "chained months: a plans load recomputes only the clients it touched, as the full computation would"
+# Three fluxgen months. Before each plans load but the first, the snapshot is
+# edited so that it holds one case of each kind: a beneficiary of another
+# birth date, one renamed, a plan moved to another SAD, a plan ended and a
+# new beneficiary who is an unmatched client. After each plans load, the
+# links it wrote must be those of a full computation on the same data: the
+# full computation writes nothing and leaves the same table.
+M=$W/m
+fluxgen --scale 0.03 --months 2016-04..2016-06 --taux sans-identifiant=30 \
+    --dir "$M" plans clients >/dev/null 2>"$W/err" || { cat "$W/err"; ko "fluxgen --months"; }
+sql postgres -c "CREATE DATABASE ch"
+CH="host=$CESUTG_HOME dbname=ch user=postgres"
+registre --db "$CH" migrate 2>/dev/null
+chq() { PGOPTIONS="-c client_min_messages=warning" DB=ch sql postgres -c "$1"; }
+liens() {	# the table, without who wrote it and when
+	chq "SELECT code_sad, identifiant_client, identifiant_beneficiaire_salsa,
+	    statut, methode, similarite, candidats, motif, client
+	    FROM cesutg.rapprochement ORDER BY 1, 2"
+}
+# cas FICHIER ID COLONNE VALEUR: one column of a beneficiary's plan lines.
+cas() {
+	mlr --csv put -S "if (\$identifiant_beneficiaire_salsa == \"$2\") { \$$3 = \"$4\" }" \
+	    "$1" >"$1.t" && mv "$1.t" "$1"
+}
+mois=0
+for d in "$M"/2016-0[456]; do
+	mois=$((mois + 1))
+	flux1 parse "$d"/PLANS_*.txt >"$W/ch-plans.csv"
+	if [ "$mois" -gt 1 ]; then
+		# Beneficiaries linked by name (the client gives no id), and one
+		# whose plans are all with a SAD, each for one case.
+		chq "SELECT identifiant_beneficiaire_salsa FROM cesutg.rapprochement
+		    WHERE statut = 'automatique' AND methode = 'nom'
+		    ORDER BY md5(identifiant_client || $mois) LIMIT 3" >"$W/ch-nom"
+		bdate=$(sed -n 1p "$W/ch-nom"); bnom=$(sed -n 2p "$W/ch-nom")
+		bfin=$(sed -n 3p "$W/ch-nom")
+		ndate=$(chq "SELECT date_naissance + 1 FROM cesutg.beneficiaire
+		    WHERE identifiant_salsa = '$bdate'")
+		cas "$W/ch-plans.csv" "$bdate" date_naissance_beneficiaire "$ndate"
+		cas "$W/ch-plans.csv" "$bnom" nom_beneficiaire Zyzzyva
+		cas "$W/ch-plans.csv" "$bnom" nom_naissance_beneficiaire Zyzzyva
+		mlr --csv filter -S "\$identifiant_beneficiaire_salsa != \"$bfin\"" \
+		    "$W/ch-plans.csv" >"$W/t" && mv "$W/t" "$W/ch-plans.csv"
+		bsad=$(chq "SELECT r.identifiant_beneficiaire_salsa
+		    FROM cesutg.rapprochement r JOIN cesutg.plan p ON
+		    p.identifiant_beneficiaire_salsa = r.identifiant_beneficiaire_salsa
+		    AND p.valide_au IS NULL AND p.code_tiers_salsa IS NOT NULL
+		    WHERE r.statut = 'automatique' AND r.identifiant_beneficiaire_salsa
+		    NOT IN ('$bdate', '$bnom', '$bfin')
+		    ORDER BY md5(r.identifiant_client || $mois) LIMIT 1")
+		autre=$(chq "SELECT max(code_tiers_salsa) FROM cesutg.plan
+		    WHERE valide_au IS NULL AND code_tiers_salsa <> ALL (ARRAY(
+		    SELECT code_tiers_salsa FROM cesutg.plan WHERE valide_au IS NULL
+		    AND identifiant_beneficiaire_salsa = '$bsad'))")
+		cas "$W/ch-plans.csv" "$bsad" code_tiers_salsa "$autre"
+		# An unmatched client (its birth date moved, no id given), then a
+		# new beneficiary who is that client.
+		chq "SELECT c.code_sad, c.identifiant_client, c.nom, c.prenoms
+		    FROM cesutg.client c JOIN cesutg.rapprochement r USING
+		    (code_sad, identifiant_client) WHERE c.valide_au IS NULL
+		    AND r.statut = 'automatique' AND r.identifiant_beneficiaire_salsa
+		    NOT IN ('$bdate', '$bnom', '$bfin', '$bsad')
+		    ORDER BY md5(c.identifiant_client || $mois) LIMIT 1" |
+		    tr '|' '\n' >"$W/ch-cl"
+		{ read -r csad; read -r ccli; read -r cnom; read -r cpre; } <"$W/ch-cl"
+		chq "SET ROLE cesutg_owner; UPDATE cesutg.client SET
+		    date_naissance = '1902-02-0$mois', identifiant_beneficiaire_salsa
+		    = NULL WHERE code_sad = '$csad' AND identifiant_client = '$ccli'
+		    AND valide_au IS NULL" >/dev/null 2>"$W/err" || cat "$W/err"
+		registre --db "$CH" rapprochement calculer 2>/dev/null
+		[ "$(chq "SELECT statut FROM cesutg.rapprochement WHERE code_sad =
+		    '$csad' AND identifiant_client = '$ccli'")" = non_rapproche ] &&
+		    ok || ko "mois $mois : client $ccli non rapproché avant le plan"
+		mlr --csv --headerless-csv-output head -n 1 then put -S "
+		    \$identifiant_beneficiaire_salsa = \"99999$mois\";
+		    \$identifiant_beneficiaire_portail = \"75000000099999$mois\";
+		    \$index_demande_salsa = \"D9999$mois\";
+		    \$nom_beneficiaire = \"$cnom\"; \$prenom_beneficiaire = \"$cpre\";
+		    \$nom_naissance_beneficiaire = \"\";
+		    \$date_naissance_beneficiaire = \"1902-02-0$mois\";
+		    \$identifiant_evenement = \"\"; \$type_evenement = \"\";
+		    \$date_debut_evenement = \"\"; \$date_fin_evenement = \"\";
+		    \$identifiant_tuteur = \"\"" "$W/ch-plans.csv" >"$W/t"
+		cat "$W/t" >>"$W/ch-plans.csv"
+		liens >"$W/ch-avant"
+	fi
+	registre --db "$CH" load plans --accepter-fins --date "2016-0$((mois + 4))-01" \
+	    <"$W/ch-plans.csv" 2>"$W/err"
+	rc=$?; expect_rc 0 $rc "mois $mois : load plans"; [ $rc = 0 ] || cat "$W/err"
+	liens >"$W/ch-incr"
+	n=$(chq "SELECT cesutg.rapprochement_calculer()")
+	[ "$n" = 0 ] && ok || ko "mois $mois : le calcul complet après le chargement des plans écrit $n ligne(s)"
+	liens >"$W/ch-complet"
+	same "$W/ch-complet" "$W/ch-incr" "mois $mois : rapprochements du chargement des plans = calcul complet"
+	if [ "$mois" -gt 1 ]; then
+		# The cases did change links: the load recomputed them.
+		[ "$(chq "SELECT identifiant_beneficiaire_salsa || ' ' || statut
+		    FROM cesutg.rapprochement WHERE code_sad = '$csad'
+		    AND identifiant_client = '$ccli'")" = "99999$mois automatique" ] &&
+		    ok || ko "mois $mois : nouveau bénéficiaire 99999$mois non rapproché de $ccli"
+		changes=$(diff "$W/ch-avant" "$W/ch-incr" | grep -c '^>')
+		diff "$W/ch-avant" "$W/ch-incr" | grep '^>' | cut -d'|' -f2-5 >&2
+		step "mois $mois : $changes lien(s) recalculé(s) autrement par le chargement des plans"
+		grep -q "|$bdate|automatique|nom|" "$W/ch-incr" &&
+		    ko "mois $mois : $bdate toujours rapproché par le nom malgré sa date" || ok
+		grep -q "|$bnom|automatique|nom|" "$W/ch-incr" &&
+		    ko "mois $mois : $bnom toujours rapproché par le nom malgré son nom" || ok
+	fi
+	clients_f15 "$CH" "$d" >"$W/ch-clients.csv"
+	registre --db "$CH" load clients --date "2016-0$((mois + 4))-01" \
+	    <"$W/ch-clients.csv" 2>"$W/err"
+	rc=$?; expect_rc 0 $rc "mois $mois : load clients"; [ $rc = 0 ] || cat "$W/err"
+done
 
 echo "rapprochement: $pass réussis, $fail échoués"
 [ "$fail" -eq 0 ]
