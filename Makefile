@@ -54,7 +54,7 @@ $(B)/libcesutg.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 .SECONDEXPANSION:
-$(B)/bin/%: $$(wildcard cmd/$$*/*.c cmd/$$*/*.h cmd/$$*/*.sql) $(B)/libcesutg.a
+$(B)/bin/%: $$(wildcard cmd/$$*/*.c cmd/$$*/*.h cmd/$$*/*.sql cmd/$$*/regles/*.sql) $(B)/libcesutg.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) $(XCPPFLAGS) $(CPPFLAGS) -Icmd/$* -o $@ \
 	    $(filter %.c,$^) $(B)/libcesutg.a $(LDFLAGS) $(call pkgs,$*) $(LDLIBS)

@@ -250,6 +250,8 @@ schema_sql(struct buf *b)
 	buf_addf(b, "-- registre : schéma version %d\n", mig_count());
 	for (i = 1; i <= mig_count(); i++)
 		buf_addf(b, "\n-- migration %d\n%s", i, mig_sql(i));
+	for (i = 0; i < regle_count(); i++)
+		buf_addf(b, "\n-- règle %s\n%s", regle_nom(i), regle_sql(i));
 }
 
 static void

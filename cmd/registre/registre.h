@@ -40,6 +40,9 @@ void	 db_copy_file(PGconn *c, const char *sql, FILE *f, const char *what);
 /* Migrations shipped in the binary. */
 int	 mig_count(void);
 const char *mig_sql(int version);
+int	 regle_count(void);
+const char *regle_nom(int i);
+const char *regle_sql(int i);
 void	 mig_check(PGconn *c);
 int	 cmd_migrate(int argc, char **argv);
 

@@ -521,6 +521,47 @@ registre --db "host=$CESUTG_HOME dbname=avance user=postgres" ingestions >/dev/n
 expect_rc 69 $? "base plus récente que le binaire"
 grep -q "schéma 99, plus récent" "$W/err" && ok || ko "message base plus récente"
 
+# --- rule files: applied by migrate, checked by every command ---
+step "rule files: applied by migrate, checked by every command"
+sql postgres -c "CREATE DATABASE regles"
+RDB="host=$CESUTG_HOME dbname=regles user=postgres"
+registre --db "$RDB" migrate 2>"$W/err"
+expect_rc 0 $? "migrate d'une base neuve"
+grep -q "règle controler appliquée" "$W/err" && ok || ko "migrate : règles appliquées"
+n=$(ls "$R"/regles/*.sql | wc -l)
+DB=regles sql postgres -c "SELECT count(*) FROM cesutg.regle
+    WHERE empreinte ~ '^[0-9a-f]{64}$'" >"$W/nr"
+echo "$n" >"$W/nr.exp"
+same "$W/nr.exp" "$W/nr" "une empreinte par fichier de règles"
+# The live body is the rule file's, not the last migration's that
+# defined it.
+DB=regles sql postgres -c "SELECT count(*) FROM pg_proc WHERE proname =
+    'tableau_direction' AND proconfig @> ARRAY['work_mem=64MB']" >"$W/wm"
+echo 1 >"$W/wm.exp"
+same "$W/wm.exp" "$W/wm" "réglages des fonctions remis par le fichier de règles"
+registre --db "$RDB" migrate 2>"$W/err"
+expect_rc 0 $? "migrate idempotent (règles)"
+grep -q "règle" "$W/err" && ko "règle réappliquée sans changement" || ok
+# Rules of another registre: refused until migrate applies ours.
+DB=regles sql postgres -c "UPDATE cesutg.regle SET empreinte = repeat('0', 64)
+    WHERE nom = 'controler'" -c "CREATE OR REPLACE FUNCTION cesutg.controler(m text)
+    RETURNS TABLE (visites bigint, payables bigint) LANGUAGE sql
+    AS 'SELECT 0::bigint, 0::bigint'" >/dev/null
+registre --db "$RDB" ingestions >/dev/null 2>"$W/err"
+expect_rc 69 $? "règles d'un autre registre refusées"
+grep -q "règles de la base ne sont pas celles de ce registre" "$W/err" && ok ||
+    ko "message règles différentes"
+registre --db "$RDB" migrate 2>"$W/err"
+expect_rc 0 $? "migrate réapplique la règle changée"
+grep -q "règle controler appliquée" "$W/err" && ok || ko "règle controler réappliquée"
+grep -c "appliquée" "$W/err" | grep -qx 1 && ok || ko "seule la règle changée est réappliquée"
+DB=regles sql postgres -c "SELECT prolang <> (SELECT oid FROM pg_language
+    WHERE lanname = 'sql') FROM pg_proc WHERE proname = 'controler'" >"$W/ctl"
+echo t >"$W/ctl.exp"
+same "$W/ctl.exp" "$W/ctl" "corps de controler() rétabli"
+registre --db "$RDB" ingestions >/dev/null 2>&1
+expect_rc 0 $? "base aux règles de ce registre acceptée"
+
 # --- export -> import -> export identical ---
 step "export -> import -> export identical"
 registre export "$W/ex1" || ko "export"
