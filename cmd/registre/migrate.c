@@ -180,9 +180,11 @@ regles_check(PGconn *c)
 	free(want);
 }
 
-/* Each rule file whose digest differs from the recorded one, in order. */
+/* Each rule file whose digest differs from the recorded one, in order;
+ * all of them after a migration (it may have dropped or retyped what a
+ * rule file defines). */
 static int
-regles_appliquer(PGconn *c)
+regles_appliquer(PGconn *c, int toutes)
 {
 	PGresult *r;
 	const char *p[2];
@@ -196,7 +198,7 @@ regles_appliquer(PGconn *c)
 		p[1] = hex;
 		r = db_query(c, "SELECT 1 FROM cesutg.regle WHERE nom = $1 "
 		    "AND empreinte = $2", 2, p);
-		if (PQntuples(r) == 1) {
+		if (PQntuples(r) == 1 && !toutes) {
 			PQclear(r);
 			continue;
 		}
@@ -290,7 +292,7 @@ cmd_migrate(int argc, char **argv)
 		    "(version) VALUES ($1::int)", 1, p));
 		fprintf(stderr, "registre: migration %d appliquée\n", i);
 	}
-	n = regles_appliquer(c);
+	n = regles_appliquer(c, v < mig_count());
 	db_exec(c, "COMMIT");
 	if (v == mig_count() && n == 0)
 		fprintf(stderr, "registre: schéma déjà à jour (version %d)\n", v);
