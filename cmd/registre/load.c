@@ -961,11 +961,21 @@ classify(struct load *L)
 	PGresult *r;
 	int i, j, first = 1, any;
 
-	/* The usual visits file only adds: no join to materialise. */
-	buf_addf(&b, "SELECT EXISTS (SELECT 1 FROM stg s JOIN %s t ON "
-	    "t.valide_au IS NULL AND ", k->table);
+	/*
+	 * The usual visits file only adds: no join to materialise. Asked
+	 * row by row through the current-key index when every key column is
+	 * required (LIMIT 1 keeps it a lookup): a hash of the table's current
+	 * rows cost what the ledger holds, not what the file holds.
+	 */
+	for (i = 0; k->key[i] != NULL && (j = keyidx(k, k->key[i])) >= 0 &&
+	    k->cols[j].req; i++)
+		;
+	buf_addf(&b, k->key[i] == NULL ? "SELECT EXISTS (SELECT 1 FROM stg s, "
+	    "LATERAL (SELECT 1 FROM %s t WHERE t.valide_au IS NULL AND " :
+	    "SELECT EXISTS (SELECT 1 FROM stg s JOIN %s t ON t.valide_au IS "
+	    "NULL AND ", k->table);
 	load_keymatch(&b, k, "t", "s");
-	buf_adds(&b, ")");
+	buf_adds(&b, k->key[i] == NULL ? " LIMIT 1) x)" : ")");
 	r = db_query(L->c, b.p, 0, NULL);
 	any = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 	PQclear(r);
