@@ -90,7 +90,8 @@ static const char *const plan_key[] = { "identifiant_beneficiaire_salsa",
 
 /*
  * The clients' links to beneficiaries follow every clients or plans load:
- * those of the file's SADs after clients; after plans, those whose
+ * after clients, those of the clients it adds or changes (client_after);
+ * after plans, those whose
  * candidates the load touched (migration 020): the beneficiaries new,
  * renamed or of another birth date (rap_touche, taken before their upsert,
  * with the birth date they had) and those whose plans are new, changed or
@@ -111,8 +112,8 @@ static const char *const plan_key[] = { "identifiant_beneficiaire_salsa",
 	"UNION SELECT identifiant_beneficiaire_salsa FROM fin), " \
 	"ARRAY(SELECT DISTINCT date_naissance FROM rap_touche " \
 	"WHERE date_naissance IS NOT NULL))"
-#define RAPPROCHER_SADS \
-	"SELECT rapprochement_calculer(ARRAY(SELECT DISTINCT code_sad FROM stg))"
+#define SADS_DU_FICHIER "ARRAY(SELECT DISTINCT code_sad FROM stg)"
+#define RAPPROCHER_SADS "rapprochement_calculer(" SADS_DU_FICHIER ")"
 
 /*
  * A plans snapshot names every beneficiary, tutor and event again, nearly
@@ -570,7 +571,27 @@ static const char *const client_rules[] = {
 	NULL
 };
 
-static const char *const client_after[] = { RAPPROCHER_SADS, NULL };
+/*
+ * A clients file names all of its SAD's clients again, nearly all
+ * unchanged: only the new and changed versions are matched again (a
+ * client's link depends on its own row and on the beneficiaries, which a
+ * clients load does not touch), by the restricted form of migration 020:
+ * the clients of their birth dates, or giving their SALSA ids, within the
+ * file's SADs. A client no longer said funded loses its link only in the
+ * per-SAD form: that one then.
+ */
+#define CLIENTS_TOUCHES(sel) \
+	"ARRAY(SELECT " sel " FROM stg s JOIN cls c USING (ligne) WHERE " \
+	"c.ancien IS NULL OR c.champs <> '')"
+static const char *const client_after[] = {
+	"SELECT CASE WHEN EXISTS (SELECT 1 FROM cls WHERE champs LIKE "
+	"'%beneficiaire_departement%') THEN " RAPPROCHER_SADS " "
+	"ELSE rapprochement_calculer(" SADS_DU_FICHIER ", "
+	CLIENTS_TOUCHES("s.identifiant_beneficiaire_salsa") ", "
+	CLIENTS_TOUCHES("s.date_naissance") ") END "
+	"WHERE EXISTS (SELECT 1 FROM cls WHERE ancien IS NULL OR champs <> '')",
+	NULL
+};
 
 static const char *const intervenant_rules[] = {
 	SAD_CONNU,
@@ -741,6 +762,16 @@ static const char *const titre_repris_after[] = {
 	NULL
 };
 
+/*
+ * The current lines of the file's orders (by the current-key index, whose
+ * first column is the order), not of every order the ledger holds.
+ */
+#define COMMANDES_DU_FICHIER(a) \
+	"(" a ".reference_commande_externe = ANY (ARRAY(SELECT DISTINCT " \
+	"reference_commande_externe FROM stg WHERE reference_commande_externe " \
+	"IS NOT NULL)) OR (" a ".reference_commande_externe IS NULL AND " \
+	"EXISTS (SELECT 1 FROM stg WHERE reference_commande_externe IS NULL)))"
+
 static const char *const commande_rules[] = {
 	"s.date_fin_prise_en_charge < s.date_debut_prise_en_charge",
 	"date de fin de prise en charge antérieure à la date de début",
@@ -765,7 +796,7 @@ static const char *const commande_rules[] = {
 	"(coalesce(s.reference_commande_externe, ''), " PREFIXE_TITRE("s") ") "
 	"IN (SELECT coalesce(c.reference_commande_externe, ''), "
 	PREFIXE_TITRE("c") " FROM commande c WHERE c.valide_au IS NULL AND "
-	"(coalesce(c.reference_commande_externe, ''), coalesce("
+	COMMANDES_DU_FICHIER("c") " AND (coalesce(c.reference_commande_externe, ''), coalesce("
 	"c.mois_reference, ''), coalesce(c.reference_ligne_commande_externe, "
 	"''), c.rang_ligne) NOT IN (SELECT coalesce(x.reference_commande_externe, "
 	"''), coalesce(x.mois_reference, ''), "
