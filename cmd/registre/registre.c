@@ -1,12 +1,15 @@
 /*
  * registre: the ledger. The only cesutg binary that talks to PostgreSQL.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "afile.h"
@@ -412,6 +415,51 @@ guet_regler(PGconn *c)
 	    (unsigned)(ms / 1000) + GUET_MARGE;
 }
 
+/*
+ * Drives a started connection to its end, within its connect_timeout, as
+ * PQconnectdbParams does: the connection started to see whether libpq
+ * takes the options is the one used (a second one cost the server another
+ * backend, paid for each of a month's ~180 files). 0 when the time ran out
+ * (the whole connection, not each host of a list, is timed).
+ */
+static int
+connect_finir(PGconn *c)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	PQconninfoOption *o, *p;
+	struct pollfd pf;
+	long t = 0, reste;
+	struct timespec fin, now;
+
+	if ((o = PQconninfo(c)) != NULL) {
+		for (p = o; p->keyword != NULL; p++)
+			if (strcmp(p->keyword, "connect_timeout") == 0 &&
+			    p->val != NULL)
+				t = strtol(p->val, NULL, 10);
+		PQconninfoFree(o);
+	}
+	if (t == 1)	/* libpq's floor */
+		t = 2;
+	clock_gettime(CLOCK_MONOTONIC, &fin);
+	fin.tv_sec += t;
+	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+		pf.fd = PQsocket(c);
+		pf.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		reste = -1;
+		if (t > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			reste = (fin.tv_sec - now.tv_sec) * 1000 +
+			    (fin.tv_nsec - now.tv_nsec) / 1000000;
+			if (reste <= 0)
+				return 0;
+		}
+		if (poll(&pf, 1, (int)reste) < 0 && errno != EINTR)
+			return 1;	/* PQstatus says what is wrong */
+		st = PQconnectPoll(c);
+	}
+	return 1;
+}
+
 #define CONNECT_TIMEOUT		"10"	/* seconds; PGCONNECT_TIMEOUT */
 #define STATEMENT_TIMEOUT	"1h"	/* each unless PGOPTIONS says */
 #define LOCK_TIMEOUT		"1min"
@@ -423,7 +471,7 @@ db_connect(enum db_who who, int check_version)
 	static char *msg;	/* reachable at exit: die() follows */
 	PGconn *c;
 	char *nl;
-	int n = 0, code;
+	int n = 0, code, attente;
 
 	if (getenv("PGCONNECT_TIMEOUT") == NULL) {	/* --db may still say */
 		keys[n] = "connect_timeout";
@@ -452,13 +500,12 @@ db_connect(enum db_who who, int check_version)
 	code = c != NULL && PQstatus(c) == CONNECTION_BAD &&
 	    strstr(PQerrorMessage(c), "connection to server") == NULL &&
 	    strstr(PQerrorMessage(c), "could not") == NULL ? EX_CONFIG : 0;
-	if (code == 0 && c != NULL && PQstatus(c) != CONNECTION_BAD) {
-		PQfinish(c);
-		c = PQconnectdbParams(keys, vals, 1);
-	}
+	attente = code == 0 && c != NULL && PQstatus(c) != CONNECTION_BAD &&
+	    !connect_finir(c);
 	db_cur = c;
 	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
-		msg = xstrdup(c ? PQerrorMessage(c) : "mémoire épuisée");
+		msg = xstrdup(attente ? "timeout expired" : c ?
+		    PQerrorMessage(c) : "mémoire épuisée");
 		if ((nl = strchr(msg, '\n')) != NULL)
 			*nl = '\0';
 		PQfinish(c);
