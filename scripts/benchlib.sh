@@ -97,18 +97,15 @@ bench_ratio() {
 }
 
 # spool_ordre DIR: "flux kind date name" of each file of DIR, in the order
-# cesutg-recevoir takes a spool holding them all (plans, orders, clients,
-# staff, visits, events, the rest; then data date and name). Needs
-# scripts/cesutg-lib.sh sourced.
+# cesutg-recevoir takes a spool holding them all (cesutg_ordre); a file it
+# cannot place is told on stderr and left out. Needs scripts/cesutg-lib.sh
+# sourced.
 spool_ordre() {
-	for _f in "$1"/*; do
-		_r=$(cesutg_reconnaitre "$_f") || { echo "$_f : $_r" >&2; continue; }
-		set -- $_r
-		case $2 in
-		plans) _k=1 ;; commandes) _k=2 ;; clients) _k=3 ;;
-		intervenants) _k=4 ;; horodatages) _k=5 ;; evenements) _k=6 ;;
-		*) _k=7 ;;
-		esac
-		echo "$_k $3 $(basename "$_f") $1 $2"
-	done | LC_ALL=C sort | awk '{ print $4, $5, $2, $3 }'
+	cesutg_ordre "$1"/* | while read -r _fl _k _d _b; do
+		if [ "$_fl" = - ]; then
+			echo "$1/$_b : $(cesutg_reconnaitre "$1/$_b")" >&2
+		else
+			echo "$_fl $_k $_d $_b"
+		fi
+	done
 }

@@ -179,8 +179,38 @@ cesutg_reconnaitre() {
 			if (d == "") non("journal des factures sans date")
 			print "sadlog log-factures " d " fichier"; exit 0
 		}
+		if (n ~ /^EVENEMENTS_CESU_[0-9][0-9][0-9][0-9][0-9][0-9]\.csv$/) {
+			if (l != "numero_titre,nature,date_evenement,motif,titre_remplacant")
+				non("première ligne qui n'\''est pas l'\''en-tête de evenements-titres(5)")
+			print "cesu evenements-titres " substr(n, 17, 4) "-" substr(n, 21, 2) "-01 fichier"
+			exit 0
+		}
 		non("nom de fichier inconnu (voir integrer(1), RECONNAISSANCE)")
 	}' "$1" || return 1
+}
+
+# cesutg_ordre FICHIER...: "flux kind date nom" of each file, in the order
+# the ledger needs them (cesutg-recevoir's, the bench's and scripts/cycle's):
+# plans, orders, the titles' events (before the refunds they stop), then a
+# SAD's clients and staff before its visits and events, then the rest; by
+# data date and name within each. A file cesutg_reconnaitre cannot place
+# comes last as "- - 0000-00-00 nom".
+cesutg_ordre() {
+	for _f; do
+		[ -f "$_f" ] || continue
+		if _r=$(cesutg_reconnaitre "$_f" 2>/dev/null); then
+			set -f; set -- $_r; set +f
+			case $2 in
+			plans) _k=1 ;; commandes) _k=2 ;; evenements-titres) _k=3 ;;
+			clients) _k=4 ;; intervenants) _k=5 ;; horodatages) _k=6 ;;
+			evenements) _k=7 ;; *) _k=8 ;;
+			esac
+			printf '%s %s %s %s %s\n' "$_k" "$3" "$1" "$2" "${_f##*/}"
+		else
+			printf '9 0000-00-00 - - %s\n' "${_f##*/}"
+		fi
+	done | LC_ALL=C sort -k1,2 -k5 | awk '{ n = $0; sub(/^([^ ]* ){4}/, "", n)
+	    print $3, $4, $2, n }'
 }
 
 # The pipelines. cesutg_debut: configuration, absolute paths, the lock of

@@ -230,7 +230,11 @@ base() {	# dir out: converters, then one psql session; "kind ms" to out
 	: >"$WORK/copies"
 	while read -r _fl _k _d _b; do
 		_s=$(date +%s%N)
-		(cd "$1" && "$_fl" parse "$_b") </dev/null >"$WORK/base/$_b.csv" 2>/dev/null
+		if [ "$_fl" = cesu ]; then	# canonical CSV already: no converter
+			cat "$1/$_b"
+		else
+			(cd "$1" && "$_fl" parse "$_b") </dev/null 2>/dev/null
+		fi >"$WORK/base/$_b.csv"
 		echo "$_k $(ms "$_s")" >>"$2"
 		echo "$_k $_b" >>"$WORK/copies"
 	done <"$WORK/liste"
@@ -290,20 +294,20 @@ FILENAME ~ /mois.i$/ { si[$2, $1] += $3; ti[$1] += $3; k[$2]; if ($1 == 0) nf[$2
   tb[$1] += $3; k[$2] }
 END {
 	n = 0; for (x in r) n++
-	printf "  %-15s %5s %11s %10s %10s %10s %6s\n", "nature", "fich.",
+	printf "  %-17s %5s %11s %10s %10s %10s %6s\n", "nature", "fich.",
 	    "integrer s", "parse s", "\\copy s", "réf. s", "×"
 	for (x in k) {
 		for (j = 0; j < n; j++) { a[j + 1] = si[x, j]; p[j + 1] = sp[x, j]
 			c[j + 1] = sc[x, j]; q[j + 1] = sp[x, j] + sc[x, j] }
 		mi = med(a, n); mp = med(p, n); mc = med(c, n); mq = med(q, n)
-		printf "  %-15s %5d %11.1f %10.1f %10.1f %10.1f %6.2f\n", x, nf[x],
+		printf "  %-17s %5d %11.1f %10.1f %10.1f %10.1f %6.2f\n", x, nf[x],
 		    mi / 1000, mp / 1000, mc / 1000, mq / 1000, (mq > 0 ? mi / mq : 0)
 	}
 	for (j = 0; j < n; j++) { a[j + 1] = ti[j]; q[j + 1] = tb[j]; s[j + 1] = ps[j] }
 	mi = med(a, n); mq = med(q, n); msx = med(s, n)
-	printf "  %-15s %5s %11s %10s %10.1f %10s\n", "(session psql)", "", "", "",
+	printf "  %-17s %5s %11s %10s %10.1f %10s\n", "(session psql)", "", "", "",
 	    msx / 1000, ""
-	printf "  %-15s %5s %11.1f %10s %10s %10.1f %6.2f (objectif <= 2.5)\n",
+	printf "  %-17s %5s %11.1f %10s %10s %10.1f %6.2f (objectif <= 2.5)\n",
 	    "TOTAL", "", mi / 1000, "", "", mq / 1000, (mq > 0 ? mi / mq : 0)
 	printf "  tours : integrer"; for (j = 0; j < n; j++) printf " %.1f", ti[j] / 1000
 	printf " s ; référence"; for (j = 0; j < n; j++) printf " %.1f", tb[j] / 1000

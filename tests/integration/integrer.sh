@@ -3,7 +3,8 @@
 # database in a temporary CESUTG_HOME: the data date of each flux, messages
 # naming the file, a file with rejected lines, the same file again (success),
 # a file of another flux, a partial output never loaded, two runs at once,
-# the database stopped (75, retry), and cron's environment.
+# the database stopped (75, retry), cron's environment, and the titles'
+# events file of the month (no converter).
 #   sh tests/integration/integrer.sh BUILD_DIR
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -188,6 +189,35 @@ check yes "$(test -s "$W/cron/PLANS_20160720.txt.csv" && echo yes)" "cron : CSV 
 env -i PATH=/usr/bin:/bin CESUTG_CONF="$W/absent.conf" \
     sh "$ROOT/scripts/integrer" flux1 "$W/PLANS_20160720.txt" 2>/dev/null
 check 78 $? "configuration absente"
+
+# The titles' events of the month (fluxgen's EVENEMENTS_CESU_AAAAMM.csv,
+# canonical CSV already): recognised, copied, applied by registre cesu
+# evenements; the same file again changes nothing; placed by cesutg_ordre
+# after the orders that issue the titles and before the refunds.
+t=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ m = $c["mois_reference"]; printf "%s%s%06d00001\n", substr(m, 3, 2),
+	substr(m, 6, 2), $c["matricule_salarie"]; exit }' \
+	"$O/COMMANDE_CESU_APA_201605.txt.csv")
+mkdir -p "$W/ev"
+printf '%s\n' numero_titre,nature,date_evenement,motif,titre_remplacant \
+    "$t,perdu,2016-05-03,déclaré au guichet," >"$W/ev/EVENEMENTS_CESU_201605.csv"
+(cd / && $I cesu "$W/ev/EVENEMENTS_CESU_201605.csv" "$O" 2>"$W/err")
+check 0 $? "événements de titres chargés"
+grep -q "1 événement(s) lus, 0 refusé(s)" "$W/err"
+check 0 $? "événements de titres : bilan de registre cesu evenements"
+check 600 "$(stat -c %a "$O/EVENEMENTS_CESU_201605.csv.csv")" "événements de titres : CSV copié"
+$I cesu "$W/ev/EVENEMENTS_CESU_201605.csv" "$O" 2>"$W/err"
+check 0 $? "événements de titres redonnés : sans effet"
+$I crcesu "$W/ev/EVENEMENTS_CESU_201605.csv" "$O" 2>"$W/err"
+check 65 $? "événements de titres annoncés comme crcesu"
+printf '%s\n' numero_titre,nature,date "$t,perdu,2016-05-03" >"$W/EVENEMENTS_CESU_201606.csv"
+$I cesu "$W/EVENEMENTS_CESU_201606.csv" "$O" 2>"$W/err"
+check 65 $? "événements de titres sans l'en-tête d'evenements-titres(5)"
+cp "$W/g/CRCESU_20160503.txt" "$W/g/COMMANDE_CESU_APA_201605.txt" \
+    "$W/g/PLANS_20160601.txt" "$W/ev/"
+check "flux1 flux4 cesu crcesu" "$(. "$ROOT/scripts/cesutg-lib.sh"
+    cesutg_ordre "$W"/ev/* | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')" \
+    "cesutg_ordre : plans, commandes, événements de titres, remboursements"
 
 $I flux9 "$W/PLANS_20160713.txt" "$O" 2>/dev/null
 check 64 $? "flux inconnu"

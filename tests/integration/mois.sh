@@ -34,19 +34,34 @@ has "$W/c.out" "« titre jamais émis » : 0 (reprise 0, 2016-04 0, 2016-05 0)" 
     "cycle : des remboursements « jamais émis »"
 [ -e "$W/cycle" ] && ko "cycle : $W/cycle gardé sans --garder" || ok
 # SALSA's log names invoices the cycle never emitted: all its rows rejected.
-# Every kind of each month is counted, the orders of reprise/ first, and
-# nothing is rejected nor any integrer status other than 0.
+# fluxgen's titre-bloque titles are declared stolen and reissued
+# (EVENEMENTS_CESU_*.csv, integrated before the refunds), then cashed all
+# the same: those refunds, and only those, are rejected. Every kind of each
+# month is counted, the orders of reprise/ first, and nothing else is
+# rejected nor any integrer status other than 0.
 for m in 2016-04 2016-05; do
-	for k in plans commandes clients intervenants horodatages evenements \
-	    remboursements charges log-factures; do
+	for k in plans commandes evenements-titres clients intervenants \
+	    horodatages evenements remboursements charges log-factures; do
 		has "$W/c.out" "^$m  *$k  " "cycle : $m $k absent du tableau"
 	done
 done
 awk '/^[^ ]/ && $1 ~ /^(reprise|2016-0[45])$/ && $2 != "TOTAL" { n++
 	if ($2 == "log-factures") { if ($6 != 0 || $7 != $5) bad = bad " " $1 "/" $2 }
+	else if ($2 == "remboursements") { if ($5 != $6 + $7) bad = bad " " $1 "/" $2
+	    for (i = 11; i <= NF; i++) if ($i != 65) bad = bad " " $1 "/" $2
+	    rb += $7 }
 	else if (NF != 10 || $7 != 0 || $5 != $6) bad = bad " " $1 "/" $2 }
-	END { exit !(n == 19 && bad == "") }' "$W/c.out" && ok ||
+	/^  2016-0[45] +[0-9]+  / { m = $0; sub(/^ +[^ ]+ +[0-9]+  /, "", m)
+	    if (m == "titre bloqué") tb += $2; else if (m != "facture inconnue")
+	    bad = bad " motif:" m }
+	END { exit !(n == 21 && bad == "" && rb == tb) }' "$W/c.out" && ok ||
     ko "cycle : lignes rejetées, codes non nuls ou natures manquantes"
+has "$W/c.out" "^Rapprochement : un recalcul complet change 0 ligne(s)" \
+    "cycle : le rapprochement après chaque chargement diffère du calcul complet"
+# The titles' events are loaded: their lines are read, none refused.
+awk '$2 == "evenements-titres" { n++; if (NF != 10 || $5 != $6 || $7 != 0) bad = 1 }
+	END { exit !(n == 2 && !bad) }' "$W/c.out" && ok ||
+    ko "cycle : événements de titres non chargés ou refusés"
 # May's plans chain onto April's: some unchanged, so fewer new than read.
 awk '$1 == "2016-05" && $2 == "plans" { exit !($8 < $5) }' "$W/c.out" && ok ||
     ko "cycle : les plans de mai ne s'enchaînent pas à ceux d'avril"
@@ -54,7 +69,7 @@ awk '$1 == "2016-05" && $2 == "plans" { exit !($8 < $5) }' "$W/c.out" && ok ||
 # each month and kind of the text table, with the same counts.
 awk -F'|' 'NR == FNR { if (/^\| (reprise|2016-0[45]) \|/) { gsub(/ /, ""); n++
 	m[$2 " " $3] = $4 " " $5 " " $6 " " $7 " " $8 " " $9 " " $10 }; next }
-	/^[^ |]/ && $0 !~ /TOTAL/ { split($0, a, " ")
+	/^[^ |]/ && $0 !~ /TOTAL|evenements-titres/ { split($0, a, " ")
 	if (a[1] ~ /^(reprise|2016-0[45])$/) { t++; k = a[1] " " a[2]
 	if (m[k] != a[3] " " a[5] " " a[6] " " a[7] " " a[8] " " a[9] " " a[10])
 		bad = bad " " k } }
@@ -76,7 +91,17 @@ has "$W/d.out" "remboursements rejetés « titre jamais émis » : 0" \
     "demo : des remboursements « jamais émis »"
 # SALSA's logs are played from the invoices the demo emitted (fluxgen's
 # own name invoices never emitted): nothing rejected.
-has "$W/d.out" "rejete/ *0 fichiers" "demo : des fichiers rejetés"
+# fluxgen's titre-bloque refunds (stolen, reissued, cashed all the same)
+# are rejected, their CRCESU files filed in rejete/: nothing else is.
+bad=
+for f in "$W/demo/spool/rejete"/*.motif; do
+	[ -f "$f" ] || continue
+	case ${f##*/} in CRCESU_*) ;; *) bad="$bad ${f##*/}" ;; esac
+	grep -E ':[0-9]+: ' "$f" | grep -qv ':[0-9]*: titre bloqué : ' && bad="$bad ${f##*/}"
+done
+[ -z "$bad" ] && ok || ko "demo : fichiers rejetés pour autre chose qu'un titre bloqué :$bad"
+tb=$(awk '/^== Lignes rejetées par le registre/ { t = 1; next } /^$/ { t = 0 }
+	t && $2 == "titre" && $3 == "bloqué" { s += $1 } END { print s + 0 }' "$W/d.out")
 has "$W/d.out" "^   010000,Service SAD010000,SAD010000,factures@SAD010000.demo," \
     "demo : SAD déclaré par sad add --tg --nom --courriel"
 for f in salsa/RETOUR_CESU_201605.txt salsa/CHARGES_APA_201605.txt \
@@ -92,8 +117,9 @@ has "$W/d.out" "^   $nd PDF dans .* ; $nd avis envoyés par sendmail -t -oi" \
     "demo : un PDF et un avis par facture décidée"
 has "$W/d.out" "^   commandes  *8 " "demo : les commandes de reprise/ non chargées"
 awk '/^== registre ingestions/ { t = 1; next } t && /^$/ { t = 0 }
-	t && $1 != "nature" { n++; if ($5 != 0 || $3 != $4) bad = 1 }
-	END { exit !(n == 9 && !bad) }' "$W/d.out" && ok ||
+	t && $1 != "nature" { n++; if ($1 == "remboursements") {
+	    if ($5 != tb || $3 != $4 + $5) bad = 1 } else if ($5 != 0 || $3 != $4) bad = 1 }
+	END { exit !(n == 9 && !bad) }' tb="$tb" "$W/d.out" && ok ||
     ko "demo : des lignes rejetées ou des natures manquantes"
 
 echo "mois.sh: $pass réussis, $fail échoués"
