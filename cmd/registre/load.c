@@ -959,23 +959,25 @@ classify(struct load *L)
 	const struct kind *k = L->k;
 	struct buf b = { 0 };
 	PGresult *r;
-	int i, j, first = 1, any;
+	int i, j, first = 1, any, idx;
 
 	/*
 	 * The usual visits file only adds: no join to materialise. Asked
 	 * row by row through the current-key index when every key column is
 	 * required (LIMIT 1 keeps it a lookup): a hash of the table's current
-	 * rows cost what the ledger holds, not what the file holds.
+	 * rows cost what the ledger holds, not what the file holds. So is
+	 * the comparison (a daily clients file names all of a SAD's clients).
 	 */
 	for (i = 0; k->key[i] != NULL && (j = keyidx(k, k->key[i])) >= 0 &&
 	    k->cols[j].req; i++)
 		;
-	buf_addf(&b, k->key[i] == NULL ? "SELECT EXISTS (SELECT 1 FROM stg s, "
+	idx = k->key[i] == NULL;
+	buf_addf(&b, idx ? "SELECT EXISTS (SELECT 1 FROM stg s, "
 	    "LATERAL (SELECT 1 FROM %s t WHERE t.valide_au IS NULL AND " :
 	    "SELECT EXISTS (SELECT 1 FROM stg s JOIN %s t ON t.valide_au IS "
 	    "NULL AND ", k->table);
 	load_keymatch(&b, k, "t", "s");
-	buf_adds(&b, k->key[i] == NULL ? " LIMIT 1) x)" : ")");
+	buf_adds(&b, idx ? " LIMIT 1) x)" : ")");
 	r = db_query(L->c, b.p, 0, NULL);
 	any = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 	PQclear(r);
@@ -1011,9 +1013,12 @@ classify(struct load *L)
 			    k->derived[i]);
 	}
 	(void)first;
-	buf_addf(&b, ") END AS champs FROM stg s LEFT JOIN %s t ON "
-	    "t.valide_au IS NULL AND ", k->table);
+	buf_addf(&b, idx ? ") END AS champs FROM stg s LEFT JOIN LATERAL "
+	    "(SELECT * FROM %s t WHERE t.valide_au IS NULL AND " : ") END AS "
+	    "champs FROM stg s LEFT JOIN %s t ON t.valide_au IS NULL AND ",
+	    k->table);
 	load_keymatch(&b, k, "t", "s");
+	buf_adds(&b, idx ? " LIMIT 1) t ON true" : "");
 	load_run(L, b.p, NULL);
 	/*
 	 * A snapshot changes a few rows of the thousands it names: without
