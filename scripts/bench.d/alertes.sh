@@ -11,6 +11,10 @@
 # and of the server (the cluster's processes, backends and parallel
 # workers included, read in /proc around each run), and the load average
 # while it ran. Then the same per part (the alerts, the dashboards).
+# Before the measures, the ledger is vacuumed and analysed: three months
+# loaded at once leave autovacuum minutes of work, which would otherwise
+# run during the measures, on one of the cores and in the server's CPU
+# (in operations the month is loaded day by day and autovacuum keeps up).
 # ALERTES_SCALE (default 1, Paris) sets the size. ALERTES_HOME=DIR runs
 # the measures on a ledger already so prepared (its CESUTG_HOME, server
 # started, left as it is), without the three minutes of loading.
@@ -39,6 +43,9 @@ else
 	    "pré-facturé, en $(( $(date +%s) - t )) s"
 fi
 H="host=$CESUTG_HOME user=postgres dbname=cesutg"
+t=$(date +%s)
+psql -X -q "$H" -c "VACUUM (ANALYZE)" || return 1
+echo "  VACUUM (ANALYZE) du registre avant les mesures : $(( $(date +%s) - t )) s"
 TCK=$(getconf CLK_TCK)
 # The cluster's CPU so far, in ticks: the postmaster's own and that of its
 # children already reaped (each registre's backend and parallel workers),
@@ -66,9 +73,13 @@ partie() {	# label command...
 }
 : >"$WORK/parties"
 : >"$WORK/charges"
+: >"$WORK/autovacuum"
 i=0
 while [ $i -lt "$RUNS" ]; do
 	psql -X -q "$H" -c "TRUNCATE cesutg.alerte" || return 1
+	# Whether autovacuum works beside the measures (its CPU is counted).
+	psql -X -At -q "$H" -c "SELECT count(*) FROM pg_stat_activity WHERE
+	    backend_type = 'autovacuum worker'" >>"$WORK/autovacuum"
 	partie alertes sh -c 'exec registre alertes --mois "$1" >"$2" 2>/dev/null' \
 	    sh $M "$WORK/alertes.csv" || { echo "  registre alertes a échoué"; return 1; }
 	partie tableaux sh -c 'p=
@@ -90,7 +101,9 @@ echo "  alertes et trois tableaux (CSV et PDF) de $M :" \
     "$(awk '{ printf "%.2f", $1 / 1000 }' "$WORK/tot.1") s (médiane de $RUNS," \
     "objectif < 10 s) ; CPU $(awk '{ printf "%.2f", $1 / 1000 }' "$WORK/tot.2") s" \
     "des commandes, $(awk '{ printf "%.2f", $1 / 1000 }' "$WORK/tot.3") s du" \
-    "serveur ; charge $(median <"$WORK/charges") sur $(nproc) cœurs"
+    "serveur ; charge $(median <"$WORK/charges") sur $(nproc) cœurs ;" \
+    "autovacuum au travail au début de $(grep -vc '^0$' "$WORK/autovacuum")" \
+    "tour(s) sur $RUNS"
 for l in alertes tableaux; do
 	awk -v l="$l" '$1 == l' "$WORK/parties" >"$WORK/p"
 	printf '  %-22s %7.3f s  cpu %6.2f s  serveur %6.2f s\n' "$l" \
