@@ -13,25 +13,86 @@
 #include "err.h"
 #include "registre.h"
 
-/* The kinds, and the other names the spec gives some of them. */
+/*
+ * The kinds, and the other names the spec gives some of them; groupe: the
+ * session a kind is computed in when several are (two groups of about as
+ * much server time, computed at once on two cores).
+ */
 static const struct {
 	const char *nom, *nature;
+	int groupe;
 } natures[] = {
-	{ "F7", "F7" }, { "F8", "F8" }, { "F9", "F9" }, { "F10", "F10" },
-	{ "F11", "F11" }, { "F12", "F12" }, { "F13", "F13" }, { "G1", "F13" },
-	{ "F14", "F14" }, { "G2", "F14" }, { "E2", "E2" }, { "I5", "E2" },
-	{ "J2", "J2" },
+	{ "F7", "F7", 0 }, { "F8", "F8", 1 }, { "F9", "F9", 0 },
+	{ "F10", "F10", 0 }, { "F11", "F11", 0 }, { "F12", "F12", 1 },
+	{ "F13", "F13", 0 }, { "G1", "F13", 0 }, { "F14", "F14", 0 },
+	{ "G2", "F14", 0 }, { "E2", "E2", 0 }, { "I5", "E2", 0 },
+	{ "J2", "J2", 1 },
 };
 
-static const char *
+static int
 nature_de(const char *s)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof natures / sizeof natures[0]; i++)
 		if (strcmp(s, natures[i].nom) == 0)
-			return natures[i].nature;
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+/* Adds kind i to its group's array literal ("{F7,F9"). */
+static void
+ajouter(struct buf groupes[2], size_t i)
+{
+	struct buf *b = &groupes[natures[i].groupe];
+
+	buf_addf(b, "%s%s", b->len ? "," : "{", natures[i].nature);
+}
+
+/*
+ * The cases of the kinds asked (groupes[0], groupes[1]: array literals, or
+ * empty): in one session, or, when both groups have kinds, in two at once,
+ * the statistics refreshed and committed first. Each group is committed
+ * when done (the audit of the insert serialises the two ends); one failing
+ * leaves the other's cases, which a rerun does not raise again. Returns the
+ * number of new cases.
+ */
+static long long
+calculer(PGconn *c, const char *mois, struct buf groupes[2])
+{
+	static PGconn *c2;	/* reachable at exit, when die() leaves it open */
+	const char *p0[2] = { mois, NULL }, *p1[2] = { mois, NULL };
+	const char *const *const pp[2] = { p0, p1 };
+	PGconn *cc[2];
+	PGresult *r, *rr[2];
+	long long n = 0;
+	int i;
+
+	if (groupes[0].len == 0 || groupes[1].len == 0) {
+		p0[1] = groupes[0].len ? groupes[0].p : groupes[1].p;
+		r = db_query(c, "SELECT cesutg.alertes_calculer($1, "
+		    "$2::text[])", 2, p0);
+		n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		return n;
+	}
+	r = db_query(c, "SELECT cesutg.alertes_statistiques()", 0, NULL);
+	PQclear(r);
+	c2 = db_connect(DB_ADMIN, 0);
+	db_cur = c;
+	cc[0] = c;
+	cc[1] = c2;
+	p0[1] = groupes[0].p;
+	p1[1] = groupes[1].p;
+	db_query_deux(cc, "SELECT cesutg.alertes_calculer($1, $2::text[])", 2,
+	    pp, rr);
+	for (i = 0; i < 2; i++) {
+		n += strtoll(PQgetvalue(rr[i], 0, 0), NULL, 10);
+		PQclear(rr[i]);
+	}
+	db_finish(c2);
+	c2 = NULL;
+	return n;
 }
 
 #define INSTANT(x) "to_char(" x " AT TIME ZONE 'UTC', " \
@@ -182,12 +243,12 @@ cmd_alertes(int argc, char **argv)
 		{ "sad", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct buf liste = { 0 };
-	const char *mois = NULL, *sad = NULL, *nat, *p[2];
+	struct buf liste = { 0 }, groupes[2] = { { 0 }, { 0 } };
+	const char *mois = NULL, *sad = NULL;
 	char *courant = NULL;
 	PGconn *c;
-	PGresult *r;
-	int ch, i, analyste;
+	size_t k;
+	int ch, i, n, analyste;
 
 	if (argc >= 2 && (strcmp(argv[1], "vue") == 0 ||
 	    strcmp(argv[1], "traitee") == 0))
@@ -206,15 +267,24 @@ cmd_alertes(int argc, char **argv)
 		}
 	}
 	for (i = optind; i < argc; i++) {
-		if ((nat = nature_de(argv[i])) == NULL) {
+		if ((n = nature_de(argv[i])) < 0) {
 			warnx_("nature d'alerte inconnue « %s » : F7 à F14, G1, "
 			    "G2, E2, I5 ou J2 attendue", argv[i]);
 			reg_usage("alertes", EX_USAGE);
 		}
-		buf_addf(&liste, "%s%s", liste.len ? "," : "{", nat);
+		buf_addf(&liste, "%s%s", liste.len ? "," : "{",
+		    natures[n].nature);
+		ajouter(groupes, (size_t)n);
 	}
+	/* No kind named: every kind (each once, not under its other name). */
+	for (k = 0; optind == argc && k < sizeof natures / sizeof natures[0]; k++)
+		if (strcmp(natures[k].nom, natures[k].nature) == 0)
+			ajouter(groupes, k);
 	if (liste.len)
 		buf_addc(&liste, '}');
+	for (k = 0; k < 2; k++)
+		if (groupes[k].len)
+			buf_addc(&groupes[k], '}');
 	/* An analyst has no access to schema cesutg, version table included. */
 	c = db_connect(DB_ADMIN, 0);
 	analyste = vrai(c, "SELECT NOT (SELECT rolsuper FROM pg_roles WHERE "
@@ -228,19 +298,13 @@ cmd_alertes(int argc, char **argv)
 		mois = courant = mois_courant(c, 1);
 	/* Agents and the loader compute; a SAD or an analyst reads. */
 	if (!analyste && vrai(c, "SELECT has_function_privilege("
-	    "'cesutg.alertes_calculer(text, text[])', 'EXECUTE')")) {
-		p[0] = mois;
-		p[1] = liste.len ? liste.p : NULL;
-		db_exec(c, "BEGIN");
-		r = db_query(c, "SELECT cesutg.alertes_calculer($1, $2::text[])",
-		    2, p);
-		fprintf(stderr, "registre: alertes de %s : %s nouvelle(s)\n", mois,
-		    PQgetvalue(r, 0, 0));
-		PQclear(r);
-		db_exec(c, "COMMIT");
-	}
+	    "'cesutg.alertes_calculer(text, text[])', 'EXECUTE')"))
+		fprintf(stderr, "registre: alertes de %s : %lld nouvelle(s)\n",
+		    mois, calculer(c, mois, groupes));
 	lister(c, mois, liste.len ? liste.p : NULL, sad, analyste);
 	buf_free(&liste);
+	buf_free(&groupes[0]);
+	buf_free(&groupes[1]);
 	free(courant);
 	db_finish(c);
 	return 0;

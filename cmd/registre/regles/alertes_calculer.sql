@@ -1,4 +1,21 @@
 -- Rule file (migrate.c): the live definition; edit here, never in a migration.
+-- The statistics the cases' plans depend on, refreshed when stale: right
+-- after a month's refunds are loaded or its visits checked (autovacuum not
+-- yet by), the estimates of the month's rows are wrong and F8, F12 and J2
+-- take plans several times slower. registre alertes commits them before
+-- it computes the kinds in two sessions (a session does not see the
+-- statistics another has not committed, and would wait on its ANALYZE).
+CREATE OR REPLACE FUNCTION alertes_statistiques() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+BEGIN
+	PERFORM analyser_perime(t) FROM unnest(ARRAY['controle_visite',
+	    'controle_motif', 'remboursement', 'titre', 'plan']) t;
+END
+$f$;
+REVOKE EXECUTE ON FUNCTION alertes_statistiques() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION alertes_statistiques() TO cesutg_agent,
+    cesutg_loader;
+
 -- The cases of month m (YYYY-MM) of the kinds asked (NULL: all), as of day
 -- r = the first of the next month, or today if sooner. Returns the number
 -- of new cases.
@@ -30,7 +47,12 @@ BEGIN
 		RAISE EXCEPTION 'réservé aux agents du Département'
 		    USING ERRCODE = '42501';
 	END IF;
-	PERFORM verrouiller('alertes');
+	-- One run at a time per kind (in the same order in every session):
+	-- registre alertes computes two groups of kinds at once.
+	PERFORM verrouiller('alertes ' || k) FROM (SELECT DISTINCT k
+	    FROM unnest(coalesce(natures, ARRAY['E2', 'F7', 'F8', 'F9', 'F10',
+		'F11', 'F12', 'F13', 'F14', 'J2'])) k ORDER BY k) n;
+	PERFORM alertes_statistiques();
 	-- Each kind's cases of this run, then those not yet raised.
 	DROP TABLE IF EXISTS pg_temp.nv;
 	CREATE TEMP TABLE nv ON COMMIT DROP AS SELECT nature,
@@ -163,12 +185,27 @@ BEGIN
 			SELECT mm, b, min(sad) AS sad, min(module) AS module,
 			    sum(ch) AS ch
 			FROM pl GROUP BY mm, b HAVING sum(ch) > 0
+		), cand AS (
+			-- A case is under the threshold in month m too: those of m
+			-- alone are measured over the other months (a few hundred
+			-- beneficiaries, not every visit of nmois months grouped).
+			SELECT p.b FROM prevu p
+			LEFT JOIN (SELECT c.identifiant_beneficiaire_salsa AS b,
+				round(sum(c.secondes) / 36.0) AS ch
+			    FROM controle_visite c
+			    WHERE c.mois = m
+				AND c.identifiant_beneficiaire_salsa IS NOT NULL
+				AND NOT EXISTS (SELECT 1 FROM controle_motif k
+				    WHERE k.horodatage = c.horodatage
+				    AND k.code IN ('supprimee', 'doublon'))
+			    GROUP BY 1) f ON f.b = p.b
+			WHERE p.mm = m AND coalesce(f.ch, 0) < s_tg * p.ch
 		), fait AS (
 			SELECT c.mois AS mm, c.identifiant_beneficiaire_salsa AS b,
 			    round(sum(c.secondes) / 36.0) AS ch
 			FROM controle_visite c
 			WHERE c.mois BETWEEN mc0 AND m
-			    AND c.identifiant_beneficiaire_salsa IS NOT NULL
+			    AND c.identifiant_beneficiaire_salsa IN (SELECT b FROM cand)
 			    AND NOT EXISTS (SELECT 1 FROM controle_motif k
 				WHERE k.horodatage = c.horodatage
 				AND k.code IN ('supprimee', 'doublon'))
@@ -176,7 +213,8 @@ BEGIN
 		), h AS (
 			SELECT p.b, min(p.sad) AS sad, min(p.module) AS module,
 			    sum(coalesce(f.ch, 0)) / sum(p.ch) AS taux
-			FROM prevu p LEFT JOIN fait f ON f.mm = p.mm AND f.b = p.b
+			FROM prevu p JOIN cand ON cand.b = p.b
+			LEFT JOIN fait f ON f.mm = p.mm AND f.b = p.b
 			GROUP BY p.b
 			HAVING count(*) = nmois
 			    AND bool_and(coalesce(f.ch, 0) < s_tg * p.ch)

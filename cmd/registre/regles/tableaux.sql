@@ -12,9 +12,12 @@ LANGUAGE sql STABLE AS $f$
 	FROM cesutg.controle_visite c
 	JOIN cesutg.horodatage h ON h.id = c.horodatage
 	    -- Redundant: the month's visits by the primary key's range, not
-	    -- every visit ever loaded.
-	    AND h.id BETWEEN (SELECT min(k.horodatage) FROM cesutg.controle_visite k
-		WHERE k.mois = m) AND (SELECT max(k.horodatage)
+	    -- every visit ever loaded. The bounds from the month's own rows
+	    -- (+ 0: not by walking the key from its end, through every
+	    -- other month).
+	    AND h.id BETWEEN (SELECT min(k.horodatage + 0)
+		FROM cesutg.controle_visite k WHERE k.mois = m)
+		AND (SELECT max(k.horodatage + 0)
 		FROM cesutg.controle_visite k WHERE k.mois = m)
 	LEFT JOIN cesutg.controle_motif k ON k.horodatage = c.horodatage
 	    AND k.code = 'telephone_incompatible'
@@ -178,6 +181,11 @@ BEGIN
 		FROM evenement_sad e WHERE e.valide_au IS NULL
 		    AND e.instant_declaration >= d0 AND e.instant_declaration < d1
 		GROUP BY 1
+	), vus AS (
+		-- The pairs visited, hashed: the anti-join then probes a few
+		-- thousand pairs, not a sort of every visit of the month.
+		SELECT DISTINCT c.code_sad, c.identifiant_beneficiaire_salsa AS ben
+		FROM controle_visite c WHERE c.mois = m
 	), sans AS (
 		SELECT p.code_tiers_salsa AS code_sad,
 		    p.identifiant_beneficiaire_salsa AS ben,
@@ -191,9 +199,9 @@ BEGIN
 		WHERE p.dispositif = 'TG'
 		    AND coalesce(p.date_debut_prise_en_charge, '-infinity') < p.d1
 		    AND coalesce(p.date_fin_prise_en_charge, 'infinity') >= p.d0
-		    AND NOT EXISTS (SELECT 1 FROM controle_visite c WHERE c.mois = m
-			AND c.code_sad = p.code_tiers_salsa
-			AND c.identifiant_beneficiaire_salsa = p.identifiant_beneficiaire_salsa)
+		    AND NOT EXISTS (SELECT 1 FROM vus c
+			WHERE c.code_sad = p.code_tiers_salsa
+			AND c.ben = p.identifiant_beneficiaire_salsa)
 		GROUP BY 1, 2
 	), ns AS (
 		SELECT code_sad, count(*) AS n FROM sans GROUP BY 1
@@ -442,14 +450,19 @@ BEGIN
 		GROUP BY 1, 2
 	)
 	SELECT pg5, 'Plan et réalisé par bénéficiaire sur 12 mois', 'donnees',
-	    coalesce(p.ben, r.ben) || CASE k.se WHEN 'plan' THEN ' plan'
-		ELSE ' réalisé' END, coalesce(p.mois, r.mois),
-	    CASE k.se WHEN 'plan' THEN coalesce(p.plan_ch, 0)
-		ELSE coalesce(r.r, 0) END / 100.0, 'h'
-	FROM p FULL JOIN r ON r.mois = p.mois AND r.ben = p.ben
+	    j.ben || CASE k.se WHEN 'plan' THEN ' plan' ELSE ' réalisé' END,
+	    j.mois, CASE k.se WHEN 'plan' THEN j.pc ELSE j.rc END / 100.0, 'h'
+	-- Sorted by beneficiary and month before the two series are made:
+	-- then only each beneficiary's few rows are sorted again (incremental
+	-- sort), not twice as many rows whole.
+	FROM (SELECT coalesce(p.ben, r.ben) AS ben,
+		coalesce(p.mois, r.mois) AS mois, coalesce(p.plan_ch, 0) AS pc,
+		coalesce(r.r, 0) AS rc
+	    FROM p FULL JOIN r ON r.mois = p.mois AND r.ben = p.ben
+	    ORDER BY coalesce(p.ben, r.ben) COLLATE "C",
+		coalesce(p.mois, r.mois) COLLATE "C") j
 	CROSS JOIN (VALUES ('plan'), ('réalisé')) k(se)
-	ORDER BY coalesce(p.ben, r.ben) COLLATE "C", k.se,
-	    coalesce(p.mois, r.mois) COLLATE "C";
+	ORDER BY j.ben COLLATE "C", k.se, j.mois COLLATE "C";
 END
 $f$;
 
