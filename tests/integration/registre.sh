@@ -292,6 +292,14 @@ modifie,2,T00001/V1,arrivee_retenue code_correction motif_correction auteur_corr
 nouveau,3,T00001/V4,,
 EOF
 same "$W/rh2.exp" "$W/rh2" "bilan des horodatages corrigés (numéro de séquence non comparé)"
+# A file of new visits only goes in without a join first; this one names a
+# current visit, so that trial is undone (to its savepoint) and the file
+# classified: one insert traced per load, the rejects of the first only.
+sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom =
+    'horodatage' AND operation = 'INSERT'" -c "SELECT count(*) FROM cesutg.rejet r
+    JOIN cesutg.ingestion i ON i.id = r.ingestion WHERE i.kind = 'horodatages'" >"$W/essai"
+printf '%s\n' 2 3 >"$W/essai.exp"
+same "$W/essai.exp" "$W/essai" "essai d'insertion annulé : ni insertion ni rejets en double"
 sql postgres -c "SET TimeZone = 'UTC'" -c "SELECT arrivee_brute, arrivee_retenue, code_correction, valide_du, valide_au
     FROM cesutg.horodatage WHERE code_sad = 'T00001' AND identifiant_intervention = 'V1' ORDER BY id" >"$W/v1"
 printf '%s\n' '2026-10-30 08:00:00+00|2026-10-30 08:00:00+00||2026-11-02|2026-11-03' \
