@@ -14,30 +14,17 @@ LANGUAGE sql STABLE STRICT AS $f$
 $f$;
 
 -- The sum of audit_condense over rows, as an SQL expression over a column
--- d (audit_sha of each row: the SHA-256 audit_condense takes): the four
--- 60-bit words of each digest read from its bytes and summed separately
--- as bigints, then weighted once (migration 19).
+-- d (audit_sha of each row: the SHA-256 audit_condense takes): the number
+-- its first 240 bits make, summed over the rows. Migration 19 summed four
+-- 60-bit words, each put together from bytes by shifts; the same integer
+-- is the sum over the 30 bytes of each byte's sum (a bigint) times its
+-- weight, 256 to the power of the bytes after it, applied once: half the
+-- work per row. No modulus: the value stays that of every sum already in
+-- the audit.
 CREATE OR REPLACE FUNCTION audit_somme_sql(d text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $f$
-	SELECT format('coalesce(((sum((get_byte(%1$s, 0)::bigint << 52) | '
-	    '(get_byte(%1$s, 1)::bigint << 44) | (get_byte(%1$s, 2)::bigint '
-	    '<< 36) | (get_byte(%1$s, 3)::bigint << 28) | (get_byte(%1$s, '
-	    '4)::bigint << 20) | (get_byte(%1$s, 5)::bigint << 12) | '
-	    '(get_byte(%1$s, 6)::bigint << 4) | (get_byte(%1$s, 7) >> 4)) * '
-	    '1152921504606846976 + sum(((get_byte(%1$s, 7) & 15)::bigint << '
-	    '56) | (get_byte(%1$s, 8)::bigint << 48) | (get_byte(%1$s, '
-	    '9)::bigint << 40) | (get_byte(%1$s, 10)::bigint << 32) | '
-	    '(get_byte(%1$s, 11)::bigint << 24) | (get_byte(%1$s, 12)::bigint'
-	    ' << 16) | (get_byte(%1$s, 13)::bigint << 8) | get_byte(%1$s, '
-	    '14)::bigint)) * 1152921504606846976 + sum((get_byte(%1$s, '
-	    '15)::bigint << 52) | (get_byte(%1$s, 16)::bigint << 44) | '
-	    '(get_byte(%1$s, 17)::bigint << 36) | (get_byte(%1$s, 18)::bigint'
-	    ' << 28) | (get_byte(%1$s, 19)::bigint << 20) | (get_byte(%1$s, '
-	    '20)::bigint << 12) | (get_byte(%1$s, 21)::bigint << 4) | '
-	    '(get_byte(%1$s, 22) >> 4))) * 1152921504606846976 + '
-	    'sum(((get_byte(%1$s, 22) & 15)::bigint << 56) | (get_byte(%1$s, '
-	    '23)::bigint << 48) | (get_byte(%1$s, 24)::bigint << 40) | '
-	    '(get_byte(%1$s, 25)::bigint << 32) | (get_byte(%1$s, 26)::bigint'
-	    ' << 24) | (get_byte(%1$s, 27)::bigint << 16) | (get_byte(%1$s, '
-	    '28)::bigint << 8) | get_byte(%1$s, 29)::bigint), 0)', d)
+	SELECT 'coalesce(' || string_agg(format('sum(get_byte(%1$s, %2$s))'
+	    '::numeric * %3$s', d, i, (256::numeric ^ (29 - i))::numeric(80, 0)),
+	    ' + ' ORDER BY i) || ', 0)'
+	FROM generate_series(0, 29) i
 $f$;
