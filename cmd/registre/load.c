@@ -963,24 +963,34 @@ analyze(struct load *L)
  * file: the unique index on the current rows' key (TABLE_courant, over
  * the key, valide_au IS NULL), which every kind's table has, stops the
  * insert of a row whose key is current; the load then rolls back to the
- * savepoint taken before and classifies. Without that index, no trial.
+ * savepoint taken before and classifies. Without that index, no trial;
+ * nor when one of the file's first rows is already current (a daily file
+ * of clients names them all again): that trial would be undone.
  */
+#define ESSAI_SONDE	"100"	/* first rows looked up before a trial */
+
 static int
 nouvelles(struct load *L)
 {
-	struct buf b = { 0 };
+	struct buf b = { 0 }, q = { 0 };
 	PGresult *r;
 	const char *p[1];
 	int ok;
 
 	buf_addf(&b, "cesutg.%s_courant", L->k->table);
 	p[0] = b.p;
-	r = db_query(L->c, "SELECT EXISTS (SELECT 1 FROM pg_index WHERE "
-	    "indexrelid = to_regclass($1) AND indisunique AND indpred IS NOT "
-	    "NULL)", 1, p);
+	buf_addf(&q, "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid "
+	    "= to_regclass($1) AND indisunique AND indpred IS NOT NULL) AND "
+	    "NOT EXISTS (SELECT 1 FROM (SELECT * FROM stg LIMIT " ESSAI_SONDE
+	    ") s JOIN %s t ON t.valide_au IS NULL AND ",
+	    L->k->table);
+	load_keymatch(&q, L->k, "t", "s");
+	buf_adds(&q, ")");
+	r = db_query(L->c, q.p, 1, p);
 	ok = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 	PQclear(r);
 	buf_free(&b);
+	buf_free(&q);
 	return ok;
 }
 
