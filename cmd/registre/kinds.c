@@ -94,8 +94,11 @@ static const char *const plan_key[] = { "identifiant_beneficiaire_salsa",
  * after plans, those whose
  * candidates the load touched (migration 020): the beneficiaries new,
  * renamed or of another birth date (rap_touche, taken before their upsert,
- * with the birth date they had) and those whose plans are new, changed or
- * ended (cls, fin).
+ * with the birth date they had) and those whose plans are new, ended
+ * (cls, fin) or moved to another SAD: of a plan, the matching reads only
+ * the SAD (code_tiers_salsa, chez_sad), so a plan revised at the same SAD
+ * (most of a week's changes) leaves the SADs of its beneficiary's current
+ * plans as they were.
  */
 #define RAPPROCHER_TOUCHES \
 	"CREATE TEMP TABLE rap_touche ON COMMIT DROP AS SELECT " \
@@ -108,7 +111,8 @@ static const char *const plan_key[] = { "identifiant_beneficiaire_salsa",
 #define RAPPROCHER_PLANS \
 	"SELECT rapprochement_calculer(NULL, ARRAY(SELECT id FROM rap_touche " \
 	"UNION SELECT s.identifiant_beneficiaire_salsa FROM stg s JOIN cls c " \
-	"USING (ligne) WHERE c.ancien IS NULL OR c.champs <> '' " \
+	"USING (ligne) WHERE c.ancien IS NULL OR ' ' || c.champs || ' ' LIKE " \
+	"'% code_tiers_salsa %' " \
 	"UNION SELECT identifiant_beneficiaire_salsa FROM fin), " \
 	"ARRAY(SELECT DISTINCT date_naissance FROM rap_touche " \
 	"WHERE date_naissance IS NOT NULL))"

@@ -953,13 +953,88 @@ analyze(struct load *L)
 	buf_free(&b);
 }
 
+/* Every staged row new: no join to materialise. */
+#define CLS_NOUVELLES	"CREATE TEMP VIEW cls AS SELECT ligne, NULL::bigint " \
+	"AS ancien, NULL::text AS champs FROM stg"
+
+/*
+ * A file that only adds (the usual day of visits) is merged without first
+ * looking for its keys among the current rows, a join as large as the
+ * file: the unique index on the current rows' key (TABLE_courant, over
+ * the key, valide_au IS NULL), which every kind's table has, stops the
+ * insert of a row whose key is current; the load then rolls back to the
+ * savepoint taken before and classifies. Without that index, no trial;
+ * nor when one of the file's first rows is already current (a daily file
+ * of clients names them all again): that trial would be undone.
+ */
+#define ESSAI_SONDE	"100"	/* first rows looked up before a trial */
+
+static int
+nouvelles(struct load *L)
+{
+	struct buf b = { 0 }, q = { 0 };
+	PGresult *r;
+	const char *p[1];
+	int ok;
+
+	buf_addf(&b, "cesutg.%s_courant", L->k->table);
+	p[0] = b.p;
+	buf_addf(&q, "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid "
+	    "= to_regclass($1) AND indisunique AND indpred IS NOT NULL) AND "
+	    "NOT EXISTS (SELECT 1 FROM (SELECT * FROM stg LIMIT " ESSAI_SONDE
+	    ") s JOIN %s t ON t.valide_au IS NULL AND ",
+	    L->k->table);
+	load_keymatch(&q, L->k, "t", "s");
+	buf_adds(&q, ")");
+	r = db_query(L->c, q.p, 1, p);
+	ok = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	buf_free(&b);
+	buf_free(&q);
+	return ok;
+}
+
+/* Whether a column is part of the key. */
+static int
+estcle(const struct kind *k, const char *name)
+{
+	int j;
+
+	for (j = 0; k->key[j] != NULL; j++)
+		if (strcmp(k->key[j], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Each name of the space-separated list, through fmt (%s, or %1$s). */
+static void
+colonnes(struct buf *b, const char *noms, const char *fmt, const char *sep)
+{
+	char nom[128];
+	const char *p, *e;
+	size_t n;
+
+	for (p = noms; *p != '\0'; p = *e ? e + 1 : e) {
+		e = strchr(p, ' ');
+		if (e == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p) < sizeof nom ? (size_t)(e - p) :
+		    sizeof nom - 1;
+		memcpy(nom, p, n);
+		nom[n] = '\0';
+		if (p != noms)
+			buf_adds(b, sep);
+		buf_addf(b, fmt, nom);
+	}
+}
+
 static void
 classify(struct load *L)
 {
 	const struct kind *k = L->k;
-	struct buf b = { 0 };
+	struct buf b = { 0 }, cmp = { 0 };
 	PGresult *r;
-	int i, j, first = 1, any, idx;
+	int i, j, any, idx;
 
 	/*
 	 * The usual visits file only adds: no join to materialise. Asked
@@ -983,36 +1058,40 @@ classify(struct load *L)
 	PQclear(r);
 	buf_reset(&b);
 	if (!any) {
-		db_exec(L->c, "CREATE TEMP VIEW cls AS SELECT ligne, "
-		    "NULL::bigint AS ancien, NULL::text AS champs FROM stg");
+		db_exec(L->c, CLS_NOUVELLES);
 		buf_free(&b);
 		return;
 	}
-	buf_adds(&b, "CREATE TEMP TABLE cls ON COMMIT DROP AS SELECT s.ligne, "
-	    "t.id AS ancien, CASE WHEN t.id IS NULL THEN NULL ELSE "
-	    "concat_ws(' '");
+	/*
+	 * The compared columns: not the key, not those kept without being
+	 * compared. Most rows of a snapshot are unchanged: one comparison of
+	 * the rows tells them, before the names of the changed columns are
+	 * spelt out (a CASE per column, then their concatenation).
+	 */
 	for (i = 0; i < L->ncols; i++) {
-		if (k->cols[i].nocmp)
-			continue;
-		for (j = 0; k->key[j] != NULL; j++)
-			if (strcmp(k->key[j], k->cols[i].name) == 0)
-				break;
-		if (k->key[j] != NULL)
-			continue;
-		buf_addf(&b, ", CASE WHEN s.%s IS DISTINCT FROM t.%s THEN '%s' "
-		    "END", k->cols[i].name, k->cols[i].name, k->cols[i].name);
-		first = 0;
+		if (!k->cols[i].nocmp && !estcle(k, k->cols[i].name))
+			buf_addf(&cmp, "%s%s", cmp.len ? " " : "",
+			    k->cols[i].name);
 	}
-	for (i = 0; k->derived != NULL && k->derived[i] != NULL; i += 2) {
-		for (j = 0; k->key[j] != NULL; j++)
-			if (strcmp(k->key[j], k->derived[i]) == 0)
-				break;
-		if (k->key[j] == NULL)
-			buf_addf(&b, ", CASE WHEN s.%s IS DISTINCT FROM t.%s "
-			    "THEN '%s' END", k->derived[i], k->derived[i],
+	for (i = 0; k->derived != NULL && k->derived[i] != NULL; i += 2)
+		if (!estcle(k, k->derived[i]))
+			buf_addf(&cmp, "%s%s", cmp.len ? " " : "",
 			    k->derived[i]);
+	buf_adds(&b, "CREATE TEMP TABLE cls ON COMMIT DROP AS SELECT s.ligne, "
+	    "t.id AS ancien, CASE WHEN t.id IS NULL THEN NULL");
+	if (cmp.len > 0) {
+		buf_adds(&b, " WHEN ROW(");
+		colonnes(&b, cmp.p, "s.%s", ", ");
+		buf_adds(&b, ") IS NOT DISTINCT FROM ROW(");
+		colonnes(&b, cmp.p, "t.%s", ", ");
+		buf_adds(&b, ") THEN ''");
 	}
-	(void)first;
+	buf_adds(&b, " ELSE concat_ws(' '");
+	if (cmp.len > 0) {
+		buf_adds(&b, ", ");
+		colonnes(&b, cmp.p, "CASE WHEN s.%1$s IS DISTINCT FROM t.%1$s "
+		    "THEN '%1$s' END", ", ");
+	}
 	buf_addf(&b, idx ? ") END AS champs FROM stg s LEFT JOIN LATERAL "
 	    "(SELECT * FROM %s t WHERE t.valide_au IS NULL AND " : ") END AS "
 	    "champs FROM stg s LEFT JOIN %s t ON t.valide_au IS NULL AND ",
@@ -1028,6 +1107,7 @@ classify(struct load *L)
 	if (k->snapshot)
 		db_exec(L->c, "ANALYZE cls");
 	buf_free(&b);
+	buf_free(&cmp);
 }
 
 static void
@@ -1400,6 +1480,41 @@ tell_rejects(struct load *L)
 }
 
 /*
+ * Rejects kept, then the merge. A trial (essai) that meets a current row
+ * of the same key (unique_violation) returns 0, its transaction in error
+ * until the caller rolls back to its savepoint.
+ */
+static int
+fusion(struct load *L, const struct counts *n, const char *ing, int essai)
+{
+	PGresult *r;
+	const char *st;
+
+	lot_debut();
+	load_run(L, "INSERT INTO rejet (ingestion, ligne, motif, valeurs) "
+	    "SELECT $1, ligne, motif, valeurs FROM rej ON CONFLICT DO NOTHING",
+	    ing);
+	merge(L, ing, strcmp(n->v[1], "0") == 0 && strcmp(n->v[2], "0") == 0);
+	if (!essai) {
+		lot_fin(L);
+		return 1;
+	}
+	en_lot = 0;
+	r = db_essai(L->c, lot.p);
+	buf_reset(&lot);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK ||
+	    PQresultStatus(r) == PGRES_TUPLES_OK) {
+		PQclear(r);
+		return 1;
+	}
+	st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (st == NULL || strcmp(st, "23505") != 0)
+		db_fail(L->c, r, "requête");
+	PQclear(r);
+	return 0;
+}
+
+/*
  * Checks the staged rows against the ledger, refuses the whole load when
  * it would wipe or rewind it, then records and merges, and commits. A
  * replay that accepts nothing changes nothing: NULL, still in the
@@ -1418,23 +1533,37 @@ load_apply(struct load *L)
 	for (i = 0; L->k->before != NULL && L->k->before[i] != NULL; i++)
 		load_run(L, L->k->before[i], NULL);
 	validate(L);
+	if (!L->k->snapshot)
+		load_run(L, "SAVEPOINT nouvelles; " CLS_NOUVELLES, NULL);
 	lot_fin(L);
-	classify(L);
-	count(L, &n);
-	L->acceptees = n.acceptees;
-	L->rejetees = strtoll(n.v[4], NULL, 10);
-	if (L->portee == P_REPRISE && n.acceptees == 0)
-		return NULL;
-	check_vide(L, &n);
-	check_date(L, &n);
-	check_fins(L, &n);
-	ing = record(L, &n);
-	lot_debut();
-	load_run(L, "INSERT INTO rejet (ingestion, ligne, motif, valeurs) "
-	    "SELECT $1, ligne, motif, valeurs FROM rej ON CONFLICT DO NOTHING",
-	    ing);
-	merge(L, ing, strcmp(n.v[1], "0") == 0 && strcmp(n.v[2], "0") == 0);
-	lot_fin(L);
+	ing = NULL;
+	if (!L->k->snapshot && nouvelles(L)) {
+		count(L, &n);
+		L->acceptees = n.acceptees;
+		L->rejetees = strtoll(n.v[4], NULL, 10);
+		if (L->portee == P_REPRISE && n.acceptees == 0)
+			return NULL;
+		ing = record(L, &n);
+		if (!fusion(L, &n, ing, 1)) {
+			free(ing);
+			ing = NULL;
+		}
+	}
+	if (ing == NULL) {
+		if (!L->k->snapshot)
+			db_exec(L->c, "ROLLBACK TO SAVEPOINT nouvelles");
+		classify(L);
+		count(L, &n);
+		L->acceptees = n.acceptees;
+		L->rejetees = strtoll(n.v[4], NULL, 10);
+		if (L->portee == P_REPRISE && n.acceptees == 0)
+			return NULL;
+		check_vide(L, &n);
+		check_date(L, &n);
+		check_fins(L, &n);
+		ing = record(L, &n);
+		fusion(L, &n, ing, 0);
+	}
 	if (L->report != NULL) {
 		afile_open(&a, L->report, AFILE_PRIVATE);
 		report(L, &a);

@@ -60,6 +60,7 @@ REGLE(prefacturer_calcul, "prefacturer_calcul")
 REGLE(rapprochement_calculer, "rapprochement_calculer")
 REGLE(alertes_calculer, "alertes_calculer")
 REGLE(tableaux, "tableaux")
+REGLE(audit, "audit")
 
 static const struct regle {
 	const char *nom, *sql;
@@ -69,6 +70,7 @@ static const struct regle {
 	{ "rapprochement_calculer", regle_rapprochement_calculer },
 	{ "alertes_calculer", regle_alertes_calculer },
 	{ "tableaux", regle_tableaux },
+	{ "audit", regle_audit },
 };
 #define NREGLES (sizeof regles / sizeof regles[0])
 

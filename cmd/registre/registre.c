@@ -580,6 +580,21 @@ db_exec(PGconn *c, const char *sql)
 	PQclear(r);
 }
 
+/*
+ * db_exec for a statement whose failure the caller handles: its result
+ * (PQresultStatus), to be cleared by the caller.
+ */
+PGresult *
+db_essai(PGconn *c, const char *sql)
+{
+	PGresult *r;
+
+	guet(1);
+	r = PQexec(c, sql);
+	guet(0);
+	return r;
+}
+
 PGresult *
 db_query(PGconn *c, const char *sql, int nparams, const char *const *params)
 {

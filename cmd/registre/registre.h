@@ -19,6 +19,7 @@ extern PGconn *db_cur;
 const char *reg_home(void);
 PGconn	*db_connect(enum db_who who, int check_version);
 void	 db_exec(PGconn *c, const char *sql);
+PGresult *db_essai(PGconn *c, const char *sql);
 PGresult *db_query(PGconn *c, const char *sql, int nparams,
 	    const char *const *params);
 _Noreturn void db_fail(PGconn *c, PGresult *r, const char *what);

@@ -176,6 +176,18 @@ verif_fins 0 "version ajoutée retirée"
 DB=fins sql postgres -c "SET session_replication_role = replica" \
     -c "DELETE FROM cesutg.plan WHERE id = $FIN"
 verif_fins 65 "version terminée supprimée hors audit"
+# audit_sha cuts the trailing commas and parentheses from the row's UTF-8
+# bytes, not from its text: the digests must stay those migration 19 wrote
+# (accented characters, quoted commas, empty trailing fields), or every
+# ledger audited before would fail audit verify.
+fins "SELECT count(*) FROM (SELECT x::text AS t FROM cesutg.plan x UNION ALL
+    SELECT t FROM (VALUES ('(1,é,,)'), ('(1,\"a,)\",)'), ('(é)'), ('(,,)'),
+    ('(1,€,))'), ('(ü'), ('')) v (t)) y WHERE cesutg.audit_sha(t) IS DISTINCT
+    FROM sha256(convert_to(rtrim(t, ',)'), 'UTF8'))" >"$W/sha"
+echo 0 >"$W/sha.exp"
+same "$W/sha.exp" "$W/sha" "audit_sha égal à celui de la migration 19"
+[ "$(fins "SELECT count(*) FROM cesutg.plan WHERE nom_beneficiaire ~ '[^ -~]'")" -gt 0 ] &&
+    ok || ko "aucun nom accentué pour éprouver audit_sha"
 
 # --- 7. exports authenticated by an HMAC under a key kept outside ---
 step "7. export authenticated, tampered export refused"

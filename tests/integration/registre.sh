@@ -292,6 +292,31 @@ modifie,2,T00001/V1,arrivee_retenue code_correction motif_correction auteur_corr
 nouveau,3,T00001/V4,,
 EOF
 same "$W/rh2.exp" "$W/rh2" "bilan des horodatages corrigés (numéro de séquence non comparé)"
+# A file of new visits only goes in without a join first. One whose first
+# rows are new but a later one current (V4, revised) is tried so, and the
+# trial undone to its savepoint when the index of the current rows stops
+# it; the file is then classified: one insert traced per load, no reject
+# nor version twice (in a copy of the ledger: the counts below stay).
+sql postgres -c "CREATE DATABASE essai TEMPLATE cesutg"
+{ head -n 1 "$TD/horodatages2.csv"
+  i=100; while [ $i -lt 220 ]; do
+	sed -n 3p "$TD/horodatages2.csv" | sed "s/,V4,/,V$i,/"; i=$((i + 1))
+  done
+  sed -n 3p "$TD/horodatages2.csv" | sed 's/,3600$/,3500/'; } >"$W/h3.csv"
+registre --db "host=$CESUTG_HOME dbname=essai user=cesutg_loader" load horodatages \
+    --date 2026-11-04 <"$W/h3.csv" 2>"$W/err"
+expect_rc 0 $? "horodatages nouveaux puis un en cours"
+grep -q "121 lignes lues, 120 nouvelles, 1 modifiées" "$W/err" && ok ||
+    { ko "bilan de l'essai annulé"; cat "$W/err"; }
+DB=essai sql postgres -c "SELECT count(*) FROM cesutg.audit WHERE table_nom =
+    'horodatage' AND operation = 'INSERT'" -c "SELECT count(*) FROM cesutg.rejet r
+    JOIN cesutg.ingestion i ON i.id = r.ingestion WHERE i.kind = 'horodatages'" \
+    -c "SELECT count(*) FROM cesutg.horodatage WHERE identifiant_intervention = 'V4'" \
+    -c "SELECT count(*) FROM cesutg.horodatage WHERE valide_du = '2026-11-04'" >"$W/essai"
+printf '%s\n' 3 3 2 121 >"$W/essai.exp"
+same "$W/essai.exp" "$W/essai" "essai d'insertion annulé : ni insertion ni rejet ni version en double"
+registre --db "host=$CESUTG_HOME dbname=essai user=postgres" audit verify >/dev/null 2>"$W/err"
+expect_rc 0 $? "audit verify après un essai annulé"
 sql postgres -c "SET TimeZone = 'UTC'" -c "SELECT arrivee_brute, arrivee_retenue, code_correction, valide_du, valide_au
     FROM cesutg.horodatage WHERE code_sad = 'T00001' AND identifiant_intervention = 'V1' ORDER BY id" >"$W/v1"
 printf '%s\n' '2026-10-30 08:00:00+00|2026-10-30 08:00:00+00||2026-11-02|2026-11-03' \
