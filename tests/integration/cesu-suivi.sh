@@ -94,6 +94,12 @@ check "titre bloqué : remplacé par une réémission urgente (titre 16031000010
     "signal de fraude d'un titre bloqué encaissé"
 check 1 "$(q "SELECT count(*) FROM cesutg.remboursement WHERE numero_titre = '160310000100010' AND valide_au IS NULL")" \
     "le titre remplaçant est remboursé"
+# J2 names each refused cause (a blocked title's case had no label).
+registre alertes J2 --mois 2016-04 >/dev/null 2>"$W/err"
+expect_rc 0 $? "alertes J2 du mois des rejets" || cat "$W/err"
+check "titre annulé encaissé (valeur 12.70 €)|titre bloqué (remplacé par une réémission) encaissé (valeur 12.70 €)" \
+    "$(q "SELECT string_agg(libelle, '|' ORDER BY libelle) FROM cesutg.alerte
+    WHERE nature = 'J2'")" "alertes J2 : titre bloqué et titre annulé encaissés"
 registre cesu evenement perdu 160310000100001 --date 2016-04-20 2>"$W/err"
 expect_rc 65 $? "événement sur un titre remboursé"
 grep -q "déjà remboursé le 2016-03-10" "$W/err" && ok || { ko "titre remboursé"; cat "$W/err"; }

@@ -396,8 +396,8 @@ BEGIN
 	END IF;
 
 	-- J2: refunds of the month refused for a reason of their title
-	-- (cashed twice, stolen, lost, cancelled, withdrawn, never issued,
-	-- out of date), and refunds paid for a title cashed after its
+	-- (cashed twice, stolen, lost, blocked, not handed out, cancelled,
+	-- withdrawn, never issued, out of date), and refunds paid for a title cashed after its
 	-- validity; one case per title and cause.
 	IF natures IS NULL OR 'J2' = ANY (natures) THEN
 		SELECT min(x.numero_titre), max(x.numero_titre) INTO lo, hi
@@ -418,8 +418,12 @@ BEGIN
 			WHEN 'retire' THEN 'titre retiré de sa commande encaissé'
 			WHEN 'jamais_emis' THEN 'titre jamais émis présenté au remboursement'
 			WHEN 'perime' THEN 'titre encaissé après sa validité, remboursement refusé'
-			ELSE 'titre encaissé après sa validité (' || j.jours ||
-			    ' jour(s) de retard), remboursé' END ||
+			WHEN 'bloque' THEN 'titre bloqué (remplacé par une réémission) encaissé'
+			WHEN 'non_distribue' THEN 'titre non distribué encaissé'
+			WHEN 'tardif' THEN 'titre encaissé après sa validité (' ||
+			    j.jours || ' jour(s) de retard), remboursé'
+			-- A cause added later still reads, by its code.
+			ELSE 'titre refusé au remboursement (' || j.cause || ')' END ||
 		    ' (valeur ' || to_char(j.v, 'FM999990.00') || ' €)',
 		    'CESU', NULL
 		FROM ((
