@@ -141,5 +141,15 @@ printf '%s\n' V91,chevauchement V91,chevauchement_client \
     V92,chevauchement_client V93,chevauchement >"$W/chev.expected"
 same "$W/chev.expected" "$W/chev" "chevauchements au-delà de l'intervention précédente"
 
+step "a TG code moved to another SAD: the month checked in one session"
+# TGS01 now S02's: the part of S02 finds S01's visits kept under S01, in
+# the other part, and refuses; registre checks the month in one session
+# (two would wait for each other: the timeout says so).
+sql postgres -c "UPDATE cesutg.sad_tg SET sad = 'S02' WHERE code = 'TGS01'"
+timeout 120 registre controler 2026-10 >/dev/null 2>"$W/err"
+expect_rc 0 $? "controler après le changement de SAD"
+[ "$(registre controles list 2026-10 | sed 1d | cut -d, -f1 | sort -u)" = S02 ] &&
+    ok || ko "interventions de TGS01 sous S02"
+
 echo "controle.sh: $pass réussis, $fail échoués" >&2
 [ "$fail" -eq 0 ]

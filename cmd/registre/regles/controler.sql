@@ -33,8 +33,9 @@ $f$;
 -- Every rule reads the visits of one SAD only (a TG code maps to one SAD),
 -- and each result row is a SAD's: the parts write disjoint rows. The SADs
 -- with results kept but no visit now are in a part too (their rows go).
--- One part only when a visit kept has moved to another SAD (sad_tg
--- changed): its old row and its new one would be in two sessions.
+-- (A visit kept under a SAD of another part, moved since: controler_partie
+-- refuses it, and the caller checks the month in one session; that check
+-- costs a join of the month's visits, done by each part on its own.)
 CREATE OR REPLACE FUNCTION controler_parts(m text, n integer) RETURNS SETOF text[]
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
 DECLARE
@@ -48,12 +49,6 @@ DECLARE
 BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
-	END IF;
-	IF n > 1 AND EXISTS (SELECT 1 FROM controle_visite c
-	    JOIN horodatage h ON h.id = c.horodatage
-	    LEFT JOIN sad_tg g ON g.code = h.code_sad
-	    WHERE c.mois = m AND c.code_sad <> coalesce(g.sad, h.code_sad)) THEN
-		n := 1;
 	END IF;
 	DROP TABLE IF EXISTS pg_temp.cp;
 	CREATE TEMP TABLE cp (sad text, partie integer) ON COMMIT DROP;
@@ -361,6 +356,17 @@ BEGIN
 	FROM v LEFT JOIN (SELECT DISTINCT mo.id FROM mo JOIN motif_controle k
 	    ON k.code = mo.code WHERE k.bloquant) b ON b.id = v.id;
 	CREATE TEMP TABLE nm ON COMMIT DROP AS SELECT DISTINCT id, code FROM mo;
+	-- A visit of these SADs kept under a SAD of another part (its TG
+	-- code moved to another SAD since): that part's session deletes its
+	-- row while this one would write it again, and would wait for the
+	-- other's commit, which waits for this one. Refused (CT001) before
+	-- anything is written: registre checks the month in one session.
+	IF sads IS NOT NULL AND EXISTS (SELECT 1 FROM nv
+	    JOIN controle_visite c ON c.horodatage = nv.horodatage
+	    WHERE c.mois = m AND c.code_sad <> ALL (sads)) THEN
+		RAISE EXCEPTION 'une intervention contrôlée a changé de SAD : '
+		    'contrôle du mois en une session' USING ERRCODE = 'CT001';
+	END IF;
 	DELETE FROM controle_motif k USING controle_visite c
 	WHERE k.horodatage = c.horodatage AND c.mois = m
 	    AND (sads IS NULL OR c.code_sad = ANY (sads))
