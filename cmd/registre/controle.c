@@ -88,14 +88,16 @@ mois_courant(PGconn *c, int which)
 
 /* One month's checks; the summary goes where the CSV does not. Its SADs
  * in two parts of about as many visits, checked at once in two sessions
- * (two cores; *c2, opened at the first need), committed together. */
+ * (two cores; *c2, opened at the first need), committed together; in one
+ * session when a part refuses (CT001: a visit kept under a SAD of the
+ * other part, whose session would wait for this one's commit). */
 static void
 controler(PGconn *c, PGconn **c2, const char *mois, FILE *bilan)
 {
 	const char *p0[2] = { mois, NULL }, *p1[2] = { mois, NULL };
 	const char *const *const pp[2] = { p0, p1 };
 	PGconn *cc[2];
-	PGresult *r, *rr[2];
+	PGresult *r, *rr[2] = { NULL, NULL };
 	long long n[2] = { 0, 0 };
 	int i;
 
@@ -117,8 +119,19 @@ controler(PGconn *c, PGconn **c2, const char *mois, FILE *bilan)
 		p1[1] = PQgetvalue(r, 1, 0);
 		db_exec(*c2, "BEGIN");
 		db_query_deux(cc, "SELECT * FROM cesutg.controler_partie($1, $2)",
-		    2, pp, rr);
-	} else {
+		    2, pp, rr, "CT001");
+		if (PQresultStatus(rr[0]) != PGRES_TUPLES_OK ||
+		    PQresultStatus(rr[1]) != PGRES_TUPLES_OK) {
+			PQclear(rr[0]);
+			PQclear(rr[1]);
+			db_exec(*c2, "ROLLBACK");
+			db_exec(c, "ROLLBACK");
+			db_exec(c, "BEGIN");
+			db_exec(c, "SELECT cesutg.verrouiller('prefacture')");
+			rr[0] = NULL;
+		}
+	}
+	if (rr[0] == NULL) {
 		rr[0] = db_query(c, "SELECT * FROM cesutg.controler_partie($1, "
 		    "NULL)", 1, p0);
 		rr[1] = NULL;

@@ -710,13 +710,15 @@ db_ident(PGconn *c, const char *s)
 
 /* The same statement, with parameters p[0] and p[1], on two connections
  * at once (a core each); dies as db_query does when either fails (the
- * other's transaction is then rolled back when its client is gone). */
+ * other's transaction is then rolled back when its client is gone),
+ * unless with SQLSTATE tolere (not NULL): that result is returned. */
 void
 db_query_deux(PGconn *const c[2], const char *sql, int nparams,
-    const char *const *const p[2], PGresult *res[2])
+    const char *const *const p[2], PGresult *res[2], const char *tolere)
 {
 	PGresult *r;
 	ExecStatusType st;
+	const char *e;
 	int i;
 
 	for (i = 0; i < 2; i++)
@@ -728,7 +730,10 @@ db_query_deux(PGconn *const c[2], const char *sql, int nparams,
 		res[i] = NULL;
 		while ((r = PQgetResult(c[i])) != NULL) {
 			st = PQresultStatus(r);
-			if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+			e = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+			if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+			    (tolere == NULL || e == NULL ||
+			    strcmp(e, tolere) != 0)) {
 				guet(0);
 				PQclear(res[i]);
 				db_fail(c[i], r, "requête");

@@ -120,5 +120,36 @@ registre prefacture list 2026-10 | grep -c '^S01,2026-10,100001,' | grep -qx 1 &
     ko "ligne dévalidée recalculée en une seule"
 registre audit verify >/dev/null; expect_rc 0 $? "audit intègre"
 
+step "overlaps: the earlier visit of a pair is not always the one just before"
+# I01 at C1 from 8:00 to 12:00 and again 9:00-9:30 (the same client: an
+# overlap at the client), then at C3 10:00-11:00: the first visit of the
+# day overlaps the third, though the second comes between them; at C3
+# again at 13:00, after all of them.
+{ head -n 1 "$TD/horodatages.csv"
+  for v in V91,C1,08:00,12:00 V92,C1,09:00,09:30 V93,C3,10:00,11:00 \
+      V94,C3,13:00,14:00; do
+	set -- $(echo "$v" | tr , ' ')
+	a=2026-11-10T$3:00+01:00 z=2026-11-10T$4:00+01:00
+	echo "TGS01,2026-12-01T03:00:00+01:00,2,$1,$2,I01,AD1,APP,,$a,$z,$a,$z,,,,,,"
+  done; } >"$W/chevauchements.csv"
+registre load horodatages --date 2026-12-01 <"$W/chevauchements.csv" 2>"$W/err"
+expect_rc 0 $? "load horodatages (chevauchements)"
+registre controler 2026-11 >/dev/null 2>"$W/err"; expect_rc 0 $? "controler 2026-11"
+registre controles list 2026-11 | grep ',V9[1-4],' | cut -d, -f3,9 |
+    grep chevauchement >"$W/chev"
+printf '%s\n' V91,chevauchement V91,chevauchement_client \
+    V92,chevauchement_client V93,chevauchement >"$W/chev.expected"
+same "$W/chev.expected" "$W/chev" "chevauchements au-delà de l'intervention précédente"
+
+step "a TG code moved to another SAD: the month checked in one session"
+# TGS01 now S02's: the part of S02 finds S01's visits kept under S01, in
+# the other part, and refuses; registre checks the month in one session
+# (two would wait for each other: the timeout says so).
+sql postgres -c "UPDATE cesutg.sad_tg SET sad = 'S02' WHERE code = 'TGS01'"
+timeout 120 registre controler 2026-10 >/dev/null 2>"$W/err"
+expect_rc 0 $? "controler après le changement de SAD"
+[ "$(registre controles list 2026-10 | sed 1d | cut -d, -f1 | sort -u)" = S02 ] &&
+    ok || ko "interventions de TGS01 sous S02"
+
 echo "controle.sh: $pass réussis, $fail échoués" >&2
 [ "$fail" -eq 0 ]

@@ -167,9 +167,14 @@ for d in ctl ctl015; do
 	DB=$d sql postgres -c "UPDATE cesutg.sad_tg SET sad = (SELECT min(sad)
 	    FROM cesutg.sad_tg) WHERE code = (SELECT max(code) FROM cesutg.sad_tg)"
 done
+# A part with the SAD the code moved to, not the one its visits are kept
+# under, refuses before writing (CT001): registre then checks the month in
+# one session (its two sessions would wait for each other).
 DB=ctl sql postgres -c "SET client_min_messages = warning" \
-    -c "SELECT count(*) FROM cesutg.controler_parts('$M', 2)" |
-    grep -qx 1 && ok || ko "une seule part après un changement de SAD"
+    -c "SELECT * FROM cesutg.controler_partie('$M',
+    ARRAY[(SELECT min(sad) FROM cesutg.sad_tg)])" >/dev/null 2>"$W/err"
+expect_rc 1 $? "une part refuse un changement de SAD"
+grep -q "changé de SAD" "$W/err" && ok || ko "refus : $(cat "$W/err")"
 for d in ctl ctl015; do calcul $d; expect_rc 0 $? "calcul après le changement ($d)"; done
 resultats ctl "$W/r4"; resultats ctl015 "$W/r4-015"
 cmp -s "$W/r3" "$W/r4" && ko "le changement de SAD ne change rien" || ok

@@ -33,8 +33,9 @@ $f$;
 -- Every rule reads the visits of one SAD only (a TG code maps to one SAD),
 -- and each result row is a SAD's: the parts write disjoint rows. The SADs
 -- with results kept but no visit now are in a part too (their rows go).
--- One part only when a visit kept has moved to another SAD (sad_tg
--- changed): its old row and its new one would be in two sessions.
+-- (A visit kept under a SAD of another part, moved since: controler_partie
+-- refuses it, and the caller checks the month in one session; that check
+-- costs a join of the month's visits, done by each part on its own.)
 CREATE OR REPLACE FUNCTION controler_parts(m text, n integer) RETURNS SETOF text[]
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
 DECLARE
@@ -48,12 +49,6 @@ DECLARE
 BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
-	END IF;
-	IF n > 1 AND EXISTS (SELECT 1 FROM controle_visite c
-	    JOIN horodatage h ON h.id = c.horodatage
-	    LEFT JOIN sad_tg g ON g.code = h.code_sad
-	    WHERE c.mois = m AND c.code_sad <> coalesce(g.sad, h.code_sad)) THEN
-		n := 1;
 	END IF;
 	DROP TABLE IF EXISTS pg_temp.cp;
 	CREATE TEMP TABLE cp (sad text, partie integer) ON COMMIT DROP;
@@ -100,8 +95,10 @@ DECLARE
 	d0 date := to_date(m || '-01', 'YYYY-MM-DD');
 	d1 date := (to_date(m || '-01', 'YYYY-MM-DD') + interval '1 month')::date;
 	tz text := param_texte('fuseau_horaire');
-	dmin bigint := param_texte('duree_min_minutes')::bigint * 60;
-	dmax bigint := param_texte('duree_max_minutes')::bigint * 60;
+	dmin interval := make_interval(secs =>
+	    param_texte('duree_min_minutes')::bigint * 60);
+	dmax interval := make_interval(secs =>
+	    param_texte('duree_max_minutes')::bigint * 60);
 	ecart interval := make_interval(secs => param_texte('doublon_secondes')::bigint);
 	recouv interval := make_interval(secs => param_texte('chevauchement_secondes')::bigint);
 	codes text[] := string_to_array(param_texte('codes_correction'), ' ');
@@ -110,8 +107,25 @@ BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
-	DROP TABLE IF EXISTS pg_temp.v, pg_temp.mo, pg_temp.s, pg_temp.tc,
-	    pg_temp.nv, pg_temp.nm;
+	DROP TABLE IF EXISTS pg_temp.hm, pg_temp.v, pg_temp.mo, pg_temp.s,
+	    pg_temp.tc, pg_temp.nv, pg_temp.nm;
+	-- The month's visits of these SADs, the local day computed once per
+	-- visit (OFFSET 0: not by each filter that reads it), in a table of
+	-- their own, analysed: a filter on a computed day is estimated at a
+	-- few hundred rows, and a part's joins then probed indexes once per
+	-- visit (twice the time of the whole month's hash joins).
+	CREATE TEMP TABLE hm ON COMMIT DROP AS
+	SELECT * FROM (SELECT h.id, h.code_sad, h.identifiant_client,
+		h.identifiant_intervenant, h.code_prestation, h.mode_saisie,
+		h.numero_appelant, h.arrivee_retenue, h.depart_retenu,
+		h.minutes_ajoutees, h.code_correction, (coalesce(h.arrivee_retenue,
+		h.arrivee_brute, h.depart_retenu, h.depart_brut,
+		h.instant_creation) AT TIME ZONE tz)::date AS jour
+	    FROM horodatage h WHERE h.valide_au IS NULL
+		AND (sads IS NULL OR h.code_sad = ANY (codes_tg))
+		OFFSET 0) h
+	WHERE h.jour >= d0 AND h.jour < d1;
+	ANALYZE hm (code_sad, identifiant_client, code_prestation, jour);
 	CREATE TEMP TABLE v ON COMMIT DROP AS
 	WITH tg AS (
 		SELECT p.id, p.code_tiers_salsa AS sad,
@@ -135,19 +149,7 @@ BEGIN
 		    r.identifiant_beneficiaire_salsa AS ben,
 		    c.id IS NOT NULL AS connu, c.beneficiaire_departement AS finance,
 		    c.telephone_fixe AS tel1, c.telephone_portable AS tel2
-		-- The local day once per visit (OFFSET 0: not recomputed by
-		-- each filter and join that reads it), the month's only.
-		FROM (SELECT * FROM (SELECT h.id, h.code_sad,
-			h.identifiant_client, h.identifiant_intervenant,
-			h.code_prestation, h.mode_saisie, h.numero_appelant,
-			h.arrivee_retenue, h.depart_retenu, h.minutes_ajoutees,
-			h.code_correction, (coalesce(h.arrivee_retenue,
-			h.arrivee_brute, h.depart_retenu, h.depart_brut,
-			h.instant_creation) AT TIME ZONE tz)::date AS jour
-		    FROM horodatage h WHERE h.valide_au IS NULL
-			AND (sads IS NULL OR h.code_sad = ANY (codes_tg))
-			OFFSET 0) h
-		    WHERE h.jour >= d0 AND h.jour < d1) h
+		FROM hm h
 		LEFT JOIN sad_tg g ON g.code = h.code_sad
 		LEFT JOIN client_rapproche r ON r.code_sad = h.code_sad
 		    AND r.identifiant_client = h.identifiant_client
@@ -156,49 +158,57 @@ BEGIN
 		    AND c.valide_au IS NULL
 		WHERE sads IS NULL OR coalesce(g.sad, h.code_sad) = ANY (sads)
 	)
-	SELECT DISTINCT ON (x.id) x.*, t.id AS plan_id, pr.prestations,
-	    x.mn > 0 AND EXISTS (SELECT 1 FROM autorisation_minutes a
-		WHERE a.identifiant_beneficiaire_salsa = x.ben
-		AND x.jour >= a.date_debut
-		AND x.jour <= coalesce(a.date_fin, 'infinity')) AS mn_ok
+	-- The per-visit codes as the bits of k, each where its condition is
+	-- true (a WHERE clause each in 008), computed before the sort of
+	-- DISTINCT ON: the same on every row of a visit (plan_id is null on
+	-- all of them or on none), and the rows sorted are the narrower for
+	-- it (no prestations, telephones...).
+	SELECT DISTINCT ON (x.id) x.id, x.code_tg, x.sad, x.identifiant_client,
+	    x.identifiant_intervenant, x.a, x.z, x.mn, x.cc, x.jour, x.ben,
+	    t.id AS plan_id, m.mn_ok,
+	    CASE WHEN x.ben IS NULL THEN CASE WHEN x.finance IS FALSE
+		THEN 1 ELSE 2 END ELSE 0 END
+	    | CASE WHEN x.ben IS NOT NULL AND pr.prestations IS NULL
+		THEN 4 ELSE 0 END
+	    | CASE WHEN x.code_prestation <> ALL (pr.prestations)
+		THEN 8 ELSE 0 END
+	    | CASE WHEN t.id IS NULL AND x.code_prestation = ANY (pr.prestations)
+		THEN 16 ELSE 0 END
+	    | CASE WHEN (x.a IS NULL OR x.z IS NULL)
+		AND x.cc IS DISTINCT FROM 'SUP' THEN 32 ELSE 0 END
+	    | CASE WHEN x.cc = 'SUP' THEN 64 ELSE 0 END
+	    | CASE WHEN x.cc IS DISTINCT FROM 'SUP'
+		AND x.z - x.a NOT BETWEEN dmin AND dmax THEN 128 ELSE 0 END
+	    | CASE WHEN x.mn > 0 AND NOT m.mn_ok THEN 256 ELSE 0 END
+	    | CASE WHEN x.connu AND x.mode_saisie = 'TEL'
+		AND x.numero_appelant IS NOT NULL
+		AND x.numero_appelant IS DISTINCT FROM x.tel1
+		AND x.numero_appelant IS DISTINCT FROM x.tel2
+		THEN 512 ELSE 0 END AS k
 	FROM x
 	LEFT JOIN presta pr ON pr.sad = x.sad AND pr.ben = x.ben
 	LEFT JOIN tg t ON t.sad = x.sad AND t.ben = x.ben
 	    AND t.code = x.code_prestation AND x.jour BETWEEN t.du AND t.au
+	CROSS JOIN LATERAL (SELECT x.mn > 0 AND EXISTS (SELECT 1
+	    FROM autorisation_minutes a
+	    WHERE a.identifiant_beneficiaire_salsa = x.ben
+	    AND x.jour >= a.date_debut
+	    AND x.jour <= coalesce(a.date_fin, 'infinity')) AS mn_ok) m
 	ORDER BY x.id, t.id;
-	-- Every column the joins and filters below read (a and z too: with
-	-- them unknown, the joins to number intervenants and clients hashed
-	-- the month's visits instead of the small side).
+	-- Every column the joins and filters below read.
 	ANALYZE v (id, code_tg, sad, identifiant_client, identifiant_intervenant,
-	    code_prestation, ben, cc, jour, a, z);
+	    ben, cc, jour, a, z, k);
 
 	CREATE TEMP TABLE mo (id bigint, code text) ON COMMIT DROP;
-	-- The per-visit codes in one scan of v (a WHERE clause each before:
-	-- a code where its condition is true, as WHERE kept it); only the
-	-- visits with a code are unnested (most have none).
+	-- Only the visits with a code are read further (most have none).
 	INSERT INTO mo
-	SELECT id, unnest(k) FROM (SELECT id, array_remove(ARRAY[
-	    CASE WHEN ben IS NULL THEN CASE WHEN finance IS FALSE
-		THEN 'client_non_finance' ELSE 'client_non_rapproche' END END,
-	    CASE WHEN ben IS NOT NULL AND prestations IS NULL
-		THEN 'sad_hors_plan' END,
-	    CASE WHEN code_prestation <> ALL (prestations)
-		THEN 'prestation_hors_plan' END,
-	    CASE WHEN plan_id IS NULL AND code_prestation = ANY (prestations)
-		THEN 'hors_droits' END,
-	    CASE WHEN (a IS NULL OR z IS NULL) AND cc IS DISTINCT FROM 'SUP'
-		THEN 'horaire_manquant' END,
-	    CASE WHEN cc = 'SUP' THEN 'supprimee' END,
-	    CASE WHEN cc IS DISTINCT FROM 'SUP'
-		AND extract(epoch FROM z - a) NOT BETWEEN dmin AND dmax
-		THEN 'duree_hors_bornes' END,
-	    CASE WHEN mn > 0 AND NOT mn_ok THEN 'minutes_non_autorisees' END,
-	    CASE WHEN connu AND mode_saisie = 'TEL'
-		AND numero_appelant IS NOT NULL
-		AND numero_appelant IS DISTINCT FROM tel1
-		AND numero_appelant IS DISTINCT FROM tel2
-		THEN 'telephone_incompatible' END], NULL) AS k FROM v) k
-	WHERE k <> '{}';
+	SELECT v.id, c.code FROM v JOIN (VALUES (1, 'client_non_finance'),
+	    (2, 'client_non_rapproche'), (4, 'sad_hors_plan'),
+	    (8, 'prestation_hors_plan'), (16, 'hors_droits'),
+	    (32, 'horaire_manquant'), (64, 'supprimee'),
+	    (128, 'duree_hors_bornes'), (256, 'minutes_non_autorisees'),
+	    (512, 'telephone_incompatible')) c (bit, code) ON v.k & c.bit <> 0
+	WHERE v.k <> 0;
 	INSERT INTO mo
 	SELECT id, 'cesu_et_tg' FROM v WHERE EXISTS (SELECT 1 FROM plan p
 	    WHERE p.valide_au IS NULL AND p.dispositif = 'CESU'
@@ -207,38 +217,46 @@ BEGIN
 		AND coalesce(p.date_fin_prise_en_charge, 'infinity'));
 
 	-- The visits that can be a doublon or overlap (not deleted, with an
-	-- arrival), their intervenant and client as small integers (sorts and
-	-- joins on text keys sharing a long prefix cost several times more),
-	-- each with: the gap since the previous arrival at its client
+	-- arrival) in two window passes, by intervenant (wi) and by client
+	-- (wc), each partition led by a hash of its key (sorting on an
+	-- integer first costs a fraction of sorting on text keys sharing a
+	-- long prefix; the keys follow it: a collision merges no partitions).
+	-- Each with: the gap since the previous arrival at its client
 	-- (doublon); whether it starts before the latest end of the earlier
 	-- visits of its intervenant or of its client (max ignores the visits
-	-- without a departure, which 008 left out of that window); its day
+	-- without a departure, which 008 left out of that window): it may be
+	-- the later visit c of an overlapping pair; whether it ends after the
+	-- next one's arrival, or has no departure: it may be the earlier w of
+	-- a pair (the next visit starts no later than any later c). Only those
+	-- are kept (a few thousand of the month's visits), each with its day
 	-- bucket j (whole days since the epoch, for the pairs below) and
 	-- whether it may last into the next one (nuit).
 	CREATE TEMP TABLE s ON COMMIT DROP AS
-	WITH ki AS (
-		SELECT code_tg, identifiant_intervenant, row_number() OVER () AS k
-		FROM (SELECT DISTINCT code_tg, identifiant_intervenant FROM v) d
-	), kc AS (
-		SELECT code_tg, identifiant_client, row_number() OVER () AS k
-		FROM (SELECT DISTINCT code_tg, identifiant_client FROM v) d
-	)
-	SELECT v.id, ki.k AS ki, kc.k AS kc, v.a, v.z,
-	    floor(extract(epoch FROM v.a) / 86400)::bigint AS j,
-	    v.z IS NULL OR floor(extract(epoch FROM v.z) / 86400)
-		> floor(extract(epoch FROM v.a) / 86400) AS nuit,
-	    v.a - lag(v.a) OVER wc AS ecart_prec,
-	    max(v.z) OVER (wi ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-		- v.a > recouv AS par_intervenant,
-	    max(v.z) OVER (wc ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-		- v.a > recouv AS par_client
-	FROM v JOIN ki ON ki.code_tg = v.code_tg
-	    AND ki.identifiant_intervenant = v.identifiant_intervenant
-	JOIN kc ON kc.code_tg = v.code_tg
-	    AND kc.identifiant_client = v.identifiant_client
-	WHERE v.cc IS DISTINCT FROM 'SUP' AND v.a IS NOT NULL
-	WINDOW wc AS (PARTITION BY kc.k ORDER BY v.a, v.id),
-	    wi AS (PARTITION BY ki.k ORDER BY v.a, v.id);
+	SELECT id, code_tg, itv, cli, a, z, ecart_prec, par_intervenant,
+	    par_client, avant_intervenant, avant_client,
+	    (a AT TIME ZONE 'UTC')::date - date '1970-01-01' AS j,
+	    z IS NULL OR (z AT TIME ZONE 'UTC')::date
+		> (a AT TIME ZONE 'UTC')::date AS nuit
+	FROM (SELECT v.id, v.code_tg, v.identifiant_intervenant AS itv,
+		v.identifiant_client AS cli, v.a, v.z,
+		v.a - lag(v.a) OVER wc AS ecart_prec,
+		max(v.z) OVER wi - v.a > recouv AS par_intervenant,
+		max(v.z) OVER wc - v.a > recouv AS par_client,
+		v.z IS NULL OR v.z - lead(v.a) OVER wi > recouv
+		    AS avant_intervenant,
+		v.z IS NULL OR v.z - lead(v.a) OVER wc > recouv AS avant_client
+	    FROM (SELECT v.*, hashtext(v.code_tg || v.identifiant_intervenant)
+		    AS hi, hashtext(v.code_tg || v.identifiant_client) AS hc
+		FROM v WHERE v.cc IS DISTINCT FROM 'SUP' AND v.a IS NOT NULL) v
+	    -- One frame for all (lag and lead ignore it): one pass each.
+	    WINDOW wc AS (PARTITION BY v.hc, v.code_tg, v.identifiant_client
+		    ORDER BY v.a, v.id
+		    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+		wi AS (PARTITION BY v.hi, v.code_tg, v.identifiant_intervenant
+		    ORDER BY v.a, v.id
+		    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) s
+	WHERE ecart_prec <= ecart OR par_intervenant OR par_client
+	    OR avant_intervenant OR avant_client;
 	ANALYZE s;
 	-- The later of two visits of a client that start within the gap.
 	INSERT INTO mo SELECT id, 'doublon' FROM s WHERE ecart_prec <= ecart;
@@ -253,30 +271,32 @@ BEGIN
 	INSERT INTO mo
 	SELECT DISTINCT unnest(ARRAY[p.c, p.w]), 'chevauchement' FROM (
 	    SELECT c.id AS c, w.id AS w FROM s c JOIN s w
-		ON w.ki = c.ki AND w.j = c.j
+		ON w.code_tg = c.code_tg AND w.itv = c.itv AND w.j = c.j
 		AND w.a > c.a - interval '24 hours' AND (w.a, w.id) < (c.a, c.id)
-		AND w.kc <> c.kc AND least(c.z, w.z) - c.a > recouv
-	    WHERE c.par_intervenant AND c.z IS NOT NULL
+		AND w.cli <> c.cli AND least(c.z, w.z) - c.a > recouv
+	    WHERE c.par_intervenant AND c.z IS NOT NULL AND w.avant_intervenant
 	    UNION ALL
 	    SELECT c.id, w.id FROM s c JOIN s w
-		ON w.ki = c.ki AND w.j = c.j - 1 AND w.nuit
+		ON w.code_tg = c.code_tg AND w.itv = c.itv AND w.j = c.j - 1
+		AND w.nuit
 		AND w.a > c.a - interval '24 hours' AND (w.a, w.id) < (c.a, c.id)
-		AND w.kc <> c.kc AND least(c.z, w.z) - c.a > recouv
-	    WHERE c.par_intervenant AND c.z IS NOT NULL) p;
+		AND w.cli <> c.cli AND least(c.z, w.z) - c.a > recouv
+	    WHERE c.par_intervenant AND c.z IS NOT NULL AND w.avant_intervenant) p;
 	-- Both visits of a client overlapping too long (a doublon aside).
 	INSERT INTO mo
 	SELECT DISTINCT unnest(ARRAY[p.c, p.w]), 'chevauchement_client' FROM (
 	    SELECT c.id AS c, w.id AS w FROM s c JOIN s w
-		ON w.kc = c.kc AND w.j = c.j
+		ON w.code_tg = c.code_tg AND w.cli = c.cli AND w.j = c.j
 		AND w.a > c.a - interval '24 hours' AND (w.a, w.id) < (c.a, c.id)
 		AND c.a - w.a > ecart AND least(c.z, w.z) - c.a > recouv
-	    WHERE c.par_client AND c.z IS NOT NULL
+	    WHERE c.par_client AND c.z IS NOT NULL AND w.avant_client
 	    UNION ALL
 	    SELECT c.id, w.id FROM s c JOIN s w
-		ON w.kc = c.kc AND w.j = c.j - 1 AND w.nuit
+		ON w.code_tg = c.code_tg AND w.cli = c.cli AND w.j = c.j - 1
+		AND w.nuit
 		AND w.a > c.a - interval '24 hours' AND (w.a, w.id) < (c.a, c.id)
 		AND c.a - w.a > ecart AND least(c.z, w.z) - c.a > recouv
-	    WHERE c.par_client AND c.z IS NOT NULL) p;
+	    WHERE c.par_client AND c.z IS NOT NULL AND w.avant_client) p;
 
 	-- Hospital stays: Flux 1 events of type 01 and the SADs' HOS events.
 	WITH sejour AS (
@@ -302,21 +322,24 @@ BEGIN
 
 	-- B10, F11: the correction rate of each SAD's month, per counted code
 	-- and for all ('').
+	-- (One scan of v: each SAD's visits counted per code, g.)
 	CREATE TEMP TABLE tc ON COMMIT DROP AS
+	WITH g AS (SELECT sad, cc, count(*) AS n FROM v
+	    WHERE cc IS DISTINCT FROM 'SUP' GROUP BY sad, cc)
 	SELECT t.sad AS code_sad, t.cc AS code_correction, t.n AS corrigees,
 	    t.total AS visites,
 	    round(t.n::numeric / nullif(t.total, 0), 4)::numeric(7,4) AS taux,
 	    seuil::numeric(7,4) AS seuil, false AS exclusion
-	FROM (SELECT sad, cc, count(*) AS n,
-		sum(count(*)) OVER (PARTITION BY sad) AS total
-	    FROM v WHERE cc IS DISTINCT FROM 'SUP' GROUP BY sad, cc) t
+	FROM (SELECT sad, cc, n, sum(n) OVER (PARTITION BY sad) AS total
+	    FROM g) t
 	WHERE t.cc = ANY (codes) AND t.total > 0
 	UNION ALL
-	SELECT sad, '', count(*) FILTER (WHERE cc = ANY (codes)), count(*),
-	    round((count(*) FILTER (WHERE cc = ANY (codes)))::numeric
-		/ count(*), 4)::numeric(7,4),
+	SELECT sad, '', coalesce(sum(n) FILTER (WHERE cc = ANY (codes)),
+		0)::bigint, sum(n)::bigint,
+	    round(coalesce(sum(n) FILTER (WHERE cc = ANY (codes)), 0)
+		/ sum(n), 4)::numeric(7,4),
 	    seuil::numeric(7,4), false
-	FROM v WHERE cc IS DISTINCT FROM 'SUP' GROUP BY sad;
+	FROM g GROUP BY sad;
 	UPDATE tc t SET exclusion = true
 	WHERE t.code_correction = '' AND t.taux > t.seuil
 	    AND NOT EXISTS (SELECT 1 FROM derogation_taux d
@@ -338,6 +361,17 @@ BEGIN
 	FROM v LEFT JOIN (SELECT DISTINCT mo.id FROM mo JOIN motif_controle k
 	    ON k.code = mo.code WHERE k.bloquant) b ON b.id = v.id;
 	CREATE TEMP TABLE nm ON COMMIT DROP AS SELECT DISTINCT id, code FROM mo;
+	-- A visit of these SADs kept under a SAD of another part (its TG
+	-- code moved to another SAD since): that part's session deletes its
+	-- row while this one would write it again, and would wait for the
+	-- other's commit, which waits for this one. Refused (CT001) before
+	-- anything is written: registre checks the month in one session.
+	IF sads IS NOT NULL AND EXISTS (SELECT 1 FROM nv
+	    JOIN controle_visite c ON c.horodatage = nv.horodatage
+	    WHERE c.mois = m AND c.code_sad <> ALL (sads)) THEN
+		RAISE EXCEPTION 'une intervention contrôlée a changé de SAD : '
+		    'contrôle du mois en une session' USING ERRCODE = 'CT001';
+	END IF;
 	DELETE FROM controle_motif k USING controle_visite c
 	WHERE k.horodatage = c.horodatage AND c.mois = m
 	    AND (sads IS NULL OR c.code_sad = ANY (sads))

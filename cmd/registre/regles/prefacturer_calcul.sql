@@ -128,14 +128,23 @@ BEGIN
 		AND pl.identifiant_intervention = x.identifiant_intervention
 		AND (pl.prefacture, pl.horodatage, pl.secondes)
 		= (x.prefacture, x.horodatage, x.secondes));
+	-- The visits not yet on their line come, in the order of their ids
+	-- (loaded in the order of the SADs' files, near that of the key: the
+	-- key's index grows at a few places), not sorted by the key (its text
+	-- values share a long prefix: that sort cost as much as the insertion
+	-- it spared). A visit of pl can only be on a line of the month not
+	-- yet validated (pv left out the others' visits), as it is in pl
+	-- (the others went just above): only those lines' visits are read.
 	INSERT INTO prefacture_visite (prefacture, code_sad_tg,
 	    identifiant_intervention, horodatage, secondes)
 	SELECT pl.prefacture, pl.code_tg, pl.identifiant_intervention,
 	    pl.horodatage, pl.secondes
 	FROM pl WHERE NOT EXISTS (SELECT 1 FROM prefacture_visite x
+	    JOIN prefacture f ON f.id = x.prefacture AND f.mois = m
+		AND f.statut = 'calculee'
 	    WHERE x.code_sad_tg = pl.code_tg
 	    AND x.identifiant_intervention = pl.identifiant_intervention)
-	ORDER BY pl.code_tg, pl.identifiant_intervention;
+	ORDER BY pl.horodatage;
 	RETURN (SELECT count(*) FROM nl);
 END
 $f$;
