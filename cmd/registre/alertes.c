@@ -85,7 +85,7 @@ calculer(PGconn *c, const char *mois, struct buf groupes[2])
 	p0[1] = groupes[0].p;
 	p1[1] = groupes[1].p;
 	db_query_deux(cc, "SELECT cesutg.alertes_calculer($1, $2::text[])", 2,
-	    pp, rr);
+	    pp, rr, NULL);
 	for (i = 0; i < 2; i++) {
 		n += strtoll(PQgetvalue(rr[i], 0, 0), NULL, 10);
 		PQclear(rr[i]);
