@@ -113,7 +113,12 @@ BEGIN
 	FROM nl WHERE NOT EXISTS (SELECT 1 FROM prefacture f
 	    WHERE f.code_sad = nl.code_sad AND f.mois = m
 	    AND f.identifiant_beneficiaire_salsa = nl.identifiant_beneficiaire_salsa
-	    AND f.plan = nl.plan AND f.rang = nl.rang);
+	    AND f.plan = nl.plan AND f.rang = nl.rang)
+	-- nl's order (the ids as before), sorted: every line is looked up
+	-- before the first goes in. Fed row by row, the lookup (a scan of
+	-- prefacture, empty by its statistics on a first run) read again
+	-- every line just inserted: 8,400 lines, 0.5 s on the Paris month.
+	ORDER BY nl.ctid;
 	-- The visits of the month's lines likewise.
 	DROP TABLE pl;
 	CREATE TEMP TABLE pl ON COMMIT DROP AS
