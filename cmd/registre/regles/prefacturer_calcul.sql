@@ -43,20 +43,20 @@ BEGIN
 		+ 1) AS jours,
 	    (SELECT split_part(t, '=', 2)::numeric FROM unnest(tarifs) t
 		WHERE split_part(t, '=', 1) = g.code_sad LIMIT 1) AS tarif_sad,
-	    coalesce((SELECT max(f.rang) + 1 FROM prefacture f
-		WHERE f.code_sad = g.code_sad AND f.mois = m
-		AND f.identifiant_beneficiaire_salsa = g.ben
-		AND f.plan = g.plan AND f.statut <> 'calculee'), 0) AS rang,
-	    coalesce((SELECT sum(f.facturable_ch) FROM prefacture f
-		WHERE f.code_sad = g.code_sad AND f.mois = m
-		AND f.identifiant_beneficiaire_salsa = g.ben
-		AND f.plan = g.plan AND f.statut <> 'calculee'), 0)::bigint
-		AS deja
+	    coalesce(k.rang, 0) AS rang, coalesce(k.deja, 0)::bigint AS deja
 	FROM (SELECT code_sad, ben, plan, count(*) AS visites,
 		sum(secondes)::bigint AS secondes,
 		round(sum(secondes) / 36.0)::bigint AS realise
 	    FROM pv GROUP BY code_sad, ben, plan) g
-	JOIN plan p ON p.id = g.plan;
+	JOIN plan p ON p.id = g.plan
+	-- The validated lines of the month, grouped once: looked up line by
+	-- line, through the (mois, code_sad) index, each read all its SAD's
+	-- lines (0.6 s on a rerun of the Paris month).
+	LEFT JOIN (SELECT f.code_sad, f.identifiant_beneficiaire_salsa AS ben,
+		f.plan, max(f.rang) + 1 AS rang, sum(f.facturable_ch) AS deja
+	    FROM prefacture f WHERE f.mois = m AND f.statut <> 'calculee'
+	    GROUP BY 1, 2, 3) k
+	    ON k.code_sad = g.code_sad AND k.ben = g.ben AND k.plan = g.plan;
 	CREATE TEMP TABLE nl ON COMMIT DROP AS
 	SELECT code_sad, ben AS identifiant_beneficiaire_salsa,
 	    code_nomenclature AS code_prestation, plan, rang, visites,
