@@ -27,6 +27,21 @@ pgbin(void)
 	return b != NULL && *b != '\0' ? b : PGBIN_DEFAULT;
 }
 
+/* runuser lives in /usr/sbin, which cron's PATH (/usr/bin:/bin) lacks:
+ * looked for there first, then on PATH. */
+static const char *
+runuser(void)
+{
+	static const char *const lieux[] = { "/usr/sbin/runuser",
+	    "/sbin/runuser" };
+	size_t i;
+
+	for (i = 0; i < sizeof lieux / sizeof lieux[0]; i++)
+		if (access(lieux[i], X_OK) == 0)
+			return lieux[i];
+	return "runuser";
+}
+
 /* Runs a PostgreSQL program, as postgres when we are root; returns its status. */
 static int
 run(const char *prog, const char *const *args, int quiet)
@@ -38,7 +53,7 @@ run(const char *prog, const char *const *args, int quiet)
 
 	snprintf(path, sizeof path, "%s/%s", pgbin(), prog);
 	if (geteuid() == 0) {
-		argv[n++] = "runuser";
+		argv[n++] = runuser();
 		argv[n++] = "-u";
 		argv[n++] = "postgres";
 		argv[n++] = "--";

@@ -19,7 +19,10 @@ step "embedded cluster: unreachable, then init, status, migrate"
 registre load plans <"$TD/plans1.csv" >/dev/null 2>"$W/err"
 expect_rc 75 $? "base injoignable"
 grep -q "base de données injoignable" "$W/err" && ok || ko "message base injoignable"
-registre db init >/dev/null 2>"$W/err" || { cat "$W/err"; ko "db init"; exit 1; }
+# Under cron's PATH (no /usr/sbin): as root, runuser is still found.
+env -i PATH=/usr/bin:/bin CESUTG_HOME="$CESUTG_HOME" \
+    CESUTG_PGOPTIONS="$CESUTG_PGOPTIONS" "$BIN/registre" db init \
+    >/dev/null 2>"$W/err" || { cat "$W/err"; ko "db init"; exit 1; }
 registre db status >/dev/null; expect_rc 0 $? "db status"
 registre migrate 2>"$W/err"; expect_rc 0 $? "migrate idempotent"
 grep -q "déjà à jour" "$W/err" && ok || ko "migrate: message"
