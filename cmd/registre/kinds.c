@@ -588,8 +588,8 @@ static const char *const client_rules[] = {
 	"ARRAY(SELECT " sel " FROM stg s JOIN cls c USING (ligne) WHERE " \
 	"c.ancien IS NULL OR c.champs <> '')"
 static const char *const client_after[] = {
-	"SELECT CASE WHEN EXISTS (SELECT 1 FROM cls WHERE champs LIKE "
-	"'%beneficiaire_departement%') THEN " RAPPROCHER_SADS " "
+	"SELECT CASE WHEN EXISTS (SELECT 1 FROM cls WHERE ' ' || champs || "
+	"' ' LIKE '% beneficiaire_departement %') THEN " RAPPROCHER_SADS " "
 	"ELSE rapprochement_calculer(" SADS_DU_FICHIER ", "
 	CLIENTS_TOUCHES("s.identifiant_beneficiaire_salsa") ", "
 	CLIENTS_TOUCHES("s.date_naissance") ") END "
