@@ -28,3 +28,120 @@ LANGUAGE sql IMMUTABLE AS $f$
 	    ' + ' ORDER BY i) || ', 0)'
 	FROM generate_series(0, 29) i
 $f$;
+
+-- audit_donnees and audit_insertion as migration 19 left them (moved here
+-- unchanged, DESIGN 7b, before they change).
+-- The data against what the audit asserts of it, table by table (007's
+-- checks, and the digest of the ends):
+-- - the last image of a row is the row as it stands (or absent after a
+--   DELETE), but for the end of its version traced since by a digest;
+-- - a table traced row by row has no row without an image;
+-- - a table traced per statement holds rows whose digests add up to what
+--   the audit asserts since its latest 'ETAT': the sums of the inserts,
+--   plus for each end the sum after minus the sum before, plus for each
+--   row image the digest of the new row minus that of the old one, minus
+--   the digest of each row deleted.
+CREATE OR REPLACE FUNCTION audit_donnees() RETURNS TABLE (id bigint,
+    probleme text)
+LANGUAGE plpgsql STABLE SET search_path = cesutg SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
+SET work_mem = '256MB' AS $f$
+DECLARE
+	r record;
+	base bigint;
+	attendu numeric;
+	obtenu numeric;
+BEGIN
+	FOR r IN SELECT * FROM audit_tables() LOOP
+		RETURN QUERY EXECUTE format($q$
+		    WITH e AS (
+			SELECT DISTINCT ON (c) a.id, a.operation, a.nouveau, c, j
+			FROM audit a, LATERAL (SELECT coalesce(a.nouveau, a.ancien)
+			    AS j) x, LATERAL (SELECT %1$s AS c) y
+			WHERE a.table_nom = %2$L AND (a.operation IN ('UPDATE',
+			    'DELETE') OR %3$L = 'ligne')
+			    AND (%3$L = 'ligne' OR a.id > (SELECT coalesce(max(b.id),
+				0) FROM audit b WHERE b.table_nom = %2$L
+				AND b.operation = 'ETAT'))
+			ORDER BY c, a.id DESC
+		    )
+		    SELECT e.id, %2$L || ' ' || e.c::text || CASE
+			WHEN x.ctid IS NULL THEN ' : ligne absente, sans suppression tracée'
+			WHEN e.operation = 'DELETE' THEN ' : ligne supprimée selon l''audit, encore présente'
+			ELSE ' : valeurs différentes de sa dernière image d''audit' END
+		    FROM e LEFT JOIN %2$I x ON %4$s
+		    WHERE (x.ctid IS NULL) <> (e.operation = 'DELETE')
+			OR (e.operation <> 'DELETE' AND rtrim(jsonb_populate_record(
+			NULL::%2$I, e.nouveau)::text, ',)') <> rtrim(x::text, ',)')
+			AND NOT (e.nouveau->>'valide_au' IS NULL
+			AND to_jsonb(x)->>'valide_au' IS NOT NULL
+			AND e.nouveau - audit_cols_fin() = to_jsonb(x) - audit_cols_fin()))
+		    $q$, r.cle, r.t, r.mode, r.egal);
+		IF r.mode = 'ligne' THEN
+			RETURN QUERY EXECUTE format($q$
+			    SELECT NULL::bigint, %1$L || ' ' || c::text ||
+				' : ligne sans trace dans l''audit'
+			    FROM (SELECT to_jsonb(x) AS j FROM %1$I x) x,
+				LATERAL (SELECT %2$s AS c) y
+			    WHERE NOT EXISTS (SELECT 1 FROM audit a,
+				LATERAL (SELECT a.nouveau AS j) z,
+				LATERAL (SELECT %2$s AS c) w
+				WHERE a.table_nom = %1$L AND a.operation <> 'DELETE'
+				AND w.c = y.c)
+			    $q$, r.t, r.cle);
+			CONTINUE;
+		END IF;
+		SELECT coalesce(max(a.id), 0) INTO base FROM audit a
+		WHERE a.table_nom = r.t AND a.operation = 'ETAT';
+		EXECUTE format($q$
+		    SELECT coalesce(sum(CASE a.operation
+			WHEN 'CLOTURE' THEN (a.nouveau->>'apres')::numeric
+			    - (a.nouveau->>'avant')::numeric
+			WHEN 'UPDATE' THEN audit_condense(jsonb_populate_record(
+			    NULL::%1$I, a.nouveau)::text) - audit_condense(
+			    jsonb_populate_record(NULL::%1$I, a.ancien)::text)
+			WHEN 'DELETE' THEN -audit_condense(jsonb_populate_record(
+			    NULL::%1$I, a.ancien)::text)
+			ELSE (a.nouveau->>'somme')::numeric END), 0)
+		    FROM audit a WHERE a.table_nom = %1$L AND a.id >= %2$s
+			AND (a.operation IN ('CLOTURE', 'UPDATE', 'DELETE')
+			OR a.operation IN ('INSERT', 'ETAT') AND a.nouveau ? 'somme')
+		    $q$, r.t, base) INTO attendu;
+		EXECUTE format($q$
+		    SELECT %2$s FROM (SELECT audit_sha(x::text) AS h FROM %1$I x
+			OFFSET 0) y
+		    $q$, r.t, audit_somme_sql('h')) INTO obtenu;
+		IF obtenu <> attendu THEN
+			id := base;
+			probleme := r.t || ' : lignes différentes de ce que les '
+			    'insertions et fins tracées depuis l''état ' || base ||
+			    ' affirment (lignes ajoutées, supprimées, modifiées ou '
+			    'terminées hors audit)';
+			RETURN NEXT;
+		END IF;
+	END LOOP;
+END
+$f$;
+
+-- Bulk inserts as 007 traces them (their number, ids and sum), the sum
+-- by audit_somme_sql: a month of visits is some 265,000 rows.
+CREATE OR REPLACE FUNCTION audit_insertion() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
+SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
+AS $f$
+DECLARE
+	o jsonb;
+BEGIN
+	EXECUTE format('SELECT jsonb_build_object(''lignes'', count(*)%s, '
+	    '''somme'', %s) FROM (SELECT %s audit_sha(n::text) AS h '
+	    'FROM nouvelles n OFFSET 0) y',
+	    CASE WHEN TG_ARGV[0] = 'id' THEN ', ''premier_id'', min(id), '
+		'''dernier_id'', max(id)' ELSE '' END,
+	    audit_somme_sql('h'),
+	    CASE WHEN TG_ARGV[0] = 'id' THEN 'n.id,' ELSE '' END) INTO o;
+	IF (o->>'lignes')::bigint > 0 THEN
+		PERFORM audit_ecrire(TG_TABLE_NAME, 'INSERT', NULL, o);
+	END IF;
+	RETURN NULL;
+END
+$f$;
