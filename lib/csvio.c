@@ -137,6 +137,43 @@ check_open(struct csvin *c)
 	    c->names.v[col], c->l.lineno, c->cap[col]);
 }
 
+/*
+ * A line with no quote and no carriage return, at the start of a record,
+ * is that whole record: its values are what lies between its commas, as
+ * libcsv would give them. Split here, eight bytes at a time, instead of
+ * libcsv's byte-by-byte state machine and one callback per value (a third
+ * of registre load's own time on a month of visits). Returns 0 for any
+ * other line, left to libcsv.
+ */
+static int
+plain_line(struct csvin *c, const char *line, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)line;
+	const char *s, *e, *comma;
+	size_t i = 0;
+	uint64_t w;
+
+	if (len == 0)
+		return 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (eqbytes(w, '"') | eqbytes(w, '\r'))
+			return 0;
+	}
+	for (; i < len; i++)
+		if (p[i] == '"' || p[i] == '\r')
+			return 0;
+	for (s = line, e = line + len;; s = comma + 1) {
+		comma = memchr(s, ',', (size_t)(e - s));
+		row_push(&c->row, s, (size_t)((comma ? comma : e) - s));
+		if (comma == NULL)
+			break;
+	}
+	c->fline = c->l.lineno;
+	c->done = 1;
+	return 1;
+}
+
 /* Returns 1 with the next record, 0 at end of input. */
 int
 csvin_next(struct csvin *c, struct row **r)
@@ -166,6 +203,8 @@ csvin_next(struct csvin *c, struct row **r)
 		if ((c->fed += len + 1) > CSVIN_MAX)
 			die(EX_DATAERR, "%s:%lu: CSV invalide: enregistrement de plus de %d octets commencé ligne %lu (guillemet non fermé ?)",
 			    c->l.name, c->l.lineno, CSVIN_MAX, c->line);
+		if (c->fed == len + 1 && plain_line(c, line, len))
+			break;
 		if (csv_parse(&c->p, line, len, cb_field, cb_row, c) != len ||
 		    csv_parse(&c->p, "\n", 1, cb_field, cb_row, c) != 1)
 			parse_error(c);

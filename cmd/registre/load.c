@@ -168,11 +168,17 @@ be(struct buf *b, uint64_t v, int bytes)
 	buf_add(b, t, (size_t)bytes);
 }
 
+/* Its length, then the value: one append (a month of visits has 2 million). */
 static void
 bin_int(struct buf *b, int64_t v, int bytes)
 {
-	be(b, (uint64_t)bytes, 4);
-	be(b, (uint64_t)v, bytes);
+	unsigned char t[12] = { 0, 0, 0, (unsigned char)bytes };
+	uint64_t u = (uint64_t)v;
+	int i;
+
+	for (i = 3 + bytes; i > 3; i--, u >>= 8)
+		t[i] = (unsigned char)(u & 0xff);
+	buf_add(b, (const char *)t, (size_t)(4 + bytes));
 }
 
 /* numeric: base-10000 digits, weight of the first, sign, display scale. */

@@ -192,6 +192,23 @@ START_TEST(read_quoted)
 }
 END_TEST
 
+/*
+ * A line without quotes is split at its commas without libcsv, but only
+ * at the start of a record: inside a quoted value it is part of it.
+ */
+START_TEST(read_plain_in_quotes)
+{
+	openin("a,b\n\"1\nz,y\n\n2\",3\n4,,\n,\n \t, x \n");
+	NEXT("a|b", 1);
+	NEXT("1\nz,y\n\n2|3", 2);
+	NEXT("4||", 6);
+	NEXT("|", 7);
+	NEXT(" \t| x ", 8);
+	END();
+	closein();
+}
+END_TEST
+
 START_TEST(read_crlf)
 {
 	openin("a,b\r\n1,2\r\n\"3\",\"4\"\r\n");
@@ -368,6 +385,7 @@ main(void)
 	tcase_add_test(t, rows);
 	tcase_add_test(t, read_plain);
 	tcase_add_test(t, read_quoted);
+	tcase_add_test(t, read_plain_in_quotes);
 	tcase_add_test(t, read_crlf);
 	tcase_add_test(t, read_spaces);
 	tcase_add_test(t, read_last_line);
