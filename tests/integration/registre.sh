@@ -681,6 +681,75 @@ registre db start || ko "redémarrage"
 registre load plans --date 2026-12-11 <"$W/big3.csv" >/dev/null 2>&1
 expect_rc 0 $? "relance après l'arrêt brutal"
 
+# --- large inserts: their digest summed from the table, in parallel ---
+step "large inserts: their digest summed from the table's rows by id"
+# The sum each INSERT audit row asserts, recomputed over the rows of the
+# statement (the same text image, in UTC, ISO): a 30,000-row snapshot is
+# summed from plan's rows by id range, not from the transition table. In
+# a database of its own (the main one's audit was altered above).
+sql postgres -c "CREATE DATABASE grand"
+G="host=$CESUTG_HOME dbname=grand"
+registre --db "$G user=postgres" migrate 2>/dev/null
+registre --db "$G user=cesutg_loader" load plans --date 2026-12-09 <"$W/big1.csv" >/dev/null 2>&1
+expect_rc 0 $? "grand chargement, base neuve"
+registre --db "$G user=cesutg_loader" load plans --date 2026-12-10 <"$W/big2.csv" >/dev/null 2>&1
+expect_rc 0 $? "second grand chargement, base neuve"
+DB=grand
+somme() {	# condition on p: the digest sum of those rows of plan
+	sql postgres -c "SET TimeZone = 'UTC'" -c "SET DateStyle = 'ISO, YMD'" \
+	    -c "SET IntervalStyle = 'postgres'" -c "SELECT count(*) || ' ' ||
+	    $(sql postgres -c "SELECT cesutg.audit_somme_sql('h')") FROM (SELECT
+	    cesutg.audit_sha(p::text) AS h FROM cesutg.plan p WHERE $1) y"
+}
+affirme() {	# the number and sum the last INSERT audit row of plan asserts
+	sql postgres -c "SELECT nouveau->>'lignes' || ' ' || (nouveau->>'somme')
+	    FROM cesutg.audit WHERE table_nom = 'plan' AND operation = 'INSERT'
+	    ORDER BY id DESC LIMIT 1"
+}
+ing=$(sql postgres -c "SELECT max(id) FROM cesutg.ingestion WHERE kind = 'plans'")
+[ "$(somme "p.ingestion_debut = $ing")" = "$(affirme)" ] && ok ||
+    ko "somme de l'audit d'un grand chargement différente de celle des lignes"
+affirme | grep -q "^$N " && ok || ko "grand chargement : nombre de lignes de l'audit"
+registre --db "$G user=postgres" audit verify >/dev/null 2>"$W/err"
+expect_rc 0 $? "audit verify après deux grands chargements"
+# Ids given outside registre, one of them beyond the others: the range of
+# ids then holds other rows, the transition table is summed instead. Ended
+# copies of the snapshot's rows (no current key taken twice).
+max=$(sql postgres -c "SELECT max(id) FROM cesutg.plan")
+cols=$(sql postgres -c "SELECT string_agg(column_name, ',' ORDER BY
+    ordinal_position) FROM information_schema.columns WHERE table_schema =
+    'cesutg' AND table_name = 'plan' AND is_generated = 'NEVER'")
+sql postgres -c "INSERT INTO cesutg.plan ($cols) SELECT $(echo "$cols" |
+    sed 's/[^,]*/q.&/g') FROM cesutg.plan p, LATERAL jsonb_populate_record(p,
+    jsonb_build_object('id', CASE p.id WHEN $max THEN $max + 1 ELSE -p.id END,
+    'valide_au', p.valide_du, 'ingestion_fin', $ing, 'motif_fin', 'modifie')) q
+    WHERE p.ingestion_debut = $ing" || ko "insertion hors registre"
+[ "$(somme "p.id < 0 OR p.id > $max")" = "$(affirme)" ] && ok ||
+    ko "somme de l'audit d'une insertion aux ids épars différente"
+sql postgres -c "SELECT count(*) > $N FROM cesutg.plan WHERE id BETWEEN
+    -$max AND $max + 1" | grep -qx t && ok ||
+    ko "ids épars : l'intervalle ne tient pas d'autres lignes"
+registre --db "$G user=postgres" audit verify >/dev/null 2>"$W/err"
+expect_rc 0 $? "audit verify après l'insertion aux ids épars"
+# A row of a large insert edited, restored, then one deleted, triggers off.
+horsaudit() {	# sql: run on plan with its triggers off
+	sql postgres -c "ALTER TABLE cesutg.plan DISABLE TRIGGER USER" -c "$1" \
+	    -c "ALTER TABLE cesutg.plan ENABLE TRIGGER USER" || ko "hors audit : $1"
+}
+un=$(sql postgres -c "SELECT min(id) FROM cesutg.plan WHERE ingestion_debut = $ing")
+nom=$(sql postgres -c "SELECT nom_beneficiaire FROM cesutg.plan WHERE id = $un")
+horsaudit "UPDATE cesutg.plan SET nom_beneficiaire = 'X' WHERE id = $un"
+registre --db "$G user=postgres" audit verify >/dev/null 2>"$W/err"
+expect_rc 65 $? "ligne d'un grand chargement modifiée hors audit"
+grep -q "plan : lignes différentes" "$W/err" && ok || ko "message : ligne modifiée hors audit"
+horsaudit "UPDATE cesutg.plan SET nom_beneficiaire = '$nom' WHERE id = $un"
+registre --db "$G user=postgres" audit verify >/dev/null 2>"$W/err"
+expect_rc 0 $? "audit verify, ligne rétablie"
+horsaudit "DELETE FROM cesutg.plan WHERE id = $max + 1"
+registre --db "$G user=postgres" audit verify >/dev/null 2>"$W/err"
+expect_rc 65 $? "ligne d'une insertion supprimée hors audit"
+unset DB
+
 registre db stop; expect_rc 0 $? "db stop"
 registre db status >/dev/null; expect_rc 75 $? "db status arrêté"
 echo "registre: $pass réussis, $fail échoués"
