@@ -1164,15 +1164,26 @@ count(struct load *L, struct counts *n)
 	int i;
 
 	memset(n, 0, sizeof *n);
+	/*
+	 * The current rows a snapshot leaves out, found once: counted here,
+	 * ended (or told) by merge.
+	 */
+	if (mesure(L)) {
+		buf_addf(&b, "CREATE TEMP TABLE abs ON COMMIT DROP AS SELECT "
+		    "t.id, %s AS motif_fin", k->endmotif);
+		load_keylist(&b, k, ",t.");
+		buf_addf(&b, " FROM %s t WHERE ", k->table);
+		absent(&b, k);
+		load_run(L, b.p, NULL);
+		buf_reset(&b);
+	}
 	buf_adds(&b, "SELECT c.nouvelles, c.modifiees, c.inchangees, "
 	    "(SELECT count(*) FROM rej), ");
 	if (mesure(L)) {
 		buf_addf(&b, "a.n, a.nf, (SELECT count(*) FROM %s WHERE "
 		    "valide_au IS NULL) FROM (SELECT count(*) AS n, count(*) "
-		    "FILTER (WHERE (%s) = 'absent_du_flux') AS nf FROM %s t "
-		    "WHERE ", k->table, k->endmotif, k->table);
-		absent(&b, k);
-		buf_adds(&b, ") a, ");
+		    "FILTER (WHERE motif_fin = 'absent_du_flux') AS nf FROM "
+		    "abs) a, ", k->table);
 	} else
 		buf_adds(&b, "0, 0, 0 FROM ");
 	buf_adds(&b, "(SELECT count(*) FILTER (WHERE ancien IS NULL) AS "
@@ -1378,20 +1389,18 @@ merge(struct load *L, const char *ing, int allnew)
 	    "c.champs <> ''", k->table);
 	load_run(L, b.p, ing);
 	buf_reset(&b);
-	if (fins(L)) {
+	if (fins(L)) {	/* abs: the rows count() found absent */
 		buf_addf(&b, "CREATE TEMP TABLE fin ON COMMIT DROP AS WITH u AS "
 		    "(UPDATE %s t SET valide_au = $2, ingestion_fin = $1, "
-		    "motif_fin = %s WHERE ", k->table, k->endmotif);
-		absent(&b, k);
-		buf_adds(&b, " RETURNING t.motif_fin");
+		    "motif_fin = a.motif_fin FROM abs a WHERE t.id = a.id AND "
+		    "t.valide_au IS NULL RETURNING t.motif_fin", k->table);
 		load_keylist(&b, k, ",t.");
 		buf_adds(&b, ") SELECT * FROM u");
 	} else if (mesure(L)) {	/* told in the report, left current */
 		buf_adds(&b, "CREATE TEMP TABLE fin ON COMMIT DROP AS SELECT "
 		    "'non_termine'::text AS motif_fin");
-		load_keylist(&b, k, ",t.");
-		buf_addf(&b, " FROM %s t WHERE ", k->table);
-		absent(&b, k);
+		load_keylist(&b, k, ",a.");
+		buf_adds(&b, " FROM abs a");
 	} else {
 		buf_adds(&b, "CREATE TEMP TABLE fin ON COMMIT DROP AS SELECT "
 		    "NULL::text AS motif_fin");
