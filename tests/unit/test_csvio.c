@@ -193,17 +193,23 @@ START_TEST(read_quoted)
 END_TEST
 
 /*
- * A line without quotes is split at its commas without libcsv, but only
- * at the start of a record: inside a quoted value it is part of it.
+ * A line of plain or whole quoted values is split without libcsv, but
+ * only at the start of a record: inside a quoted value it is part of it;
+ * one with an inner quote or a value open at its end goes to libcsv.
  */
 START_TEST(read_plain_in_quotes)
 {
-	openin("a,b\n\"1\nz,y\n\n2\",3\n4,,\n,\n \t, x \n");
+	openin("a,b\n\"1\nz,y\n\n2\",3\n4,,\n,\n \t, x \n"
+	    "\"a,b\",c,\"\"\n\"d\"\"e\",\"f,\"\nx,\"y\nz\",\"\"\n\"\",\"\n\"\n");
 	NEXT("a|b", 1);
 	NEXT("1\nz,y\n\n2|3", 2);
 	NEXT("4||", 6);
 	NEXT("|", 7);
 	NEXT(" \t| x ", 8);
+	NEXT("a,b|c|", 9);
+	NEXT("d\"e|f,", 10);
+	NEXT("x|y\nz|", 11);
+	NEXT("|\n", 13);
 	END();
 	closein();
 }
