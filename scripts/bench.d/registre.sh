@@ -137,16 +137,28 @@ cpu_serveur() {
 	awk -v t="$(getconf CLK_TCK)" '{ printf "%d\n", ($16 + $17) * 1000 / t }' \
 	    "/proc/$PM/stat"
 }
-chrono() {	# label command...: wall ms appended to $WORK/w.label, CPU to c.label
+# The client's CPU (registre, or psql for \copy), in ms: what the shell's
+# children used (times, run in this shell), before and after. The server
+# and the client together are the load's whole cost (registre may use a
+# parallel worker for an audit digest: the server's figure counts it).
+cpu_enfants() {	# file: the children's user + system CPU in ms, from times
+	tail -n 1 "$1" | tr 'ms' '  ' | awk '{ printf "%d\n",
+	    ($1 * 60 + $2 + $3 * 60 + $4) * 1000 }'
+}
+chrono() {	# label command...: wall ms appended to $WORK/w.label, server CPU
+		# to c.label, client CPU to k.label
 	_l=$1; shift
 	SQ banc -c CHECKPOINT
 	sleep 0.2
 	_c=$(cpu_serveur)
+	times >"$WORK/t0"
 	_s=$(date +%s%N)
 	"$@" >/dev/null 2>"$WORK/err" || { echo "  $_l : code $?"; head -n 3 "$WORK/err"; }
 	ms "$_s" >>"$WORK/w.$_l"
+	times >"$WORK/t1"
 	sleep 0.3
 	echo $(( $(cpu_serveur) - _c )) >>"$WORK/c.$_l"
+	echo $(( $(cpu_enfants "$WORK/t1") - $(cpu_enfants "$WORK/t0") )) >>"$WORK/k.$_l"
 }
 copie() {	# table csv
 	psql -X -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME user=postgres dbname=banc" \
@@ -158,7 +170,8 @@ charge() {	# kind csv
 }
 L1="copie-cle-horodatages copie-nue-horodatages registre-horodatages
 copie-cle-plans copie-nue-plans registre-plans"
-for l in $L1; do : >"$WORK/w.$l"; : >"$WORK/c.$l"; done
+echo "  charge de la machine avant les tours :$(uptime | sed 's/.*load average//')"
+for l in $L1; do : >"$WORK/w.$l"; : >"$WORK/c.$l"; : >"$WORK/k.$l"; done
 i=0
 while [ $i -lt "$RUNS" ]; do
 	clone ref_h || { arret; return 1; }
@@ -176,9 +189,12 @@ done
 for l in $L1; do
 	median <"$WORK/w.$l" >"$WORK/t.$l"
 	median <"$WORK/c.$l" >"$WORK/u.$l"
-	printf '  %-24s %8.2f s, CPU serveur %6.2f s  (médianes de %d ; %s)\n' "$l" \
+	paste -d' ' "$WORK/c.$l" "$WORK/k.$l" | awk '{ print $1 + $2 }' |
+	    median >"$WORK/v.$l"
+	printf '  %-24s %8.2f s, CPU serveur %6.2f s, serveur + client %6.2f s  (médianes de %d ; %s)\n' "$l" \
 	    "$(awk '{ print $1 / 1000 }' "$WORK/t.$l")" \
-	    "$(awk '{ print $1 / 1000 }' "$WORK/u.$l")" "$RUNS" \
+	    "$(awk '{ print $1 / 1000 }' "$WORK/u.$l")" \
+	    "$(awk '{ print $1 / 1000 }' "$WORK/v.$l")" "$RUNS" \
 	    "$(sort -n "$WORK/w.$l" | tr '\n' ' ' | sed 's/ $//') ms"
 done
 rapport() {	# a b goal what
@@ -199,6 +215,10 @@ cpu() {	# a b what: the ratio of the median server CPU
 }
 cpu registre-horodatages copie-cle-horodatages "horodatages, CPU serveur, registre / \\copy clés"
 cpu registre-plans copie-cle-plans "plans, CPU serveur, registre / \\copy clés"
+for l in $L1; do cp "$WORK/v.$l" "$WORK/u.$l"; done
+cpu registre-horodatages copie-cle-horodatages "horodatages, CPU serveur + client, registre / \\copy clés"
+cpu registre-plans copie-cle-plans "plans, CPU serveur + client, registre / \\copy clés"
+echo "  charge de la machine après les tours :$(uptime | sed 's/.*load average//')"
 # audit verify on the last clone: the ledger of a month and a snapshot;
 # the audit's size against the data it covers (issue 11: <= 15 %).
 _c=$(cpu_serveur)

@@ -32,8 +32,10 @@ LANGUAGE sql IMMUTABLE AS $f$
 	FROM generate_series(0, 29) i
 $f$;
 
--- audit_donnees and audit_insertion as migration 19 left them (moved here
--- unchanged, DESIGN 7b, before they change).
+-- audit_donnees and audit_insertion, moved here from migration 19 (DESIGN
+-- 7b); since then, the sum of a table's rows (obtenu) without OFFSET 0 and
+-- a large insert's sum taken from the table (below), both possibly in
+-- parallel.
 -- The data against what the audit asserts of it, table by table (007's
 -- checks, and the digest of the ends):
 -- - the last image of a row is the row as it stands (or absent after a
