@@ -169,13 +169,16 @@ une_session(PGconn *c, const char *mois)
 }
 
 /* The month's pre-invoice: its SADs in two parts of about as many visits,
- * computed at once on two connections (two cores). audit_ecrire locks the
- * audit's head until commit, so each part is committed as soon as it is
- * done: c2's first, then c's, which holds the month's lock and waits for
- * c2's commit before its audited writes. In one session when a part
- * refuses (CT001: a visit on a line of a SAD of the other part). If c's
- * part fails after c2's was committed, the month is half computed, each
- * line right by itself: the next calculation completes it. */
+ * computed at once on two connections (two cores): c2 the SADs of one
+ * part, c all the others. The parts are made on c2 while c refreshes the
+ * statistics, before the month's lock is taken: c's "all the others"
+ * leaves no SAD out. audit_ecrire locks the audit's head until commit, so
+ * each part is committed as soon as it is done: c2's first, then c's,
+ * which holds the month's lock and waits for c2's commit before its
+ * audited writes. In one session when a part refuses (CT001: a visit on a
+ * line of a SAD of the other part). If c's part fails after c2's was
+ * committed, the month is half computed, each line right by itself: the
+ * next calculation completes it. */
 static long long
 prefacturer(PGconn *c, const char *mois)
 {
@@ -185,23 +188,25 @@ prefacturer(PGconn *c, const char *mois)
 	long long n;
 	int ok;
 
-	PQclear(db_query(c, "SELECT cesutg.prefacturer_statistiques()", 0,
-	    NULL));
-	db_exec(c, "BEGIN");
-	db_exec(c, "SELECT cesutg.verrouiller('prefacture')");
-	r = db_query(c, "SELECT cesutg.prefacturer_parts($1, 2)", 1, p);
-	if (PQntuples(r) != 2) {
-		PQclear(r);
-		return une_session(c, mois);
-	}
 	c2 = db_connect(DB_ADMIN, 1);
 	db_cur = c;
+	db_envoyer(c2, "SELECT cesutg.prefacturer_parts($1, 2)", 1, p);
+	db_envoyer(c, "SELECT cesutg.prefacturer_statistiques()", 0, NULL);
+	PQclear(db_resultat(c, NULL));
+	r = db_resultat(c2, NULL);
+	db_exec(c, "BEGIN");
+	if (PQntuples(r) != 2) {
+		PQclear(r);
+		db_finish(c2);
+		c2 = NULL;
+		return une_session(c, mois);
+	}
+	db_exec(c, "SELECT cesutg.verrouiller('prefacture')");
 	db_exec(c2, "BEGIN");
 	db_exec(c2, "SELECT cesutg.verrouiller('prefacture_partie')");
 	p[1] = PQgetvalue(r, 1, 0);
 	p[2] = "false";
 	db_envoyer(c2, partie_sql, 3, p);
-	p[1] = PQgetvalue(r, 0, 0);
 	p[2] = "true";
 	db_envoyer(c, partie_sql, 3, p);
 	rr[1] = db_resultat(c2, "CT001");

@@ -1,15 +1,19 @@
 -- Rule file (migrate.c): the live definition; edit here, never in a migration.
 -- Since 011, prefacturer() wraps the calculation, named prefacturer_calcul,
 -- to keep SALSA's reasons: only the calculation is replaced here.
--- The calculation of month m for all SADs (sads NULL) or some: every line
--- is a SAD's, and reads only that SAD's visits and lines, so two sessions
--- compute two parts at once (registre prefacture calculer), each committed
--- as soon as it is done. The audited writes (the lines themselves) come
--- last, after the visits of the lines (numbered beforehand): audit_ecrire
--- locks the audit's head until commit, so the session that holds the
--- month's lock waits (attendre) for the other's commit before its own.
+-- The calculation of month m for all SADs (sads NULL), the SADs listed
+-- (sauf false) or all others (sauf true): every line is a SAD's, and reads
+-- only that SAD's visits and lines, so two sessions compute two parts at
+-- once (registre prefacture calculer), each committed as soon as it is
+-- done: one the SADs listed, the other, which holds the month's lock, all
+-- the others (a SAD missing from the list, its first visits checked since
+-- the list was made, is not left out). The audited writes (the lines
+-- themselves) come last, after the visits of the lines (numbered
+-- beforehand): audit_ecrire locks the audit's head until commit, so the
+-- session of all the others (sauf) waits for the other's commit before its
+-- own.
 CREATE OR REPLACE FUNCTION prefacturer_calcul(m text, sads text[],
-    attendre boolean) RETURNS bigint
+    sauf boolean) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
 SET work_mem = '64MB' SET jit = off AS $f$
 DECLARE
@@ -22,7 +26,7 @@ BEGIN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
 	DROP TABLE IF EXISTS pg_temp.pv, pg_temp.pl, pg_temp.nl, pg_temp.nx,
-	    pg_temp.ni;
+	    pg_temp.ni, pg_temp.li;
 	-- (Parts: analysed by prefacturer_parts, committed before they run.)
 	IF sads IS NULL THEN
 		PERFORM analyser_perime('controle_visite');
@@ -37,7 +41,7 @@ BEGIN
 	    h.identifiant_intervention
 	FROM controle_visite c JOIN horodatage h ON h.id = c.horodatage
 	WHERE c.mois = m AND c.payable AND c.plan IS NOT NULL
-	    AND (sads IS NULL OR c.code_sad = ANY (sads))
+	    AND (sads IS NULL OR (c.code_sad = ANY (sads)) <> sauf)
 	    AND NOT EXISTS (SELECT 1 FROM prefacture_visite x
 		WHERE x.code_sad_tg = h.code_sad
 		AND x.identifiant_intervention = h.identifiant_intervention
@@ -51,11 +55,11 @@ BEGIN
 	-- calculation: the other part has no line yet.)
 	IF sads IS NOT NULL AND EXISTS (SELECT 1 FROM prefacture f
 	    WHERE f.mois = m AND f.statut = 'calculee'
-	    AND f.code_sad <> ALL (sads)) AND EXISTS (SELECT 1 FROM pv
+	    AND (f.code_sad = ANY (sads)) = sauf) AND EXISTS (SELECT 1 FROM pv
 	    JOIN prefacture_visite x ON x.code_sad_tg = pv.code_tg
 		AND x.identifiant_intervention = pv.identifiant_intervention
 	    JOIN prefacture f ON f.id = x.prefacture
-	    WHERE f.code_sad <> ALL (sads)) THEN
+	    WHERE (f.code_sad = ANY (sads)) = sauf) THEN
 		RAISE EXCEPTION 'une intervention pré-facturée a changé de SAD : '
 		    'pré-facture du mois en une session' USING ERRCODE = 'CT001';
 	END IF;
@@ -83,7 +87,7 @@ BEGIN
 	LEFT JOIN (SELECT f.code_sad, f.identifiant_beneficiaire_salsa AS ben,
 		f.plan, max(f.rang) + 1 AS rang, sum(f.facturable_ch) AS deja
 	    FROM prefacture f WHERE f.mois = m AND f.statut <> 'calculee'
-		AND (sads IS NULL OR f.code_sad = ANY (sads))
+		AND (sads IS NULL OR (f.code_sad = ANY (sads)) <> sauf)
 	    GROUP BY 1, 2, 3) k
 	    ON k.code_sad = g.code_sad AND k.ben = g.ben AND k.plan = g.plan;
 	CREATE TEMP TABLE nl ON COMMIT DROP AS
@@ -111,7 +115,7 @@ BEGIN
 	-- first, and the new ones come (row by row audited, as before).
 	CREATE TEMP TABLE nx ON COMMIT DROP AS
 	SELECT f.id FROM prefacture f WHERE f.mois = m AND f.statut = 'calculee'
-	    AND (sads IS NULL OR f.code_sad = ANY (sads))
+	    AND (sads IS NULL OR (f.code_sad = ANY (sads)) <> sauf)
 	    AND NOT EXISTS (SELECT 1 FROM nl WHERE nl.code_sad = f.code_sad
 		AND nl.identifiant_beneficiaire_salsa
 		    = f.identifiant_beneficiaire_salsa
@@ -141,21 +145,25 @@ BEGIN
 	DELETE FROM prefacture_visite x USING nx WHERE x.prefacture = nx.id;
 	-- The visits of the month's lines likewise: the lines not yet
 	-- validated, once written, are those kept and the new ones.
+	-- (Analysed: estimated at a row, they were joined to pv by merging
+	-- two sorts of text keys, at three times the cost of a hash join.)
+	CREATE TEMP TABLE li ON COMMIT DROP AS
+	SELECT f.id, f.code_sad, f.identifiant_beneficiaire_salsa AS ben, f.plan
+	FROM prefacture f WHERE f.mois = m AND f.statut = 'calculee'
+	    AND (sads IS NULL OR (f.code_sad = ANY (sads)) <> sauf)
+	    AND NOT EXISTS (SELECT 1 FROM nx WHERE nx.id = f.id)
+	UNION ALL
+	SELECT id, code_sad, identifiant_beneficiaire_salsa, plan FROM ni;
+	ANALYZE li;
 	DROP TABLE pl;
 	CREATE TEMP TABLE pl ON COMMIT DROP AS
-	SELECT f.id AS prefacture, pv.code_tg, pv.identifiant_intervention,
+	SELECT li.id AS prefacture, pv.code_tg, pv.identifiant_intervention,
 	    pv.horodatage, pv.secondes
-	FROM pv JOIN (SELECT f.id, f.code_sad,
-		f.identifiant_beneficiaire_salsa AS ben, f.plan
-	    FROM prefacture f WHERE f.mois = m AND f.statut = 'calculee'
-		AND (sads IS NULL OR f.code_sad = ANY (sads))
-		AND NOT EXISTS (SELECT 1 FROM nx WHERE nx.id = f.id)
-	    UNION ALL
-	    SELECT id, code_sad, identifiant_beneficiaire_salsa, plan FROM ni) f
-	    ON f.code_sad = pv.code_sad AND f.ben = pv.ben AND f.plan = pv.plan;
+	FROM pv JOIN li ON li.code_sad = pv.code_sad AND li.ben = pv.ben
+	    AND li.plan = pv.plan;
 	DELETE FROM prefacture_visite x USING prefacture f
 	WHERE x.prefacture = f.id AND f.mois = m AND f.statut = 'calculee'
-	    AND (sads IS NULL OR f.code_sad = ANY (sads))
+	    AND (sads IS NULL OR (f.code_sad = ANY (sads)) <> sauf)
 	    AND NOT EXISTS (SELECT 1 FROM pl WHERE pl.code_tg = x.code_sad_tg
 		AND pl.identifiant_intervention = x.identifiant_intervention
 		AND (pl.prefacture, pl.horodatage, pl.secondes)
@@ -178,7 +186,7 @@ BEGIN
 	ORDER BY pl.horodatage;
 	-- The audited writes: the lines that go (row by row audited), then
 	-- the new ones (audited once).
-	IF attendre THEN
+	IF sauf THEN
 		PERFORM verrouiller('prefacture_partie');
 	END IF;
 	DELETE FROM prefacture f USING nx WHERE f.id = nx.id;
@@ -223,7 +231,9 @@ $f$;
 
 -- The SADs of month m in n parts of about as many payable visits; the
 -- SADs with lines of the month but no payable visit now are in a part too
--- (their lines go).
+-- (their lines go). Made beside prefacturer_statistiques, before the
+-- month's lock is taken: the last part is computed as all SADs but the
+-- others (prefacturer_calcul), so that none is left out.
 CREATE OR REPLACE FUNCTION prefacturer_parts(m text, n integer)
 RETURNS SETOF text[]
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
@@ -243,7 +253,7 @@ $f$;
 
 -- A part of prefacturer() (011): SALSA's reasons kept likewise.
 CREATE OR REPLACE FUNCTION prefacturer_partie(m text, sads text[],
-    attendre boolean) RETURNS bigint
+    sauf boolean) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
 DECLARE
 	n bigint;
@@ -253,8 +263,8 @@ BEGIN
 	SELECT code_sad, identifiant_beneficiaire_salsa AS ben, plan,
 	    rejet_salsa, facture_rejetee FROM prefacture
 	WHERE mois = m AND statut = 'calculee' AND rejet_salsa IS NOT NULL
-	    AND code_sad = ANY (sads);
-	n := prefacturer_calcul(m, sads, attendre);
+	    AND (code_sad = ANY (sads)) <> sauf;
+	n := prefacturer_calcul(m, sads, sauf);
 	UPDATE prefacture f SET rejet_salsa = r.rejet_salsa,
 	    facture_rejetee = r.facture_rejetee
 	FROM rs r WHERE f.mois = m AND f.statut = 'calculee'
