@@ -15,7 +15,8 @@
 CREATE OR REPLACE FUNCTION prefacturer_calcul(m text, sads text[],
     sauf boolean) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
-SET work_mem = '64MB' SET jit = off AS $f$
+SET work_mem = '64MB' SET jit = off SET max_parallel_workers_per_gather = 0
+AS $f$
 DECLARE
 	d0 date := to_date(m || '-01', 'YYYY-MM-DD');
 	d1 date := (to_date(m || '-01', 'YYYY-MM-DD') + interval '1 month')::date;
@@ -34,32 +35,28 @@ BEGIN
 	-- The lines not yet validated (calculee) of the month are computed
 	-- again, then written where they differ from those kept (a line kept
 	-- keeps its id and calcule_le): the payable visits of the month not
-	-- on a line that stays (validated, or of another month).
+	-- on a line that stays (validated, or of another month), each with
+	-- the SAD of the line it is on, if any (sad_ligne).
 	CREATE TEMP TABLE pv ON COMMIT DROP AS
 	SELECT c.code_sad, c.identifiant_beneficiaire_salsa AS ben, c.plan,
 	    c.horodatage, c.secondes, h.code_sad AS code_tg,
-	    h.identifiant_intervention
+	    h.identifiant_intervention, y.sad AS sad_ligne
 	FROM controle_visite c JOIN horodatage h ON h.id = c.horodatage
+	LEFT JOIN (SELECT x.code_sad_tg, x.identifiant_intervention,
+		f.code_sad AS sad
+	    FROM prefacture_visite x LEFT JOIN prefacture f ON f.id = x.prefacture
+		AND f.mois = m AND f.statut = 'calculee') y
+	    ON y.code_sad_tg = h.code_sad
+	    AND y.identifiant_intervention = h.identifiant_intervention
 	WHERE c.mois = m AND c.payable AND c.plan IS NOT NULL
 	    AND (sads IS NULL OR (c.code_sad = ANY (sads)) <> sauf)
-	    AND NOT EXISTS (SELECT 1 FROM prefacture_visite x
-		WHERE x.code_sad_tg = h.code_sad
-		AND x.identifiant_intervention = h.identifiant_intervention
-		AND NOT EXISTS (SELECT 1 FROM prefacture f
-		    WHERE f.id = x.prefacture AND f.mois = m
-		    AND f.statut = 'calculee'));
+	    AND (y.code_sad_tg IS NULL OR y.sad IS NOT NULL);
 	-- A visit of these SADs on a line of a SAD of the other part (moved
 	-- since): both sessions would write its row, each waiting for the
 	-- other. Refused (CT001) before anything is written: registre then
-	-- computes the month in one session. (Nothing to seek on a first
-	-- calculation: the other part has no line yet.)
-	IF sads IS NOT NULL AND EXISTS (SELECT 1 FROM prefacture f
-	    WHERE f.mois = m AND f.statut = 'calculee'
-	    AND (f.code_sad = ANY (sads)) = sauf) AND EXISTS (SELECT 1 FROM pv
-	    JOIN prefacture_visite x ON x.code_sad_tg = pv.code_tg
-		AND x.identifiant_intervention = pv.identifiant_intervention
-	    JOIN prefacture f ON f.id = x.prefacture
-	    WHERE (f.code_sad = ANY (sads)) = sauf) THEN
+	-- computes the month in one session.
+	IF sads IS NOT NULL AND EXISTS (SELECT 1 FROM pv
+	    WHERE (pv.sad_ligne = ANY (sads)) = sauf) THEN
 		RAISE EXCEPTION 'une intervention pré-facturée a changé de SAD : '
 		    'pré-facture du mois en une session' USING ERRCODE = 'CT001';
 	END IF;
