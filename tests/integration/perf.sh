@@ -191,10 +191,10 @@ DB=ctl sql postgres -c "SET client_min_messages = warning" \
     -c "CREATE TEMP TABLE p AS SELECT row_number() OVER () AS i, a FROM
     cesutg.prefacturer_parts('$M', 2) p (a)" \
     -c "SELECT (SELECT count(*) FROM p), (SELECT count(s) = count(DISTINCT s)
-    FROM p, unnest(a) s), (SELECT count(*) FROM (SELECT code_sad FROM
+    FROM p, unnest(a) s), NOT EXISTS (SELECT code_sad FROM
     cesutg.prefacture WHERE mois = '$M' UNION SELECT code_sad FROM
-    cesutg.controle_visite WHERE mois = '$M' AND payable) x) = (SELECT
-    count(s) FROM p, unnest(a) s)" \
+    cesutg.controle_visite WHERE mois = '$M' AND payable EXCEPT SELECT s
+    FROM p, unnest(a) s)" \
     -c "SELECT 'part' || i, (SELECT min(s) FROM unnest(a) s WHERE EXISTS (SELECT 1 FROM
     cesutg.prefacture f WHERE f.mois = '$M' AND f.statut = 'calculee' AND
     f.code_sad = s)) FROM p ORDER BY i" >"$W/pparts"

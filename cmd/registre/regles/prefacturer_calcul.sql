@@ -28,7 +28,8 @@ BEGIN
 	END IF;
 	DROP TABLE IF EXISTS pg_temp.pv, pg_temp.pl, pg_temp.nl, pg_temp.nx,
 	    pg_temp.ni, pg_temp.li;
-	-- (Parts: analysed by prefacturer_parts, committed before they run.)
+	-- (Parts: analysed by prefacturer_statistiques, committed before
+	-- they run.)
 	IF sads IS NULL THEN
 		PERFORM analyser_perime('controle_visite');
 	END IF;
@@ -226,11 +227,12 @@ BEGIN
 END
 $f$;
 
--- The SADs of month m in n parts of about as many payable visits; the
--- SADs with lines of the month but no payable visit now are in a part too
--- (their lines go). Made beside prefacturer_statistiques, before the
--- month's lock is taken: the last part is computed as all SADs but the
--- others (prefacturer_calcul), so that none is left out.
+-- The SADs of month m in n parts of about as many visits (weights only:
+-- the visits counted for the correction rate, one row per SAD, not a scan
+-- of the month's checks); the SADs with lines of the month are in a part
+-- too. Made beside prefacturer_statistiques, before the month's lock is
+-- taken: the last part is computed as all SADs but the others
+-- (prefacturer_calcul), so that none is left out.
 CREATE OR REPLACE FUNCTION prefacturer_parts(m text, n integer)
 RETURNS SETOF text[]
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
@@ -241,8 +243,8 @@ BEGIN
 	RETURN QUERY SELECT repartir(n, array_agg(x.sad ORDER BY x.w DESC, x.sad),
 	    array_agg(x.w ORDER BY x.w DESC, x.sad))
 	FROM (SELECT y.sad, sum(y.w)::bigint AS w FROM (
-		SELECT code_sad AS sad, count(*) AS w FROM controle_visite
-		WHERE mois = m AND payable AND plan IS NOT NULL GROUP BY 1
+		SELECT code_sad AS sad, visites AS w FROM taux_correction
+		WHERE mois = m AND code_correction = ''
 		UNION ALL SELECT code_sad, 0 FROM prefacture WHERE mois = m) y
 	    GROUP BY y.sad) x;
 END
