@@ -28,31 +28,33 @@ BEGIN
 END
 $f$;
 
--- SADs with their weights (heaviest first) in n parts of about the same
--- weight: each to the lightest part so far. One array of SADs per part.
+-- SADs in n parts of about the same weight (a SAD listed several times
+-- weighs the sum of its weights): heaviest first, each to the lightest
+-- part so far. One array of SADs per part.
 CREATE OR REPLACE FUNCTION repartir(n integer, sads text[], poids bigint[])
 RETURNS SETOF text[]
 LANGUAGE plpgsql IMMUTABLE SET search_path = cesutg AS $f$
 DECLARE
 	total bigint[] := array_fill(0::bigint, ARRAY[n]);
-	partie integer[] := '{}';
+	partie text[] := '{}';
+	r record;
 	i integer;
-	j integer;
 	k integer;
 BEGIN
-	FOR j IN 1..coalesce(cardinality(sads), 0) LOOP
+	FOR r IN SELECT u.s, sum(u.w) AS w FROM unnest(sads, poids) u (s, w)
+	    GROUP BY u.s ORDER BY 2 DESC, 1 LOOP
 		k := 1;
 		FOR i IN 2..n LOOP
 			IF total[i] < total[k] THEN
 				k := i;
 			END IF;
 		END LOOP;
-		total[k] := total[k] + poids[j];
-		partie[j] := k;
+		total[k] := total[k] + r.w;
+		partie := partie || ARRAY[r.s, k::text];
 	END LOOP;
-	RETURN QUERY SELECT array_agg(sads[x] ORDER BY sads[x])
-	    FROM generate_subscripts(sads, 1) x GROUP BY partie[x]
-	    ORDER BY partie[x];
+	RETURN QUERY SELECT array_agg(partie[2 * x - 1] ORDER BY partie[2 * x - 1])
+	    FROM generate_series(1, cardinality(partie) / 2) x
+	    GROUP BY partie[2 * x]::integer ORDER BY partie[2 * x]::integer;
 END
 $f$;
 
@@ -76,18 +78,16 @@ BEGIN
 	END IF;
 	-- The visits of the month by their time in UTC give the weights (a
 	-- day either side: weights only).
-	RETURN QUERY SELECT repartir(n, array_agg(x.sad ORDER BY x.w DESC, x.sad),
-	    array_agg(x.w ORDER BY x.w DESC, x.sad))
-	FROM (SELECT y.sad, sum(y.w)::bigint AS w FROM (
-		SELECT coalesce(g.sad, h.code_sad) AS sad, count(*) AS w
+	RETURN QUERY SELECT repartir(n, array_agg(y.sad), array_agg(y.w))
+	FROM (SELECT coalesce(g.sad, h.code_sad) AS sad, count(*) AS w
 		FROM horodatage h LEFT JOIN sad_tg g ON g.code = h.code_sad
 		WHERE h.valide_au IS NULL AND coalesce(h.arrivee_retenue,
 		    h.arrivee_brute, h.depart_retenu, h.depart_brut,
 		    h.instant_creation) BETWEEN d0 AND d1
 		GROUP BY 1
-		UNION ALL SELECT code_sad, 0 FROM controle_visite WHERE mois = m
-		UNION ALL SELECT code_sad, 0 FROM taux_correction WHERE mois = m) y
-	    GROUP BY y.sad) x;
+		UNION ALL SELECT DISTINCT code_sad, 0 FROM controle_visite
+		WHERE mois = m
+		UNION ALL SELECT code_sad, 0 FROM taux_correction WHERE mois = m) y;
 END
 $f$;
 

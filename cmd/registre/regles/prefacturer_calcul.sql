@@ -240,13 +240,11 @@ BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
-	RETURN QUERY SELECT repartir(n, array_agg(x.sad ORDER BY x.w DESC, x.sad),
-	    array_agg(x.w ORDER BY x.w DESC, x.sad))
-	FROM (SELECT y.sad, sum(y.w)::bigint AS w FROM (
-		SELECT code_sad AS sad, visites AS w FROM taux_correction
+	RETURN QUERY SELECT repartir(n, array_agg(y.sad), array_agg(y.w))
+	FROM (SELECT code_sad AS sad, visites AS w FROM taux_correction
 		WHERE mois = m AND code_correction = ''
-		UNION ALL SELECT code_sad, 0 FROM prefacture WHERE mois = m) y
-	    GROUP BY y.sad) x;
+		UNION ALL SELECT DISTINCT code_sad, 0 FROM prefacture
+		WHERE mois = m) y;
 END
 $f$;
 
