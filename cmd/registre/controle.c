@@ -90,7 +90,10 @@ mois_courant(PGconn *c, int which)
  * in two parts of about as many visits, checked at once in two sessions
  * (two cores; *c2, opened at the first need), committed together; in one
  * session when a part refuses (CT001: a visit kept under a SAD of the
- * other part, whose session would wait for this one's commit). */
+ * other part, whose session would wait for this one's commit). The parts
+ * are made on *c2 while c refreshes the statistics, before the month's
+ * lock is taken (a SAD whose results only a run committed since then
+ * wrote keeps them as that run left them, until the next run). */
 static void
 controler(PGconn *c, PGconn **c2, const char *mois, FILE *bilan)
 {
@@ -101,18 +104,19 @@ controler(PGconn *c, PGconn **c2, const char *mois, FILE *bilan)
 	long long n[2] = { 0, 0 };
 	int i;
 
+	if (*c2 == NULL) {
+		*c2 = db_connect(DB_ADMIN, 1);
+		db_cur = c;
+	}
+	db_envoyer(*c2, "SELECT cesutg.controler_parts($1, 2)", 1, p0);
 	/* Committed first: the other session plans with them. */
-	r = db_query(c, "SELECT cesutg.controler_statistiques()", 0, NULL);
-	PQclear(r);
+	db_envoyer(c, "SELECT cesutg.controler_statistiques()", 0, NULL);
+	PQclear(db_resultat(c, NULL));
+	r = db_resultat(*c2, NULL);
 	db_exec(c, "BEGIN");
 	/* One run at a time: a month is replaced as a whole. */
 	db_exec(c, "SELECT cesutg.verrouiller('prefacture')");
-	r = db_query(c, "SELECT cesutg.controler_parts($1, 2)", 1, p0);
 	if (PQntuples(r) == 2) {
-		if (*c2 == NULL) {
-			*c2 = db_connect(DB_ADMIN, 1);
-			db_cur = c;
-		}
 		cc[0] = c;
 		cc[1] = *c2;
 		p0[1] = PQgetvalue(r, 0, 0);

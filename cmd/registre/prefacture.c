@@ -150,29 +150,105 @@ valider(PGconn *c, int argc, char **argv, int oui)
 	    oui ? "" : "dé");
 }
 
+static const char partie_sql[] =
+    "SELECT cesutg.prefacturer_partie($1, $2, $3)";
+
+/* In one session, under the month's lock (the transaction is c's). */
+static long long
+une_session(PGconn *c, const char *mois)
+{
+	const char *p[1] = { mois };
+	PGresult *r;
+	long long n;
+
+	db_exec(c, "SELECT cesutg.verrouiller('prefacture')");
+	r = db_query(c, "SELECT cesutg.prefacturer($1)", 1, p);
+	n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return n;
+}
+
+/* The month's pre-invoice: its SADs in two parts of about as many visits,
+ * computed at once on two connections (two cores): c2 the SADs of one
+ * part, c all the others. The parts are made on c2 while c refreshes the
+ * statistics, before the month's lock is taken: c's "all the others"
+ * leaves no SAD out. audit_ecrire locks the audit's head until commit, so
+ * each part is committed as soon as it is done: c2's first, then c's,
+ * which holds the month's lock and waits for c2's commit before its
+ * audited writes. In one session when a part refuses (CT001: a visit on a
+ * line of a SAD of the other part). If c's part fails after c2's was
+ * committed, the month is half computed, each line right by itself: the
+ * next calculation completes it. */
+static long long
+prefacturer(PGconn *c, const char *mois)
+{
+	static PGconn *c2;	/* reachable at exit, when die() leaves it open */
+	const char *p[3] = { mois, NULL, NULL };
+	PGresult *r, *rr[2];
+	long long n;
+	int ok;
+
+	c2 = db_connect(DB_ADMIN, 1);
+	db_cur = c;
+	db_envoyer(c2, "SELECT cesutg.prefacturer_parts($1, 2)", 1, p);
+	db_envoyer(c, "SELECT cesutg.prefacturer_statistiques()", 0, NULL);
+	PQclear(db_resultat(c, NULL));
+	r = db_resultat(c2, NULL);
+	db_exec(c, "BEGIN");
+	if (PQntuples(r) != 2) {
+		PQclear(r);
+		db_finish(c2);
+		c2 = NULL;
+		return une_session(c, mois);
+	}
+	db_exec(c, "SELECT cesutg.verrouiller('prefacture')");
+	db_exec(c2, "BEGIN");
+	db_exec(c2, "SELECT cesutg.verrouiller('prefacture_partie')");
+	p[1] = PQgetvalue(r, 1, 0);
+	p[2] = "false";
+	db_envoyer(c2, partie_sql, 3, p);
+	p[2] = "true";
+	db_envoyer(c, partie_sql, 3, p);
+	rr[1] = db_resultat(c2, "CT001");
+	ok = PQresultStatus(rr[1]) == PGRES_TUPLES_OK;
+	db_exec(c2, ok ? "COMMIT" : "ROLLBACK");
+	db_finish(c2);
+	c2 = NULL;
+	rr[0] = db_resultat(c, "CT001");
+	ok = ok && PQresultStatus(rr[0]) == PGRES_TUPLES_OK;
+	n = ok ? strtoll(PQgetvalue(rr[0], 0, 0), NULL, 10) +
+	    strtoll(PQgetvalue(rr[1], 0, 0), NULL, 10) : 0;
+	PQclear(rr[0]);
+	PQclear(rr[1]);
+	PQclear(r);
+	if (!ok) {
+		db_exec(c, "ROLLBACK");
+		db_exec(c, "BEGIN");
+		n = une_session(c, mois);
+	}
+	return n;
+}
+
 /* registre prefacture [calculer] [MOIS]: without MOIS, last month (the
  * monthly pipeline). */
 int
 cmd_prefacture(int argc, char **argv)
 {
-	const char *p[1];
 	char *m = NULL;
+	const char *mois;
 	PGconn *c;
-	PGresult *r;
+	long long n;
 
 	if (argc <= 3 && (argc == 1 || strcmp(argv[1], "calculer") == 0)) {
 		if (argc == 3)
 			mois_check("prefacture", argv[2]);
 		c = db_connect(DB_ADMIN, 1);
 		require_agent_tg(c, "calcul de la pré-facture");
-		p[0] = argc == 3 ? argv[2] : (m = mois_courant(c, 0));
-		db_exec(c, "BEGIN");
-		db_exec(c, "SELECT cesutg.verrouiller('prefacture')");
-		r = db_query(c, "SELECT cesutg.prefacturer($1)", 1, p);
-		printf("registre: %s : %s ligne(s) de pré-facture calculée(s)\n",
-		    p[0], PQgetvalue(r, 0, 0));
-		PQclear(r);
+		mois = argc == 3 ? argv[2] : (m = mois_courant(c, 0));
+		n = prefacturer(c, mois);
 		db_exec(c, "COMMIT");
+		printf("registre: %s : %lld ligne(s) de pré-facture calculée(s)\n",
+		    mois, n);
 		free(m);
 		db_finish(c);
 		return 0;

@@ -708,6 +708,40 @@ db_ident(PGconn *c, const char *s)
 	return r;
 }
 
+/* Sends a statement without waiting for its result (db_resultat). */
+void
+db_envoyer(PGconn *c, const char *sql, int nparams, const char *const *p)
+{
+	if (!PQsendQueryParams(c, sql, nparams, NULL, p, NULL, NULL, 0))
+		db_fail(c, NULL, "requête");
+}
+
+/* The result of the statement sent on c; dies as db_query does when it
+ * failed, unless with SQLSTATE tolere (not NULL): that result is returned. */
+PGresult *
+db_resultat(PGconn *c, const char *tolere)
+{
+	PGresult *r, *res = NULL;
+	ExecStatusType st;
+	const char *e;
+
+	guet(1);
+	while ((r = PQgetResult(c)) != NULL) {
+		st = PQresultStatus(r);
+		e = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+		    (tolere == NULL || e == NULL || strcmp(e, tolere) != 0)) {
+			guet(0);
+			PQclear(res);
+			db_fail(c, r, "requête");
+		}
+		PQclear(res);
+		res = r;
+	}
+	guet(0);
+	return res;
+}
+
 /* The same statement, with parameters p[0] and p[1], on two connections
  * at once (a core each); dies as db_query does when either fails (the
  * other's transaction is then rolled back when its client is gone),
@@ -716,33 +750,12 @@ void
 db_query_deux(PGconn *const c[2], const char *sql, int nparams,
     const char *const *const p[2], PGresult *res[2], const char *tolere)
 {
-	PGresult *r;
-	ExecStatusType st;
-	const char *e;
 	int i;
 
 	for (i = 0; i < 2; i++)
-		if (!PQsendQueryParams(c[i], sql, nparams, NULL, p[i], NULL,
-		    NULL, 0))
-			db_fail(c[i], NULL, "requête");
-	guet(1);
-	for (i = 0; i < 2; i++) {
-		res[i] = NULL;
-		while ((r = PQgetResult(c[i])) != NULL) {
-			st = PQresultStatus(r);
-			e = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-			if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
-			    (tolere == NULL || e == NULL ||
-			    strcmp(e, tolere) != 0)) {
-				guet(0);
-				PQclear(res[i]);
-				db_fail(c[i], r, "requête");
-			}
-			PQclear(res[i]);
-			res[i] = r;
-		}
-	}
-	guet(0);
+		db_envoyer(c[i], sql, nparams, p[i]);
+	for (i = 0; i < 2; i++)
+		res[i] = db_resultat(c[i], tolere);
 }
 
 void

@@ -28,6 +28,9 @@ const char *msg_net(const char *s);
 void	 db_finish(PGconn *c);
 void	 db_query_deux(PGconn *const c[2], const char *sql, int nparams,
 	    const char *const *const p[2], PGresult *res[2], const char *tolere);
+void	 db_envoyer(PGconn *c, const char *sql, int nparams,
+	    const char *const *p);
+PGresult *db_resultat(PGconn *c, const char *tolere);
 char	*db_ident(PGconn *c, const char *s);
 void	 db_copy_out(PGconn *c, const char *sql,
 	    void (*sink)(void *, const char *, size_t), void *arg);

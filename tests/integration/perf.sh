@@ -180,5 +180,57 @@ resultats ctl "$W/r4"; resultats ctl015 "$W/r4-015"
 cmp -s "$W/r3" "$W/r4" && ko "le changement de SAD ne change rien" || ok
 same "$W/r4-015" "$W/r4" "après un changement de SAD, 016 et 015"
 
+step "pre-invoice in two sessions; one session when a visit is on a line of the other part"
+# The TG code back to its SAD (SAD + code tiers): two SADs with lines.
+for d in ctl ctl015; do
+	DB=$d sql postgres -c "UPDATE cesutg.sad_tg SET sad = substr(code, 4)
+	    WHERE sad <> substr(code, 4)"
+	calcul $d; expect_rc 0 $? "calcul, le code rendu à son SAD ($d)"
+done
+DB=ctl sql postgres -c "SET client_min_messages = warning" \
+    -c "CREATE TEMP TABLE p AS SELECT row_number() OVER () AS i, a FROM
+    cesutg.prefacturer_parts('$M', 2) p (a)" \
+    -c "SELECT (SELECT count(*) FROM p), (SELECT count(s) = count(DISTINCT s)
+    FROM p, unnest(a) s), NOT EXISTS (SELECT code_sad FROM
+    cesutg.prefacture WHERE mois = '$M' UNION SELECT code_sad FROM
+    cesutg.controle_visite WHERE mois = '$M' AND payable EXCEPT SELECT s
+    FROM p, unnest(a) s)" \
+    -c "SELECT 'part' || i, (SELECT min(s) FROM unnest(a) s WHERE EXISTS (SELECT 1 FROM
+    cesutg.prefacture f WHERE f.mois = '$M' AND f.statut = 'calculee' AND
+    f.code_sad = s)) FROM p ORDER BY i" >"$W/pparts"
+head -n 1 "$W/pparts" | grep -qx '2|t|t' && ok || ko "deux parts disjointes : $(cat "$W/pparts")"
+S1=$(sed -n 's/^part1|//p' "$W/pparts"); S2=$(sed -n 's/^part2|//p' "$W/pparts")
+[ -n "$S1" ] && [ -n "$S2" ] && ok || ko "un SAD de chaque part : $(cat "$W/pparts")"
+deplacer() {	# database SAD-from SAD-to: a visit of a line of the first SAD on a line of the second
+	DB=$1 sql postgres -c "UPDATE cesutg.prefacture_visite x SET prefacture =
+	    (SELECT f.id FROM cesutg.prefacture f WHERE f.mois = '$M' AND
+	    f.statut = 'calculee' AND f.code_sad = '$3' ORDER BY
+	    f.identifiant_beneficiaire_salsa, f.plan LIMIT 1)
+	    WHERE (x.code_sad_tg, x.identifiant_intervention) = (SELECT
+	    y.code_sad_tg, y.identifiant_intervention FROM cesutg.prefacture_visite y
+	    JOIN cesutg.prefacture f ON f.id = y.prefacture WHERE f.mois = '$M'
+	    AND f.statut = 'calculee' AND f.code_sad = '$2' ORDER BY 1, 2 LIMIT 1)"
+}
+# A visit of the second part's SAD on a line of the first's, then the
+# other way: the part of the visit's SAD refuses (CT001) before writing,
+# in the session that commits first, then in the one that waits for it;
+# registre then computes the month in one session, as 015 does.
+for sens in "$S2 $S1" "$S1 $S2"; do
+	for d in ctl ctl015; do deplacer $d $sens; done
+	DB=ctl sql postgres -c "SET client_min_messages = warning" \
+	    -c "SELECT cesutg.prefacturer_partie('$M', ARRAY['${sens%% *}'], false)" \
+	    >/dev/null 2>"$W/err"
+	expect_rc 1 $? "une part refuse une intervention sur une ligne de l'autre ($sens)"
+	grep -q "changé de SAD" "$W/err" && ok || ko "refus : $(cat "$W/err")"
+	DB=ctl015 sql postgres -c "SET client_min_messages = warning" \
+	    -c "SELECT cesutg.prefacturer_calcul_015('$M')" >/dev/null
+	registre --db "$DC" prefacture calculer $M >/dev/null 2>"$W/err"
+	expect_rc 0 $? "prefacture calculer ($sens)"
+	resultats ctl "$W/r5"; resultats ctl015 "$W/r5-015"
+	same "$W/r5-015" "$W/r5" "pré-facture après une intervention déplacée ($sens), 016 et 015"
+done
+registre --db "$DC" audit verify --ancre "$W/ancre-ctl" >/dev/null 2>"$W/err"
+expect_rc 0 $? "audit intègre après les calculs en deux sessions"
+
 echo "perf: $pass réussis, $fail échoués"
 [ "$fail" -eq 0 ]

@@ -28,6 +28,36 @@ BEGIN
 END
 $f$;
 
+-- SADs in n parts of about the same weight (a SAD listed several times
+-- weighs the sum of its weights): heaviest first, each to the lightest
+-- part so far. One array of SADs per part.
+CREATE OR REPLACE FUNCTION repartir(n integer, sads text[], poids bigint[])
+RETURNS SETOF text[]
+LANGUAGE plpgsql IMMUTABLE SET search_path = cesutg AS $f$
+DECLARE
+	total bigint[] := array_fill(0::bigint, ARRAY[n]);
+	partie text[] := '{}';
+	r record;
+	i integer;
+	k integer;
+BEGIN
+	FOR r IN SELECT u.s, sum(u.w) AS w FROM unnest(sads, poids) u (s, w)
+	    GROUP BY u.s ORDER BY 2 DESC, 1 LOOP
+		k := 1;
+		FOR i IN 2..n LOOP
+			IF total[i] < total[k] THEN
+				k := i;
+			END IF;
+		END LOOP;
+		total[k] := total[k] + r.w;
+		partie := partie || ARRAY[r.s, k::text];
+	END LOOP;
+	RETURN QUERY SELECT array_agg(partie[2 * x - 1] ORDER BY partie[2 * x - 1])
+	    FROM generate_series(1, cardinality(partie) / 2) x
+	    GROUP BY partie[2 * x]::integer ORDER BY partie[2 * x]::integer;
+END
+$f$;
+
 -- The SADs (codes tiers) of month m shared out in n parts of about as
 -- many visits, for n sessions at once (registre controler: one per core).
 -- Every rule reads the visits of one SAD only (a TG code maps to one SAD),
@@ -42,41 +72,22 @@ DECLARE
 	d0 timestamptz := to_date(m || '-01', 'YYYY-MM-DD') - interval '1 day';
 	d1 timestamptz := to_date(m || '-01', 'YYYY-MM-DD')
 	    + interval '1 month 1 day';
-	poids bigint[] := array_fill(0::bigint, ARRAY[n]);
-	r record;
-	i integer;
-	k integer;
 BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
-	DROP TABLE IF EXISTS pg_temp.cp;
-	CREATE TEMP TABLE cp (sad text, partie integer) ON COMMIT DROP;
-	-- Largest first, each to the lightest part so far; the visits of
-	-- the month by their time in UTC give the weights (a day either
-	-- side: weights only).
-	FOR r IN SELECT x.sad, sum(x.n) AS n FROM (
-		SELECT coalesce(g.sad, h.code_sad) AS sad, count(*) AS n
+	-- The visits of the month by their time in UTC give the weights (a
+	-- day either side: weights only).
+	RETURN QUERY SELECT repartir(n, array_agg(y.sad), array_agg(y.w))
+	FROM (SELECT coalesce(g.sad, h.code_sad) AS sad, count(*) AS w
 		FROM horodatage h LEFT JOIN sad_tg g ON g.code = h.code_sad
 		WHERE h.valide_au IS NULL AND coalesce(h.arrivee_retenue,
 		    h.arrivee_brute, h.depart_retenu, h.depart_brut,
 		    h.instant_creation) BETWEEN d0 AND d1
 		GROUP BY 1
-		UNION ALL SELECT code_sad, 0 FROM controle_visite WHERE mois = m
-		UNION ALL SELECT code_sad, 0 FROM taux_correction WHERE mois = m) x
-	    GROUP BY x.sad ORDER BY 2 DESC, 1 LOOP
-		k := 1;
-		FOR i IN 2..n LOOP
-			IF poids[i] < poids[k] THEN
-				k := i;
-			END IF;
-		END LOOP;
-		poids[k] := poids[k] + r.n;
-		INSERT INTO cp VALUES (r.sad, k);
-	END LOOP;
-	RETURN QUERY SELECT array_agg(cp.sad ORDER BY cp.sad) FROM cp
-	    GROUP BY cp.partie ORDER BY cp.partie;
-	DROP TABLE cp;
+		UNION ALL SELECT DISTINCT code_sad, 0 FROM controle_visite
+		WHERE mois = m
+		UNION ALL SELECT code_sad, 0 FROM taux_correction WHERE mois = m) y;
 END
 $f$;
 

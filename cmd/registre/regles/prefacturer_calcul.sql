@@ -1,9 +1,22 @@
 -- Rule file (migrate.c): the live definition; edit here, never in a migration.
 -- Since 011, prefacturer() wraps the calculation, named prefacturer_calcul,
 -- to keep SALSA's reasons: only the calculation is replaced here.
-CREATE OR REPLACE FUNCTION prefacturer_calcul(m text) RETURNS bigint
+-- The calculation of month m for all SADs (sads NULL), the SADs listed
+-- (sauf false) or all others (sauf true): every line is a SAD's, and reads
+-- only that SAD's visits and lines, so two sessions compute two parts at
+-- once (registre prefacture calculer), each committed as soon as it is
+-- done: one the SADs listed, the other, which holds the month's lock, all
+-- the others (a SAD missing from the list, its first visits checked since
+-- the list was made, is not left out). The audited writes (the lines
+-- themselves) come last, after the visits of the lines (numbered
+-- beforehand): audit_ecrire locks the audit's head until commit, so the
+-- session of all the others (sauf) waits for the other's commit before its
+-- own.
+CREATE OR REPLACE FUNCTION prefacturer_calcul(m text, sads text[],
+    sauf boolean) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
-SET work_mem = '64MB' SET jit = off AS $f$
+SET work_mem = '64MB' SET jit = off SET max_parallel_workers_per_gather = 0
+AS $f$
 DECLARE
 	d0 date := to_date(m || '-01', 'YYYY-MM-DD');
 	d1 date := (to_date(m || '-01', 'YYYY-MM-DD') + interval '1 month')::date;
@@ -13,24 +26,41 @@ BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
-	DROP TABLE IF EXISTS pg_temp.pv, pg_temp.pl, pg_temp.nl, pg_temp.nx;
-	PERFORM analyser_perime('controle_visite');
+	DROP TABLE IF EXISTS pg_temp.pv, pg_temp.pl, pg_temp.nl, pg_temp.nx,
+	    pg_temp.ni, pg_temp.li;
+	-- (Parts: analysed by prefacturer_statistiques, committed before
+	-- they run.)
+	IF sads IS NULL THEN
+		PERFORM analyser_perime('controle_visite');
+	END IF;
 	-- The lines not yet validated (calculee) of the month are computed
 	-- again, then written where they differ from those kept (a line kept
 	-- keeps its id and calcule_le): the payable visits of the month not
-	-- on a line that stays (validated, or of another month).
+	-- on a line that stays (validated, or of another month), each with
+	-- the SAD of the line it is on, if any (sad_ligne).
 	CREATE TEMP TABLE pv ON COMMIT DROP AS
 	SELECT c.code_sad, c.identifiant_beneficiaire_salsa AS ben, c.plan,
 	    c.horodatage, c.secondes, h.code_sad AS code_tg,
-	    h.identifiant_intervention
+	    h.identifiant_intervention, y.sad AS sad_ligne
 	FROM controle_visite c JOIN horodatage h ON h.id = c.horodatage
+	LEFT JOIN (SELECT x.code_sad_tg, x.identifiant_intervention,
+		f.code_sad AS sad
+	    FROM prefacture_visite x LEFT JOIN prefacture f ON f.id = x.prefacture
+		AND f.mois = m AND f.statut = 'calculee') y
+	    ON y.code_sad_tg = h.code_sad
+	    AND y.identifiant_intervention = h.identifiant_intervention
 	WHERE c.mois = m AND c.payable AND c.plan IS NOT NULL
-	    AND NOT EXISTS (SELECT 1 FROM prefacture_visite x
-		WHERE x.code_sad_tg = h.code_sad
-		AND x.identifiant_intervention = h.identifiant_intervention
-		AND NOT EXISTS (SELECT 1 FROM prefacture f
-		    WHERE f.id = x.prefacture AND f.mois = m
-		    AND f.statut = 'calculee'));
+	    AND (sads IS NULL OR (c.code_sad = ANY (sads)) <> sauf)
+	    AND (y.code_sad_tg IS NULL OR y.sad IS NOT NULL);
+	-- A visit of these SADs on a line of a SAD of the other part (moved
+	-- since): both sessions would write its row, each waiting for the
+	-- other. Refused (CT001) before anything is written: registre then
+	-- computes the month in one session.
+	IF sads IS NOT NULL AND EXISTS (SELECT 1 FROM pv
+	    WHERE (pv.sad_ligne = ANY (sads)) = sauf) THEN
+		RAISE EXCEPTION 'une intervention pré-facturée a changé de SAD : '
+		    'pré-facture du mois en une session' USING ERRCODE = 'CT001';
+	END IF;
 	CREATE TEMP TABLE pl ON COMMIT DROP AS
 	SELECT g.*, p.code_nomenclature, p.periodicite,
 	    p.quantite_prise_en_charge AS q12, p.quantite_totale AS q13,
@@ -55,6 +85,7 @@ BEGIN
 	LEFT JOIN (SELECT f.code_sad, f.identifiant_beneficiaire_salsa AS ben,
 		f.plan, max(f.rang) + 1 AS rang, sum(f.facturable_ch) AS deja
 	    FROM prefacture f WHERE f.mois = m AND f.statut <> 'calculee'
+		AND (sads IS NULL OR (f.code_sad = ANY (sads)) <> sauf)
 	    GROUP BY 1, 2, 3) k
 	    ON k.code_sad = g.code_sad AND k.ben = g.ben AND k.plan = g.plan;
 	CREATE TEMP TABLE nl ON COMMIT DROP AS
@@ -82,6 +113,7 @@ BEGIN
 	-- first, and the new ones come (row by row audited, as before).
 	CREATE TEMP TABLE nx ON COMMIT DROP AS
 	SELECT f.id FROM prefacture f WHERE f.mois = m AND f.statut = 'calculee'
+	    AND (sads IS NULL OR (f.code_sad = ANY (sads)) <> sauf)
 	    AND NOT EXISTS (SELECT 1 FROM nl WHERE nl.code_sad = f.code_sad
 		AND nl.identifiant_beneficiaire_salsa
 		    = f.identifiant_beneficiaire_salsa
@@ -97,38 +129,39 @@ BEGIN
 		f.facturable_ch, f.depassement_ch, f.tarif_cents,
 		f.origine_tarif, f.pourcentage_ticket, f.montant_cents,
 		f.part_beneficiaire_cents));
+	-- The new lines (no line of the same key stays), numbered in nl's
+	-- order, as inserted before: their visits go in first.
+	CREATE TEMP TABLE ni ON COMMIT DROP AS
+	SELECT nextval('prefacture_id_seq') AS id, n.* FROM (SELECT nl.*
+	    FROM nl WHERE NOT EXISTS (SELECT 1 FROM prefacture f
+		WHERE f.code_sad = nl.code_sad AND f.mois = m
+		AND f.identifiant_beneficiaire_salsa
+		    = nl.identifiant_beneficiaire_salsa
+		AND f.plan = nl.plan AND f.rang = nl.rang
+		AND NOT EXISTS (SELECT 1 FROM nx WHERE nx.id = f.id))
+	    ORDER BY nl.ctid) n;
 	DELETE FROM prefacture_visite x USING nx WHERE x.prefacture = nx.id;
-	DELETE FROM prefacture f USING nx WHERE f.id = nx.id;
-	INSERT INTO prefacture (code_sad, mois, identifiant_beneficiaire_salsa,
-	    code_prestation, plan, rang, visites, secondes, realise_ch,
-	    jours_couverts, plan_ch, plafond_ch, deja_facture_ch, facturable_ch,
-	    depassement_ch, tarif_cents, origine_tarif, pourcentage_ticket,
-	    montant_cents, part_beneficiaire_cents)
-	SELECT nl.code_sad, m, nl.identifiant_beneficiaire_salsa,
-	    nl.code_prestation, nl.plan, nl.rang, nl.visites, nl.secondes,
-	    nl.realise_ch, nl.jours_couverts, nl.plan_ch, nl.plafond_ch,
-	    nl.deja_facture_ch, nl.facturable_ch, nl.depassement_ch,
-	    nl.tarif_cents, nl.origine_tarif, nl.pourcentage_ticket,
-	    nl.montant_cents, nl.part_beneficiaire_cents
-	FROM nl WHERE NOT EXISTS (SELECT 1 FROM prefacture f
-	    WHERE f.code_sad = nl.code_sad AND f.mois = m
-	    AND f.identifiant_beneficiaire_salsa = nl.identifiant_beneficiaire_salsa
-	    AND f.plan = nl.plan AND f.rang = nl.rang)
-	-- nl's order (the ids as before), sorted: every line is looked up
-	-- before the first goes in. Fed row by row, the lookup (a scan of
-	-- prefacture, empty by its statistics on a first run) read again
-	-- every line just inserted: 8,400 lines, 0.5 s on the Paris month.
-	ORDER BY nl.ctid;
-	-- The visits of the month's lines likewise.
+	-- The visits of the month's lines likewise: the lines not yet
+	-- validated, once written, are those kept and the new ones.
+	-- (Analysed: estimated at a row, they were joined to pv by merging
+	-- two sorts of text keys, at three times the cost of a hash join.)
+	CREATE TEMP TABLE li ON COMMIT DROP AS
+	SELECT f.id, f.code_sad, f.identifiant_beneficiaire_salsa AS ben, f.plan
+	FROM prefacture f WHERE f.mois = m AND f.statut = 'calculee'
+	    AND (sads IS NULL OR (f.code_sad = ANY (sads)) <> sauf)
+	    AND NOT EXISTS (SELECT 1 FROM nx WHERE nx.id = f.id)
+	UNION ALL
+	SELECT id, code_sad, identifiant_beneficiaire_salsa, plan FROM ni;
+	ANALYZE li;
 	DROP TABLE pl;
 	CREATE TEMP TABLE pl ON COMMIT DROP AS
-	SELECT f.id AS prefacture, pv.code_tg, pv.identifiant_intervention,
+	SELECT li.id AS prefacture, pv.code_tg, pv.identifiant_intervention,
 	    pv.horodatage, pv.secondes
-	FROM pv JOIN prefacture f ON f.code_sad = pv.code_sad AND f.mois = m
-	    AND f.identifiant_beneficiaire_salsa = pv.ben AND f.plan = pv.plan
-	    AND f.statut = 'calculee';
+	FROM pv JOIN li ON li.code_sad = pv.code_sad AND li.ben = pv.ben
+	    AND li.plan = pv.plan;
 	DELETE FROM prefacture_visite x USING prefacture f
 	WHERE x.prefacture = f.id AND f.mois = m AND f.statut = 'calculee'
+	    AND (sads IS NULL OR (f.code_sad = ANY (sads)) <> sauf)
 	    AND NOT EXISTS (SELECT 1 FROM pl WHERE pl.code_tg = x.code_sad_tg
 		AND pl.identifiant_intervention = x.identifiant_intervention
 		AND (pl.prefacture, pl.horodatage, pl.secondes)
@@ -137,19 +170,108 @@ BEGIN
 	-- (loaded in the order of the SADs' files, near that of the key: the
 	-- key's index grows at a few places), not sorted by the key (its text
 	-- values share a long prefix: that sort cost as much as the insertion
-	-- it spared). A visit of pl can only be on a line of the month not
-	-- yet validated (pv left out the others' visits), as it is in pl
-	-- (the others went just above): only those lines' visits are read.
+	-- it spared). A visit of pv is on no line but one of the month's not
+	-- yet validated, and then only on its own line as it is in pl (the
+	-- others' went just above; a part refused one on the other part's):
+	-- any row of its key is that one.
 	INSERT INTO prefacture_visite (prefacture, code_sad_tg,
 	    identifiant_intervention, horodatage, secondes)
 	SELECT pl.prefacture, pl.code_tg, pl.identifiant_intervention,
 	    pl.horodatage, pl.secondes
 	FROM pl WHERE NOT EXISTS (SELECT 1 FROM prefacture_visite x
-	    JOIN prefacture f ON f.id = x.prefacture AND f.mois = m
-		AND f.statut = 'calculee'
 	    WHERE x.code_sad_tg = pl.code_tg
 	    AND x.identifiant_intervention = pl.identifiant_intervention)
 	ORDER BY pl.horodatage;
+	-- The audited writes: the lines that go (row by row audited), then
+	-- the new ones (audited once).
+	IF sauf THEN
+		PERFORM verrouiller('prefacture_partie');
+	END IF;
+	DELETE FROM prefacture f USING nx WHERE f.id = nx.id;
+	INSERT INTO prefacture (id, code_sad, mois,
+	    identifiant_beneficiaire_salsa, code_prestation, plan, rang, visites,
+	    secondes, realise_ch, jours_couverts, plan_ch, plafond_ch,
+	    deja_facture_ch, facturable_ch, depassement_ch, tarif_cents,
+	    origine_tarif, pourcentage_ticket, montant_cents,
+	    part_beneficiaire_cents)
+	SELECT ni.id, ni.code_sad, m, ni.identifiant_beneficiaire_salsa,
+	    ni.code_prestation, ni.plan, ni.rang, ni.visites, ni.secondes,
+	    ni.realise_ch, ni.jours_couverts, ni.plan_ch, ni.plafond_ch,
+	    ni.deja_facture_ch, ni.facturable_ch, ni.depassement_ch,
+	    ni.tarif_cents, ni.origine_tarif, ni.pourcentage_ticket,
+	    ni.montant_cents, ni.part_beneficiaire_cents
+	FROM ni ORDER BY ni.id;
 	RETURN (SELECT count(*) FROM nl);
 END
 $f$;
+
+-- All SADs in one session (prefacturer() of 011).
+CREATE OR REPLACE FUNCTION prefacturer_calcul(m text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+BEGIN
+	RETURN prefacturer_calcul(m, NULL, false);
+END
+$f$;
+REVOKE EXECUTE ON FUNCTION prefacturer_calcul(text, text[], boolean)
+    FROM PUBLIC;
+
+-- The statistics the parts plan with, committed before they run (a
+-- session does not see those another has not committed).
+CREATE OR REPLACE FUNCTION prefacturer_statistiques() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+BEGIN
+	IF NOT agent_tg() THEN
+		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
+	END IF;
+	PERFORM analyser_perime('controle_visite');
+END
+$f$;
+
+-- The SADs of month m in n parts of about as many visits (weights only:
+-- the visits counted for the correction rate, one row per SAD, not a scan
+-- of the month's checks); the SADs with lines of the month are in a part
+-- too. Made beside prefacturer_statistiques, before the month's lock is
+-- taken: the last part is computed as all SADs but the others
+-- (prefacturer_calcul), so that none is left out.
+CREATE OR REPLACE FUNCTION prefacturer_parts(m text, n integer)
+RETURNS SETOF text[]
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+BEGIN
+	IF NOT agent_tg() THEN
+		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
+	END IF;
+	RETURN QUERY SELECT repartir(n, array_agg(y.sad), array_agg(y.w))
+	FROM (SELECT code_sad AS sad, visites AS w FROM taux_correction
+		WHERE mois = m AND code_correction = ''
+		UNION ALL SELECT DISTINCT code_sad, 0 FROM prefacture
+		WHERE mois = m) y;
+END
+$f$;
+
+-- A part of prefacturer() (011): SALSA's reasons kept likewise.
+CREATE OR REPLACE FUNCTION prefacturer_partie(m text, sads text[],
+    sauf boolean) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+DECLARE
+	n bigint;
+BEGIN
+	DROP TABLE IF EXISTS pg_temp.rs;
+	CREATE TEMP TABLE rs ON COMMIT DROP AS
+	SELECT code_sad, identifiant_beneficiaire_salsa AS ben, plan,
+	    rejet_salsa, facture_rejetee FROM prefacture
+	WHERE mois = m AND statut = 'calculee' AND rejet_salsa IS NOT NULL
+	    AND (code_sad = ANY (sads)) <> sauf;
+	n := prefacturer_calcul(m, sads, sauf);
+	UPDATE prefacture f SET rejet_salsa = r.rejet_salsa,
+	    facture_rejetee = r.facture_rejetee
+	FROM rs r WHERE f.mois = m AND f.statut = 'calculee'
+	    AND f.code_sad = r.code_sad AND f.identifiant_beneficiaire_salsa = r.ben
+	    AND f.plan = r.plan AND f.rejet_salsa IS NULL;
+	DROP TABLE rs;
+	RETURN n;
+END
+$f$;
+REVOKE EXECUTE ON FUNCTION prefacturer_statistiques(), prefacturer_parts(text,
+    integer), prefacturer_partie(text, text[], boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION prefacturer_statistiques(), prefacturer_parts(text,
+    integer), prefacturer_partie(text, text[], boolean) TO cesutg_agent;
