@@ -1255,8 +1255,11 @@ check_date(struct load *L, const struct counts *n)
 	}
 	if (strcmp(n->v[1], "0") == 0)
 		return;
-	buf_addf(&b, "SELECT count(*), max(t.valide_du) FROM cls c JOIN %s t "
-	    "ON t.id = c.ancien WHERE c.champs <> '' AND t.valide_du > $1::date",
+	/* Each changed row's version by its key (OFFSET 0: not flattened),
+	 * not a scan of the table filtered on valide_du (issue 11). */
+	buf_addf(&b, "SELECT count(*), max(t.valide_du) FROM cls c CROSS JOIN "
+	    "LATERAL (SELECT x.valide_du FROM %s x WHERE x.id = c.ancien "
+	    "OFFSET 0) t WHERE c.champs <> '' AND t.valide_du > $1::date",
 	    L->k->table);
 	r = db_query(L->c, b.p, 1, p + 1);
 	buf_free(&b);

@@ -282,12 +282,61 @@ base() {	# dir out: converters, then one psql session; "kind ms" to out
 	    t - s }' >>"$2"
 }
 SQ postgres -c "CREATE DATABASE nu" || { arret; return 1; }
+# Issue 11 (cost grows with the file): the CPU of the server (the
+# postmaster's reaped children: the sessions, autovacuum) and of the client
+# side (integrer, its converter, registre: this shell's reaped children)
+# of each round of integrer, in ms; and the server's peak memory: every
+# 0.2 s, the RssAnon of each server process (its private memory, without
+# the shared buffers it touched) and the VmRSS of each session (with
+# them: the checkpointer's would be all of shared_buffers), the largest
+# seen, with the file then loading.
+PM2=$(head -n 1 "$CESUTG_HOME/data/postmaster.pid")
+TCK=$(getconf CLK_TCK)
+cpu_pm() { awk -v t="$TCK" '{ printf "%d\n", ($16 + $17) * 1000 / t }' "/proc/$PM2/stat"; }
+# This shell's reaped children, from `times` run by this shell itself (a
+# command substitution would be another process).
+cpu_moi() {
+	awk 'NR == 2 { split($1, u, /[ms]/); split($2, y, /[ms]/)
+	    printf "%d\n", (u[1] * 60 + u[2] + y[1] * 60 + y[2]) * 1000 }' "$WORK/times"
+}
+memoire() {	# r out: the largest sizes while $WORK/mem.on exists; the file
+	# loading is the one after those integ has written to r
+	while [ -f "$WORK/mem.on" ]; do
+		_f=$(sed -n "$(( $(wc -l <"$1") + 1 ))p" "$WORK/liste" | cut -d' ' -f4)
+		[ -n "$_f" ] || _f=-
+		_b=" $(pgrep -d ' ' -P "$PM2" -f '\[local\]') "
+		for _p in $(pgrep -P "$PM2"); do
+			case $_b in *" $_p "*) echo session ;; *) echo autre ;; esac
+			cat "/proc/$_p/status" 2>/dev/null
+		done | awk -v f="$_f" '/^(session|autre)$/ { s = $1 == "session" }
+		    /^VmRSS/ && s && $2 > r { r = $2 } /^RssAnon/ && $2 > a { a = $2 }
+		    END { print r + 0, a + 0, f }'
+		sleep 0.2
+	done | awk '$1 > r { r = $1; fr = $3 } $2 > a { a = $2; fa = $3 }
+	    END { print r + 0, (fr != "" ? fr : "-"), a + 0, (fa != "" ? fa : "-") }' >"$2"
+}
+integ_mesure() {	# dir conf out: integ, with the CPU and memory above
+	times >"$WORK/times"
+	_ci=$(cpu_moi); _cs=$(cpu_pm)
+	touch "$WORK/mem.on"
+	: >"$3"
+	memoire "$3" "$WORK/mem.r" &
+	_mp=$!
+	integ "$@"
+	times >"$WORK/times"
+	_cc=$(( $(cpu_moi) - _ci ))
+	rm -f "$WORK/mem.on"
+	wait "$_mp"
+	sleep 0.3
+	echo "$(( $(cpu_pm) - _cs )) $_cc $(cat "$WORK/mem.r")" >>"$WORK/mois.cpu"
+}
 i=0
 : >"$WORK/mois.i"
 : >"$WORK/mois.b"
+: >"$WORK/mois.cpu"
 while [ $i -lt "$MRUNS" ]; do
 	clone cesutg || { arret; return 1; }
-	integ "$WORK/flux/2016-04" "$WORK/conf.banc" "$WORK/r.i"
+	integ_mesure "$WORK/flux/2016-04" "$WORK/conf.banc" "$WORK/r.i"
 	[ $i = 0 ] && echo "  integrer d'avril (1er tour), codes de sortie :" \
 	    "$(cut -d' ' -f3 "$WORK/r.i" | sort | uniq -c |
 	    awk '{ printf "%s%d×%s", (NR > 1 ? ", " : ""), $1, $2 }')"
@@ -333,5 +382,12 @@ END {
 	printf " s ; référence"; for (j = 0; j < n; j++) printf " %.1f", tb[j] / 1000
 	print " s"
 }' "$WORK/mois.i" "$WORK/mois.b"
+awk '{ print $1 }' "$WORK/mois.cpu" | median >"$WORK/t.cs"
+awk '{ print $2 }' "$WORK/mois.cpu" | median >"$WORK/t.cc"
+sort -n -k 3 "$WORK/mois.cpu" | tail -n 1 | awk -v s="$(cat "$WORK/t.cs")" \
+    -v c="$(cat "$WORK/t.cc")" -v sc="$SC" '{ printf "  integrer, scale %s : CPU" \
+    " serveur %.1f s, CPU client %.1f s (médianes) ; mémoire max d'\''un processus" \
+    " serveur : session RSS %.0f Mo (%s), privée (RssAnon) %.0f Mo (%s)\n", sc, s / 1000,
+    c / 1000, $3 / 1024, $4, $5 / 1024, $6 }'
 arret
 rm -rf "$WORK/flux" "$WORK/base" "$WORK/integration" "$WORK"/*.csv

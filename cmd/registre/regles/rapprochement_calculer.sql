@@ -1,4 +1,9 @@
 -- Rule file (migrate.c): the live definition; edit here, never in a migration.
+-- Every step reads the ledger by index in the restricted and per-SAD
+-- forms (issue 11, cost grows with the file): the clients concerned, their
+-- candidates and their links are looked up by key (the array constants of
+-- a custom plan, = ANY) and the work tables analysed, so that a daily
+-- clients file no longer hashes every beneficiary, form and link.
 -- beneficiaires: the SALSA ids of the beneficiaries a load inserted,
 -- renamed, moved to another birth date or whose current plans changed;
 -- naissances: their birth dates before the load (their current ones are
@@ -19,6 +24,9 @@ DECLARE
 	m bigint;
 	restreint boolean := beneficiaires IS NOT NULL OR naissances IS NOT NULL;
 	dates date[];
+	dates_c date[];
+	donnes text[];
+	cand_ids text[];
 BEGIN
 	PERFORM verrouiller('rapprochement');
 	-- The birth dates whose clients may change: before and after the load.
@@ -30,7 +38,20 @@ BEGIN
 		beneficiaires := coalesce(beneficiaires, '{}');
 	END IF;
 	DROP TABLE IF EXISTS pg_temp.rb0, pg_temp.rb, pg_temp.rc, pg_temp.rk,
-	    pg_temp.rr;
+	    pg_temp.rr, pg_temp.rcl;
+	-- The clients concerned: current, funded, of the sads, of the dates
+	-- or giving the ids (the indexes on the SAD, the birth date and the
+	-- id given).
+	CREATE TEMP TABLE rcl ON COMMIT DROP AS
+	SELECT c.id, c.code_sad, c.identifiant_client,
+	    c.identifiant_beneficiaire_salsa, c.date_naissance, c.nom,
+	    c.prenoms, c.nom_naissance
+	FROM client c
+	WHERE c.valide_au IS NULL AND c.beneficiaire_departement
+	    AND (sads IS NULL OR c.code_sad = ANY (sads))
+	    AND (NOT restreint OR c.date_naissance = ANY (dates)
+		OR c.identifiant_beneficiaire_salsa = ANY (beneficiaires));
+	ANALYZE rcl;
 	-- The forms of the clients' names likewise, per client version.
 	INSERT INTO forme_client AS f (client, nom, prenoms, nom_naissance,
 	    cles, prenom_forme)
@@ -38,14 +59,9 @@ BEGIN
 	    rapprochement_cles(rapprochement_forme(c.nom),
 		rapprochement_forme(c.nom_naissance)),
 	    coalesce(rapprochement_prenom(rapprochement_forme(c.prenoms)), '')
-	FROM client c LEFT JOIN forme_client x ON x.client = c.id
-	WHERE c.valide_au IS NULL AND c.beneficiaire_departement
-	    AND (sads IS NULL OR c.code_sad = ANY (sads))
-	    AND (NOT restreint OR c.date_naissance IN (SELECT unnest(dates))
-		OR c.identifiant_beneficiaire_salsa IN
-		(SELECT unnest(beneficiaires)))
-	    AND (x.client IS NULL OR (x.nom, x.prenoms, x.nom_naissance)
-		IS DISTINCT FROM (c.nom, c.prenoms, c.nom_naissance))
+	FROM rcl c LEFT JOIN forme_client x ON x.client = c.id
+	WHERE x.client IS NULL OR (x.nom, x.prenoms, x.nom_naissance)
+		IS DISTINCT FROM (c.nom, c.prenoms, c.nom_naissance)
 	ON CONFLICT (client) DO UPDATE SET nom = excluded.nom,
 	    prenoms = excluded.prenoms, nom_naissance = excluded.nom_naissance,
 	    cles = excluded.cles, prenom_forme = excluded.prenom_forme;
@@ -60,28 +76,28 @@ BEGIN
 	    f.prenom_forme AS prenom,
 	    f.cles[2] || ' ' || f.prenom_forme AS ident,
 	    f.cles[4] || ' ' || f.prenom_forme AS ident_naissance
-	FROM client c JOIN forme_client f ON f.client = c.id
+	FROM rcl c JOIN forme_client f ON f.client = c.id
 	LEFT JOIN sad_tg g ON g.code = c.code_sad
-	WHERE c.valide_au IS NULL AND c.beneficiaire_departement
-	    AND (sads IS NULL OR c.code_sad = ANY (sads))
-	    AND (NOT restreint OR c.date_naissance IN (SELECT unnest(dates))
-		OR c.identifiant_beneficiaire_salsa IN
-		(SELECT unnest(beneficiaires)))
-	    AND NOT EXISTS (SELECT 1 FROM rapprochement r
+	WHERE NOT EXISTS (SELECT 1 FROM rapprochement r
 	    WHERE r.code_sad = c.code_sad
 	    AND r.identifiant_client = c.identifiant_client
 	    AND r.statut IN ('confirme', 'rejete'));
+	ANALYZE rc;
 
 	-- The candidates: the beneficiaries of the clients' birth dates and
-	-- those whose SALSA id a client gives.
+	-- those whose SALSA id a client gives (by the birth date index and
+	-- the key).
+	SELECT array_agg(DISTINCT date_naissance), array_agg(DISTINCT donne)
+	INTO dates_c, donnes FROM rc;
 	CREATE TEMP TABLE rb0 ON COMMIT DROP AS
 	SELECT b.identifiant_salsa AS id, b.date_naissance
 	FROM beneficiaire b
-	WHERE b.date_naissance IN (SELECT date_naissance FROM rc)
-	    OR b.identifiant_salsa IN (SELECT donne FROM rc);
+	WHERE b.date_naissance = ANY (dates_c) OR b.identifiant_salsa = ANY (donnes);
+	ANALYZE rb0;
+	cand_ids := ARRAY(SELECT id FROM rb0);
 	-- The forms of the beneficiaries' names, computed again only for
-	-- those whose names changed since they were kept; the restricted
-	-- form needs those of the candidates alone.
+	-- those whose names changed since they were kept; the restricted and
+	-- per-SAD forms need those of the candidates alone.
 	INSERT INTO forme_beneficiaire AS f (identifiant_salsa, nom, prenom,
 	    nom_naissance, cles, prenom_forme)
 	SELECT b.identifiant_salsa, b.nom, b.prenom, b.nom_naissance,
@@ -92,7 +108,8 @@ BEGIN
 	    ON x.identifiant_salsa = b.identifiant_salsa
 	WHERE (x.identifiant_salsa IS NULL OR (x.nom, x.prenom, x.nom_naissance)
 	    IS DISTINCT FROM (b.nom, b.prenom, b.nom_naissance))
-	    AND (NOT restreint OR b.identifiant_salsa IN (SELECT id FROM rb0))
+	    AND ((sads IS NULL AND NOT restreint)
+		OR b.identifiant_salsa = ANY (cand_ids))
 	ON CONFLICT (identifiant_salsa) DO UPDATE SET nom = excluded.nom,
 	    prenom = excluded.prenom, nom_naissance = excluded.nom_naissance,
 	    cles = excluded.cles, prenom_forme = excluded.prenom_forme;
@@ -107,7 +124,7 @@ BEGIN
 	LEFT JOIN (SELECT identifiant_beneficiaire_salsa,
 		array_agg(DISTINCT code_tiers_salsa) AS sads
 	    FROM plan WHERE valide_au IS NULL
-	    AND identifiant_beneficiaire_salsa IN (SELECT id FROM rb0)
+	    AND identifiant_beneficiaire_salsa = ANY (cand_ids)
 	    GROUP BY identifiant_beneficiaire_salsa) p
 	    ON p.identifiant_beneficiaire_salsa = b.id;
 	CREATE INDEX ON rb (date_naissance);
@@ -186,6 +203,7 @@ BEGIN
 	    t (si, id, statut, methode, sim, candidats, motif)
 	    WHERE t.si LIMIT 1) r (si, identifiant_beneficiaire_salsa, statut,
 	    methode, similarite, candidats, motif);
+	ANALYZE rr;
 
 	INSERT INTO rapprochement (code_sad, identifiant_client,
 	    identifiant_beneficiaire_salsa, statut, methode, similarite,
