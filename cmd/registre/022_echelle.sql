@@ -1,4 +1,4 @@
--- registre, migration 24 (issue 11, cost must grow with the file, not with
+-- registre, migration 22 (issue 11, cost must grow with the file, not with
 -- the ledger): the matching of a daily clients file's new or changed
 -- clients (rapprochement_calculer, restricted form) hashed every
 -- beneficiary, form and link of the ledger for each file, 25 times the
