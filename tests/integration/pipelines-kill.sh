@@ -138,6 +138,12 @@ for m in $MOIS; do
 			    TMPDIR="$W/tmp" CESUTG_CONF="$W/cesutg.conf" \
 			    sh "$ROOT/scripts/cesutg-$x") >/dev/null 2>&1
 			echo "$x $m $n $?" >>"$W/points"
+			# timeout returns when its child is dead, not all of
+			# the group: one killed in the kernel (an fsync on a
+			# busy disk) still holds the pipeline's lock for a
+			# moment, and the next run would exit 75, as cron's
+			# next run would, rightly. Wait for the lock to be free.
+			flock -w 30 "$H/verrous/cesutg-$x" true 2>/dev/null || :
 			prendre
 			j=$((j + 1)) k=$((k + 1))
 		done
