@@ -248,7 +248,9 @@ BEGIN
 END
 $f$;
 
--- A part of prefacturer() (011): SALSA's reasons kept likewise.
+-- A part of the month (sads NULL: all of it), SALSA's reasons kept: a
+-- line that replaces a rejected one (same SAD, month, beneficiary and plan
+-- line) keeps its reason, as 011's prefacturer() did.
 CREATE OR REPLACE FUNCTION prefacturer_partie(m text, sads text[],
     sauf boolean) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
@@ -260,7 +262,7 @@ BEGIN
 	SELECT code_sad, identifiant_beneficiaire_salsa AS ben, plan,
 	    rejet_salsa, facture_rejetee FROM prefacture
 	WHERE mois = m AND statut = 'calculee' AND rejet_salsa IS NOT NULL
-	    AND (code_sad = ANY (sads)) <> sauf;
+	    AND (sads IS NULL OR (code_sad = ANY (sads)) <> sauf);
 	n := prefacturer_calcul(m, sads, sauf);
 	UPDATE prefacture f SET rejet_salsa = r.rejet_salsa,
 	    facture_rejetee = r.facture_rejetee
@@ -275,3 +277,13 @@ REVOKE EXECUTE ON FUNCTION prefacturer_statistiques(), prefacturer_parts(text,
     integer), prefacturer_partie(text, text[], boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION prefacturer_statistiques(), prefacturer_parts(text,
     integer), prefacturer_partie(text, text[], boolean) TO cesutg_agent;
+
+-- The whole month in one session (registre prefacture calculer's
+-- fallback, and the agents' SQL entry point since 011): the part of all
+-- SADs, no longer a copy of its body.
+CREATE OR REPLACE FUNCTION prefacturer(m text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+BEGIN
+	RETURN prefacturer_partie(m, NULL, false);
+END
+$f$;
