@@ -623,6 +623,348 @@ limits(struct load *L)
 	return cap;
 }
 
+/*
+ * The audit digest of a large file's rows, computed here as they stream
+ * (struct empreinte): audit_insertion otherwise formats every inserted
+ * row as text and hashes it, a month of visits' largest cost on the
+ * server. Only for a file that merely adds (the insert takes the rows in
+ * file order, their ids from the table's sequence), when each column of
+ * the table is one this load gives or leaves NULL; the server takes the
+ * sums only if its own digest of a sample agrees (regles/audit.sql).
+ */
+#define EMPREINTE_MIN	(2L * 1024 * 1024)	/* bytes: below, cheap anyway */
+#define EMPREINTE_PAS	997	/* one row in PAS digested again by the server */
+#define EMP_ID		(-1)
+#define EMP_LIGNE	(-2)
+#define EMP_ING		(-3)
+#define EMP_DATE	(-4)
+#define EMP_NULL	(-5)
+
+/* The type of a table column as format_type() names it. */
+static const char *
+pgtype(const struct kcol *col)
+{
+	switch (col->type) {
+	case 'D':
+		return "date";
+	case 'H':
+		return "timestamp with time zone";
+	case 'B':
+		return "boolean";
+	case 'I':
+		return "bigint";
+	case 'N':
+		return "numeric";
+	default:
+		return "text";
+	}
+}
+
+/* Where each column of the table comes from, or 0 when one is unknown. */
+static int
+empreinte_cols(struct load *L)
+{
+	struct empreinte *e = &L->emp;
+	const char *p[1] = { L->k->table };
+	const char *nom, *type;
+	PGresult *r;
+	int i, j, s, defaut;
+
+	r = db_query(L->c, "SELECT a.attname, format_type(a.atttypid, "
+	    "a.atttypmod), a.atthasdef OR a.attgenerated <> '' OR "
+	    "a.attidentity <> '' FROM pg_attribute a WHERE a.attrelid = "
+	    "to_regclass(format('cesutg.%I', $1::text)) AND a.attnum > 0 AND "
+	    "NOT a.attisdropped ORDER BY a.attnum", 1, p);
+	e->ncol = PQntuples(r);
+	e->src = xcalloc((size_t)e->ncol + 1, sizeof e->src[0]);
+	for (i = 0; i < e->ncol; i++) {
+		nom = PQgetvalue(r, i, 0);
+		type = PQgetvalue(r, i, 1);
+		defaut = strcmp(PQgetvalue(r, i, 2), "t") == 0;
+		s = EMP_NULL;
+		for (j = 0; j < L->ncols; j++)
+			if (strcmp(L->k->cols[j].name, nom) == 0)
+				s = j;
+		if (s >= 0)
+			s = strcmp(type, pgtype(&L->k->cols[s])) == 0 ? s :
+			    EMP_NULL - 1;
+		else if (strcmp(nom, "id") == 0)
+			s = strcmp(type, "bigint") == 0 && defaut ? EMP_ID :
+			    EMP_NULL - 1;
+		else if (strcmp(nom, "ligne") == 0 ||
+		    strcmp(nom, "ingestion_debut") == 0)
+			s = strcmp(type, "bigint") == 0 ? (nom[0] == 'l' ?
+			    EMP_LIGNE : EMP_ING) : EMP_NULL - 1;
+		else if (strcmp(nom, "valide_du") == 0)
+			s = strcmp(type, "date") == 0 ? EMP_DATE : EMP_NULL - 1;
+		else if (defaut)	/* a value we cannot know */
+			s = EMP_NULL - 1;
+		if (s < EMP_NULL) {
+			PQclear(r);
+			return 0;
+		}
+		e->src[i] = s;
+	}
+	PQclear(r);
+	return e->ncol > 0 && e->src[0] == EMP_ID;
+}
+
+/*
+ * Decides, before the file streams, whether its digest is computed here:
+ * then the ingestion id is reserved (the rows' text holds it) and the
+ * first id is the sequence's next one (one load of a kind at a time).
+ */
+static void
+empreinte_init(struct load *L)
+{
+	struct empreinte *e = &L->emp;
+	const char *p[1] = { L->k->table };
+	const char *enc;
+	struct stat st;
+	PGresult *r;
+
+	if (L->k->snapshot || L->k->derived != NULL || L->k->before != NULL ||
+	    fstat(L->fd, &st) == -1 || st.st_size < EMPREINTE_MIN ||
+	    (enc = PQparameterStatus(L->c, "server_encoding")) == NULL ||
+	    strcmp(enc, "UTF8") != 0 || !empreinte_cols(L))
+		return;
+	r = db_query(L->c, "SELECT CASE WHEN x.ok THEN "
+	    "nextval(pg_get_serial_sequence('cesutg.ingestion', 'id')) END, "
+	    "CASE WHEN x.ok THEN pg_sequence_last_value(x.s) + 1 END FROM "
+	    "(SELECT s, coalesce((SELECT q.seqincrement = 1 AND q.seqcache = 1 "
+	    "AND pg_sequence_last_value(s) IS NOT NULL FROM pg_sequence q WHERE "
+	    "q.seqrelid = s), false) AS ok FROM (SELECT pg_get_serial_sequence("
+	    "format('cesutg.%I', $1::text), 'id')::regclass AS s) y) x", 1, p);
+	if (!PQgetisnull(r, 0, 0)) {
+		snprintf(e->ing, sizeof e->ing, "%s", PQgetvalue(r, 0, 0));
+		e->premier = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+		if ((e->sha = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+		    (e->md = EVP_MD_CTX_new()) == NULL)
+			die(EX_SOFTWARE, "SHA-256 indisponible");
+		e->actif = 1;
+	}
+	PQclear(r);
+}
+
+/* A value as record_out writes it in a row: quoted when it must be. */
+static void
+emp_valeur(struct buf *t, const char *s, size_t n)
+{
+	size_t i;
+	int q = n == 0;
+
+	for (i = 0; i < n && !q; i++)
+		q = s[i] == '"' || s[i] == '\\' || s[i] == '(' || s[i] == ')' ||
+		    s[i] == ',' || s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r');
+	if (!q) {
+		buf_add(t, s, n);
+		return;
+	}
+	buf_addc(t, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_addc(t, s[i]);
+		buf_addc(t, s[i]);
+	}
+	buf_addc(t, '"');
+}
+
+/* Decimal digits without printf: a month of visits has 3 million values. */
+static void
+emp_uint(struct buf *t, uint64_t u, int width)
+{
+	char d[24];
+	int n = 0;
+
+	do {
+		d[sizeof d - 1 - n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0 || n < width);
+	buf_add(t, d + sizeof d - n, (size_t)n);
+}
+
+static void
+emp_int(struct buf *t, int64_t v)
+{
+	if (v < 0)
+		buf_addc(t, '-');
+	emp_uint(t, v < 0 ? -(uint64_t)v : (uint64_t)v, 1);
+}
+
+/*
+ * Seconds since 1970 as timestamptz (UTC, ISO, quoted: it holds a space)
+ * or date text; 0 when the year is not of four digits. Days to civil
+ * date: H. Hinnant's algorithm, the inverse of instant.c's.
+ */
+static int
+emp_instant(struct buf *t, int64_t secs, int date)
+{
+	int64_t z = (secs >= 0 ? secs : secs - 86399) / 86400, era, doe, yoe,
+	    doy, mp, y, m, d, sod = secs - z * 86400;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	if (y < 1 || y > 9999)
+		return 0;
+	if (!date)
+		buf_addc(t, '"');
+	emp_uint(t, (uint64_t)y, 4);
+	buf_addc(t, '-');
+	emp_uint(t, (uint64_t)m, 2);
+	buf_addc(t, '-');
+	emp_uint(t, (uint64_t)d, 2);
+	if (date)
+		return 1;
+	buf_addc(t, ' ');
+	emp_uint(t, (uint64_t)(sod / 3600), 2);
+	buf_addc(t, ':');
+	emp_uint(t, (uint64_t)(sod / 60 % 60), 2);
+	buf_addc(t, ':');
+	emp_uint(t, (uint64_t)(sod % 60), 2);
+	buf_adds(t, "+00\"");
+	return 1;
+}
+
+/* The output text of one CSV value already checked by value(). */
+static int
+emp_csv(struct buf *t, const struct kcol *col, const char *s, size_t n)
+{
+	int64_t v;
+	uint64_t u, d;
+	int i;
+
+	if (n == 0)
+		return 1;	/* NULL: nothing between the commas */
+	switch (col->type) {
+	case 'H':
+		return instant_ok(s, n, &v) &&
+		    emp_instant(t, v / INT64_C(1000000) + PG_EPOCH, 0);
+	case 'D':
+		return date_ok(s, n, &v) &&
+		    emp_instant(t, v * 86400 + PG_EPOCH, 1);
+	case 'B':
+		buf_addc(t, s[0] == '1' ? 't' : 'f');
+		return 1;
+	case 'I':
+		if (dec_parse(s, n, 0, &v) != 0)
+			return 0;
+		emp_int(t, v);
+		return 1;
+	case 'N':
+		if (dec_parse(s, n, col->scale, &v) != 0)
+			return 0;
+		u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+		for (d = 1, i = 0; i < col->scale; i++)
+			d *= 10;
+		if (v < 0)
+			buf_addc(t, '-');
+		emp_uint(t, u / d, 1);
+		if (col->scale > 0) {
+			buf_addc(t, '.');
+			emp_uint(t, u % d, col->scale);
+		}
+		return 1;
+	}
+	emp_valeur(t, s, n);
+	return 1;
+}
+
+/* One accepted row, the id it will get being premier + n. */
+static void
+empreinte_ligne(struct load *L, const struct row *r, unsigned long line)
+{
+	struct empreinte *e = &L->emp;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	int i, s, ok = 1;
+
+	buf_reset(&e->t);
+	buf_addc(&e->t, '(');
+	for (i = 0; i < e->ncol && ok; i++) {
+		if (i > 0)
+			buf_addc(&e->t, ',');
+		switch ((s = e->src[i])) {
+		case EMP_ID:
+			emp_int(&e->t, e->premier + (long long)e->n);
+			break;
+		case EMP_LIGNE:
+			emp_uint(&e->t, line, 1);
+			break;
+		case EMP_ING:
+			buf_adds(&e->t, e->ing);
+			break;
+		case EMP_DATE:
+			buf_adds(&e->t, L->date);
+			break;
+		case EMP_NULL:
+			break;
+		default:
+			ok = emp_csv(&e->t, &L->k->cols[s], r->v[s], r->len[s]);
+		}
+	}
+	if (!ok) {	/* a value out of what is written here: the server's */
+		e->actif = 0;
+		return;
+	}
+	while (e->t.len > 0 && (e->t.p[e->t.len - 1] == ',' ||
+	    e->t.p[e->t.len - 1] == ')'))	/* audit_sha's rtrim */
+		e->t.len--;
+	if (EVP_DigestInit_ex(e->md, e->sha, NULL) != 1 ||
+	    EVP_DigestUpdate(e->md, e->t.p, e->t.len) != 1 ||
+	    EVP_DigestFinal_ex(e->md, md, NULL) != 1)
+		die(EX_SOFTWARE, "SHA-256 indisponible");
+	for (i = 0; i < EMPREINTE_OCTETS; i++) {
+		e->octets[i] += md[i];
+		if (e->n % EMPREINTE_PAS == 0)
+			e->ech[i] += md[i];
+	}
+	memcpy(e->der, md, EMPREINTE_OCTETS);
+	e->n++;
+}
+
+/* The sums for audit_insertion, as the statement that hands them over. */
+static void
+empreinte_sql(struct load *L, struct buf *b)
+{
+	struct empreinte *e = &L->emp;
+	struct buf j = { 0 };
+	char *lit;
+	int i;
+
+	if (!e->actif || e->n == 0 || (long long)e->n != L->acceptees)
+		return;
+	buf_addf(&j, "{\"t\": \"%s\", \"lignes\": %lu, \"premier_id\": %lld, "
+	    "\"dernier_id\": %lld, \"pas\": %d, \"octets\": [", L->k->table,
+	    e->n, e->premier, e->premier + (long long)e->n - 1, EMPREINTE_PAS);
+	for (i = 0; i < EMPREINTE_OCTETS; i++)
+		buf_addf(&j, "%s%llu", i ? ", " : "",
+		    (unsigned long long)e->octets[i]);
+	buf_adds(&j, "], \"echantillon\": [");
+	for (i = 0; i < EMPREINTE_OCTETS; i++)	/* the last row too */
+		buf_addf(&j, "%s%llu", i ? ", " : "", (unsigned long long)
+		    (e->ech[i] + ((e->n - 1) % EMPREINTE_PAS != 0 ? e->der[i] : 0)));
+	buf_adds(&j, "]}");
+	lit = PQescapeLiteral(L->c, j.p, j.len);
+	buf_addf(b, "SELECT set_config('cesutg.somme_client', %s, true);\n", lit);
+	PQfreemem(lit);
+	buf_free(&j);
+}
+
+static void
+empreinte_free(struct empreinte *e)
+{
+	free(e->src);
+	buf_free(&e->t);
+	EVP_MD_CTX_free(e->md);
+	EVP_MD_free(e->sha);
+}
+
 /* Streams the CSV into COPY stg; returns after PQputCopyEnd succeeded. */
 static void
 stream(struct load *L, const size_t *cap)
@@ -670,6 +1012,8 @@ stream(struct load *L, const size_t *cap)
 			continue;
 		}
 		put(L, &out, 0);
+		if (L->emp.actif)
+			empreinte_ligne(L, r, in.line);
 	}
 	be(&out, UINT16_MAX, 2);	/* trailer */
 	put(L, &out, 1);
@@ -1340,7 +1684,7 @@ static char *
 record(struct load *L, const struct counts *n)
 {
 	char lues[24], acc[24];
-	const char *p[14];
+	const char *p[15];
 	PGresult *r;
 	char *id;
 	const char *st;
@@ -1361,11 +1705,13 @@ record(struct load *L, const struct counts *n)
 	p[11] = portees[L->portee];
 	p[12] = n->forcees ? "t" : "f";
 	p[13] = L->reprise_de;
-	r = PQexecParams(L->c, "INSERT INTO ingestion (kind, source, sha256, "
-	    "date_donnees, lues, acceptees, rejetees, nouvelles, modifiees, "
-	    "inchangees, terminees, portee, fins_forcees, reprise_de) VALUES "
-	    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
-	    "RETURNING id", 14, NULL, p, NULL, NULL, 0);
+	p[14] = L->emp.ing[0] != '\0' ? L->emp.ing : NULL;	/* reserved */
+	r = PQexecParams(L->c, "INSERT INTO ingestion (id, kind, source, "
+	    "sha256, date_donnees, lues, acceptees, rejetees, nouvelles, "
+	    "modifiees, inchangees, terminees, portee, fins_forcees, reprise_de) "
+	    "VALUES (coalesce($15::bigint, nextval(pg_get_serial_sequence("
+	    "'cesutg.ingestion', 'id'))), $1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "$10, $11, $12, $13, $14) RETURNING id", 15, NULL, p, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		if (st != NULL && strcmp(st, "23505") == 0) {
@@ -1425,6 +1771,12 @@ merge(struct load *L, const char *ing, int allnew)
 		    "valide_du%s) SELECT s.ligne, $1, $2%s FROM stg s JOIN cls c "
 		    "USING (ligne) WHERE c.ancien IS NULL OR c.champs <> '' "
 		    "ORDER BY s.ligne", k->table, cols.p, cols.p);
+	if (allnew) {	/* the rows in file order, as they were digested */
+		buf_reset(&cols);
+		empreinte_sql(L, &cols);
+		if (cols.len > 0)
+			load_run(L, cols.p, ing);
+	}
 	load_run(L, b.p, ing);
 	for (i = 0; k->after != NULL && k->after[i] != NULL; i++)
 		load_run(L, k->after[i], ing);
@@ -1738,6 +2090,7 @@ cmd_load(int argc, char **argv)
 	load_lock(L.c, L.k->name);
 	load_tables(&L);
 	cap = limits(&L);
+	empreinte_init(&L);
 	db_copy_in(L.c, "COPY stg FROM STDIN WITH (FORMAT binary)");
 	stream(&L, cap);
 	free(cap);
@@ -1750,6 +2103,7 @@ cmd_load(int argc, char **argv)
 	copy_rejects(&L);
 	derive(&L);
 	ing = load_apply(&L);
+	empreinte_free(&L.emp);
 	db_finish(L.c);
 	fclose(L.rej);
 	free(ing);

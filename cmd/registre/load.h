@@ -80,6 +80,29 @@ struct cles {
 	struct buf	 k;	/* the key being looked up */
 };
 
+/*
+ * The audit digest of a large file's rows, computed as they stream: the
+ * text PostgreSQL gives each row (record_out), its SHA-256, the sums of
+ * its first 30 bytes over the rows, and those of a sample that the
+ * server digests again (audit_insertion, regles/audit.sql).
+ */
+#define EMPREINTE_OCTETS	30
+
+struct empreinte {
+	int		 actif;
+	int		 ncol;
+	int		*src;	/* per table column: a CSV index or EMP_* */
+	long long	 premier;	/* the id the first row will get */
+	char		 ing[24];	/* the ingestion id, reserved */
+	unsigned long	 n;	/* rows digested */
+	uint64_t	 octets[EMPREINTE_OCTETS];
+	uint64_t	 ech[EMPREINTE_OCTETS];
+	unsigned char	 der[EMPREINTE_OCTETS];	/* the last row's */
+	struct buf	 t;
+	EVP_MD		*sha;
+	EVP_MD_CTX	*md;
+};
+
 struct load {
 	const struct kind *k;
 	int		 ncols;
@@ -100,6 +123,7 @@ struct load {
 	long long	 acceptees;	/* told by load_apply */
 	long long	 rejetees;
 	struct cles	 cles;
+	struct empreinte emp;
 };
 
 const struct kind *load_kind(const char *name);

@@ -762,6 +762,74 @@ sql postgres -c "SELECT string_agg(p.proname, ' ' ORDER BY p.proname)
     ko "réglages du planificateur hors de audit_somme_ids : $(cat "$W/out")"
 unset DB
 
+# --- a large file's digest, computed by registre as it streams ---
+step "large file: digest computed by registre, sample checked by the server"
+# 12,000 new visits (2.5 MB): registre digests the rows it sends (the
+# text PostgreSQL gives each row); the server takes the sums only if its
+# digest of one row in 997 and of the last agrees, and says so
+# (echantillon). Values that record_out quotes: spaces, commas, quotes,
+# parentheses, backslashes, a line break, accents; NULLs between values;
+# instants whose UTC day is the day before; negative integers.
+awk 'BEGIN { OFS = ","
+	print "code_sad,instant_creation,numero_sequence,identifiant_intervention," \
+	    "identifiant_client,identifiant_intervenant,code_prestation,mode_saisie," \
+	    "numero_appelant,arrivee_brute,depart_brut,arrivee_retenue,depart_retenu," \
+	    "minutes_ajoutees,code_correction,motif_correction,auteur_correction," \
+	    "instant_correction,duree_retenue_secondes"
+	m[0] = "\"avance, badgée (\"\"test\"\") \\ é\""; m[1] = " espace"; m[2] = ""
+	m[3] = "\"deux\nlignes\""; m[4] = "tab\tulation"; m[5] = "simple"
+	for (i = 0; i < 12000; i++) {
+		h = sprintf("%02d", i % 24); d = sprintf("2026-11-%02d", 1 + i % 28)
+		print "T00001", d "T00:30:00+01:00", -i, "G" i, "C001", "I01", "AD1",
+		    "TEL", (i % 7 ? "01430" i : ""), d "T" h ":00:00+01:00",
+		    d "T" h ":59:00+01:00", d "T" h ":05:00+02:00",
+		    d "T" h ":55:00+02:00", (i % 3 ? -i % 60 : ""), (i % 5 ? "" : "ARR"),
+		    m[i % 6], (i % 5 ? "" : "gestionnaire"),
+		    (i % 5 ? "" : d "T23:59:59Z"), 3000 + i
+	}
+}' >"$W/grand-h.csv"
+[ "$(wc -c <"$W/grand-h.csv")" -gt 2097152 ] && ok || ko "fichier de visites trop petit"
+DB=essai
+registre --db "host=$CESUTG_HOME dbname=essai user=cesutg_loader" load horodatages \
+    --date 2026-12-01 <"$W/grand-h.csv" 2>"$W/err"
+expect_rc 0 $? "grand fichier de visites"
+ing=$(sql postgres -c "SELECT max(id) FROM cesutg.ingestion WHERE kind = 'horodatages'")
+sql postgres -c "SET TimeZone = 'UTC'" -c "SET DateStyle = 'ISO, YMD'" \
+    -c "SELECT count(*) || ' ' || $(sql postgres -c "SELECT
+    cesutg.audit_somme_sql('h')") FROM (SELECT cesutg.audit_sha(x::text) AS h
+    FROM cesutg.horodatage x WHERE x.ingestion_debut = $ing) y" >"$W/somme"
+sql postgres -c "SELECT nouveau->>'lignes' || ' ' || (nouveau->>'somme')
+    FROM cesutg.audit WHERE table_nom = 'horodatage' AND operation = 'INSERT'
+    ORDER BY id DESC LIMIT 1" >"$W/affirme"
+same "$W/somme" "$W/affirme" "somme calculée par registre et somme des lignes"
+grep -qx "12000 [0-9]*" "$W/affirme" && ok || ko "nombre de lignes du grand fichier"
+sql postgres -c "SELECT nouveau->>'echantillon' FROM cesutg.audit WHERE
+    table_nom = 'horodatage' AND operation = 'INSERT' ORDER BY id DESC LIMIT 1" |
+    grep -qx 14 && ok || ko "échantillon (13 lignes sur 997 et la dernière) absent de l'audit"
+registre --db "host=$CESUTG_HOME dbname=essai user=postgres" audit verify >/dev/null 2>"$W/err"
+expect_rc 0 $? "audit verify après un grand fichier digéré par registre"
+# Sums handed over by the loader whose sample the rows contradict: the
+# server digests the rows itself; the setting is read once.
+sql cesutg_loader -c "BEGIN" -c "SELECT set_config('cesutg.somme_client',
+    jsonb_build_object('t', 'horodatage', 'lignes', 2, 'premier_id',
+    pg_sequence_last_value('cesutg.horodatage_id_seq') + 1, 'dernier_id',
+    pg_sequence_last_value('cesutg.horodatage_id_seq') + 2, 'pas', 997,
+    'octets', array_fill(0, ARRAY[30]), 'echantillon',
+    array_fill(0, ARRAY[30]))::text, true)" -c "INSERT INTO cesutg.horodatage
+    (code_sad, instant_creation, numero_sequence, identifiant_intervention,
+    identifiant_client, identifiant_intervenant, code_prestation, mode_saisie,
+    ligne, ingestion_debut, valide_du) SELECT 'T00001', now(), 1, 'M' || i,
+    'C001', 'I01', 'AD1', 'TEL', i, $ing, '2026-12-02' FROM generate_series(1, 2) i" \
+    -c "SELECT current_setting('cesutg.somme_client')" -c "COMMIT" >"$W/out" ||
+    ko "insertion avec des sommes fausses"
+grep -qx "" "$W/out" && ok || ko "cesutg.somme_client non effacé après usage"
+sql postgres -c "SELECT nouveau ? 'echantillon' FROM cesutg.audit WHERE
+    table_nom = 'horodatage' AND operation = 'INSERT' ORDER BY id DESC LIMIT 1" |
+    grep -qx f && ok || ko "sommes fausses du client acceptées"
+registre --db "host=$CESUTG_HOME dbname=essai user=postgres" audit verify >/dev/null 2>"$W/err"
+expect_rc 0 $? "audit verify après des sommes du client refusées"
+unset DB
+
 registre db stop; expect_rc 0 $? "db stop"
 registre db status >/dev/null; expect_rc 75 $? "db status arrêté"
 echo "registre: $pass réussis, $fail échoués"

@@ -168,6 +168,23 @@ REVOKE EXECUTE ON FUNCTION audit_somme_ids(text, bigint, bigint) FROM PUBLIC;
 -- (all of them lie in that range and are visible here), else (another
 -- session's rows committed in between, ids given explicitly) the
 -- transition table is summed as before. The same sum either way.
+-- A large file's rows are digested by registre as they stream (load.c:
+-- the same text, the same SHA-256, 30 sums of bytes; the ids it expects
+-- are those the sequence hands out), handed over in cesutg.somme_client,
+-- read once: taken when its table, count and ids are exactly the
+-- insert's and the rows of one id in `pas' (and the last), digested
+-- here, give its sample's sums (the audit row then says how many rows
+-- that sample held: echantillon); else the digest is computed here. The
+-- server then formats a row in 1,000 instead of each (a month of visits:
+-- 0.9 s of server CPU). A loader that lied about the rest would make
+-- verify fail, not pass: the sum asserted would not be the rows'.
+CREATE OR REPLACE FUNCTION audit_octets_somme(o jsonb) RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT AS $f$
+	SELECT coalesce(sum((o->>i)::bigint::numeric *
+	    (256::numeric ^ (29 - i))::numeric(80, 0)), 0)
+	FROM generate_series(0, 29) i
+$f$;
+
 CREATE OR REPLACE FUNCTION audit_insertion() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
 SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
@@ -177,11 +194,34 @@ DECLARE
 	n bigint;
 	premier bigint;
 	dernier bigint;
+	c jsonb;
+	ech numeric;
 BEGIN
+	c := nullif(current_setting('cesutg.somme_client', true), '')::jsonb;
+	IF c IS NOT NULL THEN
+		PERFORM set_config('cesutg.somme_client', '', true);
+	END IF;
 	IF TG_ARGV[0] = 'id' THEN
 		EXECUTE 'SELECT count(*), min(id), max(id) FROM nouvelles'
 		INTO n, premier, dernier;
-		IF n >= 10000 THEN
+		IF c->>'t' = TG_TABLE_NAME AND (c->>'lignes')::bigint = n
+		    AND (c->>'premier_id')::bigint = premier
+		    AND (c->>'dernier_id')::bigint = dernier
+		    AND dernier - premier + 1 = n AND (c->>'pas')::int > 0 THEN
+			EXECUTE format('SELECT %s FROM (SELECT audit_sha(x::text) '
+			    'AS h FROM %I x WHERE x.id = ANY ($1)) y',
+			    audit_somme_sql('h'), TG_TABLE_NAME) INTO ech
+			USING ARRAY(SELECT generate_series(premier, dernier,
+			    (c->>'pas')::int) UNION SELECT dernier);
+			IF ech = audit_octets_somme(c->'echantillon') THEN
+				o := jsonb_build_object('lignes', n, 'premier_id',
+				    premier, 'dernier_id', dernier, 'somme',
+				    audit_octets_somme(c->'octets'), 'echantillon',
+				    (dernier - premier) / (c->>'pas')::int + 1 +
+				    ((dernier - premier) % (c->>'pas')::int <> 0)::int);
+			END IF;
+		END IF;
+		IF o IS NULL AND n >= 10000 THEN
 			o := audit_somme_ids(TG_TABLE_NAME, premier, dernier);
 			IF (o->>'lignes')::bigint <> n THEN
 				o := NULL;
