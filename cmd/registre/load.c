@@ -223,13 +223,16 @@ bin_numeric(struct buf *b, int64_t v, int scale)
 		be(b, (uint64_t)g[i], 2);
 }
 
-/* Appends the binary COPY form of one value, or explains in m why not. */
+/*
+ * Appends the binary COPY form of one value, or explains in m why not;
+ * *pv is the integer it stands for (days, microseconds, scaled decimal).
+ */
 static int
 value(const struct kcol *col, int pos, const char *s, size_t n,
-    struct buf *out, struct buf *m)
+    struct buf *out, struct buf *m, int64_t *pv)
 {
 	const char *what = NULL;
-	int64_t v;
+	int64_t v = 0;
 
 	if (n == 0) {
 		if (col->req)
@@ -245,6 +248,7 @@ value(const struct kcol *col, int pos, const char *s, size_t n,
 				what = "date invalide, attendu AAAA-MM-JJ";
 			else
 				bin_int(out, v, 4);
+			*pv = v;
 			return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 		case 'M':
 			if (n != 7 || s[4] != '-' || num(s, 4) < 0 ||
@@ -257,12 +261,14 @@ value(const struct kcol *col, int pos, const char *s, size_t n,
 				    "AAAA-MM-JJTHH:MM:SS+HH:MM";
 			else
 				bin_int(out, v, 8);
+			*pv = v;
 			return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 		case 'B':
 			if (n != 1 || (s[0] != '0' && s[0] != '1'))
 				what = "booléen invalide, attendu 1 ou 0";
 			else
 				bin_int(out, s[0] == '1', 1);
+			*pv = n == 1 && s[0] == '1';
 			return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 		case 'I':
 			if (dec_parse(s, n, 0, &v) != 0 || memchr(s, ',', n) ||
@@ -270,6 +276,7 @@ value(const struct kcol *col, int pos, const char *s, size_t n,
 				what = "entier invalide";
 			else
 				bin_int(out, v, 8);
+			*pv = v;
 			return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 		case 'N':
 			if (memchr(s, ',', n) != NULL ||
@@ -278,6 +285,7 @@ value(const struct kcol *col, int pos, const char *s, size_t n,
 				    "avec un point";
 			else
 				bin_numeric(out, v, col->scale);
+			*pv = v;
 			return what == NULL ? 0 : fail(col, pos, what, s, n, m);
 		}
 		if (what == NULL) {	/* text */
@@ -791,52 +799,71 @@ emp_int(struct buf *t, int64_t v)
 	emp_uint(t, v < 0 ? -(uint64_t)v : (uint64_t)v, 1);
 }
 
+static void
+emp_2(struct buf *t, int64_t v)
+{
+	char d[2] = { (char)('0' + v / 10), (char)('0' + v % 10) };
+
+	buf_add(t, d, 2);
+}
+
 /*
  * Seconds since 1970 as timestamptz (UTC, ISO, quoted: it holds a space)
  * or date text; 0 when the year is not of four digits. Days to civil
- * date: H. Hinnant's algorithm, the inverse of instant.c's.
+ * date: H. Hinnant's algorithm, the inverse of instant.c's; the last day
+ * is kept (a file's instants fall on a few days).
  */
 static int
 emp_instant(struct buf *t, int64_t secs, int date)
 {
+	static int64_t jour = INT64_MIN;
+	static char texte[10];
 	int64_t z = (secs >= 0 ? secs : secs - 86399) / 86400, era, doe, yoe,
 	    doy, mp, y, m, d, sod = secs - z * 86400;
+	struct buf b = { 0 };
 
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y = yoe + era * 400 + (m <= 2);
-	if (y < 1 || y > 9999)
-		return 0;
+	if (z != jour) {
+		jour = INT64_MIN;
+		z += 719468;
+		era = (z >= 0 ? z : z - 146096) / 146097;
+		doe = z - era * 146097;
+		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+		mp = (5 * doy + 2) / 153;
+		d = doy - (153 * mp + 2) / 5 + 1;
+		m = mp < 10 ? mp + 3 : mp - 9;
+		y = yoe + era * 400 + (m <= 2);
+		if (y < 1 || y > 9999)
+			return 0;
+		emp_uint(&b, (uint64_t)y, 4);
+		buf_addc(&b, '-');
+		emp_2(&b, m);
+		buf_addc(&b, '-');
+		emp_2(&b, d);
+		memcpy(texte, b.p, sizeof texte);
+		buf_free(&b);
+		jour = (secs >= 0 ? secs : secs - 86399) / 86400;
+	}
 	if (!date)
 		buf_addc(t, '"');
-	emp_uint(t, (uint64_t)y, 4);
-	buf_addc(t, '-');
-	emp_uint(t, (uint64_t)m, 2);
-	buf_addc(t, '-');
-	emp_uint(t, (uint64_t)d, 2);
+	buf_add(t, texte, sizeof texte);
 	if (date)
 		return 1;
 	buf_addc(t, ' ');
-	emp_uint(t, (uint64_t)(sod / 3600), 2);
+	emp_2(t, sod / 3600);
 	buf_addc(t, ':');
-	emp_uint(t, (uint64_t)(sod / 60 % 60), 2);
+	emp_2(t, sod / 60 % 60);
 	buf_addc(t, ':');
-	emp_uint(t, (uint64_t)(sod % 60), 2);
+	emp_2(t, sod % 60);
 	buf_adds(t, "+00\"");
 	return 1;
 }
 
-/* The output text of one CSV value already checked by value(). */
+/* The output text of one CSV value checked by value(), v what it read. */
 static int
-emp_csv(struct buf *t, const struct kcol *col, const char *s, size_t n)
+emp_csv(struct buf *t, const struct kcol *col, const char *s, size_t n,
+    int64_t v)
 {
-	int64_t v;
 	uint64_t u, d;
 	int i;
 
@@ -844,22 +871,17 @@ emp_csv(struct buf *t, const struct kcol *col, const char *s, size_t n)
 		return 1;	/* NULL: nothing between the commas */
 	switch (col->type) {
 	case 'H':
-		return instant_ok(s, n, &v) &&
-		    emp_instant(t, v / INT64_C(1000000) + PG_EPOCH, 0);
+		return emp_instant(t, (v >= 0 ? v : v - 999999) /
+		    INT64_C(1000000) + PG_EPOCH, 0);
 	case 'D':
-		return date_ok(s, n, &v) &&
-		    emp_instant(t, v * 86400 + PG_EPOCH, 1);
+		return emp_instant(t, v * 86400 + PG_EPOCH, 1);
 	case 'B':
-		buf_addc(t, s[0] == '1' ? 't' : 'f');
+		buf_addc(t, v ? 't' : 'f');
 		return 1;
 	case 'I':
-		if (dec_parse(s, n, 0, &v) != 0)
-			return 0;
 		emp_int(t, v);
 		return 1;
 	case 'N':
-		if (dec_parse(s, n, col->scale, &v) != 0)
-			return 0;
 		u = v < 0 ? -(uint64_t)v : (uint64_t)v;
 		for (d = 1, i = 0; i < col->scale; i++)
 			d *= 10;
@@ -878,7 +900,8 @@ emp_csv(struct buf *t, const struct kcol *col, const char *s, size_t n)
 
 /* One accepted row, the id it will get being premier + n. */
 static void
-empreinte_ligne(struct load *L, const struct row *r, unsigned long line)
+empreinte_ligne(struct load *L, const struct row *r, const int64_t *vals,
+    unsigned long line)
 {
 	struct empreinte *e = &L->emp;
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -905,7 +928,8 @@ empreinte_ligne(struct load *L, const struct row *r, unsigned long line)
 		case EMP_NULL:
 			break;
 		default:
-			ok = emp_csv(&e->t, &L->k->cols[s], r->v[s], r->len[s]);
+			ok = emp_csv(&e->t, &L->k->cols[s], r->v[s], r->len[s],
+			    vals[s]);
 		}
 	}
 	if (!ok) {	/* a value out of what is written here: the server's */
@@ -974,6 +998,7 @@ stream(struct load *L, const size_t *cap)
 	struct buf out = { 0 }, m = { 0 };
 	size_t mark;
 	unsigned long premiere = 0;
+	int64_t *vals = xcalloc((size_t)L->ncols, sizeof *vals);
 	int i, bad;
 
 	cles_init(L);
@@ -1001,7 +1026,7 @@ stream(struct load *L, const size_t *cap)
 		bin_int(&out, (int64_t)in.line, 8);
 		for (bad = 0, i = 0; i < L->ncols && !bad; i++) {
 			bad = value(&L->k->cols[i], i + 1, r->v[i], r->len[i],
-			    &out, &m) != 0;
+			    &out, &m, &vals[i]) != 0;
 		}
 		if (!bad && (premiere = cles_vue(&L->cles, r, in.line)) != 0)
 			buf_addf(&m, "clé en double : déjà présente ligne %lu",
@@ -1013,7 +1038,7 @@ stream(struct load *L, const size_t *cap)
 		}
 		put(L, &out, 0);
 		if (L->emp.actif)
-			empreinte_ligne(L, r, in.line);
+			empreinte_ligne(L, r, vals, in.line);
 	}
 	be(&out, UINT16_MAX, 2);	/* trailer */
 	put(L, &out, 1);
@@ -1025,6 +1050,7 @@ stream(struct load *L, const size_t *cap)
 	db_copy_done(L->c, "COPY");
 	buf_free(&out);
 	buf_free(&m);
+	free(vals);
 }
 
 static void
