@@ -819,8 +819,10 @@ emp_instant(struct buf *t, int64_t secs, int date)
 	static int64_t jour = INT64_MIN;
 	static char texte[10];
 	int64_t z = (secs >= 0 ? secs : secs - 86399) / 86400, era, doe, yoe,
-	    doy, mp, y, m, d, sod = secs - z * 86400;
+	    doy, mp, y, m, d, v, sod = secs - z * 86400;
 	struct buf b = { 0 };
+	char x[24];
+	int i;
 
 	if (z != jour) {
 		jour = INT64_MIN;
@@ -844,18 +846,21 @@ emp_instant(struct buf *t, int64_t secs, int date)
 		buf_free(&b);
 		jour = (secs >= 0 ? secs : secs - 86399) / 86400;
 	}
-	if (!date)
-		buf_addc(t, '"');
-	buf_add(t, texte, sizeof texte);
-	if (date)
+	if (date) {
+		buf_add(t, texte, sizeof texte);
 		return 1;
-	buf_addc(t, ' ');
-	emp_2(t, sod / 3600);
-	buf_addc(t, ':');
-	emp_2(t, sod / 60 % 60);
-	buf_addc(t, ':');
-	emp_2(t, sod % 60);
-	buf_adds(t, "+00\"");
+	}
+	x[0] = '"';	/* "AAAA-MM-JJ HH:MM:SS+00", in one append */
+	memcpy(x + 1, texte, sizeof texte);
+	x[11] = ' ';
+	for (i = 0, v = sod / 3600; i < 3; i++) {
+		x[12 + 3 * i] = (char)('0' + v / 10);
+		x[13 + 3 * i] = (char)('0' + v % 10);
+		x[14 + 3 * i] = ':';
+		v = i == 0 ? sod / 60 % 60 : sod % 60;
+	}
+	memcpy(x + 20, "+00\"", 4);
+	buf_add(t, x, sizeof x);
 	return 1;
 }
 

@@ -178,7 +178,12 @@ while [ $i -lt "$RUNS" ]; do
 	chrono copie-cle-horodatages copie cle_horodatage "$WORK/horodatages.csv"
 	chrono copie-nue-horodatages copie nu_horodatage "$WORK/horodatages.csv"
 	chrono registre-horodatages charge horodatages "$WORK/horodatages.csv"
-	[ $i = 0 ] && sed 's/^/  (1er tour) /' "$WORK/err"
+	[ $i = 0 ] && sed 's/^/  (1er tour) /' "$WORK/err" &&
+	    echo "  (1er tour) empreinte d'audit des visites : $(SQ banc -c "SELECT
+	    coalesce('calculée par registre, échantillon de ' || (nouveau->>'echantillon')
+	    || ' lignes refait par le serveur', 'calculée par le serveur') FROM
+	    cesutg.audit WHERE table_nom = 'horodatage' AND operation = 'INSERT'
+	    ORDER BY id DESC LIMIT 1")"
 	clone ref_p || { arret; return 1; }
 	chrono copie-cle-plans copie cle_plan "$WORK/plans.csv"
 	chrono copie-nue-plans copie nu_plan "$WORK/plans.csv"
@@ -196,6 +201,10 @@ for l in $L1; do
 	    "$(awk '{ print $1 / 1000 }' "$WORK/u.$l")" \
 	    "$(awk '{ print $1 / 1000 }' "$WORK/v.$l")" "$RUNS" \
 	    "$(sort -n "$WORK/w.$l" | tr '\n' ' ' | sed 's/ $//') ms"
+	# Each round's CPU, in the order of the rounds: server, then client.
+	printf '  %-24s CPU par tour, serveur : %s ms ; client : %s ms\n' "" \
+	    "$(tr '\n' ' ' <"$WORK/c.$l" | sed 's/ $//')" \
+	    "$(tr '\n' ' ' <"$WORK/k.$l" | sed 's/ $//')"
 done
 rapport() {	# a b goal what
 	W=$4 awk -v a="$(cat "$WORK/t.$1")" -v b="$(cat "$WORK/t.$2")" -v g="$3" \
