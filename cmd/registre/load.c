@@ -648,25 +648,7 @@ limits(struct load *L)
 #define EMP_DATE	(-4)
 #define EMP_NULL	(-5)
 
-/* The type of a table column as format_type() names it. */
-static const char *
-pgtype(const struct kcol *col)
-{
-	switch (col->type) {
-	case 'D':
-		return "date";
-	case 'H':
-		return "timestamp with time zone";
-	case 'B':
-		return "boolean";
-	case 'I':
-		return "bigint";
-	case 'N':
-		return "numeric";
-	default:
-		return "text";
-	}
-}
+static const char *sqltype(const struct kcol *);
 
 /* Where each column of the table comes from, or 0 when one is unknown. */
 static int
@@ -678,8 +660,9 @@ empreinte_cols(struct load *L)
 	PGresult *r;
 	int i, j, s, defaut;
 
-	r = db_query(L->c, "SELECT a.attname, format_type(a.atttypid, "
-	    "a.atttypmod), a.atthasdef OR a.attgenerated <> '' OR "
+	r = db_query(L->c, "SELECT a.attname, CASE a.atttypid WHEN "
+	    "'timestamptz'::regtype THEN 'timestamptz' ELSE format_type("
+	    "a.atttypid, a.atttypmod) END, a.atthasdef OR a.attgenerated <> '' OR "
 	    "a.attidentity <> '' FROM pg_attribute a WHERE a.attrelid = "
 	    "to_regclass(format('cesutg.%I', $1::text)) AND a.attnum > 0 AND "
 	    "NOT a.attisdropped ORDER BY a.attnum", 1, p);
@@ -694,7 +677,7 @@ empreinte_cols(struct load *L)
 			if (strcmp(L->k->cols[j].name, nom) == 0)
 				s = j;
 		if (s >= 0)
-			s = strcmp(type, pgtype(&L->k->cols[s])) == 0 ? s :
+			s = strcmp(type, sqltype(&L->k->cols[s])) == 0 ? s :
 			    EMP_NULL - 1;
 		else if (strcmp(nom, "id") == 0)
 			s = strcmp(type, "bigint") == 0 && defaut ? EMP_ID :
@@ -799,59 +782,48 @@ emp_int(struct buf *t, int64_t v)
 	emp_uint(t, v < 0 ? -(uint64_t)v : (uint64_t)v, 1);
 }
 
-static void
-emp_2(struct buf *t, int64_t v)
-{
-	char d[2] = { (char)('0' + v / 10), (char)('0' + v % 10) };
-
-	buf_add(t, d, 2);
-}
-
 /*
  * Seconds since 1970 as timestamptz (UTC, ISO, quoted: it holds a space)
- * or date text; 0 when the year is not of four digits. Days to civil
- * date: H. Hinnant's algorithm, the inverse of instant.c's; the last day
- * is kept (a file's instants fall on a few days).
+ * or date text; 0 when the year is not of four digits. Days' texts are
+ * kept: a file's instants fall on a few days.
  */
+#define EMP_JOURS	64	/* days' texts kept, by day modulo */
+
 static int
 emp_instant(struct buf *t, int64_t secs, int date)
 {
-	static int64_t jour = INT64_MIN;
-	static char texte[10];
-	int64_t z = (secs >= 0 ? secs : secs - 86399) / 86400, era, doe, yoe,
-	    doy, mp, y, m, d, v, sod = secs - z * 86400;
-	struct buf b = { 0 };
-	char x[24];
+	static struct {
+		int64_t	 jour;
+		char	 texte[32];
+	} c[EMP_JOURS];
+	static int pret;
+	int64_t z = (secs >= 0 ? secs : secs - 86399) / 86400, v,
+	    sod = secs - z * 86400;
+	time_t tt = (time_t)(z * 86400);
+	struct tm tm;
+	char x[24], *texte;
 	int i;
 
-	if (z != jour) {
-		jour = INT64_MIN;
-		z += 719468;
-		era = (z >= 0 ? z : z - 146096) / 146097;
-		doe = z - era * 146097;
-		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-		mp = (5 * doy + 2) / 153;
-		d = doy - (153 * mp + 2) / 5 + 1;
-		m = mp < 10 ? mp + 3 : mp - 9;
-		y = yoe + era * 400 + (m <= 2);
-		if (y < 1 || y > 9999)
+	for (i = 0; !pret && i < EMP_JOURS; i++)
+		c[i].jour = INT64_MIN;
+	pret = 1;
+	i = (int)(((uint64_t)z) % EMP_JOURS);
+	texte = c[i].texte;
+	if (c[i].jour != z) {
+		c[i].jour = INT64_MIN;
+		if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 < 1 ||
+		    tm.tm_year + 1900 > 9999)
 			return 0;
-		emp_uint(&b, (uint64_t)y, 4);
-		buf_addc(&b, '-');
-		emp_2(&b, m);
-		buf_addc(&b, '-');
-		emp_2(&b, d);
-		memcpy(texte, b.p, sizeof texte);
-		buf_free(&b);
-		jour = (secs >= 0 ? secs : secs - 86399) / 86400;
+		snprintf(texte, sizeof c[i].texte, "%04d-%02d-%02d",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		c[i].jour = z;
 	}
 	if (date) {
-		buf_add(t, texte, sizeof texte);
+		buf_add(t, texte, 10);
 		return 1;
 	}
 	x[0] = '"';	/* "AAAA-MM-JJ HH:MM:SS+00", in one append */
-	memcpy(x + 1, texte, sizeof texte);
+	memcpy(x + 1, texte, 10);
 	x[11] = ' ';
 	for (i = 0, v = sod / 3600; i < 3; i++) {
 		x[12 + 3 * i] = (char)('0' + v / 10);
