@@ -703,7 +703,9 @@ empreinte_cols(struct load *L)
 /*
  * Decides, before the file streams, whether its digest is computed here:
  * then the ingestion id is reserved (the rows' text holds it) and the
- * first id is the sequence's next one (one load of a kind at a time).
+ * first id is the sequence's next one (one load of a kind at a time). The
+ * database's character classes must be those of C for bytes above 127
+ * (C, or a UTF-8 locale): record_out quotes a value with a space in it.
  */
 static void
 empreinte_init(struct load *L)
@@ -724,7 +726,8 @@ empreinte_init(struct load *L)
 	    "CASE WHEN x.ok THEN pg_sequence_last_value(x.s) + 1 END FROM "
 	    "(SELECT s, coalesce((SELECT q.seqincrement = 1 AND q.seqcache = 1 "
 	    "AND pg_sequence_last_value(s) IS NOT NULL FROM pg_sequence q WHERE "
-	    "q.seqrelid = s), false) AS ok FROM (SELECT pg_get_serial_sequence("
+	    "q.seqrelid = s), false) AND current_setting('lc_ctype') ~* "
+	    "'^(C|POSIX)$|\\.utf-?8$' AS ok FROM (SELECT pg_get_serial_sequence("
 	    "format('cesutg.%I', $1::text), 'id')::regclass AS s) y) x", 1, p);
 	if (!PQgetisnull(r, 0, 0)) {
 		snprintf(e->ing, sizeof e->ing, "%s", PQgetvalue(r, 0, 0));
