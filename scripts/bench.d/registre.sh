@@ -6,8 +6,9 @@
 #    CSV) and of its plans snapshot, each into a fresh clone of that ledger,
 #    against psql \copy of the same CSV, in the same clone, into a table
 #    with the ledger table's keys, indexes and constraints (LIKE ... INCLUDING
-#    ALL, which copies the partial unique index; foreign keys and row
-#    security are not copied by LIKE) holding the same month, and into a
+#    ALL, which copies the partial unique index, then the ledger table's
+#    foreign keys, which LIKE does not copy; row security is left out)
+#    holding the same month, and into a
 #    bare table (the CSV's columns and types, nothing else). The commands
 #    are interleaved, RUNS rounds; medians. registre loads as cesutg_loader
 #    under FORCE RLS, psql as the superuser.
@@ -102,15 +103,20 @@ cols() {	# db table: its columns that a row can be given (not generated)
 # The keyed tables hold March as the ledger does; March's plans as ended
 # versions, since April's snapshot names the same plans (the ledger keeps
 # them current and compares: that work is what the ratio measures). The
-# ledger's columns that the CSV does not give get a default.
+# ledger's columns that the CSV does not give get a default (an ingestion
+# that exists: the plans' foreign keys check it, as the ledger's do).
 tables() {	# db table csv
 	SQ "$1" -c "CREATE TABLE public.cle_$2 (LIKE cesutg.$2 INCLUDING ALL)" \
 	    -c "ALTER TABLE public.cle_$2 ALTER ligne SET DEFAULT 0,
-	    ALTER ingestion_debut SET DEFAULT 0, ALTER valide_du SET DEFAULT '$DATE'" \
+	    ALTER ingestion_debut SET DEFAULT $(SQ "$1" -c "SELECT max(id) FROM cesutg.ingestion"),
+	    ALTER valide_du SET DEFAULT '$DATE'" \
 	    -c "INSERT INTO public.cle_$2 ($(cols "$1" "$2")) SELECT
 	    $(cols "$1" "$2") FROM cesutg.$2 WHERE valide_du < '$DATE'" \
 	    -c "CREATE TABLE public.nu_$2 AS SELECT $(head -n 1 "$3")
-	    FROM cesutg.$2 WHERE false"
+	    FROM cesutg.$2 WHERE false" &&
+	printf '%s\n' "SELECT format('ALTER TABLE public.cle_$2 ADD %s',
+	    pg_get_constraintdef(oid)) FROM pg_constraint WHERE conrelid =
+	    'cesutg.$2'::regclass AND contype = 'f'" '\gexec' | SQ "$1"
 }
 tables ref_h horodatage "$WORK/horodatages.csv" &&
     tables ref_p plan "$WORK/plans.csv" &&
@@ -124,6 +130,10 @@ echo "  index : cesutg.horodatage $(SQ ref_h -c "SELECT count(*) FROM pg_indexes
     "$(SQ ref_p -c "SELECT count(*) FROM pg_indexes WHERE tablename = 'cle_plan'") ;" \
     "lignes déjà là : $(SQ ref_h -c "SELECT count(*) FROM public.cle_horodatage") horodatages," \
     "$(SQ ref_p -c "SELECT count(*) FROM public.cle_plan") versions de plan"
+nc() { SQ "$1" -c "SELECT count(*) FROM pg_constraint WHERE conrelid = '$2'::regclass"; }
+echo "  contraintes (clés, uniques, CHECK, clés étrangères) : cesutg.horodatage" \
+    "$(nc ref_h cesutg.horodatage), public.cle_horodatage $(nc ref_h public.cle_horodatage)," \
+    "cesutg.plan $(nc ref_p cesutg.plan), public.cle_plan $(nc ref_p public.cle_plan)"
 echo "  entrées : $(($(wc -l <"$WORK/horodatages.csv") - 1)) horodatages" \
     "($(stat -c %s "$WORK/horodatages.csv") octets), $(($(wc -l <"$WORK/plans.csv") - 1))" \
     "lignes de plan ($(stat -c %s "$WORK/plans.csv") octets), scale $SC"
