@@ -5,7 +5,12 @@
 -- (autovacuum had no time) can turn the first join into a nested loop of
 -- hours; one whose statistics are fresh is not analysed again (the
 -- nightly rerun after a small late load).
-CREATE OR REPLACE FUNCTION controler_statistiques() RETURNS void
+-- In two halves (moitie 1 or 2) of about the same time, one in each of
+-- registre controler's sessions (the second also works out the parts):
+-- the visits and the clients, then the plans and the small tables. Both
+-- when moitie is NULL.
+CREATE OR REPLACE FUNCTION controler_statistiques(moitie integer)
+RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
 BEGIN
 	IF NOT agent_tg() THEN
@@ -13,18 +18,32 @@ BEGIN
 	END IF;
 	-- Of the big tables, the columns the plans filter and join on only
 	-- (plan has some eighty).
-	PERFORM analyser_perime('horodatage', ARRAY['id', 'valide_au',
-	    'code_sad', 'identifiant_client', 'identifiant_intervenant',
-	    'code_prestation']);
-	PERFORM analyser_perime('client', ARRAY['id', 'valide_au', 'code_sad',
-	    'identifiant_client']);
-	PERFORM analyser_perime('plan', ARRAY['id', 'valide_au', 'dispositif',
-	    'code_tiers_salsa', 'identifiant_beneficiaire_salsa',
-	    'code_nomenclature', 'date_debut_droit', 'date_fin_droit',
-	    'date_debut_prise_en_charge', 'date_fin_prise_en_charge']);
-	PERFORM analyser_perime(t) FROM unnest(ARRAY['rapprochement', 'sad_tg',
-	    'evenement', 'evenement_sad', 'autorisation_minutes',
-	    'derogation_taux']) t;
+	IF moitie IS DISTINCT FROM 2 THEN
+		PERFORM analyser_perime('horodatage', ARRAY['id', 'valide_au',
+		    'code_sad', 'identifiant_client', 'identifiant_intervenant',
+		    'code_prestation']);
+		PERFORM analyser_perime('client', ARRAY['id', 'valide_au',
+		    'code_sad', 'identifiant_client']);
+	END IF;
+	IF moitie IS DISTINCT FROM 1 THEN
+		PERFORM analyser_perime('plan', ARRAY['id', 'valide_au',
+		    'dispositif', 'code_tiers_salsa',
+		    'identifiant_beneficiaire_salsa', 'code_nomenclature',
+		    'date_debut_droit', 'date_fin_droit',
+		    'date_debut_prise_en_charge', 'date_fin_prise_en_charge']);
+		PERFORM analyser_perime(t) FROM unnest(ARRAY['rapprochement',
+		    'sad_tg', 'evenement', 'evenement_sad', 'autorisation_minutes',
+		    'derogation_taux']) t;
+	END IF;
+END
+$f$;
+REVOKE EXECUTE ON FUNCTION controler_statistiques(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION controler_statistiques(integer) TO cesutg_agent;
+
+CREATE OR REPLACE FUNCTION controler_statistiques() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+BEGIN
+	PERFORM controler_statistiques(NULL);
 END
 $f$;
 
