@@ -119,16 +119,19 @@ done
 # The sum of the two steps, per round, then its median.
 for x in w c; do
 	paste -d" " "$WORK/$x.controler" "$WORK/$x.prefacture" | awk '{ print $1 + $2 }' |
-	    median >"$WORK/$x.total"
+	    sort -n >"$WORK/$x.tours"
+	median <"$WORK/$x.tours" >"$WORK/$x.total"
 	paste -d" " "$WORK/$x.controler-bis" "$WORK/$x.prefacture-bis" | awk '{ print $1 + $2 }' |
 	    median >"$WORK/$x.total-bis"
 done
 awk -v a="$(cat "$WORK/w.total")" -v b="$(cat "$WORK/w.total-bis")" \
     -v ca="$(cat "$WORK/c.total")" -v cb="$(cat "$WORK/c.total-bis")" \
     -v c="$(cat "$WORK/t.charge-horodatages")" -v cc="$(cat "$WORK/u.charge-horodatages")" \
-    -v n="$(($(wc -l <"$WORK/h1.csv") - 1))" -v t="$TARDIFS" -v la="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+    -v n="$(($(wc -l <"$WORK/h1.csv") - 1))" -v t="$TARDIFS" -v la="$(cut -d' ' -f1-3 /proc/loadavg)" \
+    -v tw="$(tr '\n' ' ' <"$WORK/w.tours" | sed 's/ $//')" -v tc="$(tr '\n' ' ' <"$WORK/c.tours" | sed 's/ $//')" 'BEGIN {
 	printf "  contrôle + pré-facture de %d horodatages : %.2f s (objectif < 5 s), %.2f× leur chargement (%.2f s) ; CPU serveur %.2f s, %.2f× celui du chargement (%.2f s)\n",
 	    n, a / 1000, (c > 0 ? a / c : 0), c / 1000, ca / 1000, (cc > 0 ? ca / cc : 0), cc / 1000
+	printf "    par tour (ms) : %s ; CPU serveur %s\n", tw, tc
 	printf "  relancés après %d horodatages tardifs : %.2f s, %.2f× le chargement ; CPU serveur %.2f s\n",
 	    t, b / 1000, (c > 0 ? b / c : 0), cb / 1000
 	printf "  charge de la machine (uptime) : %s\n", la }'
