@@ -91,9 +91,10 @@ mois_courant(PGconn *c, int which)
  * (two cores; *c2, opened at the first need), committed together; in one
  * session when a part refuses (CT001: a visit kept under a SAD of the
  * other part, whose session would wait for this one's commit). The parts
- * are made on *c2 while c refreshes the statistics, before the month's
- * lock is taken (a SAD whose results only a run committed since then
- * wrote keeps them as that run left them, until the next run). */
+ * are made on *c2 while c refreshes half the statistics (*c2 the other
+ * half after them), before the month's lock is taken (a SAD whose
+ * results only a run committed since then wrote keeps them as that run
+ * left them, until the next run). */
 static void
 controler(PGconn *c, PGconn **c2, const char *mois, FILE *bilan)
 {
@@ -109,10 +110,13 @@ controler(PGconn *c, PGconn **c2, const char *mois, FILE *bilan)
 		db_cur = c;
 	}
 	db_envoyer(*c2, "SELECT cesutg.controler_parts($1, 2)", 1, p0);
-	/* Committed first: the other session plans with them. */
-	db_envoyer(c, "SELECT cesutg.controler_statistiques()", 0, NULL);
-	PQclear(db_resultat(c, NULL));
+	/* Committed first: the other session plans with them. Half on each
+	 * connection, *c2's after the parts. */
+	db_envoyer(c, "SELECT cesutg.controler_statistiques(1)", 0, NULL);
 	r = db_resultat(*c2, NULL);
+	db_envoyer(*c2, "SELECT cesutg.controler_statistiques(2)", 0, NULL);
+	PQclear(db_resultat(c, NULL));
+	PQclear(db_resultat(*c2, NULL));
 	db_exec(c, "BEGIN");
 	/* One run at a time: a month is replaced as a whole. */
 	db_exec(c, "SELECT cesutg.verrouiller('prefacture')");

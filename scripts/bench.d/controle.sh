@@ -10,6 +10,9 @@
 # again (the nightly rerun: only what changed is written). RUNS rounds;
 # medians and ratios of medians, wall and server CPU (the cluster's
 # processes, from /proc: the steadier figure on a shared machine).
+# PRECEDENT=1: the ledger also holds the month before (fluxgen's April:
+# its visits loaded, checked and pre-invoiced in the template), so that a
+# cost growing with the ledger rather than with the month shows (issue 11).
 SC=${REGISTRE_SCALE:-1}
 M=2016-05
 chmod 755 "$WORK"	# the cluster runs as postgres when we are root
@@ -37,15 +40,33 @@ for k in plans clients intervenants evenements horodatages; do
 	fluxgen --scale "$SC" --month $M $k >"$WORK/$k.csv" ||
 	    { echo "  fluxgen $k a échoué"; return 1; }
 done
+M0=2016-04
+if [ -n "$PRECEDENT" ]; then
+	for k in clients intervenants evenements horodatages; do
+		fluxgen --scale "$SC" --month $M0 $k >"$WORK/$k-$M0.csv" ||
+		    { echo "  fluxgen $M0 $k a échoué"; return 1; }
+	done
+fi
 registre db init >"$WORK/init.log" 2>&1 ||
     { echo "  registre db init a échoué"; cat "$WORK/init.log"; arret; return 1; }
-sed 1d "$WORK/horodatages.csv" | cut -d, -f1 | sort -u | while read -r tg; do
+cat "$WORK"/horodatages*.csv | grep -v '^code_sad' | cut -d, -f1 | sort -u | while read -r tg; do
 	registre sad add "${tg#SAD}" --tg "$tg" >/dev/null || exit 1
 done || { echo "  registre sad add a échoué"; arret; return 1; }
-for k in plans clients intervenants evenements; do
-	registre load $k --date 2016-06-01 <"$WORK/$k.csv" 2>"$WORK/err" ||
+for k in plans clients-$M0 intervenants-$M0 evenements-$M0 clients intervenants \
+    evenements; do
+	case $k in
+	*-$M0) [ -n "$PRECEDENT" ] || continue; d=2016-05-01 ;;
+	*) d=2016-06-01 ;;
+	esac
+	registre load ${k%-$M0} --date $d <"$WORK/$k.csv" 2>"$WORK/err" ||
 	    { echo "  chargement des $k : code $?"; head -n 3 "$WORK/err"; arret; return 1; }
 done
+if [ -n "$PRECEDENT" ]; then
+	{ registre load horodatages --date 2016-05-01 <"$WORK/horodatages-$M0.csv" &&
+	    registre controler $M0 && registre prefacture calculer $M0; } \
+	    >"$WORK/err" 2>&1 || { echo "  le mois $M0 a échoué"; head -n 3 "$WORK/err"; arret; return 1; }
+	echo "  le registre tient aussi $M0 : $(sed -n 's/^registre: //p' "$WORK/err" | tr '\n' ' ')"
+fi
 SQ postgres -c "CREATE DATABASE ref TEMPLATE cesutg" || { arret; return 1; }
 # TARDIFS visits spread over the month and its SADs, held back from the
 # first load and loaded late.
@@ -98,16 +119,19 @@ done
 # The sum of the two steps, per round, then its median.
 for x in w c; do
 	paste -d" " "$WORK/$x.controler" "$WORK/$x.prefacture" | awk '{ print $1 + $2 }' |
-	    median >"$WORK/$x.total"
+	    sort -n >"$WORK/$x.tours"
+	median <"$WORK/$x.tours" >"$WORK/$x.total"
 	paste -d" " "$WORK/$x.controler-bis" "$WORK/$x.prefacture-bis" | awk '{ print $1 + $2 }' |
 	    median >"$WORK/$x.total-bis"
 done
 awk -v a="$(cat "$WORK/w.total")" -v b="$(cat "$WORK/w.total-bis")" \
     -v ca="$(cat "$WORK/c.total")" -v cb="$(cat "$WORK/c.total-bis")" \
     -v c="$(cat "$WORK/t.charge-horodatages")" -v cc="$(cat "$WORK/u.charge-horodatages")" \
-    -v n="$(($(wc -l <"$WORK/h1.csv") - 1))" -v t="$TARDIFS" -v la="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+    -v n="$(($(wc -l <"$WORK/h1.csv") - 1))" -v t="$TARDIFS" -v la="$(cut -d' ' -f1-3 /proc/loadavg)" \
+    -v tw="$(tr '\n' ' ' <"$WORK/w.tours" | sed 's/ $//')" -v tc="$(tr '\n' ' ' <"$WORK/c.tours" | sed 's/ $//')" 'BEGIN {
 	printf "  contrôle + pré-facture de %d horodatages : %.2f s (objectif < 5 s), %.2f× leur chargement (%.2f s) ; CPU serveur %.2f s, %.2f× celui du chargement (%.2f s)\n",
 	    n, a / 1000, (c > 0 ? a / c : 0), c / 1000, ca / 1000, (cc > 0 ? ca / cc : 0), cc / 1000
+	printf "    par tour (ms) : %s ; CPU serveur %s\n", tw, tc
 	printf "  relancés après %d horodatages tardifs : %.2f s, %.2f× le chargement ; CPU serveur %.2f s\n",
 	    t, b / 1000, (c > 0 ? b / c : 0), cb / 1000
 	printf "  charge de la machine (uptime) : %s\n", la }'

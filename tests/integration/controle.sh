@@ -150,6 +150,15 @@ timeout 120 registre controler 2026-10 >/dev/null 2>"$W/err"
 expect_rc 0 $? "controler après le changement de SAD"
 [ "$(registre controles list 2026-10 | sed 1d | cut -d, -f1 | sort -u)" = S02 ] &&
     ok || ko "interventions de TGS01 sous S02"
+# Each result keeps its visit's key (migration 023: the pre-invoice reads
+# it there): the TG code's, not the SAD's.
+sql postgres -c "SELECT count(*), count(*) FILTER (WHERE (c.code_sad_tg,
+    c.identifiant_intervention) IS DISTINCT FROM (h.code_sad,
+    h.identifiant_intervention)), count(*) FILTER (WHERE c.code_sad_tg =
+    'TGS01') FROM cesutg.controle_visite c JOIN cesutg.horodatage h ON
+    h.id = c.horodatage WHERE c.mois = '2026-10'" >"$W/cles"
+grep -Eqx '[1-9][0-9]*\|0\|[1-9][0-9]*' "$W/cles" && ok ||
+    ko "clés des interventions contrôlées : $(cat "$W/cles")"
 
 echo "controle.sh: $pass réussis, $fail échoués" >&2
 [ "$fail" -eq 0 ]

@@ -232,5 +232,65 @@ done
 registre --db "$DC" audit verify --ancre "$W/ancre-ctl" >/dev/null 2>"$W/err"
 expect_rc 0 $? "audit intègre après les calculs en deux sessions"
 
+step "the pre-invoice reads the month's checks and lines by key, not the ledger's visits"
+# controle_visite keeps its visit's key (migration 023), that of its
+# horodatage row.
+DB=ctl sql postgres -c "SELECT count(*) FROM cesutg.controle_visite c
+    JOIN cesutg.horodatage h ON h.id = c.horodatage WHERE (c.code_sad_tg,
+    c.identifiant_intervention) IS DISTINCT FROM (h.code_sad,
+    h.identifiant_intervention)" | grep -qx 0 && ok || ko "clés de controle_visite"
+# A visit of the month on a line of another month (its date corrected
+# since that month was pre-invoiced) stays there, found by its key, as
+# 015 (which read every row of prefacture_visite) leaves it.
+for d in ctl ctl015; do
+	DB=$d sql postgres -c "WITH l AS (INSERT INTO cesutg.prefacture (code_sad,
+	    mois, identifiant_beneficiaire_salsa, code_prestation, plan, rang,
+	    visites, secondes, realise_ch, jours_couverts, plan_ch, plafond_ch,
+	    deja_facture_ch, facturable_ch, depassement_ch, tarif_cents,
+	    origine_tarif, montant_cents) SELECT code_sad, '2016-04',
+	    identifiant_beneficiaire_salsa, code_prestation, plan, 0, 1,
+	    secondes, realise_ch, jours_couverts, plan_ch, plafond_ch, 0,
+	    facturable_ch, 0, tarif_cents, origine_tarif, montant_cents
+	    FROM cesutg.prefacture WHERE mois = '$M' AND statut = 'calculee'
+	    ORDER BY code_sad, identifiant_beneficiaire_salsa, plan LIMIT 1
+	    RETURNING id, code_sad, identifiant_beneficiaire_salsa, plan)
+	    UPDATE cesutg.prefacture_visite x SET prefacture = l.id FROM l
+	    WHERE (x.code_sad_tg, x.identifiant_intervention) = (SELECT
+	    y.code_sad_tg, y.identifiant_intervention FROM
+	    cesutg.prefacture_visite y JOIN cesutg.prefacture f ON f.id =
+	    y.prefacture WHERE f.mois = '$M' AND (f.code_sad,
+	    f.identifiant_beneficiaire_salsa, f.plan) = (l.code_sad,
+	    l.identifiant_beneficiaire_salsa, l.plan) ORDER BY 1, 2 LIMIT 1)" >/dev/null
+done
+DB=ctl015 sql postgres -c "SET client_min_messages = warning" \
+    -c "SELECT cesutg.prefacturer_calcul_015('$M')" >/dev/null
+registre --db "$DC" prefacture calculer $M >/dev/null 2>"$W/err"
+expect_rc 0 $? "prefacture calculer (une intervention sur une ligne d'avril)"
+resultats ctl "$W/r6"; resultats ctl015 "$W/r6-015"
+DB=ctl sql postgres -c "SELECT count(*) FROM cesutg.prefacture_visite x JOIN
+    cesutg.prefacture f ON f.id = x.prefacture WHERE f.mois = '2016-04'" |
+    grep -qx 1 && ok || ko "l'intervention reste sur la ligne d'avril"
+cmp -s "$W/r5" "$W/r6" && ko "la ligne d'avril ne change rien" || ok
+same "$W/r6-015" "$W/r6" "pré-facture, une intervention sur une ligne d'avril, 016 et 015"
+# Its plans, under enable_seqscan = off (a ledger of many months, where
+# reading every visit or line costs what the month costs many times): no
+# statement of the pre-invoice reads horodatage, nor the whole of
+# controle_visite, prefacture or prefacture_visite. (The code of 4cdcb23
+# joined horodatage.)
+for r in "session_preload_libraries = 'auto_explain'" \
+    "auto_explain.log_min_duration = 0" "auto_explain.log_nested_statements = on" \
+    "enable_seqscan = off"; do
+	sql postgres -c "ALTER DATABASE ctl SET $r"
+done
+o=$(wc -c <"$CESUTG_HOME/postgresql.log")
+registre --db "$DC" prefacture calculer $M >/dev/null 2>"$W/err"
+expect_rc 0 $? "prefacture calculer (plans journalisés)"
+sql postgres -c "ALTER DATABASE ctl RESET ALL"
+tail -c +$((o + 1)) "$CESUTG_HOME/postgresql.log" >"$W/plans.log"
+grep -q "CREATE TEMP TABLE pv" "$W/plans.log" && ok || ko "plans de la pré-facture non journalisés"
+grep -E -o " on horodatage |Seq Scan on (controle_visite|prefacture|prefacture_visite) " \
+    "$W/plans.log" | sort | uniq -c >"$W/seq"
+[ -s "$W/seq" ] && { ko "la pré-facture lit le registre au-delà du mois"; cat "$W/seq"; } || ok
+
 echo "perf: $pass réussis, $fail échoués"
 [ "$fail" -eq 0 ]

@@ -5,7 +5,12 @@
 -- (autovacuum had no time) can turn the first join into a nested loop of
 -- hours; one whose statistics are fresh is not analysed again (the
 -- nightly rerun after a small late load).
-CREATE OR REPLACE FUNCTION controler_statistiques() RETURNS void
+-- In two halves (moitie 1 or 2) of about the same time, one in each of
+-- registre controler's sessions (the second also works out the parts):
+-- the visits and the clients, then the plans and the small tables. Both
+-- when moitie is NULL.
+CREATE OR REPLACE FUNCTION controler_statistiques(moitie integer)
+RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
 BEGIN
 	IF NOT agent_tg() THEN
@@ -13,18 +18,32 @@ BEGIN
 	END IF;
 	-- Of the big tables, the columns the plans filter and join on only
 	-- (plan has some eighty).
-	PERFORM analyser_perime('horodatage', ARRAY['id', 'valide_au',
-	    'code_sad', 'identifiant_client', 'identifiant_intervenant',
-	    'code_prestation']);
-	PERFORM analyser_perime('client', ARRAY['id', 'valide_au', 'code_sad',
-	    'identifiant_client']);
-	PERFORM analyser_perime('plan', ARRAY['id', 'valide_au', 'dispositif',
-	    'code_tiers_salsa', 'identifiant_beneficiaire_salsa',
-	    'code_nomenclature', 'date_debut_droit', 'date_fin_droit',
-	    'date_debut_prise_en_charge', 'date_fin_prise_en_charge']);
-	PERFORM analyser_perime(t) FROM unnest(ARRAY['rapprochement', 'sad_tg',
-	    'evenement', 'evenement_sad', 'autorisation_minutes',
-	    'derogation_taux']) t;
+	IF moitie IS DISTINCT FROM 2 THEN
+		PERFORM analyser_perime('horodatage', ARRAY['id', 'valide_au',
+		    'code_sad', 'identifiant_client', 'identifiant_intervenant',
+		    'code_prestation']);
+		PERFORM analyser_perime('client', ARRAY['id', 'valide_au',
+		    'code_sad', 'identifiant_client']);
+	END IF;
+	IF moitie IS DISTINCT FROM 1 THEN
+		PERFORM analyser_perime('plan', ARRAY['id', 'valide_au',
+		    'dispositif', 'code_tiers_salsa',
+		    'identifiant_beneficiaire_salsa', 'code_nomenclature',
+		    'date_debut_droit', 'date_fin_droit',
+		    'date_debut_prise_en_charge', 'date_fin_prise_en_charge']);
+		PERFORM analyser_perime(t) FROM unnest(ARRAY['rapprochement',
+		    'sad_tg', 'evenement', 'evenement_sad', 'autorisation_minutes',
+		    'derogation_taux']) t;
+	END IF;
+END
+$f$;
+REVOKE EXECUTE ON FUNCTION controler_statistiques(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION controler_statistiques(integer) TO cesutg_agent;
+
+CREATE OR REPLACE FUNCTION controler_statistiques() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+BEGIN
+	PERFORM controler_statistiques(NULL);
 END
 $f$;
 
@@ -77,14 +96,20 @@ BEGIN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
 	-- The visits of the month by their time in UTC give the weights (a
-	-- day either side: weights only).
+	-- day either side: weights only), counted per TG code before the
+	-- few codes are mapped to their SADs (joined visit by visit, while
+	-- the statistics are being refreshed beside, the month's visits were
+	-- estimated at a few rows: 265,000 index lookups of sad_tg and a
+	-- sort on disk, 0.7 s, longer than the refresh it runs beside).
+	-- repartir() sums the weights of a SAD listed several times.
 	RETURN QUERY SELECT repartir(n, array_agg(y.sad), array_agg(y.w))
-	FROM (SELECT coalesce(g.sad, h.code_sad) AS sad, count(*) AS w
-		FROM horodatage h LEFT JOIN sad_tg g ON g.code = h.code_sad
-		WHERE h.valide_au IS NULL AND coalesce(h.arrivee_retenue,
-		    h.arrivee_brute, h.depart_retenu, h.depart_brut,
-		    h.instant_creation) BETWEEN d0 AND d1
-		GROUP BY 1
+	FROM (SELECT coalesce(g.sad, h.code_sad) AS sad, h.w
+		FROM (SELECT code_sad, count(*) AS w FROM horodatage
+		    WHERE valide_au IS NULL AND coalesce(arrivee_retenue,
+			arrivee_brute, depart_retenu, depart_brut,
+			instant_creation) BETWEEN d0 AND d1
+		    GROUP BY code_sad) h
+		LEFT JOIN sad_tg g ON g.code = h.code_sad
 		UNION ALL SELECT DISTINCT code_sad, 0 FROM controle_visite
 		WHERE mois = m
 		UNION ALL SELECT code_sad, 0 FROM taux_correction WHERE mois = m) y;
@@ -126,8 +151,8 @@ BEGIN
 	-- few hundred rows, and a part's joins then probed indexes once per
 	-- visit (twice the time of the whole month's hash joins).
 	CREATE TEMP TABLE hm ON COMMIT DROP AS
-	SELECT * FROM (SELECT h.id, h.code_sad, h.identifiant_client,
-		h.identifiant_intervenant, h.code_prestation, h.mode_saisie,
+	SELECT * FROM (SELECT h.id, h.code_sad, h.identifiant_intervention,
+		h.identifiant_client, h.identifiant_intervenant, h.code_prestation, h.mode_saisie,
 		h.numero_appelant, h.arrivee_retenue, h.depart_retenu,
 		h.minutes_ajoutees, h.code_correction, (coalesce(h.arrivee_retenue,
 		h.arrivee_brute, h.depart_retenu, h.depart_brut,
@@ -150,7 +175,7 @@ BEGIN
 		SELECT sad, ben, array_agg(DISTINCT code) AS prestations
 		FROM tg GROUP BY sad, ben
 	), x AS (
-		SELECT h.id, h.code_sad AS code_tg,
+		SELECT h.id, h.code_sad AS code_tg, h.identifiant_intervention,
 		    coalesce(g.sad, h.code_sad) AS sad,
 		    h.identifiant_client, h.identifiant_intervenant,
 		    h.code_prestation, h.mode_saisie, h.numero_appelant,
@@ -174,7 +199,8 @@ BEGIN
 	-- DISTINCT ON: the same on every row of a visit (plan_id is null on
 	-- all of them or on none), and the rows sorted are the narrower for
 	-- it (no prestations, telephones...).
-	SELECT DISTINCT ON (x.id) x.id, x.code_tg, x.sad, x.identifiant_client,
+	SELECT DISTINCT ON (x.id) x.id, x.code_tg, x.identifiant_intervention,
+	    x.sad, x.identifiant_client,
 	    x.identifiant_intervenant, x.a, x.z, x.mn, x.cc, x.jour, x.ben,
 	    t.id AS plan_id, m.mn_ok,
 	    CASE WHEN x.ben IS NULL THEN CASE WHEN x.finance IS FALSE
@@ -364,8 +390,8 @@ BEGIN
 	-- kept: a rerun after a small late load writes a few rows, not the
 	-- month again (calcule_le: when a row's result last changed).
 	CREATE TEMP TABLE nv ON COMMIT DROP AS
-	SELECT v.id AS horodatage, v.sad AS code_sad,
-	    v.ben AS identifiant_beneficiaire_salsa, v.plan_id AS plan, v.jour,
+	SELECT v.id AS horodatage, v.sad AS code_sad, v.code_tg,
+	    v.identifiant_intervention, v.ben AS identifiant_beneficiaire_salsa, v.plan_id AS plan, v.jour,
 	    coalesce(extract(epoch FROM v.z - v.a)::bigint, 0)
 		+ CASE WHEN v.mn_ok THEN v.mn * 60 ELSE 0 END AS secondes,
 	    b.id IS NULL AS payable
@@ -377,7 +403,11 @@ BEGIN
 	-- row while this one would write it again, and would wait for the
 	-- other's commit, which waits for this one. Refused (CT001) before
 	-- anything is written: registre checks the month in one session.
-	IF sads IS NOT NULL AND EXISTS (SELECT 1 FROM nv
+	-- (Sought only when the month has results of other SADs: at its
+	-- first run it has none, and the join looked each visit up.)
+	IF sads IS NOT NULL AND EXISTS (SELECT 1 FROM controle_visite c
+		WHERE c.mois = m AND c.code_sad <> ALL (sads))
+	    AND EXISTS (SELECT 1 FROM nv
 	    JOIN controle_visite c ON c.horodatage = nv.horodatage
 	    WHERE c.mois = m AND c.code_sad <> ALL (sads)) THEN
 		RAISE EXCEPTION 'une intervention contrôlée a changé de SAD : '
@@ -396,10 +426,13 @@ BEGIN
 		(c.code_sad, c.identifiant_beneficiaire_salsa, c.plan, c.jour,
 		c.secondes, c.payable));
 	-- In key order: the primary key's index grows at its right edge. (A
-	-- visit kept under another month is a conflict, as it was.)
-	INSERT INTO controle_visite (horodatage, mois, code_sad,
-	    identifiant_beneficiaire_salsa, plan, jour, secondes, payable)
-	SELECT nv.horodatage, m, nv.code_sad, nv.identifiant_beneficiaire_salsa,
+	-- visit kept under another month is a conflict, as it was.) With the
+	-- visit's key, for the pre-invoice (023).
+	INSERT INTO controle_visite (horodatage, mois, code_sad, code_sad_tg,
+	    identifiant_intervention, identifiant_beneficiaire_salsa, plan,
+	    jour, secondes, payable)
+	SELECT nv.horodatage, m, nv.code_sad, nv.code_tg,
+	    nv.identifiant_intervention, nv.identifiant_beneficiaire_salsa,
 	    nv.plan, nv.jour, nv.secondes, nv.payable
 	FROM nv WHERE NOT EXISTS (SELECT 1 FROM controle_visite c
 	    WHERE c.horodatage = nv.horodatage AND c.mois = m)

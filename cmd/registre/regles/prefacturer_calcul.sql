@@ -37,21 +37,24 @@ BEGIN
 	-- again, then written where they differ from those kept (a line kept
 	-- keeps its id and calcule_le): the payable visits of the month not
 	-- on a line that stays (validated, or of another month), each with
-	-- the SAD of the line it is on, if any (sad_ligne).
+	-- the SAD of the line it is on, if any (sad_ligne), and that row
+	-- (x_*). The month's checks alone, with their visits' keys (023), not
+	-- joined with every visit of the ledger; a visit's row looked up by
+	-- its key (by the index when the ledger's rows outnumber the month's).
 	CREATE TEMP TABLE pv ON COMMIT DROP AS
 	SELECT c.code_sad, c.identifiant_beneficiaire_salsa AS ben, c.plan,
-	    c.horodatage, c.secondes, h.code_sad AS code_tg,
-	    h.identifiant_intervention, y.sad AS sad_ligne
-	FROM controle_visite c JOIN horodatage h ON h.id = c.horodatage
-	LEFT JOIN (SELECT x.code_sad_tg, x.identifiant_intervention,
-		f.code_sad AS sad
-	    FROM prefacture_visite x LEFT JOIN prefacture f ON f.id = x.prefacture
-		AND f.mois = m AND f.statut = 'calculee') y
-	    ON y.code_sad_tg = h.code_sad
-	    AND y.identifiant_intervention = h.identifiant_intervention
+	    c.horodatage, c.secondes, c.code_sad_tg AS code_tg,
+	    c.identifiant_intervention, f.code_sad AS sad_ligne,
+	    x.prefacture AS x_ligne, x.horodatage AS x_horodatage,
+	    x.secondes AS x_secondes
+	FROM controle_visite c
+	LEFT JOIN prefacture_visite x ON x.code_sad_tg = c.code_sad_tg
+	    AND x.identifiant_intervention = c.identifiant_intervention
+	LEFT JOIN prefacture f ON f.id = x.prefacture AND f.mois = m
+	    AND f.statut = 'calculee'
 	WHERE c.mois = m AND c.payable AND c.plan IS NOT NULL
 	    AND (sads IS NULL OR (c.code_sad = ANY (sads)) <> sauf)
-	    AND (y.code_sad_tg IS NULL OR y.sad IS NOT NULL);
+	    AND (x.code_sad_tg IS NULL OR f.code_sad IS NOT NULL);
 	-- A visit of these SADs on a line of a SAD of the other part (moved
 	-- since): both sessions would write its row, each waiting for the
 	-- other. Refused (CT001) before anything is written: registre then
@@ -156,7 +159,9 @@ BEGIN
 	DROP TABLE pl;
 	CREATE TEMP TABLE pl ON COMMIT DROP AS
 	SELECT li.id AS prefacture, pv.code_tg, pv.identifiant_intervention,
-	    pv.horodatage, pv.secondes
+	    pv.horodatage, pv.secondes, (pv.x_ligne, pv.x_horodatage,
+	    pv.x_secondes) IS NOT DISTINCT FROM (li.id, pv.horodatage,
+	    pv.secondes) AS garde
 	FROM pv JOIN li ON li.code_sad = pv.code_sad AND li.ben = pv.ben
 	    AND li.plan = pv.plan;
 	DELETE FROM prefacture_visite x USING prefacture f
@@ -173,14 +178,13 @@ BEGIN
 	-- it spared). A visit of pv is on no line but one of the month's not
 	-- yet validated, and then only on its own line as it is in pl (the
 	-- others' went just above; a part refused one on the other part's):
-	-- any row of its key is that one.
+	-- its row stays only if pv found it as pl has it (garde), not sought
+	-- again among all the ledger's rows.
 	INSERT INTO prefacture_visite (prefacture, code_sad_tg,
 	    identifiant_intervention, horodatage, secondes)
 	SELECT pl.prefacture, pl.code_tg, pl.identifiant_intervention,
 	    pl.horodatage, pl.secondes
-	FROM pl WHERE NOT EXISTS (SELECT 1 FROM prefacture_visite x
-	    WHERE x.code_sad_tg = pl.code_tg
-	    AND x.identifiant_intervention = pl.identifiant_intervention)
+	FROM pl WHERE NOT pl.garde
 	ORDER BY pl.horodatage;
 	-- The audited writes: the lines that go (row by row audited), then
 	-- the new ones (audited once).
