@@ -91,5 +91,27 @@ expect_rc 0 $? "load commandes (une ligne modifiée)"
     ko "titres après rechargement"
 registre audit verify >/dev/null 2>"$W/err"; expect_rc 0 $? "audit verify après rechargement"
 
+step "registre reprendre: the same budget"
+sql postgres -c "CREATE TABLE public.vu_h (tb text, wm text)" -c "CREATE
+    FUNCTION public.vu_h() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS \$f\$ BEGIN INSERT INTO public.vu_h VALUES
+	(current_setting('temp_buffers'), current_setting('work_mem'));
+	RETURN NULL; END \$f\$" -c "CREATE TRIGGER vu_h AFTER INSERT ON
+    cesutg.horodatage FOR EACH STATEMENT EXECUTE FUNCTION public.vu_h()" ||
+    ko "témoin des visites"
+registre load plans --date 2026-11-28 <"$TD/plans1.csv" 2>/dev/null
+expect_rc 0 $? "plans"
+registre load intervenants --date 2026-12-03 <"$TD/intervenants.csv" 2>/dev/null
+expect_rc 0 $? "intervenants"
+registre load horodatages --date 2026-12-03 <"$TD/horodatages1.csv" 2>/dev/null
+expect_rc 65 $? "horodatages (clients inconnus)"
+ING_H=$(sql postgres -c "SELECT max(id) FROM cesutg.ingestion")
+registre load clients --date 2026-12-04 <"$TD/clients.csv" 2>/dev/null
+sql postgres -c "TRUNCATE public.vu_h"
+registre reprendre "$ING_H" 2>"$W/err"; expect_rc 0 $? "reprendre"
+grep -q "nouvelles" "$W/err" && ok || ko "reprendre : rien repris ($(cat "$W/err"))"
+[ "$(sql postgres -c "SELECT DISTINCT tb || ' ' || wm FROM vu_h")" = "8MB 8MB" ] &&
+    ok || ko "réglages de la session de reprise : $(sql postgres -c "SELECT DISTINCT tb || ' ' || wm FROM vu_h")"
+
 echo "$T.sh: $pass réussis, $fail échoués" >&2
 [ "$fail" -eq 0 ]
