@@ -2082,17 +2082,12 @@ cmd_load(int argc, char **argv)
 		die(EX_CANTCREAT, "fichier temporaire : %s", strerror(errno));
 	L.c = db_connect(DB_LOADER, 1);
 	/*
-	 * The staging table stays in memory: a month of visits is ~100 MB;
-	 * so do the hash tables over it and the rows an insert statement
-	 * hands to its audit trigger (a transition table).
-	 */
-	/*
 	 * A file's statements run once each on a few thousand rows: JIT
 	 * compiling them cost more (40-100 ms each) than it ever saved.
 	 * One round trip: each is paid again for each of a month's files.
 	 */
-	db_exec(L.c, "SET temp_buffers = '256MB'; SET work_mem = '256MB'; "
-	    "SET jit = off; BEGIN; SET LOCAL search_path = cesutg, pg_temp");
+	db_exec(L.c, LOAD_MEMOIRE "; SET jit = off; BEGIN; "
+	    "SET LOCAL search_path = cesutg, pg_temp");
 	load_lock(L.c, L.k->name);
 	load_tables(&L);
 	cap = limits(&L);

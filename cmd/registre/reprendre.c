@@ -104,7 +104,7 @@ cmd_reprendre(int argc, char **argv)
 		die(EX_USAGE, "reprendre : numéro d'ingestion invalide « %s » "
 		    "(voir registre ingestions)", p[0]);
 	L.c = db_connect(DB_LOADER, 1);
-	db_exec(L.c, "SET temp_buffers = '256MB'; SET work_mem = '256MB'");
+	db_exec(L.c, LOAD_MEMOIRE);
 	db_exec(L.c, "BEGIN");
 	db_exec(L.c, "SET LOCAL search_path = cesutg, pg_temp");
 	r = db_query(L.c, "SELECT i.kind, coalesce(i.reprise_de, i.id) FROM "

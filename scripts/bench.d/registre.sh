@@ -75,6 +75,9 @@ echo "  le registre tient un mois : reprise/ et 2016-03 (scale $SC) par integrer
     "en $(( $(ms "$t") / 1000 )) s ; codes de sortie :" \
     "$(cat "$WORK/m.reprise" "$WORK/m.mars" | cut -d' ' -f3 | sort | uniq -c |
     awk '{ printf "%s%d×%s", (NR > 1 ? ", " : ""), $1, $2 }')"
+# Disk: the files of the ledger's month are no longer read (at scale 10,
+# 2 GB with integrer's outputs).
+rm -rf "$WORK/flux/reprise" "$WORK/flux/2016-03" "$WORK/integration"
 
 # REGISTRE_PARTIE=2: the month through integrer only (part 2).
 if [ "${REGISTRE_PARTIE:-}" != 2 ]; then
@@ -355,6 +358,11 @@ i=0
 : >"$WORK/mois.cpu"
 while [ $i -lt "$MRUNS" ]; do
 	clone cesutg || { arret; return 1; }
+	# Disk: in the last round of part 2 alone the ledger of March is no
+	# longer cloned; dropped, its copy is the only one (a scale-10 ledger
+	# is 4 GB, 10 GB with the month).
+	[ "${REGISTRE_PARTIE:-}" = 2 ] && [ $((i + 1)) = "$MRUNS" ] &&
+	    SQ postgres -c "DROP DATABASE cesutg"
 	integ_mesure "$WORK/flux/2016-04" "$WORK/conf.banc" "$WORK/r.i"
 	[ $i = 0 ] && echo "  integrer d'avril (1er tour), codes de sortie :" \
 	    "$(cut -d' ' -f3 "$WORK/r.i" | sort | uniq -c |
