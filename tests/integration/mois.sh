@@ -104,6 +104,16 @@ tb=$(awk '/^== Lignes rejetées par le registre/ { t = 1; next } /^$/ { t = 0 }
 	t && $2 == "titre" && $3 == "bloqué" { s += $1 } END { print s + 0 }' "$W/d.out")
 has "$W/d.out" "^   010000,Service SAD010000,SAD010000,factures@SAD010000.demo," \
     "demo : SAD déclaré par sad add --tg --nom --courriel"
+# The CASVP section (fluxgen's first SAD) validated by its platform's
+# login; none of its validated lines by anyone else.
+has "$W/d.out" "^   sections du CASVP : 010000 validées par leur plateforme « CASVP Centre »" \
+    "demo : section du CASVP rattachée à sa plateforme"
+set -- $(psql -X -At "host=$W/var dbname=cesutg user=postgres" -c "SELECT
+    count(*) FILTER (WHERE validee_sad_par = 'pf_centre'), count(*) FILTER
+    (WHERE code_sad = '010000' AND statut <> 'calculee' AND validee_sad_par
+    IS DISTINCT FROM 'pf_centre') FROM cesutg.prefacture" -F' ')
+[ "${1:-0}" -gt 0 ] && [ "${2:-x}" = 0 ] && ok ||
+    ko "demo : étape du SAD de la section faite par pf_centre ($1 lignes, $2 par un autre)"
 for f in salsa/RETOUR_CESU_201605.txt salsa/CHARGES_APA_201605.txt \
     cncesu/ECPF_201605.txt cncesu/TPCG_201605.txt; do
 	has "$W/d.out" "^   $f\$" "demo : fichier sortant $f"
