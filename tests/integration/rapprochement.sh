@@ -172,6 +172,15 @@ sql postgres -c "CREATE DATABASE ch"
 CH="host=$CESUTG_HOME dbname=ch user=postgres"
 registre --db "$CH" migrate 2>/dev/null
 chq() { PGOPTIONS="-c client_min_messages=warning" DB=ch sql postgres -c "$1"; }
+# complet NATURE: after a load of NATURE, the full computation writes
+# nothing, and the links are those the load left (month $mois).
+complet() {
+	liens >"$W/ch-incr"
+	n=$(chq "SELECT cesutg.rapprochement_calculer()")
+	[ "$n" = 0 ] && ok || ko "mois $mois : le calcul complet après le chargement des $1 écrit $n ligne(s)"
+	liens >"$W/ch-complet"
+	same "$W/ch-complet" "$W/ch-incr" "mois $mois : rapprochements du chargement des $1 = calcul complet"
+}
 liens() {	# the table, without who wrote it and when
 	chq "SELECT code_sad, identifiant_client, identifiant_beneficiaire_salsa,
 	    statut, methode, similarite, candidats, motif, client
@@ -247,11 +256,7 @@ for d in "$M"/2016-0[456]; do
 	registre --db "$CH" load plans --accepter-fins --date "2016-0$((mois + 4))-01" \
 	    <"$W/ch-plans.csv" 2>"$W/err"
 	rc=$?; expect_rc 0 $rc "mois $mois : load plans"; [ $rc = 0 ] || cat "$W/err"
-	liens >"$W/ch-incr"
-	n=$(chq "SELECT cesutg.rapprochement_calculer()")
-	[ "$n" = 0 ] && ok || ko "mois $mois : le calcul complet après le chargement des plans écrit $n ligne(s)"
-	liens >"$W/ch-complet"
-	same "$W/ch-complet" "$W/ch-incr" "mois $mois : rapprochements du chargement des plans = calcul complet"
+	complet plans
 	if [ "$mois" -gt 1 ]; then
 		# The cases did change links: the load recomputed them.
 		[ "$(chq "SELECT identifiant_beneficiaire_salsa || ' ' || statut
@@ -307,11 +312,7 @@ for d in "$M"/2016-0[456]; do
 	# The clients load, too, recomputes only what it touched (restricted
 	# form, candidates looked up by index): the full computation then
 	# writes nothing.
-	liens >"$W/ch-incr"
-	n=$(chq "SELECT cesutg.rapprochement_calculer()")
-	[ "$n" = 0 ] && ok || ko "mois $mois : le calcul complet après le chargement des clients écrit $n ligne(s)"
-	liens >"$W/ch-complet"
-	same "$W/ch-complet" "$W/ch-incr" "mois $mois : rapprochements du chargement des clients = calcul complet"
+	complet clients
 	if [ "$mois" -gt 1 ]; then
 		changes=$(diff "$W/ch-avant" "$W/ch-incr" | grep -c '^>')
 		step "mois $mois : $changes lien(s) recalculé(s) autrement par le chargement des clients"
