@@ -333,16 +333,23 @@ step "a clients file of one new client: its matching looks the ledger up by key"
 awk -F, 'NR == 1 { print; next } $5 == "" && !n++ { $4 = "PETIT"; print }' OFS=, \
     "$W/ch-clients.csv" >"$W/petit.csv"
 cut -d, -f1 "$W/petit.csv" | sed -n 2p >"$W/petit-sad"
-for r in "session_preload_libraries = 'auto_explain'" \
-    "auto_explain.log_min_duration = 0" "auto_explain.log_nested_statements = on" \
-    "enable_seqscan = off"; do
-	chq "ALTER DATABASE ch SET $r"
-done
-o=$(wc -c <"$CESUTG_HOME/postgresql.log")
-registre --db "$CH" load clients --date 2016-07-02 <"$W/petit.csv" 2>"$W/err"
-rc=$?; expect_rc 0 $rc "load clients (un nouveau client)"; [ $rc = 0 ] || cat "$W/err"
-chq "ALTER DATABASE ch RESET ALL"
-tail -c +$((o + 1)) "$CESUTG_HOME/postgresql.log" >"$W/plans.log"
+# expliquer CSV DATE WHAT SETTING...: registre load clients of CSV, every
+# plan logged (auto_explain, and each SETTING of the database meanwhile);
+# the log of that load in $W/plans.log, registre's stderr in $W/err.
+expliquer() {
+	_f=$1 _d=$2 _w=$3; shift 3
+	for _r in "session_preload_libraries = 'auto_explain'" \
+	    "auto_explain.log_min_duration = 0" "$@"; do
+		chq "ALTER DATABASE ch SET $_r"
+	done
+	_o=$(wc -c <"$CESUTG_HOME/postgresql.log")
+	registre --db "$CH" load clients --date "$_d" <"$_f" 2>"$W/err"
+	_rc=$?; expect_rc 0 $_rc "load clients ($_w)"; [ $_rc = 0 ] || cat "$W/err"
+	chq "ALTER DATABASE ch RESET ALL"
+	tail -c +$((_o + 1)) "$CESUTG_HOME/postgresql.log" >"$W/plans.log"
+}
+expliquer "$W/petit.csv" 2016-07-02 "un nouveau client" \
+    "auto_explain.log_nested_statements = on" "enable_seqscan = off"
 grep -q "rapprochement_calculer" "$W/plans.log" && ok || ko "plans du chargement non journalisés"
 grep -E -o "Seq Scan on (beneficiaire|forme_beneficiaire|client|forme_client|rapprochement|plan) " \
     "$W/plans.log" | sort | uniq -c >"$W/seq"
@@ -363,17 +370,9 @@ step "a clients file changing one client: the check of its version's date reads 
 awk -F, 'NR == 1 { print; next } $4 == "PETIT" { $7 = "Zyzzyvb"; print }' OFS=, \
     "$W/petit.csv" >"$W/petit2.csv"
 chq "ANALYZE cesutg.client"
-for r in "session_preload_libraries = 'auto_explain'" \
-    "auto_explain.log_min_duration = 0"; do
-	chq "ALTER DATABASE ch SET $r"
-done
-o=$(wc -c <"$CESUTG_HOME/postgresql.log")
-registre --db "$CH" load clients --date 2016-07-03 <"$W/petit2.csv" 2>"$W/err"
-rc=$?; expect_rc 0 $rc "load clients (un client modifié)"; [ $rc = 0 ] || cat "$W/err"
+expliquer "$W/petit2.csv" 2016-07-03 "un client modifié"
 grep -q "1 modifiées" "$W/err" && ok || { ko "load clients : pas 1 modifiée"; cat "$W/err"; }
-chq "ALTER DATABASE ch RESET ALL"
-tail -c +$((o + 1)) "$CESUTG_HOME/postgresql.log" |
-    awk '/LOG:  duration/ { p = 0 } /max\(t\.valide_du\)/ { p = 1 } p' >"$W/plan-date"
+awk '/LOG:  duration/ { p = 0 } /max\(t\.valide_du\)/ { p = 1 } p' "$W/plans.log" >"$W/plan-date"
 grep -q "client_pkey" "$W/plan-date" && ok ||
     { ko "date de la version : lue sans la clé"; cat "$W/plan-date"; }
 grep -q "Seq Scan on client" "$W/plan-date" &&
