@@ -31,14 +31,15 @@ journal() {	# name registre-arguments...
 	tail -c +$((_o + 1)) "$CESUTG_HOME/postgresql.log" >"$W/$_n.log"
 	return $_rc
 }
-# remb CREATION ORDRE REMBOURSEMENT ENCAISSEMENT AFFILIE TITRE...
-remb() {
-	_c=$1 _o=$2 _r=$3 _e=$4 _a=$5; shift 5
-	sed -n 1p "$TD/remboursements.csv"
-	for _t; do
-		printf 'OP75,%s,%s,%s,%s,APA,0110002,100002,23.50,%s,%s,AFFILIE %s,E,01\n' \
-		    "$_c" "$_o" "$_r" "$_t" "$_e" "$_a" "$_a"
-	done
+# lignes CREATION ORDRE REMBOURSEMENT ENCAISSEMENT AFFILIE: a CRCESU CSV of
+# the titles read on stdin, refunded with these values unless a line gives
+# its own after the title.
+lignes() {
+	awk -v c="$1" -v o="$2" -v r="$3" -v e="$4" -v a="$5" \
+	    -v h="$(sed -n 1p "$TD/remboursements.csv")" 'BEGIN { print h }
+	    NF == 1 { $2 = r; $3 = e; $4 = a }
+	    { printf "OP75,%s,%s,%s,%s,APA,0110002,100002,23.50,%s,%s,AFFILIE %s,E,01\n",
+	    c, o, $2, $1, $3, $4, $4 }'
 }
 
 step "titles: ordered, taken over, stolen, cancelled, blocked, withdrawn"
@@ -66,8 +67,8 @@ echo '261110000100003:-:true 261110000200003:vole:false 261110000200004:bloque:f
 same "$W/t.exp" "$W/t" "titres retiré, volé, bloqué"
 
 step "a file without rejects: nothing inserted into remboursement_rejete"
-remb 2026-11-16 1 2026-11-15 2026-11-14 200000001 261110000200001 261110000200002 \
-    260910000100001 >"$W/j1.csv"
+printf '%s\n' 261110000200001 261110000200002 260910000100001 |
+    lignes 2026-11-16 1 2026-11-15 2026-11-14 200000001 >"$W/j1.csv"
 journal j1 load remboursements --date 2026-11-16 --source j1.csv <"$W/j1.csv" 2>"$W/err"
 expect_rc 0 $? "premiers remboursements (titres commandés et repris)"
 grep -q "INSERT INTO remboursement (" "$W/j1.log" && ok || ko "plans du chargement j1 non journalisés"
@@ -76,36 +77,35 @@ grep -q "Insert on remboursement_rejete" "$W/j1.log" &&
 j1=$(sql postgres -c "SELECT max(id) FROM cesutg.ingestion")
 
 step "a file with every reason: the bilan, stderr, the rejects kept for J2"
-{
-	remb 2026-11-20 2 2026-11-19 2026-11-18 200000002 261110000200001 \
-	    260910000100003 261010000500001 261010000500002 261010000500003 \
-	    260910000100002 260910000100002 269999000000001 261110000100003 \
-	    261110000200003 261110000200004 261110000200005
-	remb 2026-11-20 2 2026-11-15 2026-11-14 200000001 261110000200002 | sed 1d
-} >"$W/j2.csv"
+# Line 3 sends j1's refund again (same compared values): unchanged.
+printf '%s\n' 261110000200005 "261110000200002 2026-11-15 2026-11-14 200000001" \
+    261110000200004 261110000200003 261110000100003 269999000000001 \
+    260910000100002 260910000100002 261010000500003 261010000500002 \
+    261010000500001 260910000100003 261110000200001 |
+    lignes 2026-11-20 2 2026-11-19 2026-11-18 200000002 >"$W/j2.csv"
 journal j2 load remboursements --date 2026-11-20 --source j2.csv --report "$W/rj2" \
     <"$W/j2.csv" 2>"$W/err"
 expect_rc 65 $? "second fichier : remboursements rejetés"
 cat >"$W/rj2.exp" <<EOF
 statut,ligne,cle,champs,motif
-rejete,2,261110000200001,,titre déjà remboursé le 2026-11-15 (ingestion $j1)
-rejete,3,260910000100003,,titre volé (déclaré le 2026-10-02)
-rejete,4,261010000500001,,titre annulé (déclaré le 2026-10-15)
-rejete,5,261010000500002,,titre perdu
-rejete,6,261010000500003,,"titre périmé : encaissé le 2026-11-18, remboursable jusqu'au 2026-10-31 (valable jusqu'au 2026-09-30)"
-nouveau,7,260910000100002,,
-rejete,8,260910000100002,,clé en double : déjà présente ligne 7
-rejete,9,269999000000001,,titre jamais émis : numéro de titre inconnu du registre des titres
-rejete,10,261110000100003,,titre retiré : la version en cours de sa ligne de commande ne le couvre plus (titre.annule_par)
-rejete,11,261110000200003,,titre volé (déclaré le 2026-11-10)
-rejete,12,261110000200004,,titre bloqué : remplacé par une réémission urgente (déclaré le 2026-11-11)
-nouveau,13,261110000200005,,
-inchange,14,261110000200002,,
+nouveau,2,261110000200005,,
+inchange,3,261110000200002,,
+rejete,4,261110000200004,,titre bloqué : remplacé par une réémission urgente (déclaré le 2026-11-11)
+rejete,5,261110000200003,,titre volé (déclaré le 2026-11-10)
+rejete,6,261110000100003,,titre retiré : la version en cours de sa ligne de commande ne le couvre plus (titre.annule_par)
+rejete,7,269999000000001,,titre jamais émis : numéro de titre inconnu du registre des titres
+nouveau,8,260910000100002,,
+rejete,9,260910000100002,,clé en double : déjà présente ligne 8
+rejete,10,261010000500003,,"titre périmé : encaissé le 2026-11-18, remboursable jusqu'au 2026-10-31 (valable jusqu'au 2026-09-30)"
+rejete,11,261010000500002,,titre perdu
+rejete,12,261010000500001,,titre annulé (déclaré le 2026-10-15)
+rejete,13,260910000100003,,titre volé (déclaré le 2026-10-02)
+rejete,14,261110000200001,,titre déjà remboursé le 2026-11-15 (ingestion $j1)
 EOF
 same "$W/rj2.exp" "$W/rj2" "bilan du second fichier"
 grep -c '^registre: j2.csv:[0-9]*: ' "$W/err" | grep -qx 10 && ok ||
     { ko "dix rejets sur stderr"; cat "$W/err"; }
-grep -q "^registre: j2.csv:2: titre déjà remboursé le 2026-11-15 (ingestion $j1)$" "$W/err" &&
+grep -q "^registre: j2.csv:14: titre déjà remboursé le 2026-11-15 (ingestion $j1)$" "$W/err" &&
     ok || ko "remboursement double sur stderr"
 grep -q "13 lignes lues, 2 nouvelles, 0 modifiées, 1 inchangées, 0 terminées, 10 rejetées" \
     "$W/err" && ok || { ko "résumé du chargement"; cat "$W/err"; }
@@ -113,13 +113,13 @@ sql postgres -c "SELECT string_agg(concat_ws(':', r.ligne, r.numero_titre, r.cau
     r.code_affilie, r.date_encaissement, p.ingestion_debut), ' ' ORDER BY r.ligne)
     FROM cesutg.remboursement_rejete r LEFT JOIN cesutg.remboursement p
     ON p.id = r.remboursement_anterieur" >"$W/rr" 2>&1
-echo "2:261110000200001:deja_rembourse:200000002:2026-11-18:$j1 3:260910000100003:vole:200000002:2026-11-18 4:261010000500001:annule:200000002:2026-11-18 5:261010000500002:perdu:200000002:2026-11-18 6:261010000500003:perime:200000002:2026-11-18 8:260910000100002:double_fichier:$((j1 + 1)) 9:269999000000001:jamais_emis:200000002:2026-11-18 10:261110000100003:retire:200000002:2026-11-18 11:261110000200003:vole:200000002:2026-11-18 12:261110000200004:bloque:200000002:2026-11-18" >"$W/rr.exp"
+echo "4:261110000200004:bloque:200000002:2026-11-18 5:261110000200003:vole:200000002:2026-11-18 6:261110000100003:retire:200000002:2026-11-18 7:269999000000001:jamais_emis:200000002:2026-11-18 9:260910000100002:double_fichier:$((j1 + 1)) 10:261010000500003:perime:200000002:2026-11-18 11:261010000500002:perdu:200000002:2026-11-18 12:261010000500001:annule:200000002:2026-11-18 13:260910000100003:vole:200000002:2026-11-18 14:261110000200001:deja_rembourse:200000002:2026-11-18:$j1" >"$W/rr.exp"
 same "$W/rr.exp" "$W/rr" "remboursements rejetés gardés pour J2"
 sql postgres -c "SELECT string_agg(ligne || ':' || (valeurs->>'cause') || ':' ||
     coalesce(valeurs->>'anterieur', '-') || ':' || (valeurs->>'motif_titre' = motif),
     ' ' ORDER BY ligne) FROM cesutg.rejet WHERE valeurs IS NOT NULL" >"$W/rv" 2>&1
 p=$(sql postgres -c "SELECT id FROM cesutg.remboursement WHERE numero_titre = '261110000200001'")
-echo "2:deja_rembourse:$p:true 3:vole:-:true 4:annule:-:true 5:perdu:-:true 6:perime:-:true 9:jamais_emis:-:true 10:retire:-:true 11:vole:-:true 12:bloque:-:true" >"$W/rv.exp"
+echo "4:bloque:-:true 5:vole:-:true 6:retire:-:true 7:jamais_emis:-:true 10:perime:-:true 11:perdu:-:true 12:annule:-:true 13:vole:-:true 14:deja_rembourse:$p:true" >"$W/rv.exp"
 same "$W/rv.exp" "$W/rv" "rejets gardés avec leur cause (reprendre)"
 grep -q "Insert on remboursement_rejete" "$W/j2.log" && ok ||
     ko "les rejets du second fichier non insérés dans remboursement_rejete"
