@@ -652,11 +652,12 @@ static const char *const evenement_sad_rules[] = {
  * Each refund's title and the refund already held for it, looked up once
  * by index (LIMIT 1 keeps the planner from hashing the whole ledger: a
  * file costs its rows, not the ledger's size). A title is refunded until
- * the end of the month after its validity, plus a parameter (so never
- * before its validity ends): the reason, and its text, are worked out for
- * the few rows that may have one, those kept in stg_titre_rejete. Only
- * these rows of stg are then given their reason (none in most files), not
- * every row rewritten through a join with itself: the rules move them out.
+ * the end of the month after its validity, plus a parameter (never out of
+ * date, then, when cashed by its validity): the reason, and its text, are
+ * worked out for the few rows that may have one only, kept in
+ * stg_titre_rejete; only these rows of stg are then given their reason
+ * (no row at all when none has one), not every row rewritten through a
+ * join of stg with itself. The rules move them out.
  */
 static const char *const remboursement_before[] = {
 	"CREATE TEMP TABLE stg_titre_rejete ON COMMIT DROP AS SELECT x.*, "
@@ -719,8 +720,9 @@ static const char *const remboursement_rules[] = {
 
 /*
  * Kept for the fraud control (J2): title reasons, and a title twice in a
- * file. Not even run for a file with no such reject (most of them): an
- * insert of no row still fires the table's statement triggers (audit).
+ * file. Not even run for a file with no such reject (12 of a month's 30
+ * at scale 1): an insert of no row still fires the table's statement
+ * triggers (audit).
  */
 static const char *const remboursement_after[] = {
 	"DO $$BEGIN IF EXISTS (SELECT FROM rej WHERE numero_titre IS NOT NULL) "
