@@ -1,4 +1,7 @@
 -- Rule file (migrate.c): the live definition; edit here, never in a migration.
+-- A month's pre-invoice reads that month's checks and lines alone, by
+-- index, and looks its visits up by key, whatever the months the ledger
+-- holds (issue 11).
 -- Since 011, prefacturer() wraps the calculation, named prefacturer_calcul,
 -- to keep SALSA's reasons: only the calculation is replaced here.
 -- The calculation of month m for all SADs (sads NULL), the SADs listed
@@ -39,22 +42,33 @@ BEGIN
 	-- on a line that stays (validated, or of another month), each with
 	-- the SAD of the line it is on, if any (sad_ligne), and that row
 	-- (x_*). The month's checks alone, with their visits' keys (023), not
-	-- joined with every visit of the ledger; a visit's row looked up by
-	-- its key (by the index when the ledger's rows outnumber the month's).
+	-- joined with every visit of the ledger. A visit's row is sought
+	-- among those of the month's lines not yet validated (mx: by the
+	-- lines, the index prefacture_visite_ligne), then, not found there,
+	-- by its key (the primary key: one probe, LATERAL so that it stays
+	-- one): not in a hash of every month's rows, which grew with the
+	-- ledger.
 	CREATE TEMP TABLE pv ON COMMIT DROP AS
+	WITH mx AS (SELECT f.code_sad, x.* FROM prefacture f
+	    CROSS JOIN LATERAL (SELECT x.prefacture, x.code_sad_tg,
+		x.identifiant_intervention, x.horodatage, x.secondes
+		FROM prefacture_visite x WHERE x.prefacture = f.id OFFSET 0) x
+	    WHERE f.mois = m AND f.statut = 'calculee')
 	SELECT c.code_sad, c.identifiant_beneficiaire_salsa AS ben, c.plan,
 	    c.horodatage, c.secondes, c.code_sad_tg AS code_tg,
-	    c.identifiant_intervention, f.code_sad AS sad_ligne,
+	    c.identifiant_intervention, x.code_sad AS sad_ligne,
 	    x.prefacture AS x_ligne, x.horodatage AS x_horodatage,
 	    x.secondes AS x_secondes
 	FROM controle_visite c
-	LEFT JOIN prefacture_visite x ON x.code_sad_tg = c.code_sad_tg
+	LEFT JOIN mx x ON x.code_sad_tg = c.code_sad_tg
 	    AND x.identifiant_intervention = c.identifiant_intervention
-	LEFT JOIN prefacture f ON f.id = x.prefacture AND f.mois = m
-	    AND f.statut = 'calculee'
+	LEFT JOIN LATERAL (SELECT 1 AS ailleurs FROM prefacture_visite y
+	    WHERE x.code_sad_tg IS NULL AND y.code_sad_tg = c.code_sad_tg
+	    AND y.identifiant_intervention = c.identifiant_intervention
+	    LIMIT 1) y ON true
 	WHERE c.mois = m AND c.payable AND c.plan IS NOT NULL
 	    AND (sads IS NULL OR (c.code_sad = ANY (sads)) <> sauf)
-	    AND (x.code_sad_tg IS NULL OR f.code_sad IS NOT NULL);
+	    AND y.ailleurs IS NULL;
 	-- A visit of these SADs on a line of a SAD of the other part (moved
 	-- since): both sessions would write its row, each waiting for the
 	-- other. Refused (CT001) before anything is written: registre then
@@ -143,7 +157,9 @@ BEGIN
 		AND f.plan = nl.plan AND f.rang = nl.rang
 		AND NOT EXISTS (SELECT 1 FROM nx WHERE nx.id = f.id))
 	    ORDER BY nl.ctid) n;
-	DELETE FROM prefacture_visite x USING nx WHERE x.prefacture = nx.id;
+	-- (nx by an array: a join may read the whole table, or its index.)
+	DELETE FROM prefacture_visite x
+	WHERE x.prefacture = ANY (ARRAY(SELECT id FROM nx));
 	-- The visits of the month's lines likewise: the lines not yet
 	-- validated, once written, are those kept and the new ones.
 	-- (Analysed: estimated at a row, they were joined to pv by merging
@@ -191,7 +207,7 @@ BEGIN
 	IF sauf THEN
 		PERFORM verrouiller('prefacture_partie');
 	END IF;
-	DELETE FROM prefacture f USING nx WHERE f.id = nx.id;
+	DELETE FROM prefacture f WHERE f.id = ANY (ARRAY(SELECT id FROM nx));
 	INSERT INTO prefacture (id, code_sad, mois,
 	    identifiant_beneficiaire_salsa, code_prestation, plan, rang, visites,
 	    secondes, realise_ch, jours_couverts, plan_ch, plafond_ch,
