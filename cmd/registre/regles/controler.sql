@@ -88,8 +88,12 @@ $f$;
 -- (A visit kept under a SAD of another part, moved since: controler_partie
 -- refuses it, and the caller checks the month in one session; that check
 -- costs a join of the month's visits, done by each part on its own.)
+-- (Bitmap scans: a range of the instant is estimated at a few thousand
+-- rows, the partial index's statistics unused, and a plain index scan
+-- of the month's visits fetched them row by row, at twice the cost.)
 CREATE OR REPLACE FUNCTION controler_parts(m text, n integer) RETURNS SETOF text[]
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
+SET enable_indexscan = off AS $f$
 DECLARE
 	d0 timestamptz := to_date(m || '-01', 'YYYY-MM-DD') - interval '1 day';
 	d1 timestamptz := to_date(m || '-01', 'YYYY-MM-DD')
@@ -148,12 +152,17 @@ DECLARE
 	recouv interval := make_interval(secs => param_texte('chevauchement_secondes')::bigint);
 	codes text[] := string_to_array(param_texte('codes_correction'), ' ');
 	seuil numeric := param_texte('seuil_taux_correction')::numeric;
+	ix text := current_setting('enable_indexscan');
 BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
 	DROP TABLE IF EXISTS pg_temp.hm, pg_temp.v, pg_temp.mo, pg_temp.s,
 	    pg_temp.tc, pg_temp.nv, pg_temp.nm, pg_temp.ov, pg_temp.om, pg_temp.od;
+	-- (Read by a bitmap scan, as in controler_parts: enable_indexscan
+	-- off for this statement only, the function's settings restored at
+	-- its end anyway.)
+	PERFORM set_config('enable_indexscan', 'off', true);
 	-- The month's visits of these SADs, the local day computed once per
 	-- visit (OFFSET 0: not by each filter that reads it), in a table of
 	-- their own, analysed: a filter on a computed day is estimated at a
@@ -174,6 +183,7 @@ BEGIN
 		AND (sads IS NULL OR h.code_sad = ANY (codes_tg))
 		OFFSET 0) h
 	WHERE h.jour >= d0 AND h.jour < d1;
+	PERFORM set_config('enable_indexscan', ix, true);
 	ANALYZE hm (code_sad, identifiant_client, code_prestation, jour);
 	CREATE TEMP TABLE v ON COMMIT DROP AS
 	WITH tg AS (

@@ -29,8 +29,8 @@ BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
-	DROP TABLE IF EXISTS pg_temp.pv, pg_temp.pl, pg_temp.nl, pg_temp.nx,
-	    pg_temp.ni, pg_temp.li;
+	DROP TABLE IF EXISTS pg_temp.pv, pg_temp.ya, pg_temp.pl, pg_temp.nl,
+	    pg_temp.nx, pg_temp.ni, pg_temp.li;
 	-- (Parts: analysed by prefacturer_statistiques, committed before
 	-- they run.)
 	IF sads IS NULL THEN
@@ -44,10 +44,13 @@ BEGIN
 	-- (x_*). The month's checks alone, with their visits' keys (023), not
 	-- joined with every visit of the ledger. A visit's row is sought
 	-- among those of the month's lines not yet validated (mx: by the
-	-- lines, the index prefacture_visite_ligne), then, not found there,
-	-- by its key (the primary key: one probe, LATERAL so that it stays
-	-- one): not in a hash of every month's rows, which grew with the
-	-- ledger.
+	-- lines, the index prefacture_visite_ligne), then, not found there
+	-- (x_ligne null), among the rows of its TG code between the least and
+	-- the greatest key of those visits (an index range: the SADs number
+	-- their visits in order, so the range holds that month's keys, and
+	-- whatever lies between): not in a hash of every month's rows, nor
+	-- looked up visit by visit (each probe costs more than the month's
+	-- rows read in key order).
 	CREATE TEMP TABLE pv ON COMMIT DROP AS
 	WITH mx AS (SELECT f.code_sad, x.* FROM prefacture f
 	    CROSS JOIN LATERAL (SELECT x.prefacture, x.code_sad_tg,
@@ -62,13 +65,22 @@ BEGIN
 	FROM controle_visite c
 	LEFT JOIN mx x ON x.code_sad_tg = c.code_sad_tg
 	    AND x.identifiant_intervention = c.identifiant_intervention
-	LEFT JOIN LATERAL (SELECT 1 AS ailleurs FROM prefacture_visite y
-	    WHERE x.code_sad_tg IS NULL AND y.code_sad_tg = c.code_sad_tg
-	    AND y.identifiant_intervention = c.identifiant_intervention
-	    LIMIT 1) y ON true
 	WHERE c.mois = m AND c.payable AND c.plan IS NOT NULL
-	    AND (sads IS NULL OR (c.code_sad = ANY (sads)) <> sauf)
-	    AND y.ailleurs IS NULL;
+	    AND (sads IS NULL OR (c.code_sad = ANY (sads)) <> sauf);
+	CREATE TEMP TABLE ya ON COMMIT DROP AS
+	SELECT y.code_sad_tg, y.identifiant_intervention
+	FROM (SELECT code_tg, min(identifiant_intervention) AS de,
+	    max(identifiant_intervention) AS a FROM pv WHERE x_ligne IS NULL
+	    GROUP BY code_tg) r
+	CROSS JOIN LATERAL (SELECT y.code_sad_tg, y.identifiant_intervention
+	    FROM prefacture_visite y WHERE y.code_sad_tg = r.code_tg
+	    AND y.identifiant_intervention BETWEEN r.de AND r.a OFFSET 0) y;
+	-- (None at a month's first computation.)
+	IF EXISTS (SELECT 1 FROM ya) THEN
+		DELETE FROM pv USING ya y WHERE pv.x_ligne IS NULL
+		    AND pv.code_tg = y.code_sad_tg
+		    AND pv.identifiant_intervention = y.identifiant_intervention;
+	END IF;
 	-- A visit of these SADs on a line of a SAD of the other part (moved
 	-- since): both sessions would write its row, each waiting for the
 	-- other. Refused (CT001) before anything is written: registre then
