@@ -25,6 +25,8 @@ DECLARE
 	d1 date := (to_date(m || '-01', 'YYYY-MM-DD') + interval '1 month')::date;
 	defaut numeric := param_texte('tarif_horaire_defaut')::numeric;
 	tarifs text[] := string_to_array(param_texte('tarifs_horaires_sad'), ' ');
+	nhors bigint;
+	npv bigint;
 BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
@@ -45,12 +47,12 @@ BEGIN
 	-- joined with every visit of the ledger. A visit's row is sought
 	-- among those of the month's lines not yet validated (mx: by the
 	-- lines, the index prefacture_visite_ligne), then, not found there
-	-- (x_ligne null), among the rows of its TG code between the least and
-	-- the greatest key of those visits (an index range: the SADs number
-	-- their visits in order, so the range holds that month's keys, and
-	-- whatever lies between): not in a hash of every month's rows, nor
-	-- looked up visit by visit (each probe costs more than the month's
-	-- rows read in key order).
+	-- (x_ligne null): a few (a rerun: the late visits) by their key, one
+	-- probe each; many (a first computation) among the rows of their TG
+	-- code between the least and the greatest key of those visits (an
+	-- index range: the SADs number their visits in order, so the range
+	-- holds that month's keys, and whatever lies between; 205,000 probes
+	-- cost 0.36 s of CPU). Not in a hash of every month's rows.
 	CREATE TEMP TABLE pv ON COMMIT DROP AS
 	WITH mx AS (SELECT f.code_sad, x.* FROM prefacture f
 	    CROSS JOIN LATERAL (SELECT x.prefacture, x.code_sad_tg,
@@ -67,19 +69,32 @@ BEGIN
 	    AND x.identifiant_intervention = c.identifiant_intervention
 	WHERE c.mois = m AND c.payable AND c.plan IS NOT NULL
 	    AND (sads IS NULL OR (c.code_sad = ANY (sads)) <> sauf);
-	CREATE TEMP TABLE ya ON COMMIT DROP AS
-	SELECT y.code_sad_tg, y.identifiant_intervention
-	FROM (SELECT code_tg, min(identifiant_intervention) AS de,
-	    max(identifiant_intervention) AS a FROM pv WHERE x_ligne IS NULL
-	    GROUP BY code_tg) r
-	CROSS JOIN LATERAL (SELECT y.code_sad_tg, y.identifiant_intervention
-	    FROM prefacture_visite y WHERE y.code_sad_tg = r.code_tg
-	    AND y.identifiant_intervention BETWEEN r.de AND r.a OFFSET 0) y;
-	-- (None at a month's first computation.)
-	IF EXISTS (SELECT 1 FROM ya) THEN
-		DELETE FROM pv USING ya y WHERE pv.x_ligne IS NULL
-		    AND pv.code_tg = y.code_sad_tg
-		    AND pv.identifiant_intervention = y.identifiant_intervention;
+	SELECT count(*) FILTER (WHERE x_ligne IS NULL), count(*) INTO nhors,
+	    npv FROM pv;
+	IF nhors * 20 < npv THEN
+		DELETE FROM pv WHERE pv.x_ligne IS NULL AND EXISTS (SELECT 1
+		    FROM (SELECT 1 FROM prefacture_visite y
+			WHERE y.code_sad_tg = pv.code_tg
+			AND y.identifiant_intervention = pv.identifiant_intervention
+			LIMIT 1) y);
+	ELSE
+		CREATE TEMP TABLE ya ON COMMIT DROP AS
+		SELECT y.code_sad_tg, y.identifiant_intervention
+		FROM (SELECT code_tg, min(identifiant_intervention) AS de,
+		    max(identifiant_intervention) AS a FROM pv
+		    WHERE x_ligne IS NULL GROUP BY code_tg) r
+		CROSS JOIN LATERAL (SELECT y.code_sad_tg,
+		    y.identifiant_intervention FROM prefacture_visite y
+		    WHERE y.code_sad_tg = r.code_tg
+		    AND y.identifiant_intervention BETWEEN r.de AND r.a
+		    OFFSET 0) y;
+		-- (None at a month's first computation.)
+		IF EXISTS (SELECT 1 FROM ya) THEN
+			DELETE FROM pv USING ya y WHERE pv.x_ligne IS NULL
+			    AND pv.code_tg = y.code_sad_tg
+			    AND pv.identifiant_intervention
+				= y.identifiant_intervention;
+		END IF;
 	END IF;
 	-- A visit of these SADs on a line of a SAD of the other part (moved
 	-- since): both sessions would write its row, each waiting for the
