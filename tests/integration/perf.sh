@@ -116,6 +116,13 @@ resultats() {	# database file: the results sorted, ids and times aside
 	    FROM cesutg.prefacture_visite x LEFT JOIN cesutg.prefacture f
 	    ON f.id = x.prefacture ORDER BY 5, 6" >"$2"
 }
+prefactures() {	# n what: the pre-invoice again, 016's by registre, 015's by SQL, results in $W/r<n>[-015]
+	DB=ctl015 sql postgres -c "SET client_min_messages = warning" \
+	    -c "SELECT cesutg.prefacturer_calcul_015('$M')" >/dev/null
+	registre --db "$DC" prefacture calculer $M >/dev/null 2>"$W/err"
+	expect_rc 0 $? "prefacture calculer ($2)"
+	resultats ctl "$W/r$1"; resultats ctl015 "$W/r$1-015"
+}
 valider() {	# database: the Département validates a few lines of the month
 	DB=$1 sql postgres -c "UPDATE cesutg.prefacture SET statut =
 	    'validee_departement' WHERE id IN (SELECT id FROM cesutg.prefacture
@@ -222,11 +229,7 @@ for sens in "$S2 $S1" "$S1 $S2"; do
 	    >/dev/null 2>"$W/err"
 	expect_rc 1 $? "une part refuse une intervention sur une ligne de l'autre ($sens)"
 	grep -q "changé de SAD" "$W/err" && ok || ko "refus : $(cat "$W/err")"
-	DB=ctl015 sql postgres -c "SET client_min_messages = warning" \
-	    -c "SELECT cesutg.prefacturer_calcul_015('$M')" >/dev/null
-	registre --db "$DC" prefacture calculer $M >/dev/null 2>"$W/err"
-	expect_rc 0 $? "prefacture calculer ($sens)"
-	resultats ctl "$W/r5"; resultats ctl015 "$W/r5-015"
+	prefactures 5 "$sens"
 	same "$W/r5-015" "$W/r5" "pré-facture après une intervention déplacée ($sens), 016 et 015"
 done
 registre --db "$DC" audit verify --ancre "$W/ancre-ctl" >/dev/null 2>"$W/err"
@@ -262,11 +265,7 @@ for d in ctl ctl015; do
 	    f.identifiant_beneficiaire_salsa, f.plan) = (l.code_sad,
 	    l.identifiant_beneficiaire_salsa, l.plan) ORDER BY 1, 2 LIMIT 1)" >/dev/null
 done
-DB=ctl015 sql postgres -c "SET client_min_messages = warning" \
-    -c "SELECT cesutg.prefacturer_calcul_015('$M')" >/dev/null
-registre --db "$DC" prefacture calculer $M >/dev/null 2>"$W/err"
-expect_rc 0 $? "prefacture calculer (une intervention sur une ligne d'avril)"
-resultats ctl "$W/r6"; resultats ctl015 "$W/r6-015"
+prefactures 6 "une intervention sur une ligne d'avril"
 DB=ctl sql postgres -c "SELECT count(*) FROM cesutg.prefacture_visite x JOIN
     cesutg.prefacture f ON f.id = x.prefacture WHERE f.mois = '2016-04'" |
     grep -qx 1 && ok || ko "l'intervention reste sur la ligne d'avril"
@@ -281,11 +280,7 @@ for d in ctl ctl015; do
 	    AND f.statut = 'calculee'" -c "DELETE FROM cesutg.prefacture
 	    WHERE mois = '$M' AND statut = 'calculee'" >/dev/null
 done
-DB=ctl015 sql postgres -c "SET client_min_messages = warning" \
-    -c "SELECT cesutg.prefacturer_calcul_015('$M')" >/dev/null
-registre --db "$DC" prefacture calculer $M >/dev/null 2>"$W/err"
-expect_rc 0 $? "prefacture calculer (lignes du mois effacées)"
-resultats ctl "$W/r7"; resultats ctl015 "$W/r7-015"
+prefactures 7 "lignes du mois effacées"
 same "$W/r6" "$W/r7" "pré-facture recalculée après ses lignes effacées"
 same "$W/r7-015" "$W/r7" "pré-facture recalculée après ses lignes effacées, 016 et 015"
 # Its plans, under enable_seqscan = off (a ledger of many months, where
