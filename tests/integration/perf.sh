@@ -116,6 +116,13 @@ resultats() {	# database file: the results sorted, ids and times aside
 	    FROM cesutg.prefacture_visite x LEFT JOIN cesutg.prefacture f
 	    ON f.id = x.prefacture ORDER BY 5, 6" >"$2"
 }
+prefactures() {	# n what: the pre-invoice again, 016's by registre, 015's by SQL, results in $W/r<n>[-015]
+	DB=ctl015 sql postgres -c "SET client_min_messages = warning" \
+	    -c "SELECT cesutg.prefacturer_calcul_015('$M')" >/dev/null
+	registre --db "$DC" prefacture calculer $M >/dev/null 2>"$W/err"
+	expect_rc 0 $? "prefacture calculer ($2)"
+	resultats ctl "$W/r$1"; resultats ctl015 "$W/r$1-015"
+}
 valider() {	# database: the Département validates a few lines of the month
 	DB=$1 sql postgres -c "UPDATE cesutg.prefacture SET statut =
 	    'validee_departement' WHERE id IN (SELECT id FROM cesutg.prefacture
@@ -222,11 +229,7 @@ for sens in "$S2 $S1" "$S1 $S2"; do
 	    >/dev/null 2>"$W/err"
 	expect_rc 1 $? "une part refuse une intervention sur une ligne de l'autre ($sens)"
 	grep -q "changé de SAD" "$W/err" && ok || ko "refus : $(cat "$W/err")"
-	DB=ctl015 sql postgres -c "SET client_min_messages = warning" \
-	    -c "SELECT cesutg.prefacturer_calcul_015('$M')" >/dev/null
-	registre --db "$DC" prefacture calculer $M >/dev/null 2>"$W/err"
-	expect_rc 0 $? "prefacture calculer ($sens)"
-	resultats ctl "$W/r5"; resultats ctl015 "$W/r5-015"
+	prefactures 5 "$sens"
 	same "$W/r5-015" "$W/r5" "pré-facture après une intervention déplacée ($sens), 016 et 015"
 done
 registre --db "$DC" audit verify --ancre "$W/ancre-ctl" >/dev/null 2>"$W/err"
@@ -262,16 +265,24 @@ for d in ctl ctl015; do
 	    f.identifiant_beneficiaire_salsa, f.plan) = (l.code_sad,
 	    l.identifiant_beneficiaire_salsa, l.plan) ORDER BY 1, 2 LIMIT 1)" >/dev/null
 done
-DB=ctl015 sql postgres -c "SET client_min_messages = warning" \
-    -c "SELECT cesutg.prefacturer_calcul_015('$M')" >/dev/null
-registre --db "$DC" prefacture calculer $M >/dev/null 2>"$W/err"
-expect_rc 0 $? "prefacture calculer (une intervention sur une ligne d'avril)"
-resultats ctl "$W/r6"; resultats ctl015 "$W/r6-015"
+prefactures 6 "une intervention sur une ligne d'avril"
 DB=ctl sql postgres -c "SELECT count(*) FROM cesutg.prefacture_visite x JOIN
     cesutg.prefacture f ON f.id = x.prefacture WHERE f.mois = '2016-04'" |
     grep -qx 1 && ok || ko "l'intervention reste sur la ligne d'avril"
 cmp -s "$W/r5" "$W/r6" && ko "la ligne d'avril ne change rien" || ok
 same "$W/r6-015" "$W/r6" "pré-facture, une intervention sur une ligne d'avril, 016 et 015"
+# The month's lines not yet validated gone: a first computation again,
+# whose visits are sought in ranges of keys (not on the month's lines,
+# too many to be looked up one by one), the one on April's line among them.
+for d in ctl ctl015; do
+	DB=$d sql postgres -c "DELETE FROM cesutg.prefacture_visite x USING
+	    cesutg.prefacture f WHERE x.prefacture = f.id AND f.mois = '$M'
+	    AND f.statut = 'calculee'" -c "DELETE FROM cesutg.prefacture
+	    WHERE mois = '$M' AND statut = 'calculee'" >/dev/null
+done
+prefactures 7 "lignes du mois effacées"
+same "$W/r6" "$W/r7" "pré-facture recalculée après ses lignes effacées"
+same "$W/r7-015" "$W/r7" "pré-facture recalculée après ses lignes effacées, 016 et 015"
 # Its plans, under enable_seqscan = off (a ledger of many months, where
 # reading every visit or line costs what the month costs many times): no
 # statement of the pre-invoice reads horodatage, nor the whole of
@@ -291,6 +302,59 @@ grep -q "CREATE TEMP TABLE pv" "$W/plans.log" && ok || ko "plans de la pré-fact
 grep -E -o " on horodatage |Seq Scan on (controle_visite|prefacture|prefacture_visite) " \
     "$W/plans.log" | sort | uniq -c >"$W/seq"
 [ -s "$W/seq" ] && { ko "la pré-facture lit le registre au-delà du mois"; cat "$W/seq"; } || ok
+
+step "the checks and the pre-invoice of a month read by index that month's rows only"
+# The ledger also holds April (its visits loaded, checked, pre-invoiced:
+# a first computation beside May's rows), then May again (a rerun beside
+# April's). Under enable_seqscan = off, every read of horodatage is by the
+# visits' instant (the index of migration 026, a day either side of the
+# month), and every read of controle_visite, controle_motif,
+# prefacture_visite or prefacture has a condition (an index range, a key,
+# a line): none reads the table whole, which a ledger of many months
+# would pay many times. (The code of 121e36d read horodatage by SAD and
+# hashed every month's motifs and pre-invoiced visits.)
+# (April's visits of May's clients and staff: the others would be refused.)
+fluxgen --scale 0.05 --month 2016-04 horodatages >"$W/h04g.csv" || ko "fluxgen 2016-04"
+awk -F, 'FILENAME ~ /clients/ { c[$1 "," $4]; next }
+	FILENAME ~ /intervenants/ { i[$1 "," $4]; next }
+	FNR == 1 || (($1 "," $5) in c && ($1 "," $6) in i)' \
+    "$W/clients.csv" "$W/intervenants.csv" "$W/h04g.csv" >"$W/h04.csv"
+[ "$(wc -l <"$W/h04.csv")" -gt 1000 ] && ok || ko "horodatages d'avril : $(wc -l <"$W/h04.csv")"
+for r in "session_preload_libraries = 'auto_explain'" \
+    "auto_explain.log_min_duration = 0" "auto_explain.log_nested_statements = on" \
+    "enable_seqscan = off"; do
+	sql postgres -c "ALTER DATABASE ctl SET $r"
+done
+registre --db "$DC" load horodatages --date 2016-05-02 <"$W/h04.csv" 2>"$W/err"
+expect_rc 0 $? "load horodatages 2016-04"
+o=$(wc -c <"$CESUTG_HOME/postgresql.log")
+for m in 2016-04 $M; do
+	registre --db "$DC" controler $m >/dev/null 2>"$W/err"; expect_rc 0 $? "controler $m (plans journalisés)"
+	registre --db "$DC" prefacture calculer $m >/dev/null 2>"$W/err"
+	expect_rc 0 $? "prefacture calculer $m (plans journalisés)"
+done
+sql postgres -c "ALTER DATABASE ctl RESET ALL"
+tail -c +$((o + 1)) "$CESUTG_HOME/postgresql.log" >"$W/plans2.log"
+for q in "CREATE TEMP TABLE hm" "CREATE TEMP TABLE om" "CREATE TEMP TABLE pv" "repartir(n"; do
+	[ "$(grep -c "$q" "$W/plans2.log")" -ge 4 ] && ok || ko "plans de « $q » non journalisés"
+done
+DB=ctl sql postgres -c "SELECT count(DISTINCT mois) FROM cesutg.prefacture_visite x
+    JOIN cesutg.prefacture f ON f.id = x.prefacture" | grep -qx 2 && ok || ko "deux mois pré-facturés"
+# Each scan of these tables with its conditions (up to its next node).
+awk 'function fin() {
+		if (t != "" && (n ~ /Seq Scan/ || c == "" || (t == "horodatage" && c !~ /COALESCE/)))
+			print t ": " n " (" q ")"
+		t = ""
+	}
+	/Scan .*on (horodatage|controle_visite|controle_motif|prefacture_visite|prefacture) / {
+		fin(); n = $0; sub(/^[ \t]*(->)?[ \t]*/, "", n); sub(/  \(cost.*/, "", n)
+		t = n; sub(/.* on /, "", t); sub(/ .*/, "", t); c = ""; next
+	}
+	/Query Text:/ { fin(); q = $0; sub(/.*Query Text: */, "", q); next }
+	/->|LOG:/ { fin(); next }
+	/(Index|Recheck) Cond:/ { if (t != "") c = c $0 }
+	END { fin() }' "$W/plans2.log" | sort | uniq -c >"$W/seq2"
+[ -s "$W/seq2" ] && { ko "le contrôle ou la pré-facture lit d'autres mois"; cat "$W/seq2"; } || ok
 
 echo "perf: $pass réussis, $fail échoués"
 [ "$fail" -eq 0 ]

@@ -1,4 +1,7 @@
 -- Rule file (migrate.c): the live definition; edit here, never in a migration.
+-- A month's checks read that month's rows alone, by index, whatever the
+-- months the ledger holds (issue 11): its visits by their instant (026),
+-- its results by controle_visite_mois, its motifs by ranges of ids.
 -- The statistics controler_partie's plans depend on, refreshed when stale
 -- (committed before the parts run: a session does not see the statistics
 -- another has not committed). A table never analysed since its load
@@ -85,8 +88,12 @@ $f$;
 -- (A visit kept under a SAD of another part, moved since: controler_partie
 -- refuses it, and the caller checks the month in one session; that check
 -- costs a join of the month's visits, done by each part on its own.)
+-- (Bitmap scans: a range of the instant is estimated at a few thousand
+-- rows, the partial index's statistics unused, and a plain index scan
+-- of the month's visits fetched them row by row, at twice the cost.)
 CREATE OR REPLACE FUNCTION controler_parts(m text, n integer) RETURNS SETOF text[]
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg AS $f$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = cesutg
+SET enable_indexscan = off AS $f$
 DECLARE
 	d0 timestamptz := to_date(m || '-01', 'YYYY-MM-DD') - interval '1 day';
 	d1 timestamptz := to_date(m || '-01', 'YYYY-MM-DD')
@@ -96,7 +103,8 @@ BEGIN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
 	-- The visits of the month by their time in UTC give the weights (a
-	-- day either side: weights only), counted per TG code before the
+	-- day either side: weights only; by the index horodatage_instant of
+	-- 026, not among every month's visits), counted per TG code before the
 	-- few codes are mapped to their SADs (joined visit by visit, while
 	-- the statistics are being refreshed beside, the month's visits were
 	-- estimated at a few rows: 265,000 index lookups of sad_tg and a
@@ -130,6 +138,11 @@ DECLARE
 	    WHERE g.sad = ANY (sads));
 	d0 date := to_date(m || '-01', 'YYYY-MM-DD');
 	d1 date := (to_date(m || '-01', 'YYYY-MM-DD') + interval '1 month')::date;
+	-- The instants of the month's visits, a day either side (more than
+	-- any time zone's offset): read by the index horodatage_instant
+	-- (026), not among every month's visits.
+	t0 timestamptz := (d0 - 1)::timestamp AT TIME ZONE 'UTC';
+	t1 timestamptz := (d1 + 1)::timestamp AT TIME ZONE 'UTC';
 	tz text := param_texte('fuseau_horaire');
 	dmin interval := make_interval(secs =>
 	    param_texte('duree_min_minutes')::bigint * 60);
@@ -139,12 +152,17 @@ DECLARE
 	recouv interval := make_interval(secs => param_texte('chevauchement_secondes')::bigint);
 	codes text[] := string_to_array(param_texte('codes_correction'), ' ');
 	seuil numeric := param_texte('seuil_taux_correction')::numeric;
+	ix text := current_setting('enable_indexscan');
 BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
 	DROP TABLE IF EXISTS pg_temp.hm, pg_temp.v, pg_temp.mo, pg_temp.s,
-	    pg_temp.tc, pg_temp.nv, pg_temp.nm;
+	    pg_temp.tc, pg_temp.nv, pg_temp.nm, pg_temp.ov, pg_temp.om, pg_temp.od;
+	-- (Read by a bitmap scan, as in controler_parts: enable_indexscan
+	-- off for this statement only, the function's settings restored at
+	-- its end anyway.)
+	PERFORM set_config('enable_indexscan', 'off', true);
 	-- The month's visits of these SADs, the local day computed once per
 	-- visit (OFFSET 0: not by each filter that reads it), in a table of
 	-- their own, analysed: a filter on a computed day is estimated at a
@@ -158,9 +176,14 @@ BEGIN
 		h.arrivee_brute, h.depart_retenu, h.depart_brut,
 		h.instant_creation) AT TIME ZONE tz)::date AS jour
 	    FROM horodatage h WHERE h.valide_au IS NULL
+		AND coalesce(h.arrivee_retenue, h.arrivee_brute,
+		h.depart_retenu, h.depart_brut, h.instant_creation) >= t0
+		AND coalesce(h.arrivee_retenue, h.arrivee_brute,
+		h.depart_retenu, h.depart_brut, h.instant_creation) < t1
 		AND (sads IS NULL OR h.code_sad = ANY (codes_tg))
 		OFFSET 0) h
 	WHERE h.jour >= d0 AND h.jour < d1;
+	PERFORM set_config('enable_indexscan', ix, true);
 	ANALYZE hm (code_sad, identifiant_client, code_prestation, jour);
 	CREATE TEMP TABLE v ON COMMIT DROP AS
 	WITH tg AS (
@@ -413,11 +436,29 @@ BEGIN
 		RAISE EXCEPTION 'une intervention contrôlée a changé de SAD : '
 		    'contrôle du mois en une session' USING ERRCODE = 'CT001';
 	END IF;
-	DELETE FROM controle_motif k USING controle_visite c
-	WHERE k.horodatage = c.horodatage AND c.mois = m
-	    AND (sads IS NULL OR c.code_sad = ANY (sads))
-	    AND NOT EXISTS (SELECT 1 FROM nm
-		WHERE nm.id = k.horodatage AND nm.code = k.code);
+	-- The motifs kept of the visits checked before (om): read by ranges
+	-- of ids, the runs of those visits' ids (cut where two are more than
+	-- 1,000 apart), by the primary key: not among every month's motifs
+	-- (a hash of the whole table), nor looked up visit by visit (most
+	-- have none). A rerun writes the difference only (od: those that go).
+	CREATE TEMP TABLE ov ON COMMIT DROP AS
+	SELECT c.horodatage AS id FROM controle_visite c WHERE c.mois = m
+	    AND (sads IS NULL OR c.code_sad = ANY (sads));
+	ANALYZE ov;
+	CREATE TEMP TABLE om ON COMMIT DROP AS
+	SELECT k.horodatage AS id, k.code FROM (SELECT min(o.id) AS lo,
+		max(o.id) AS hi FROM (SELECT o.id, sum(o.saut) OVER (ORDER BY o.id)
+		    AS r FROM (SELECT id, CASE WHEN id - lag(id) OVER (ORDER BY id)
+			> 1000 THEN 1 ELSE 0 END AS saut FROM ov) o) o
+	    GROUP BY o.r) p
+	CROSS JOIN LATERAL (SELECT k.horodatage, k.code FROM controle_motif k
+	    WHERE k.horodatage BETWEEN p.lo AND p.hi OFFSET 0) k
+	WHERE EXISTS (SELECT 1 FROM ov WHERE ov.id = k.horodatage);
+	CREATE TEMP TABLE od ON COMMIT DROP AS
+	SELECT id, code FROM om EXCEPT SELECT id, code FROM nm;
+	ANALYZE od;
+	DELETE FROM controle_motif k USING od
+	WHERE k.horodatage = od.id AND k.code = od.code;
 	DELETE FROM controle_visite c WHERE c.mois = m
 	    AND (sads IS NULL OR c.code_sad = ANY (sads))
 	    AND NOT EXISTS (SELECT 1 FROM nv WHERE nv.horodatage = c.horodatage
@@ -438,8 +479,8 @@ BEGIN
 	    WHERE c.horodatage = nv.horodatage AND c.mois = m)
 	ORDER BY nv.horodatage;
 	INSERT INTO controle_motif
-	SELECT id, code FROM nm WHERE NOT EXISTS (SELECT 1 FROM controle_motif k
-	    WHERE k.horodatage = nm.id AND k.code = nm.code)
+	SELECT id, code FROM nm WHERE NOT EXISTS (SELECT 1 FROM om
+	    WHERE om.id = nm.id AND om.code = nm.code)
 	ORDER BY 1, 2;
 	DELETE FROM taux_correction t WHERE t.mois = m
 	    AND (sads IS NULL OR t.code_sad = ANY (sads))

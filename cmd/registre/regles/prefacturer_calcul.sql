@@ -1,4 +1,7 @@
 -- Rule file (migrate.c): the live definition; edit here, never in a migration.
+-- A month's pre-invoice reads that month's checks and lines alone, by
+-- index, and looks its visits up by key, whatever the months the ledger
+-- holds (issue 11).
 -- Since 011, prefacturer() wraps the calculation, named prefacturer_calcul,
 -- to keep SALSA's reasons: only the calculation is replaced here.
 -- The calculation of month m for all SADs (sads NULL), the SADs listed
@@ -22,12 +25,14 @@ DECLARE
 	d1 date := (to_date(m || '-01', 'YYYY-MM-DD') + interval '1 month')::date;
 	defaut numeric := param_texte('tarif_horaire_defaut')::numeric;
 	tarifs text[] := string_to_array(param_texte('tarifs_horaires_sad'), ' ');
+	nhors bigint;
+	npv bigint;
 BEGIN
 	IF NOT agent_tg() THEN
 		RAISE EXCEPTION 'réservé à un agent habilité TG' USING ERRCODE = '42501';
 	END IF;
-	DROP TABLE IF EXISTS pg_temp.pv, pg_temp.pl, pg_temp.nl, pg_temp.nx,
-	    pg_temp.ni, pg_temp.li;
+	DROP TABLE IF EXISTS pg_temp.pv, pg_temp.ya, pg_temp.pl, pg_temp.nl,
+	    pg_temp.nx, pg_temp.ni, pg_temp.li;
 	-- (Parts: analysed by prefacturer_statistiques, committed before
 	-- they run.)
 	IF sads IS NULL THEN
@@ -39,22 +44,58 @@ BEGIN
 	-- on a line that stays (validated, or of another month), each with
 	-- the SAD of the line it is on, if any (sad_ligne), and that row
 	-- (x_*). The month's checks alone, with their visits' keys (023), not
-	-- joined with every visit of the ledger; a visit's row looked up by
-	-- its key (by the index when the ledger's rows outnumber the month's).
+	-- joined with every visit of the ledger. A visit's row is sought
+	-- among those of the month's lines not yet validated (mx: by the
+	-- lines, the index prefacture_visite_ligne), then, not found there
+	-- (x_ligne null): a few (a rerun: the late visits) by their key, one
+	-- probe each; many (a first computation) among the rows of their TG
+	-- code between the least and the greatest key of those visits (an
+	-- index range: the SADs number their visits in order, so the range
+	-- holds that month's keys, and whatever lies between; 205,000 probes
+	-- cost 0.36 s of CPU). Not in a hash of every month's rows.
 	CREATE TEMP TABLE pv ON COMMIT DROP AS
+	WITH mx AS (SELECT f.code_sad, x.* FROM prefacture f
+	    CROSS JOIN LATERAL (SELECT x.prefacture, x.code_sad_tg,
+		x.identifiant_intervention, x.horodatage, x.secondes
+		FROM prefacture_visite x WHERE x.prefacture = f.id OFFSET 0) x
+	    WHERE f.mois = m AND f.statut = 'calculee')
 	SELECT c.code_sad, c.identifiant_beneficiaire_salsa AS ben, c.plan,
 	    c.horodatage, c.secondes, c.code_sad_tg AS code_tg,
-	    c.identifiant_intervention, f.code_sad AS sad_ligne,
+	    c.identifiant_intervention, x.code_sad AS sad_ligne,
 	    x.prefacture AS x_ligne, x.horodatage AS x_horodatage,
 	    x.secondes AS x_secondes
 	FROM controle_visite c
-	LEFT JOIN prefacture_visite x ON x.code_sad_tg = c.code_sad_tg
+	LEFT JOIN mx x ON x.code_sad_tg = c.code_sad_tg
 	    AND x.identifiant_intervention = c.identifiant_intervention
-	LEFT JOIN prefacture f ON f.id = x.prefacture AND f.mois = m
-	    AND f.statut = 'calculee'
 	WHERE c.mois = m AND c.payable AND c.plan IS NOT NULL
-	    AND (sads IS NULL OR (c.code_sad = ANY (sads)) <> sauf)
-	    AND (x.code_sad_tg IS NULL OR f.code_sad IS NOT NULL);
+	    AND (sads IS NULL OR (c.code_sad = ANY (sads)) <> sauf);
+	SELECT count(*) FILTER (WHERE x_ligne IS NULL), count(*) INTO nhors,
+	    npv FROM pv;
+	IF nhors * 20 < npv THEN
+		DELETE FROM pv WHERE pv.x_ligne IS NULL AND EXISTS (SELECT 1
+		    FROM (SELECT 1 FROM prefacture_visite y
+			WHERE y.code_sad_tg = pv.code_tg
+			AND y.identifiant_intervention = pv.identifiant_intervention
+			LIMIT 1) y);
+	ELSE
+		CREATE TEMP TABLE ya ON COMMIT DROP AS
+		SELECT y.code_sad_tg, y.identifiant_intervention
+		FROM (SELECT code_tg, min(identifiant_intervention) AS de,
+		    max(identifiant_intervention) AS a FROM pv
+		    WHERE x_ligne IS NULL GROUP BY code_tg) r
+		CROSS JOIN LATERAL (SELECT y.code_sad_tg,
+		    y.identifiant_intervention FROM prefacture_visite y
+		    WHERE y.code_sad_tg = r.code_tg
+		    AND y.identifiant_intervention BETWEEN r.de AND r.a
+		    OFFSET 0) y;
+		-- (None at a month's first computation.)
+		IF EXISTS (SELECT 1 FROM ya) THEN
+			DELETE FROM pv USING ya y WHERE pv.x_ligne IS NULL
+			    AND pv.code_tg = y.code_sad_tg
+			    AND pv.identifiant_intervention
+				= y.identifiant_intervention;
+		END IF;
+	END IF;
 	-- A visit of these SADs on a line of a SAD of the other part (moved
 	-- since): both sessions would write its row, each waiting for the
 	-- other. Refused (CT001) before anything is written: registre then
@@ -143,7 +184,9 @@ BEGIN
 		AND f.plan = nl.plan AND f.rang = nl.rang
 		AND NOT EXISTS (SELECT 1 FROM nx WHERE nx.id = f.id))
 	    ORDER BY nl.ctid) n;
-	DELETE FROM prefacture_visite x USING nx WHERE x.prefacture = nx.id;
+	-- (nx by an array: a join may read the whole table, or its index.)
+	DELETE FROM prefacture_visite x
+	WHERE x.prefacture = ANY (ARRAY(SELECT id FROM nx));
 	-- The visits of the month's lines likewise: the lines not yet
 	-- validated, once written, are those kept and the new ones.
 	-- (Analysed: estimated at a row, they were joined to pv by merging
@@ -191,7 +234,7 @@ BEGIN
 	IF sauf THEN
 		PERFORM verrouiller('prefacture_partie');
 	END IF;
-	DELETE FROM prefacture f USING nx WHERE f.id = nx.id;
+	DELETE FROM prefacture f WHERE f.id = ANY (ARRAY(SELECT id FROM nx));
 	INSERT INTO prefacture (id, code_sad, mois,
 	    identifiant_beneficiaire_salsa, code_prestation, plan, rang, visites,
 	    secondes, realise_ch, jours_couverts, plan_ch, plafond_ch,
