@@ -49,7 +49,7 @@ MIG(20, "020_rapprochement_cible.sql")
 MIG(21, "021_regles.sql")
 MIG(22, "022_echelle.sql")
 MIG(23, "023_controle_cle.sql")
-MIG(26, "026_controle_mois.sql")
+MIG(24, "024_controle_mois.sql")
 
 #define REGLE(id, file) \
 	__asm__(".section .rodata\n.global regle_" #id "\nregle_" #id ":\n" \
@@ -80,7 +80,7 @@ static const struct regle {
 static const char *const migs[] = { mig_1, mig_2, mig_3, mig_4, mig_5, mig_6,
     mig_7, mig_8, mig_9, mig_10, mig_11, mig_12, mig_13, mig_14, mig_15,
     mig_16, mig_17, mig_18, mig_19, mig_20, mig_21,
-    mig_22, mig_23, mig_26 };
+    mig_22, mig_23, mig_24 };
 
 int
 mig_count(void)

@@ -307,7 +307,7 @@ step "the checks and the pre-invoice of a month read by index that month's rows 
 # The ledger also holds April (its visits loaded, checked, pre-invoiced:
 # a first computation beside May's rows), then May again (a rerun beside
 # April's). Under enable_seqscan = off, every read of horodatage is by the
-# visits' instant (the index of migration 026, a day either side of the
+# visits' instant (the index of migration 024, a day either side of the
 # month), and every read of controle_visite, controle_motif,
 # prefacture_visite or prefacture has a condition (an index range, a key,
 # a line): none reads the table whole, which a ledger of many months

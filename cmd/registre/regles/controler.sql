@@ -1,6 +1,6 @@
 -- Rule file (migrate.c): the live definition; edit here, never in a migration.
 -- A month's checks read that month's rows alone, by index, whatever the
--- months the ledger holds (issue 11): its visits by their instant (026),
+-- months the ledger holds (issue 11): its visits by their instant (024),
 -- its results by controle_visite_mois, its motifs by ranges of ids.
 -- The statistics controler_partie's plans depend on, refreshed when stale
 -- (committed before the parts run: a session does not see the statistics
@@ -104,7 +104,7 @@ BEGIN
 	END IF;
 	-- The visits of the month by their time in UTC give the weights (a
 	-- day either side: weights only; by the index horodatage_instant of
-	-- 026, not among every month's visits), counted per TG code before the
+	-- 024, not among every month's visits), counted per TG code before the
 	-- few codes are mapped to their SADs (joined visit by visit, while
 	-- the statistics are being refreshed beside, the month's visits were
 	-- estimated at a few rows: 265,000 index lookups of sad_tg and a
@@ -140,7 +140,7 @@ DECLARE
 	d1 date := (to_date(m || '-01', 'YYYY-MM-DD') + interval '1 month')::date;
 	-- The instants of the month's visits, a day either side (more than
 	-- any time zone's offset): read by the index horodatage_instant
-	-- (026), not among every month's visits.
+	-- (024), not among every month's visits.
 	t0 timestamptz := (d0 - 1)::timestamp AT TIME ZONE 'UTC';
 	t1 timestamptz := (d1 + 1)::timestamp AT TIME ZONE 'UTC';
 	tz text := param_texte('fuseau_horaire');

@@ -1,4 +1,4 @@
--- registre, migration 26 (issue 11: the checks of a month cost the month,
+-- registre, migration 24 (issue 11: the checks of a month cost the month,
 -- not the ledger): the current visits by their instant, the one the
 -- checks date a visit by (its local day, regles/controler.sql). The checks
 -- and the parts read a month's visits (a day either side, for any time
