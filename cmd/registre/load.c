@@ -1167,6 +1167,21 @@ lot_fin(struct load *L)
 	buf_reset(&lot);
 }
 
+/* Ends the lot with a query: its result, to be cleared by the caller. */
+static PGresult *
+lot_requete(struct load *L, const char *sql)
+{
+	PGresult *r;
+
+	buf_adds(&lot, sql);
+	en_lot = 0;
+	r = db_essai(L->c, lot.p);
+	buf_reset(&lot);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		db_fail(L->c, r, "requête");
+	return r;
+}
+
 void
 load_run(struct load *L, const char *sql, const char *ing)
 {
@@ -1341,24 +1356,21 @@ analyze(struct load *L)
 static int
 nouvelles(struct load *L)
 {
-	struct buf b = { 0 }, q = { 0 };
+	struct buf q = { 0 };
 	PGresult *r;
-	const char *p[1];
 	int ok;
 
-	buf_addf(&b, "cesutg.%s_courant", L->k->table);
-	p[0] = b.p;
+	/* The statements of the lot, then this question: one round trip. */
 	buf_addf(&q, "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid "
-	    "= to_regclass($1) AND indisunique AND indpred IS NOT NULL) AND "
-	    "NOT EXISTS (SELECT 1 FROM (SELECT * FROM stg LIMIT " ESSAI_SONDE
-	    ") s JOIN %s t ON t.valide_au IS NULL AND ",
-	    L->k->table);
+	    "= to_regclass('cesutg.%s_courant') AND indisunique AND indpred IS "
+	    "NOT NULL) AND NOT EXISTS (SELECT 1 FROM (SELECT * FROM stg LIMIT "
+	    ESSAI_SONDE ") s JOIN %s t ON t.valide_au IS NULL AND ",
+	    L->k->table, L->k->table);
 	load_keymatch(&q, L->k, "t", "s");
 	buf_adds(&q, ")");
-	r = db_query(L->c, q.p, 1, p);
+	r = lot_requete(L, q.p);
 	ok = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 	PQclear(r);
-	buf_free(&b);
 	buf_free(&q);
 	return ok;
 }
@@ -1927,18 +1939,22 @@ load_apply(struct load *L)
 	struct counts n;
 	struct afile a;
 	char *ing;
-	int i;
+	int i, essai;
 
 	lot_debut();
 	analyze(L);
 	for (i = 0; L->k->before != NULL && L->k->before[i] != NULL; i++)
 		load_run(L, L->k->before[i], NULL);
 	validate(L);
-	if (!L->k->snapshot)
-		load_run(L, "SAVEPOINT nouvelles; " CLS_NOUVELLES, NULL);
+	/*
+	 * The savepoint and the view only for a trial: a clients file,
+	 * whose first rows are current, no longer makes them to undo them.
+	 */
+	essai = !L->k->snapshot && nouvelles(L);
 	lot_fin(L);
 	ing = NULL;
-	if (!L->k->snapshot && nouvelles(L)) {
+	if (essai) {
+		db_exec(L->c, "SAVEPOINT nouvelles; " CLS_NOUVELLES);
 		count(L, &n);
 		L->acceptees = n.acceptees;
 		L->rejetees = strtoll(n.v[4], NULL, 10);
@@ -1952,7 +1968,7 @@ load_apply(struct load *L)
 			L->toutes_nouvelles = 1;	/* cls: CLS_NOUVELLES */
 	}
 	if (ing == NULL) {
-		if (!L->k->snapshot)
+		if (essai)
 			db_exec(L->c, "ROLLBACK TO SAVEPOINT nouvelles");
 		classify(L);
 		count(L, &n);
