@@ -1758,7 +1758,7 @@ record(struct load *L, const struct counts *n)
 }
 
 static void
-merge(struct load *L, const char *ing, int allnew)
+merge(struct load *L, const char *ing, int allnew, int modifiees)
 {
 	const struct kind *k = L->k;
 	struct buf b = { 0 }, cols = { 0 };
@@ -1767,7 +1767,8 @@ merge(struct load *L, const char *ing, int allnew)
 	buf_addf(&b, "UPDATE %s t SET valide_au = $2, ingestion_fin = $1, "
 	    "motif_fin = 'modifie' FROM cls c WHERE t.id = c.ancien AND "
 	    "c.champs <> ''", k->table);
-	load_run(L, b.p, ing);
+	if (modifiees)	/* see fusion */
+		load_run(L, b.p, ing);
 	buf_reset(&b);
 	if (fins(L)) {	/* abs: the rows count() found absent */
 		buf_addf(&b, "CREATE TEMP TABLE fin ON COMMIT DROP AS WITH u AS "
@@ -1903,11 +1904,19 @@ fusion(struct load *L, const struct counts *n, const char *ing, int essai)
 	PGresult *r;
 	const char *st;
 
+	/*
+	 * A statement that writes no row still fires its table's statement
+	 * triggers (the audit's, which then find nothing to trace): of a
+	 * small file's, the rejects and the changed versions are most often
+	 * none, counted already.
+	 */
 	lot_debut();
-	load_run(L, "INSERT INTO rejet (ingestion, ligne, motif, valeurs) "
-	    "SELECT $1, ligne, motif, valeurs FROM rej ON CONFLICT DO NOTHING",
-	    ing);
-	merge(L, ing, strcmp(n->v[1], "0") == 0 && strcmp(n->v[2], "0") == 0);
+	if (strcmp(n->v[4], "0") != 0)
+		load_run(L, "INSERT INTO rejet (ingestion, ligne, motif, valeurs) "
+		    "SELECT $1, ligne, motif, valeurs FROM rej ON CONFLICT DO "
+		    "NOTHING", ing);
+	merge(L, ing, strcmp(n->v[1], "0") == 0 && strcmp(n->v[2], "0") == 0,
+	    strcmp(n->v[1], "0") != 0);
 	if (!essai) {
 		lot_fin(L);
 		return 1;
