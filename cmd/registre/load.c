@@ -1353,21 +1353,41 @@ analyze(struct load *L)
  */
 #define ESSAI_SONDE	"100"	/* first rows looked up before a trial */
 
+/* Whether every key column is required: the key then compares with =. */
+static int
+cles_requises(const struct kind *k)
+{
+	int i, j;
+
+	for (i = 0; k->key[i] != NULL && (j = keyidx(k, k->key[i])) >= 0 &&
+	    k->cols[j].req; i++)
+		;
+	return k->key[i] == NULL;
+}
+
 static int
 nouvelles(struct load *L)
 {
 	struct buf q = { 0 };
 	PGresult *r;
-	int ok;
+	int ok, idx = cles_requises(L->k);
 
-	/* The statements of the lot, then this question: one round trip. */
+	/*
+	 * The statements of the lot, then this question: one round trip.
+	 * Each probed row looked up by the current-key index (LATERAL ...
+	 * LIMIT 1, as classify does): planned as a join, on statistics that
+	 * undercounted the current rows, it read all of a month's 11,000
+	 * current clients for each clients file (4 ms).
+	 */
 	buf_addf(&q, "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid "
 	    "= to_regclass('cesutg.%s_courant') AND indisunique AND indpred IS "
 	    "NOT NULL) AND NOT EXISTS (SELECT 1 FROM (SELECT * FROM stg LIMIT "
-	    ESSAI_SONDE ") s JOIN %s t ON t.valide_au IS NULL AND ",
-	    L->k->table, L->k->table);
+	    ESSAI_SONDE ") s", L->k->table);
+	buf_addf(&q, idx ? ", LATERAL (SELECT 1 FROM %s t WHERE t.valide_au "
+	    "IS NULL AND " : " JOIN %s t ON t.valide_au IS NULL AND ",
+	    L->k->table);
 	load_keymatch(&q, L->k, "t", "s");
-	buf_adds(&q, ")");
+	buf_adds(&q, idx ? " LIMIT 1) x)" : ")");
 	r = lot_requete(L, q.p);
 	ok = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 	PQclear(r);
@@ -1415,7 +1435,7 @@ classify(struct load *L)
 	const struct kind *k = L->k;
 	struct buf b = { 0 }, cmp = { 0 };
 	PGresult *r;
-	int i, j, any, idx;
+	int i, any, idx;
 
 	/*
 	 * The usual visits file only adds: no join to materialise. Asked
@@ -1424,10 +1444,7 @@ classify(struct load *L)
 	 * rows cost what the ledger holds, not what the file holds. So is
 	 * the comparison (a daily clients file names all of a SAD's clients).
 	 */
-	for (i = 0; k->key[i] != NULL && (j = keyidx(k, k->key[i])) >= 0 &&
-	    k->cols[j].req; i++)
-		;
-	idx = k->key[i] == NULL;
+	idx = cles_requises(k);
 	buf_addf(&b, idx ? "SELECT EXISTS (SELECT 1 FROM stg s, "
 	    "LATERAL (SELECT 1 FROM %s t WHERE t.valide_au IS NULL AND " :
 	    "SELECT EXISTS (SELECT 1 FROM stg s JOIN %s t ON t.valide_au IS "

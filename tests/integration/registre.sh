@@ -833,15 +833,21 @@ unset DB
 step "a small file's fixed cost: statements it no longer runs"
 # Each of a month's 144 small Flux 15 files pays a fresh backend's cost
 # for every statement (issue 11): none is run that the file does not need.
-# journal DB KIND CSV: registre load KIND of CSV into DB, every statement
-# of that load logged in $W/journal.
+# journal DB KIND CSV [SETTING...]: registre load KIND of CSV into DB, every
+# statement of that load logged in $W/journal (and each SETTING of DB
+# meanwhile).
 journal() {
-	sql postgres -c "ALTER DATABASE $1 SET log_min_duration_statement = 0"
+	_b=$1 _k=$2 _c=$3; shift 3
+	for _r in "log_min_duration_statement = 0" "$@"; do
+		sql postgres -c "ALTER DATABASE $_b SET $_r"
+	done
 	_o=$(wc -c <"$CESUTG_HOME/postgresql.log")
-	registre --db "host=$CESUTG_HOME dbname=$1 user=cesutg_loader" load "$2" \
-	    --date 2026-12-03 <"$3" >/dev/null 2>"$W/err"
+	registre --db "host=$CESUTG_HOME dbname=$_b user=cesutg_loader" \
+	    load "$_k" --date 2026-12-03 <"$_c" >/dev/null 2>"$W/err"
 	_rc=$?
-	sql postgres -c "ALTER DATABASE $1 RESET log_min_duration_statement"
+	for _r in "log_min_duration_statement = 0" "$@"; do
+		sql postgres -c "ALTER DATABASE $_b RESET ${_r%% =*}"
+	done
 	tail -c +$((_o + 1)) "$CESUTG_HOME/postgresql.log" >"$W/journal"
 	return $_rc
 }
@@ -861,6 +867,20 @@ absent "TABLE fin" "table fin d'un type sans instantané"
 absent "COPY rej" "COPY d'aucune ligne rejetée par registre"
 [ "$(grep -c "FROM pg_settings" "$W/journal")" = 1 ] && ok ||
     ko "pg_settings lu plus d'une fois à la connexion"
+# The probe before a trial looks each of its rows up by the current key,
+# whatever the statistics: no hash of the current rows (planned as a
+# join, it read all of a month's current clients for each clients file).
+sed 's/,Lambert,/,Lambertine,/' "$W/petit-c.csv" >"$W/petit-c2.csv"
+journal cesutg clients "$W/petit-c2.csv" \
+    "session_preload_libraries = 'auto_explain'" \
+    "auto_explain.log_min_duration = 0" "enable_seqscan = off"
+awk '/LOG:  duration/ { if (b ~ /pg_index_indexrelid/) printf "%s", b; b = "" }
+    { b = b $0 "\n" } END { if (b ~ /pg_index_indexrelid/) printf "%s", b }' \
+    "$W/journal" >"$W/sonde"
+grep -E -q "Index (Only )?Scan using client_courant" "$W/sonde" && ok ||
+    { ko "sonde : pas de lecture par la clé en cours"; cat "$W/sonde"; }
+grep -E -q "Hash Join|Bitmap Heap Scan on client" "$W/sonde" &&
+    { ko "sonde : lignes en cours lues en entier"; cat "$W/sonde"; } || ok
 # 999 rows staged, then 1,000: statistics from 1,000 on (the rows of the
 # large file without a line break in a value: one line each).
 awk '/"deux$/ { getline; next } { print }' "$W/grand-h.csv" >"$W/h1l.csv"
