@@ -122,6 +122,7 @@ struct load {
 	unsigned long	 rejetees_c;
 	long long	 acceptees;	/* told by load_apply */
 	long long	 rejetees;
+	int		 toutes_nouvelles;	/* merged by the trial: cls is stg */
 	struct cles	 cles;
 	struct empreinte emp;
 };

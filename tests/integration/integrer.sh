@@ -164,6 +164,18 @@ check 1 "$(nbing PLANS_20160706.txt)" "deux exécutions : une ingestion"
 check 1 "$(cat "$W/err1" "$W/err2" | grep -c 'déjà chargé, rien à faire')" \
     "deux exécutions : l'une trouve le fichier chargé"
 
+# Its temporaries named by its own pid (issue 11: one program fewer a
+# file): no mktemp started, nothing left.
+mkdir -p "$W/sansmk"
+printf '#!/bin/sh\necho "mktemp lancé" >&2; exit 1\n' >"$W/sansmk/mktemp"
+chmod +x "$W/sansmk/mktemp"
+gen-flux1 -s 7 10 >"$W/PLANS_20160707.txt"
+PATH=$W/sansmk:$PATH $I --complement flux1 "$W/PLANS_20160707.txt" "$O" 2>"$W/err"
+check 0 $? "sans mktemp"
+check 1 "$(nbing PLANS_20160707.txt)" "sans mktemp : chargé"
+check 0 "$(grep -c "mktemp lancé" "$W/err")" "sans mktemp : mktemp non lancé"
+check 0 "$(ls -a "$O" | grep -c '^\.[^.]')" "sans mktemp : aucun temporaire laissé"
+
 # The database stopped: 75, so that cron tries again; then it loads.
 gen-flux1 -s 8 10 >"$W/PLANS_20160713.txt"
 registre db stop >/dev/null 2>&1
