@@ -268,6 +268,19 @@ SQ banc -c "SELECT sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname
 fi
 
 # 2. The month 2016-04 through integrer against the baseline.
+session_psql() {	# db script labels out: one psql session runs script;
+		# its statements' times summed per label (labels: one a line,
+		# in statement order), "label ms" appended to out; the session's
+		# own cost (connection, tables) falls to no kind.
+	_s=$(date +%s%N)
+	psql -X -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME user=postgres dbname=$1" \
+	    -f "$2" >"$2.out" 2>&1 ||
+	    { echo "  session psql ($1) : échec"; tail -n 3 "$2.out"; }
+	_t=$(ms "$_s")
+	grep '^Time:' "$2.out" | awk '{ print $2 }' | paste -d' ' "$3" - |
+	    awk -v t="$_t" '{ c[$1] += $2; s += $2 } END { for (k in c)
+	    printf "%s %d\n", k, c[k]; printf "psql-session %d\n", t - s }' >>"$4"
+}
 base() {	# dir out: converters, then one psql session; "kind ms" to out
 	spool_ordre "$1" >"$WORK/liste"
 	rm -rf "$WORK/base"
@@ -296,16 +309,8 @@ base() {	# dir out: converters, then one psql session; "kind ms" to out
 	while read -r _k _b; do
 		printf '%s\n' "\\copy \"nu_$_k\" FROM '$WORK/base/$_b.csv' WITH (FORMAT csv, HEADER)"
 	done <"$WORK/copies" >>"$WORK/session"
-	_s=$(date +%s%N)
-	psql -X -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME user=postgres dbname=nu" \
-	    -f "$WORK/session" >"$WORK/session.out" 2>&1 ||
-	    { echo "  session psql : échec"; tail -n 3 "$WORK/session.out"; }
-	_t=$(ms "$_s")
-	# The session's own cost (connection, tables) falls to no kind.
-	grep '^Time:' "$WORK/session.out" | awk '{ print $2 }' |
-	    paste -d' ' "$WORK/copies" - | awk -v t="$_t" '{ c[$1] += $3; s += $3 }
-	    END { for (k in c) printf "%s %d\n", k, c[k]; printf "psql-session %d\n",
-	    t - s }' >>"$2"
+	cut -d' ' -f1 "$WORK/copies" >"$WORK/copies.k"
+	session_psql nu "$WORK/session" "$WORK/copies.k" "$2"
 }
 SQ postgres -c "CREATE DATABASE nu" || { arret; return 1; }
 # A second baseline, the keyed floor: the same CSVs, one psql session,
@@ -427,15 +432,8 @@ cles() {	# out: base's CSVs into a fresh clone of cles; "kind ms" to out
 			echo "$_k" >>"$WORK/cle.copies"
 		fi
 	done <"$WORK/copies" >>"$WORK/cle.sql"
-	_s=$(date +%s%N)
-	psql -X -q -v ON_ERROR_STOP=1 "host=$CESUTG_HOME user=postgres dbname=cle" \
-	    -f "$WORK/cle.sql" >"$WORK/cle.out" 2>&1 ||
-	    { echo "  session psql à clés : échec"; tail -n 3 "$WORK/cle.out"; }
-	_t=$(ms "$_s")
-	grep '^Time:' "$WORK/cle.out" | awk '{ print $2 }' |
-	    paste -d' ' "$WORK/cle.copies" - | awk -v t="$_t" '{ c[$1] += $2; s += $2 }
-	    END { for (k in c) printf "%s %d\n", k, c[k]; printf "psql-session %d\n",
-	    t - s }' >"$1"
+	: >"$1"
+	session_psql cle "$WORK/cle.sql" "$WORK/cle.copies" "$1"
 	rm -rf "$WORK/cle"
 }
 # Issue 11 (cost grows with the file): the CPU of the server (the
