@@ -22,7 +22,7 @@ done
 # CPU and memory line: "scale server-s client-s vmrss-MB rssanon-MB".
 for e in $ECH; do
 	awk -v e="$e" '$1 == "nature" { t = 1; next } t && $1 == "TOTAL" { print e, "TOTAL", "-", $2; t = 0 }
-	    t && NF == 7 { print e, $1, $2, $3 }' "$WORK/e$e.out"
+	    t && $2 ~ /^[0-9]+$/ { print e, $1, $2, $3 }' "$WORK/e$e.out"
 done >"$WORK/echelles"
 for e in $ECH; do
 	grep -h 'integrer, scale' "$WORK/e$e.out" | sed 's/.*CPU serveur \([0-9.]*\) s, CPU client \([0-9.]*\) s.*session RSS \([0-9]*\) Mo.*(RssAnon) \([0-9]*\) Mo.*/\1 \2 \3 \4/' |
