@@ -1167,6 +1167,18 @@ lot_fin(struct load *L)
 	buf_reset(&lot);
 }
 
+/* Sends the lot as it is: the last statement's result, not judged. */
+static PGresult *
+lot_envoi(struct load *L)
+{
+	PGresult *r;
+
+	en_lot = 0;
+	r = db_essai(L->c, lot.p);
+	buf_reset(&lot);
+	return r;
+}
+
 /* Ends the lot with a query: its result, to be cleared by the caller. */
 static PGresult *
 lot_requete(struct load *L, const char *sql)
@@ -1174,9 +1186,7 @@ lot_requete(struct load *L, const char *sql)
 	PGresult *r;
 
 	buf_adds(&lot, sql);
-	en_lot = 0;
-	r = db_essai(L->c, lot.p);
-	buf_reset(&lot);
+	r = lot_envoi(L);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		db_fail(L->c, r, "requête");
 	return r;
@@ -1938,9 +1948,7 @@ fusion(struct load *L, const struct counts *n, const char *ing, int essai)
 		lot_fin(L);
 		return 1;
 	}
-	en_lot = 0;
-	r = db_essai(L->c, lot.p);
-	buf_reset(&lot);
+	r = lot_envoi(L);
 	if (PQresultStatus(r) == PGRES_COMMAND_OK ||
 	    PQresultStatus(r) == PGRES_TUPLES_OK) {
 		PQclear(r);
